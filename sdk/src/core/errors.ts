@@ -1,0 +1,100 @@
+/** Error classes with the names and shapes of @trigger.dev/sdk v4. Checked by name, not instanceof,
+ * because a user bundle may carry its own copy of the SDK. */
+export class AbortTaskRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AbortTaskRunError";
+  }
+}
+
+export class OutOfMemoryError extends Error {
+  constructor() {
+    super("OutOfMemoryError");
+    this.name = "OutOfMemoryError";
+  }
+}
+
+export class CompleteTaskWithOutput<T = unknown> extends Error {
+  constructor(public readonly output: T) {
+    super("Complete task with output");
+    this.name = "CompleteTaskWithOutput";
+  }
+}
+
+export class TaskPayloadParsedError extends Error {
+  constructor(public readonly cause: unknown) {
+    super(`Parsing payload with schema failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "TaskPayloadParsedError";
+  }
+}
+
+export class SubtaskUnwrapError extends Error {
+  constructor(
+    public readonly taskId: string,
+    public readonly runId: string,
+    public readonly cause: unknown,
+  ) {
+    super(`Error in ${taskId}: ${errorMessage(cause)}`);
+    this.name = "SubtaskUnwrapError";
+  }
+}
+
+export class WaitpointTimeoutError extends Error {
+  constructor(message = "Timed out") {
+    super(message);
+    this.name = "WaitpointTimeoutError";
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number | undefined,
+    message: string,
+    public readonly error?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export class BatchTriggerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BatchTriggerError";
+  }
+}
+
+/** Errors that end a run at once: no retry. */
+export function isNonRetryableError(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === "AbortTaskRunError" || name === "TaskPayloadParsedError";
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  if (error && typeof error === "object" && "message" in error) {
+    const e = error as { name?: unknown; message?: unknown };
+    return { name: String(e.name ?? "Error"), message: String(e.message) };
+  }
+  return { name: "Error", message: typeof error === "string" ? error : JSON.stringify(error) };
+}
+
+/** Rebuilds an Error from its serialized form so user code can inspect name/message. */
+export function deserializeError(error: SerializedError): Error {
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  if (error.stack) rebuilt.stack = error.stack;
+  return rebuilt;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === "object" && "message" in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
