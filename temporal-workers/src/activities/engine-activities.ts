@@ -1,0 +1,28 @@
+/** Activities the engine's own workflows use to read other executions (tokens that already closed). */
+import type { Client } from "@temporalio/client";
+import type { TokenResult, TokenState } from "@stint/sdk/runtime";
+import { tokenStateQuery } from "../shared/messages.js";
+import type { EngineActivities } from "./attempt-activity-types.js";
+
+export function createEngineActivities(client: Client): EngineActivities {
+  const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
+    const handle = client.workflow.getHandle(tokenId);
+    try {
+      const description = await handle.describe();
+      if (description.status.name === "RUNNING") return await handle.query(tokenStateQuery);
+      return (await handle.result()) as TokenState;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    readTokenState,
+    async readTokenResult(tokenId: string): Promise<TokenResult | null> {
+      const state = await readTokenState(tokenId);
+      if (!state || state.status === "WAITING") return null;
+      return state.status === "COMPLETED"
+        ? { ok: true, output: state.output }
+        : { ok: false, error: state.error ?? { name: "WaitpointTimeoutError", message: "Timed out" } };
+    },
+  };
+}

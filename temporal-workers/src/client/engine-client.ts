@@ -1,0 +1,288 @@
+/**
+ * The engine's module API for one environment: trigger, batch, retrieve, list, cancel, replay, reschedule,
+ * metadata, tags and waitpoint tokens. It implements the SDK's ClientRuntime, so SDK calls made outside a run
+ * (and, later, the webapp's REST handlers) go straight to Temporal through it.
+ */
+import { randomUUID } from "node:crypto";
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client, type WorkflowHandle } from "@temporalio/client";
+import {
+  MAX_BATCH_ITEMS,
+  describeZodError,
+  resolveDate,
+  triggerOptionsSchema,
+  type BatchHandleWire,
+  type BatchItemWire,
+  type ClientRuntime,
+  type ListRunsFilter,
+  type ListRunsPage,
+  type MetadataOperation,
+  type RunHandleWire,
+  type RunRecord,
+  type RunStatus,
+  type TokenOptionsWire,
+  type TokenState,
+  type TokenWire,
+} from "@stint/sdk/runtime";
+import { z } from "zod";
+import { addTagsSignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
+import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
+import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
+import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
+import { tokenIdFor, tokenUrl } from "../workflows/waitpoints.js";
+import type { TokenWorkflowInput } from "../workflows/token-workflow.js";
+import { EngineError, isNotFound } from "./engine-error.js";
+import { buildListQuery, decodeCursor, decodeExecution, encodeCursor, recordFromExecution } from "./list-runs.js";
+
+export interface EngineClientOptions {
+  client: Client;
+  /** Task queue of the engine's workflows. */
+  workflowTaskQueue: string;
+  /** Task queue whose workers execute this environment's attempts. */
+  attemptQueue: string;
+  environment: EnvironmentRef;
+  settings?: Partial<EngineSettings>;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  checkpointThresholdMs: 30_000,
+  heartbeatTimeoutMs: 10_000,
+  retriesEnabled: true,
+};
+
+const itemSchema = z.object({
+  task: z.string().min(1, "task id is required"),
+  payload: z.unknown(),
+  options: triggerOptionsSchema.optional(),
+});
+
+const runIdSchema = z.string().regex(/^run_[a-z0-9]+$/i, 'expected a run id like "run_…"');
+const tokenIdSchema = z.string().regex(/^waitpoint_[a-z0-9]+$/i, 'expected a waitpoint token id like "waitpoint_…"');
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new EngineError(400, describeZodError(field, result.error));
+  return result.data;
+}
+
+export function newRunId(): string {
+  return runIdFromUuid(randomUUID());
+}
+
+export class StintEngineClient implements ClientRuntime {
+  readonly settings: EngineSettings;
+
+  constructor(readonly options: EngineClientOptions) {
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  }
+
+  get client(): Client {
+    return this.options.client;
+  }
+
+  private placement(triggerFunction: RunPlacement["triggerFunction"], batchId?: string, replayedFrom?: string): RunPlacement {
+    return {
+      environment: this.options.environment,
+      attemptQueue: this.options.attemptQueue,
+      settings: this.settings,
+      depth: 0,
+      batchId,
+      triggerFunction,
+      replayedFrom,
+    };
+  }
+
+  private async startRun(item: BatchItemWire, placement: RunPlacement): Promise<RunHandleWire> {
+    const runId = newRunId();
+    let input;
+    try {
+      input = buildRunInput(runId, item, placement, Date.now());
+    } catch (error) {
+      throw new EngineError(400, (error as Error).message);
+    }
+    await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
+      workflowId: runId,
+      taskQueue: this.options.workflowTaskQueue,
+      args: [input],
+      typedSearchAttributes: runSearchAttributes(input, input.delayUntil ? "DELAYED" : "QUEUED"),
+      memo: runMemo(input),
+    });
+    return { id: runId, taskIdentifier: item.task, publicAccessToken: "" };
+  }
+
+  async trigger(item: BatchItemWire): Promise<RunHandleWire> {
+    const valid = parse(itemSchema, item, "body") as BatchItemWire;
+    return this.startRun(valid, this.placement("trigger"));
+  }
+
+  async batchTrigger(items: BatchItemWire[], _options: { idempotencyKey?: string } = {}): Promise<BatchHandleWire> {
+    const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
+    const batchId = runIdFromUuid(randomUUID(), "batch_");
+    const runs: RunHandleWire[] = new Array(valid.length);
+    const placement = this.placement("batchTrigger", batchId);
+    // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(32, valid.length) }, async () => {
+        while (next < valid.length) {
+          const index = next++;
+          runs[index] = await this.startRun(valid[index] as BatchItemWire, placement);
+        }
+      }),
+    );
+    return { batchId, runCount: runs.length, runs, publicAccessToken: "" };
+  }
+
+  private runHandle(runId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(parse(runIdSchema, runId, "runId"));
+  }
+
+  /** The run's full state, including its journal and attempts. */
+  async runState(runId: string): Promise<RunState> {
+    const handle = this.runHandle(runId);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
+      throw error;
+    }
+    if (description.status.name === "RUNNING") return handle.query(runStateQuery);
+    try {
+      return (await handle.result()) as RunState;
+    } catch (error) {
+      const details = error instanceof WorkflowFailedError ? (error.cause as { details?: unknown[] } | undefined)?.details : undefined;
+      if (details?.[0]) return details[0] as RunState;
+      const status: RunStatus = description.status.name === "TERMINATED" ? "CRASHED" : "SYSTEM_FAILURE";
+      return recordFromExecution(description, status) as RunState;
+    }
+  }
+
+  async retrieveRun(runId: string): Promise<RunRecord> {
+    const { journal: _journal, item: _item, attempts: _attempts, computeMs: _computeMs, ...record } = await this.runState(runId);
+    return record;
+  }
+
+  async listRuns(filter: ListRunsFilter = {}): Promise<ListRunsPage> {
+    const pageSize = Math.min(Math.max(filter.limit ?? 25, 1), 100);
+    const query = buildListQuery(this.options.environment.slug, filter);
+    const { executions, nextPageToken } = await this.listPage(query, pageSize, decodeCursor(filter.after));
+    return { data: executions.map((e) => recordFromExecution(e)), nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined };
+  }
+
+  private async listPage(query: string, pageSize: number, pageToken?: Uint8Array) {
+    const response = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.client.options.namespace,
+      query,
+      pageSize,
+      nextPageToken: pageToken,
+    });
+    return {
+      executions: await Promise.all((response.executions ?? []).map((e) => decodeExecution(this.client, e))),
+      nextPageToken: response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined,
+    };
+  }
+
+  async cancelRun(runId: string): Promise<{ id: string }> {
+    const handle = this.runHandle(runId);
+    try {
+      const description = await handle.describe();
+      if (description.status.name === "RUNNING") await handle.cancel();
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
+      throw error;
+    }
+    return { id: runId };
+  }
+
+  async replayRun(runId: string): Promise<{ id: string }> {
+    const state = await this.runState(runId);
+    const { idempotencyKey: _key, idempotencyKeyTTL: _ttl, delay: _delay, ...options } = state.item.options ?? {};
+    const handle = await this.startRun({ ...state.item, options }, this.placement("trigger", undefined, runId));
+    return { id: handle.id };
+  }
+
+  async rescheduleRun(runId: string, delay: string): Promise<RunRecord> {
+    let delayUntil: string;
+    try {
+      delayUntil = resolveDate(delay, "delay").toISOString();
+    } catch (error) {
+      throw new EngineError(400, (error as Error).message);
+    }
+    try {
+      const state = await this.runHandle(runId).executeUpdate(rescheduleUpdate, { args: [{ delayUntil }] });
+      const { journal: _j, item: _i, attempts: _a, computeMs: _c, ...record } = state;
+      return record;
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
+      throw new EngineError(409, (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message);
+    }
+  }
+
+  async updateMetadata(runId: string, operations: MetadataOperation[]): Promise<Record<string, unknown>> {
+    try {
+      return await this.runHandle(runId).executeUpdate(updateMetadataUpdate, { args: [{ operations }] });
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
+      throw new EngineError(409, `Run ${runId} is not running: ${(error as Error).message}`);
+    }
+  }
+
+  async addTags(runId: string, tags: string[]): Promise<void> {
+    await this.runHandle(runId).signal(addTagsSignal, { tags });
+  }
+
+  async createToken(options: TokenOptionsWire): Promise<TokenWire> {
+    const id = tokenIdFor(options, randomUUID());
+    const input: TokenWorkflowInput = { id, options, environment: this.options.environment.slug, createdAt: new Date().toISOString() };
+    try {
+      await this.client.workflow.start(TOKEN_WORKFLOW_TYPE, {
+        workflowId: id,
+        taskQueue: this.options.workflowTaskQueue,
+        args: [input],
+        workflowIdReusePolicy: "REJECT_DUPLICATE",
+        typedSearchAttributes: [{ key: SA.environment, value: this.options.environment.slug }],
+      });
+      return { id, isCached: false, url: tokenUrl(id), publicAccessToken: "" };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { id, isCached: true, url: tokenUrl(id), publicAccessToken: "" };
+      throw error;
+    }
+  }
+
+  async completeToken(tokenId: string, data: unknown): Promise<{ success: true }> {
+    const handle = this.client.workflow.getHandle(parse(tokenIdSchema, tokenId, "tokenId"));
+    try {
+      return await handle.executeUpdate(completeTokenUpdate, { args: [{ data }] });
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Waitpoint token ${tokenId} not found or already closed`);
+      throw error;
+    }
+  }
+
+  async retrieveToken(tokenId: string): Promise<TokenState> {
+    const handle = this.client.workflow.getHandle(parse(tokenIdSchema, tokenId, "tokenId"));
+    try {
+      const description = await handle.describe();
+      if (description.status.name === "RUNNING") return await handle.query(tokenStateQuery);
+      return (await handle.result()) as TokenState;
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Waitpoint token ${tokenId} not found`);
+      throw error;
+    }
+  }
+
+  async resetIdempotencyKey(_taskIdentifier: string, _idempotencyKey: string): Promise<{ id: string }> {
+    throw new EngineError(422, "idempotency key reset is not available yet");
+  }
+
+  async retrieveBatch(batchId: string): Promise<{ id: string; runCount: number; runs: string[]; status: string }> {
+    const runs: string[] = [];
+    const statuses: string[] = [];
+    for await (const execution of this.client.workflow.list({ query: `${SA.batchId.name} = '${batchId.replace(/'/g, "")}'` })) {
+      runs.push(execution.workflowId);
+      statuses.push(String(execution.typedSearchAttributes.get(SA.status) ?? ""));
+    }
+    if (runs.length === 0) throw new EngineError(404, `Batch ${batchId} not found`);
+    return { id: batchId, runCount: runs.length, runs, status: "COMPLETED" };
+  }
+}

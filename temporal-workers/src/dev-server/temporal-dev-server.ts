@@ -1,0 +1,113 @@
+/**
+ * Starts `temporal server start-dev` (the official CLI binary) on loopback with Stint's search attributes
+ * registered. Used by `npm start`, `stint dev` and the tests.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Connection } from "@temporalio/client";
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../shared/search-attributes.js";
+
+export interface DevServerOptions {
+  /** SQLite file to persist to; in memory when omitted. */
+  dbFile?: string;
+  port?: number;
+  uiPort?: number;
+  /** Disable the Web UI (tests). */
+  headless?: boolean;
+  namespace?: string;
+  /** Forward server logs to this process's stderr. */
+  verbose?: boolean;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  namespace: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The Temporal CLI: $TEMPORAL_BIN, the project-local venv (scripts/setup.sh), or `temporal` on PATH. */
+export function findTemporalBinary(): string {
+  const candidates = [process.env.TEMPORAL_BIN, join(repoRoot, ".tools/venv/bin/temporal")].filter(Boolean) as string[];
+  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const candidate = join(dir, "temporal");
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  throw new Error("Temporal CLI not found: run `npm run setup` (installs it under .tools/) or set TEMPORAL_BIN");
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitUntilReady(address: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}:\n${output()}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`temporal server did not become ready at ${address} within 60 s:\n${output()}`);
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const port = options.port ?? (await freePort());
+  const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const namespace = options.namespace ?? "default";
+  const args = ["server", "start-dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn"];
+  args.push("--http-port", String(await freePort()), "--metrics-port", String(await freePort()));
+  if (uiPort) args.push("--ui-port", String(uiPort));
+  else args.push("--headless");
+  if (options.dbFile) args.push("--db-filename", options.dbFile);
+  if (namespace !== "default") args.push("--namespace", namespace);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) args.push("--search-attribute", `${name}=${type}`);
+  const child = spawn(findTemporalBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-8_000);
+    if (options.verbose) process.stderr.write(chunk);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(address, child, () => log);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    address,
+    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
+    namespace,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (child.exitCode !== null) return resolveStop();
+        child.once("exit", () => resolveStop());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+      }),
+  };
+}

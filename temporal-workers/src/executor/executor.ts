@@ -1,0 +1,16 @@
+/** Runs one execution of an attempt somewhere: in this process (`stint dev`) or in a container (supervisor). */
+import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
+import type { AttemptChannel } from "./attempt-channel.js";
+
+export interface AttemptJob {
+  info: AttemptStartInfo;
+  channel: AttemptChannel;
+  /** Aborted when the run is canceled. */
+  signal: AbortSignal;
+}
+
+export interface AttemptExecutor {
+  /** Task ids this executor can run (the attempt activity refuses others with StintTaskNotFound). */
+  hasTask(taskId: string): boolean;
+  execute(job: AttemptJob): Promise<AttemptActivityResult>;
+}

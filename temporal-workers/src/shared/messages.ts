@@ -1,0 +1,30 @@
+/** Updates, signals and queries of the engine's workflows: one place, shared by workflow and client code. */
+import { defineQuery, defineSignal, defineUpdate } from "@temporalio/workflow";
+import type { MetadataOperation, TokenState } from "@stint/sdk/runtime";
+import type {
+  AttemptStartInfo,
+  AwaitWaitpointInput,
+  DurableCallInput,
+  DurableCallResult,
+  MetadataSignal,
+  RunState,
+  SubscribeSignal,
+  WaitpointResolvedSignal,
+} from "./run-types.js";
+
+export const startAttemptUpdate = defineUpdate<AttemptStartInfo, [{ executionId: string; activityAttempt?: number }]>("stint.startAttempt");
+export const durableCallUpdate = defineUpdate<DurableCallResult, [DurableCallInput]>("stint.durableCall");
+export const awaitWaitpointUpdate = defineUpdate<unknown, [AwaitWaitpointInput]>("stint.awaitWaitpoint");
+export const rescheduleUpdate = defineUpdate<RunState, [{ delayUntil: string }]>("stint.reschedule");
+export const updateMetadataUpdate = defineUpdate<Record<string, unknown>, [{ operations: MetadataOperation[] }]>("stint.updateMetadata");
+
+export const metadataSignal = defineSignal<[MetadataSignal]>("stint.metadata");
+export const addTagsSignal = defineSignal<[{ tags: string[] }]>("stint.addTags");
+export const subscribeSignal = defineSignal<[SubscribeSignal]>("stint.subscribe");
+export const waitpointResolvedSignal = defineSignal<[WaitpointResolvedSignal]>("stint.waitpointResolved");
+
+export const runStateQuery = defineQuery<RunState>("stint.runState");
+
+export const completeTokenUpdate = defineUpdate<{ success: true }, [{ data: unknown }]>("stint.completeToken");
+export const completeTokenSignal = defineSignal<[{ data: unknown }]>("stint.completeToken");
+export const tokenStateQuery = defineQuery<TokenState>("stint.tokenState");

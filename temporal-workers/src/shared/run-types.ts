@@ -1,0 +1,146 @@
+/** Types shared by the run workflow (deterministic sandbox) and Node-side engine code. Plain JSON only. */
+import type {
+  BatchItemWire,
+  ChildRunResult,
+  DurableRequest,
+  MetadataOperation,
+  MetadataTarget,
+  RunRecord,
+  RunStatus,
+  TokenResult,
+  TriggerFunction,
+  WaitInfoWire,
+} from "@stint/sdk/runtime";
+import type { SerializedError } from "@stint/sdk/runtime";
+
+export interface EnvironmentRef {
+  id: string;
+  slug: string;
+  type: "DEVELOPMENT" | "STAGING" | "PRODUCTION" | "PREVIEW";
+  projectRef: string;
+}
+
+export interface RunWorkflowInput {
+  runId: string;
+  item: BatchItemWire;
+  environment: EnvironmentRef;
+  /** Task queue whose workers execute this run's attempts. */
+  attemptQueue: string;
+  createdAt: string;
+  delayUntil?: string;
+  /** Absolute expiry if the run has not started by then (computed when it leaves DELAYED). */
+  ttlMs?: number;
+  parentRunId?: string;
+  rootRunId?: string;
+  depth: number;
+  batchId?: string;
+  triggerFunction: TriggerFunction;
+  /** Engine defaults for this run. */
+  settings: EngineSettings;
+  replayedFrom?: string;
+}
+
+export interface EngineSettings {
+  /** Waits longer than this suspend the attempt (ms); null = never suspend. Per-task thresholds override. */
+  checkpointThresholdMs: number | null;
+  /** How fast a dead attempt process is noticed. */
+  heartbeatTimeoutMs: number;
+  /** Whether failed attempts are retried (Trigger disables retries in dev unless enabled in config). */
+  retriesEnabled: boolean;
+}
+
+export interface AttemptActivityInput {
+  runId: string;
+  executionId: string;
+}
+
+export type AttemptActivityResult =
+  | { kind: "success"; output: unknown; computeMs: number }
+  | { kind: "failure"; error: SerializedError; status: "FAILED" | "TIMED_OUT"; retryDelayMs?: number; computeMs: number }
+  | { kind: "suspended"; seq: number; computeMs: number };
+
+/** What an attempt execution learns when it starts: everything it needs to run the task. */
+export interface AttemptStartInfo {
+  runId: string;
+  executionId: string;
+  attemptNumber: number;
+  isReplay: boolean;
+  item: BatchItemWire;
+  environment: EnvironmentRef;
+  metadata: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  startedAt: string;
+  computeMsUsed: number;
+  maxAttempts?: number;
+  maxDurationSeconds?: number;
+  parentRunId?: string;
+  rootRunId?: string;
+  batchId?: string;
+  settings: EngineSettings;
+  /** Number of metadata operations of this attempt already applied (a replay skips re-applying them). */
+  metadataOpsApplied: number;
+}
+
+export interface DurableCallInput {
+  executionId: string;
+  seq: number;
+  request: DurableRequest;
+}
+
+export type DurableCallResult =
+  | { status: "completed"; result: unknown }
+  | { status: "pending"; wait: WaitInfoWire };
+
+export interface AwaitWaitpointInput {
+  executionId: string;
+  seq: number;
+}
+
+export interface MetadataSignal {
+  attempt: number;
+  /** Index of the first operation in this attempt's sequence, so replays do not re-apply operations. */
+  fromIndex: number;
+  target: MetadataTarget;
+  operations: MetadataOperation[];
+}
+
+export interface WaitpointResolvedSignal {
+  key: string;
+  result: ChildRunResult | TokenResult;
+}
+
+export interface SubscribeSignal {
+  workflowId: string;
+  key: string;
+}
+
+export interface JournalEntry {
+  seq: number;
+  type: DurableRequest["type"];
+  fingerprint: string;
+  done: boolean;
+  result?: unknown;
+  wait?: WaitInfoWire;
+  createdAt: string;
+  completedAt?: string;
+}
+
+export interface AttemptRecord {
+  number: number;
+  status: "EXECUTING" | "COMPLETED" | "FAILED" | "TIMED_OUT" | "CANCELED";
+  startedAt?: string;
+  finishedAt?: string;
+  executions: number;
+  error?: SerializedError;
+}
+
+/** A run's full state: the run workflow's query answer and its result. */
+export interface RunState extends RunRecord {
+  attempts: AttemptRecord[];
+  journal: JournalEntry[];
+  item: BatchItemWire;
+  computeMs: number;
+}
+
+export type { RunRecord, RunStatus, ChildRunResult, TokenResult };

@@ -1,0 +1,28 @@
+/** Search attributes that make runs findable with `temporal workflow list --query`. */
+import { defineSearchAttributeKey, SearchAttributeType } from "@temporalio/common";
+
+export const SA = {
+  taskId: defineSearchAttributeKey("StintTaskId", SearchAttributeType.KEYWORD),
+  environment: defineSearchAttributeKey("StintEnvironment", SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey("StintStatus", SearchAttributeType.KEYWORD),
+  tags: defineSearchAttributeKey("StintTags", SearchAttributeType.KEYWORD_LIST),
+  batchId: defineSearchAttributeKey("StintBatchId", SearchAttributeType.KEYWORD),
+  parentRunId: defineSearchAttributeKey("StintParentRunId", SearchAttributeType.KEYWORD),
+  rootRunId: defineSearchAttributeKey("StintRootRunId", SearchAttributeType.KEYWORD),
+  idempotencyKey: defineSearchAttributeKey("StintIdempotencyKey", SearchAttributeType.KEYWORD),
+} as const;
+
+/** Name → type, for `temporal server start-dev --search-attribute` and the operator API. */
+export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, "Keyword" | "KeywordList"> = {
+  StintTaskId: "Keyword",
+  StintEnvironment: "Keyword",
+  StintStatus: "Keyword",
+  StintTags: "KeywordList",
+  StintBatchId: "Keyword",
+  StintParentRunId: "Keyword",
+  StintRootRunId: "Keyword",
+  StintIdempotencyKey: "Keyword",
+};
+
+export const RUN_WORKFLOW_TYPE = "runWorkflow";
+export const TOKEN_WORKFLOW_TYPE = "tokenWorkflow";

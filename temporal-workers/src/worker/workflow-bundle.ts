@@ -1,0 +1,13 @@
+/** Bundles the engine's workflow code once (webpack + swc via the Temporal SDK) and caches it on disk. */
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from "@temporalio/worker";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), "../workflows/index.ts");
+
+let cached: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export function engineWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  cached ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
+  return cached;
+}

@@ -1,0 +1,3 @@
+/** Entry of the workflow bundle: every workflow type the engine registers. */
+export { runWorkflow } from "./run-workflow.js";
+export { tokenWorkflow } from "./token-workflow.js";

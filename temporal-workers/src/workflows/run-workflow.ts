@@ -1,0 +1,471 @@
+/**
+ * One Stint run = one execution of this workflow (workflow id = run id). It owns the run's status, attempts,
+ * retries, delay / ttl timers, cancellation and the journal of waitpoints. Task code runs in attempt activities and
+ * talks back to this workflow through updates; completed waitpoints stay in the journal, so a new execution of the
+ * attempt (after a suspension or a crash) replays run() and gets them back instantly.
+ */
+import * as wf from "@temporalio/workflow";
+import { ApplicationFailure } from "@temporalio/workflow";
+import type { ChildRunResult, DurableRequest, TokenResult, WaitInfoWire } from "@stint/sdk/runtime";
+import type {
+  AttemptActivityResult,
+  AttemptRecord,
+  AttemptStartInfo,
+  DurableCallResult,
+  JournalEntry,
+  RunState,
+  RunStatus,
+  RunWorkflowInput,
+  SubscribeSignal,
+} from "../shared/run-types.js";
+import {
+  addTagsSignal,
+  awaitWaitpointUpdate,
+  durableCallUpdate,
+  metadataSignal,
+  rescheduleUpdate,
+  runStateQuery,
+  startAttemptUpdate,
+  subscribeSignal,
+  updateMetadataUpdate,
+  waitpointResolvedSignal,
+} from "../shared/messages.js";
+import { SA } from "../shared/search-attributes.js";
+import { applyMetadataOperations } from "../shared/apply-metadata.js";
+import {
+  childResultFromFailure,
+  completeTokenFromWorkflow,
+  fingerprintOf,
+  notifySubscribers,
+  startChildRun,
+  startTokenWorkflow,
+  subscribeToToken,
+} from "./waitpoints.js";
+import type { AttemptActivities } from "../activities/attempt-activity-types.js";
+
+const FINAL: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+
+export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
+  const options = input.item.options ?? {};
+  const nowIso = () => new Date(Date.now()).toISOString();
+  const state: RunState = {
+    id: input.runId,
+    taskIdentifier: input.item.task,
+    status: input.delayUntil ? "DELAYED" : "QUEUED",
+    payload: input.item.payload,
+    item: input.item,
+    tags: [...(options.tags ?? [])],
+    metadata: { ...(options.metadata ?? {}) },
+    idempotencyKey: options.idempotencyKey,
+    isTest: options.test ?? false,
+    createdAt: input.createdAt,
+    updatedAt: input.createdAt,
+    delayedUntil: input.delayUntil,
+    ttl: options.ttl,
+    attemptCount: 0,
+    depth: input.depth,
+    triggerFunction: input.triggerFunction,
+    batchId: input.batchId,
+    parentRunId: input.parentRunId,
+    rootRunId: input.rootRunId,
+    durationMs: 0,
+    computeMs: 0,
+    version: options.version,
+    queue: options.queue ?? `task/${input.item.task}`,
+    concurrencyKey: options.concurrencyKey,
+    machine: options.machine,
+    environment: input.environment.slug,
+    attempts: [],
+    journal: [],
+  };
+
+  let delayUntil = input.delayUntil ? Date.parse(input.delayUntil) : undefined;
+  let delayChanged = false;
+  let attemptNumber = 0;
+  let executionCount = 0;
+  let executionId = "";
+  /** executionId/activity-attempt of the process allowed to talk to us: a stale (crashed) process is refused. */
+  let liveExecution = "";
+  let journal = new Map<number, JournalEntry>();
+  /** Metadata operations of this attempt already applied, per target: a replay re-sends them and they are skipped. */
+  let metadataOpsApplied: Record<string, number> = {};
+  let attemptStarted = false;
+  let startedThisExecution = false;
+  let awaiting = 0;
+  let finished = false;
+  const subscribers: SubscribeSignal[] = [];
+
+  const setStatus = (status: RunStatus) => {
+    if (state.status === status) return;
+    state.status = status;
+    state.updatedAt = nowIso();
+    wf.upsertSearchAttributes([{ key: SA.status, value: status }]);
+  };
+  const currentAttempt = (): AttemptRecord | undefined => state.attempts[state.attempts.length - 1];
+  const snapshot = (): RunState => ({ ...state, journal: [...journal.values()], metadata: { ...state.metadata } });
+
+  const requireLive = (execution: string) => {
+    if (finished) throw new Error(`run ${input.runId} has finished`);
+    if (execution !== liveExecution) throw new Error(`execution ${execution} is no longer the live execution of run ${input.runId}`);
+  };
+
+  const complete = (entry: JournalEntry, result: unknown) => {
+    if (entry.done) return;
+    entry.done = true;
+    entry.result = result;
+    entry.completedAt = nowIso();
+  };
+
+  // ---- queries, updates and signals -------------------------------------------------------------------------
+  wf.setHandler(runStateQuery, snapshot);
+
+  wf.setHandler(
+    startAttemptUpdate,
+    ({ executionId: requested, activityAttempt }: { executionId: string; activityAttempt?: number }): AttemptStartInfo => {
+      const isRestart = liveExecution.startsWith(`${requested}/`);
+      liveExecution = `${requested}/${activityAttempt ?? 1}`;
+      attemptStarted = true;
+      startedThisExecution = true;
+      const now = nowIso();
+      state.startedAt ??= now;
+      const attempt = currentAttempt()!;
+      attempt.startedAt ??= now;
+      attempt.executions += 1;
+      if (state.status === "QUEUED" || state.status === "WAITING") setStatus("EXECUTING");
+      return {
+        runId: input.runId,
+        executionId: requested,
+        attemptNumber,
+        isReplay: isRestart || attempt.executions > 1,
+        item: input.item,
+        environment: input.environment,
+        metadata: { ...state.metadata },
+        tags: [...state.tags],
+        createdAt: input.createdAt,
+        startedAt: state.startedAt,
+        computeMsUsed: state.computeMs,
+        maxAttempts: options.maxAttempts,
+        maxDurationSeconds: options.maxDuration,
+        parentRunId: input.parentRunId,
+        rootRunId: input.rootRunId,
+        batchId: input.batchId,
+        settings: input.settings,
+        metadataOpsApplied: metadataOpsApplied.self ?? 0,
+      };
+    },
+    {
+      validator: ({ executionId: requested }: { executionId: string }) => {
+        if (finished || FINAL.includes(state.status)) throw new Error(`run ${input.runId} is ${state.status}`);
+        if (requested !== executionId) throw new Error(`execution ${requested} is stale (current: ${executionId})`);
+      },
+    },
+  );
+
+  wf.setHandler(
+    durableCallUpdate,
+    async ({ seq, request }): Promise<DurableCallResult> => {
+      const fingerprint = fingerprintOf(request);
+      const existing = journal.get(seq);
+      if (existing) {
+        if (existing.fingerprint !== fingerprint) {
+          throw ApplicationFailure.nonRetryable(
+            `Replay diverged at waitpoint #${seq}: the journal has ${existing.fingerprint} but run() now asks for ${fingerprint}. ` +
+              "Code before a wait must make the same durable calls in the same order on every replay (see docs/replay-contract.md).",
+            "StintNonDeterminism",
+          );
+        }
+        return existing.done ? { status: "completed", result: existing.result } : { status: "pending", wait: existing.wait! };
+      }
+      const entry: JournalEntry = { seq, type: request.type, fingerprint, done: false, createdAt: nowIso() };
+      journal.set(seq, entry);
+      await performDurableCall(entry, request);
+      return entry.done ? { status: "completed", result: entry.result } : { status: "pending", wait: entry.wait! };
+    },
+    { validator: ({ executionId: execution }) => requireLive(execution) },
+  );
+
+  wf.setHandler(
+    awaitWaitpointUpdate,
+    async ({ seq }) => {
+      const entry = journal.get(seq);
+      if (!entry) throw ApplicationFailure.nonRetryable(`waitpoint #${seq} does not exist`, "StintUnknownWaitpoint");
+      awaiting++;
+      if (state.status === "EXECUTING") setStatus("WAITING");
+      try {
+        await wf.condition(() => entry.done || finished);
+      } finally {
+        awaiting--;
+        if (awaiting === 0 && state.status === "WAITING" && !finished) setStatus("EXECUTING");
+      }
+      if (!entry.done) throw ApplicationFailure.nonRetryable(`run ${input.runId} finished before waitpoint #${seq}`, "StintRunFinished");
+      return entry.result;
+    },
+    { validator: ({ executionId: execution }) => requireLive(execution) },
+  );
+
+  wf.setHandler(
+    rescheduleUpdate,
+    ({ delayUntil: next }) => {
+      delayUntil = Date.parse(next);
+      delayChanged = true;
+      state.delayedUntil = next;
+      state.updatedAt = nowIso();
+      return snapshot();
+    },
+    {
+      validator: ({ delayUntil: next }) => {
+        if (state.status !== "DELAYED") throw new Error(`run ${input.runId} is ${state.status}; only DELAYED runs can be rescheduled`);
+        if (Number.isNaN(Date.parse(next))) throw new Error(`delay: "${next}" is not a date`);
+      },
+    },
+  );
+
+  wf.setHandler(updateMetadataUpdate, ({ operations }) => {
+    state.metadata = applyMetadataOperations(state.metadata, operations);
+    return { ...state.metadata };
+  });
+
+  wf.setHandler(metadataSignal, ({ attempt, fromIndex, target, operations }) => {
+    let fresh = operations;
+    if (attempt >= 0) {
+      if (attempt !== attemptNumber) return;
+      const applied = metadataOpsApplied[target] ?? 0;
+      fresh = operations.slice(Math.max(0, applied - fromIndex));
+      metadataOpsApplied[target] = Math.max(applied, fromIndex + operations.length);
+    }
+    if (fresh.length === 0) return;
+    if (target !== "self") {
+      const targetRun = target === "parent" ? input.parentRunId : (input.rootRunId ?? input.parentRunId);
+      if (targetRun) {
+        void wf
+          .getExternalWorkflowHandle(targetRun)
+          .signal(metadataSignal, { attempt: -1, fromIndex: 0, target: "self", operations: fresh })
+          .catch(() => undefined);
+      }
+      return;
+    }
+    try {
+      state.metadata = applyMetadataOperations(state.metadata, fresh);
+    } catch {
+      // Over the size limit: keep the previous metadata; the SDK checks the limit before it flushes.
+    }
+  });
+
+  wf.setHandler(addTagsSignal, ({ tags }) => {
+    state.tags = [...new Set([...state.tags, ...tags])].slice(0, 10);
+    wf.upsertSearchAttributes([{ key: SA.tags, value: state.tags }]);
+  });
+
+  wf.setHandler(subscribeSignal, (subscriber) => {
+    subscribers.push(subscriber);
+  });
+
+  wf.setHandler(waitpointResolvedSignal, ({ key, result }) => {
+    const [attempt, seq] = key.split(":").map(Number);
+    if (attempt !== attemptNumber) return;
+    const entry = journal.get(seq!);
+    if (entry) complete(entry, result);
+  });
+
+  // ---- waitpoints --------------------------------------------------------------------------------------------
+  const placement = (triggerFunction: "trigger" | "triggerAndWait" | "batchTrigger" | "batchTriggerAndWait", batchId?: string) => ({
+    environment: input.environment,
+    attemptQueue: input.attemptQueue,
+    settings: input.settings,
+    parentRunId: input.runId,
+    rootRunId: input.rootRunId ?? input.runId,
+    depth: input.depth + 1,
+    batchId,
+    triggerFunction,
+  });
+
+  async function performDurableCall(entry: JournalEntry, request: DurableRequest): Promise<void> {
+    switch (request.type) {
+      case "duration": {
+        const until = Date.parse(request.until);
+        entry.wait = { type: "duration", date: request.until };
+        const ms = until - Date.now();
+        if (ms <= 0) return complete(entry, null);
+        void wf.sleep(ms).then(
+          () => complete(entry, null),
+          () => undefined,
+        );
+        return;
+      }
+      case "trigger": {
+        const child = await startChildRun(request.item, placement("trigger"), "ABANDON");
+        return complete(entry, child.handle);
+      }
+      case "batchTrigger": {
+        const batchId = `batch_${wf.uuid4().replace(/-/g, "").slice(0, 24)}`;
+        const children = await Promise.all(request.items.map((item) => startChildRun(item, placement("batchTrigger", batchId), "ABANDON")));
+        return complete(entry, { batchId, runCount: children.length, runs: children.map((c) => c.handle), publicAccessToken: "" });
+      }
+      case "triggerAndWait": {
+        const child = await startChildRun(request.item, placement("triggerAndWait"), "REQUEST_CANCEL");
+        entry.wait = { type: "task", runId: child.handle.id };
+        void child.result.then((result) => complete(entry, result));
+        return;
+      }
+      case "batchTriggerAndWait": {
+        const batchId = `batch_${wf.uuid4().replace(/-/g, "").slice(0, 24)}`;
+        const children = await Promise.all(
+          request.items.map((item) => startChildRun(item, placement("batchTriggerAndWait", batchId), "REQUEST_CANCEL")),
+        );
+        entry.wait = { type: "batch", batchId, runCount: children.length };
+        void Promise.all(children.map((c) => c.result)).then((results: ChildRunResult[]) => complete(entry, { batchId, results }));
+        return;
+      }
+      case "createToken": {
+        const token = await startTokenWorkflow(request.options, input.environment);
+        return complete(entry, token);
+      }
+      case "waitToken": {
+        entry.wait = { type: "token", token: request.tokenId };
+        const immediate = await subscribeToToken(request.tokenId, input.runId, `${attemptNumber}:${entry.seq}`);
+        if (immediate) complete(entry, immediate satisfies TokenResult);
+        return;
+      }
+      case "completeToken": {
+        await completeTokenFromWorkflow(request.tokenId, request.data);
+        return complete(entry, { success: true });
+      }
+    }
+  }
+
+  // ---- attempts ------------------------------------------------------------------------------------------------
+  const attempts = wf.proxyActivities<AttemptActivities>({
+    taskQueue: input.attemptQueue,
+    startToCloseTimeout: "24 hours",
+    heartbeatTimeout: input.settings.heartbeatTimeoutMs,
+    retry: {
+      initialInterval: "1 second",
+      backoffCoefficient: 2,
+      maximumInterval: "30 seconds",
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: ["StintTaskNotFound", "StintNonDeterminism"],
+    },
+  });
+
+  /** Runs one execution of the current attempt; 'expired' if the ttl passed before it started. */
+  async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {
+    executionId = `${attemptNumber}.${++executionCount}`;
+    startedThisExecution = false;
+    const scope = new wf.CancellationScope();
+    const running = scope.run(() => attempts.runAttempt({ runId: input.runId, executionId }));
+    if (ttlDeadline !== undefined && !attemptStarted) {
+      let settled = false;
+      void running.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      const started = await wf.condition(() => startedThisExecution || settled, Math.max(1, ttlDeadline - Date.now()));
+      if (!started) {
+        executionId = "";
+        scope.cancel();
+        await running.catch(() => undefined);
+        return "expired";
+      }
+    }
+    return running;
+  }
+
+  const failRun = (status: RunStatus, error: { name: string; message: string; stack?: string }) => {
+    state.error = error;
+    setStatus(status);
+  };
+
+  try {
+    // DELAYED: wait for the (reschedulable) delay.
+    while (delayUntil !== undefined && delayUntil > Date.now()) {
+      delayChanged = false;
+      await wf.condition(() => delayChanged, delayUntil - Date.now());
+    }
+    if (state.status === "DELAYED") setStatus("QUEUED");
+    const ttlDeadline = input.ttlMs === undefined ? undefined : Date.now() + input.ttlMs;
+
+    attemptLoop: for (attemptNumber = 1; ; attemptNumber++) {
+      journal = new Map();
+      metadataOpsApplied = {};
+      state.attemptCount = attemptNumber;
+      state.attempts.push({ number: attemptNumber, status: "EXECUTING", executions: 0 });
+      let result: AttemptActivityResult | "expired";
+      for (;;) {
+        try {
+          result = await runExecution(attemptStarted ? undefined : ttlDeadline);
+        } catch (error) {
+          if (wf.isCancellation(error)) throw error;
+          const cause = (error as { cause?: { message?: string; type?: string } }).cause;
+          currentAttempt()!.status = "FAILED";
+          failRun(cause?.type === "StintTaskNotFound" ? "SYSTEM_FAILURE" : "CRASHED", {
+            name: cause?.type ?? "AttemptCrashed",
+            message: cause?.message ?? (error as Error).message,
+          });
+          break attemptLoop;
+        }
+        if (result === "expired") {
+          state.expiredAt = nowIso();
+          currentAttempt()!.status = "CANCELED";
+          state.attempts.pop();
+          state.attemptCount = 0;
+          failRun("EXPIRED", { name: "RunExpired", message: `Run was not started within its ttl of ${options.ttl}` });
+          break attemptLoop;
+        }
+        state.computeMs += result.computeMs;
+        if (result.kind !== "suspended") break;
+        // Suspended: no process is held; wait durably for the waitpoint, then replay run().
+        setStatus("WAITING");
+        const entry = journal.get(result.seq);
+        await wf.condition(() => entry?.done === true);
+        setStatus("QUEUED");
+      }
+      const attempt = currentAttempt()!;
+      attempt.finishedAt = nowIso();
+      if (result.kind === "success") {
+        attempt.status = "COMPLETED";
+        state.output = result.output;
+        setStatus("COMPLETED");
+        break;
+      }
+      if (result.kind === "failure") {
+        attempt.status = result.status;
+        attempt.error = result.error;
+        if (result.status === "TIMED_OUT") {
+          failRun("TIMED_OUT", result.error);
+          break;
+        }
+        if (result.retryDelayMs !== undefined && input.settings.retriesEnabled) {
+          setStatus("QUEUED");
+          await wf.sleep(Math.max(1, result.retryDelayMs));
+          continue;
+        }
+        failRun("FAILED", result.error);
+        break;
+      }
+    }
+  } catch (error) {
+    if (!wf.isCancellation(error)) throw error;
+    const attempt = currentAttempt();
+    if (attempt && attempt.status === "EXECUTING") attempt.status = "CANCELED";
+    state.error = { name: "CanceledError", message: "Run was canceled" };
+    setStatus("CANCELED");
+  }
+
+  finished = true;
+  state.finishedAt = nowIso();
+  state.updatedAt = state.finishedAt;
+  state.durationMs = state.computeMs;
+  const final = snapshot();
+  await wf.CancellationScope.nonCancellable(async () => {
+    await notifySubscribers(subscribers, final);
+    await wf.condition(wf.allHandlersFinished);
+  });
+  if (final.status === "FAILED" || final.status === "CRASHED" || final.status === "SYSTEM_FAILURE" || final.status === "TIMED_OUT") {
+    // A failed run fails its Temporal execution (red in the Web UI); the run's record travels in the details.
+    throw ApplicationFailure.create({ message: final.error?.message ?? final.status, type: `StintRun${final.status}`, nonRetryable: true, details: [final] });
+  }
+  return final;
+}
+
+export { childResultFromFailure, FINAL as FINAL_STATUSES };
+export type { WaitInfoWire };

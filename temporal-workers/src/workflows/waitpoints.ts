@@ -1,0 +1,135 @@
+/** Temporal primitives behind each kind of waitpoint: child runs, tokens, completion notices. */
+import * as wf from "@temporalio/workflow";
+import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
+import type { BatchItemWire, ChildRunResult, DurableRequest, RunHandleWire, TokenOptionsWire, TokenResult, TokenWire } from "@stint/sdk/runtime";
+import type { EnvironmentRef, RunState, SubscribeSignal } from "../shared/run-types.js";
+import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
+import { completeTokenSignal, subscribeSignal, waitpointResolvedSignal } from "../shared/messages.js";
+import type { EngineActivities } from "../activities/attempt-activity-types.js";
+import type { TokenWorkflowInput } from "./token-workflow.js";
+
+const engine = wf.proxyActivities<EngineActivities>({ startToCloseTimeout: "1 minute" });
+
+/** What identifies a waitpoint across replays: a replay asking for something else has diverged. */
+export function fingerprintOf(request: DurableRequest): string {
+  switch (request.type) {
+    case "duration":
+      return "wait.for";
+    case "trigger":
+      return `trigger(${request.item.task})`;
+    case "triggerAndWait":
+      return `triggerAndWait(${request.item.task})`;
+    case "batchTrigger":
+      return `batchTrigger(${request.items.length})`;
+    case "batchTriggerAndWait":
+      return `batchTriggerAndWait(${request.items.length})`;
+    case "createToken":
+      return "wait.createToken";
+    case "waitToken":
+      return `wait.forToken(${request.tokenId})`;
+    case "completeToken":
+      return `wait.completeToken(${request.tokenId})`;
+  }
+}
+
+export function childResultFromState(state: RunState): ChildRunResult {
+  if (state.status === "COMPLETED") return { ok: true, id: state.id, taskIdentifier: state.taskIdentifier, output: state.output };
+  return {
+    ok: false,
+    id: state.id,
+    taskIdentifier: state.taskIdentifier,
+    status: state.status,
+    error: state.error ?? { name: "Error", message: `Run ended ${state.status}` },
+  };
+}
+
+/** A failed run fails its workflow with its state in the failure details. */
+export function childResultFromFailure(runId: string, taskIdentifier: string, error: unknown): ChildRunResult {
+  let cause: unknown = error;
+  while (cause && typeof cause === "object") {
+    const details = (cause as { details?: unknown[] }).details;
+    if (Array.isArray(details) && details[0] && typeof details[0] === "object" && "status" in (details[0] as object)) {
+      return childResultFromState(details[0] as RunState);
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return {
+    ok: false,
+    id: runId,
+    taskIdentifier,
+    status: "CRASHED",
+    error: { name: "Error", message: error instanceof Error ? error.message : String(error) },
+  };
+}
+
+export async function startChildRun(
+  item: BatchItemWire,
+  placement: RunPlacement,
+  parentClosePolicy: "ABANDON" | "REQUEST_CANCEL",
+): Promise<{ handle: RunHandleWire; result: Promise<ChildRunResult> }> {
+  const runId = runIdFromUuid(wf.uuid4());
+  const input = buildRunInput(runId, item, placement, Date.now());
+  const child = await wf.startChild("runWorkflow", {
+    workflowId: runId,
+    args: [input],
+    taskQueue: wf.workflowInfo().taskQueue,
+    parentClosePolicy,
+    typedSearchAttributes: runSearchAttributes(input, input.delayUntil ? "DELAYED" : "QUEUED"),
+    memo: runMemo(input),
+  });
+  const result = (child.result() as Promise<RunState>).then(childResultFromState, (error) => childResultFromFailure(runId, item.task, error));
+  return { handle: { id: runId, taskIdentifier: item.task, publicAccessToken: "" }, result };
+}
+
+export function tokenIdFor(options: TokenOptionsWire, uuid: string): string {
+  return options.idempotencyKey ? `waitpoint_${options.idempotencyKey.slice(0, 32)}` : runIdFromUuid(uuid, "waitpoint_");
+}
+
+export function tokenUrl(id: string): string {
+  return `/api/v1/waitpoints/tokens/${id}/complete`;
+}
+
+export async function startTokenWorkflow(options: TokenOptionsWire, environment: EnvironmentRef): Promise<TokenWire> {
+  const id = tokenIdFor(options, wf.uuid4());
+  const input: TokenWorkflowInput = { id, options, environment: environment.slug, createdAt: new Date(Date.now()).toISOString() };
+  try {
+    await wf.startChild("tokenWorkflow", {
+      workflowId: id,
+      args: [input],
+      taskQueue: wf.workflowInfo().taskQueue,
+      parentClosePolicy: "ABANDON",
+      workflowIdReusePolicy: "REJECT_DUPLICATE",
+    });
+    return { id, isCached: false, url: tokenUrl(id), publicAccessToken: "" };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { id, isCached: true, url: tokenUrl(id), publicAccessToken: "" };
+    throw error;
+  }
+}
+
+/** Registers this run as a waiter on a token; returns the result at once if the token already closed. */
+export async function subscribeToToken(tokenId: string, runId: string, key: string): Promise<TokenResult | undefined> {
+  try {
+    await wf.getExternalWorkflowHandle(tokenId).signal(subscribeSignal, { workflowId: runId, key });
+    return undefined;
+  } catch {
+    const result = await engine.readTokenResult(tokenId);
+    return result ?? { ok: false, error: { name: "Error", message: `Waitpoint token ${tokenId} does not exist` } };
+  }
+}
+
+export async function completeTokenFromWorkflow(tokenId: string, data: unknown): Promise<void> {
+  await wf.getExternalWorkflowHandle(tokenId).signal(completeTokenSignal, { data });
+}
+
+export async function notifySubscribers(subscribers: SubscribeSignal[], state: RunState | TokenResult, toResult?: (s: RunState) => ChildRunResult): Promise<void> {
+  const result = "status" in state && "id" in state ? (toResult ?? childResultFromState)(state as RunState) : (state as TokenResult);
+  await Promise.all(
+    subscribers.map((s) =>
+      wf
+        .getExternalWorkflowHandle(s.workflowId)
+        .signal(waitpointResolvedSignal, { key: s.key, result })
+        .catch(() => undefined),
+    ),
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Test engine: a real Temporal client and Stint workers (engine + in-process attempts) on task queues unique to
+ * the calling test file, with the SDK's client runtime pointed at it. Tasks are defined in the test file itself.
+ */
+import { randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { Client, Connection } from "@temporalio/client";
+import { setClientRuntime } from "@stint/sdk/runtime";
+import { StintEngineClient } from "../../src/client/engine-client.js";
+import { createStintWorkers, type StintWorkers } from "../../src/worker/create-workers.js";
+import { InProcessExecutor } from "../../src/executor/in-process-executor.js";
+import type { RunLogEntry } from "../../src/executor/attempt-channel.js";
+import type { EngineSettings, RunState } from "../../src/shared/run-types.js";
+
+export interface TestEngine {
+  engine: StintEngineClient;
+  client: Client;
+  workers: StintWorkers;
+  logs: RunLogEntry[];
+  /** Waits until the run reaches a final status (or `until` holds) and returns its state. */
+  waitForRun(runId: string, until?: (state: RunState) => boolean, timeoutMs?: number): Promise<RunState>;
+  stop(): Promise<void>;
+}
+
+const FINAL = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+
+export async function startTestEngine(settings: Partial<EngineSettings> = {}, options: { attempts?: boolean } = {}): Promise<TestEngine> {
+  const address = inject("temporalAddress");
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: "default" });
+  const suffix = randomUUID().slice(0, 8);
+  const logs: RunLogEntry[] = [];
+  const engine = new StintEngineClient({
+    client,
+    workflowTaskQueue: `stint-engine-${suffix}`,
+    attemptQueue: `stint-attempts-${suffix}`,
+    environment: { id: `env_${suffix}`, slug: `test-${suffix}`, type: "DEVELOPMENT", projectRef: "proj_test" },
+    settings,
+  });
+  const workers = await createStintWorkers({
+    client,
+    address,
+    workflowTaskQueue: engine.options.workflowTaskQueue,
+    attempts: options.attempts === false ? undefined : { taskQueue: engine.options.attemptQueue, executor: new InProcessExecutor({ logSink: (e) => logs.push(e) }) },
+  });
+  void workers.run();
+  setClientRuntime(engine);
+
+  const waitForRun: TestEngine["waitForRun"] = async (runId, until, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last: RunState | undefined;
+    while (Date.now() < deadline) {
+      last = await engine.runState(runId).catch(() => last);
+      if (last && (until ? until(last) : FINAL.includes(last.status))) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`run ${runId} did not reach the expected state in ${timeoutMs} ms; last status ${last?.status}`);
+  };
+
+  return {
+    engine,
+    client,
+    workers,
+    logs,
+    waitForRun,
+    async stop() {
+      setClientRuntime(undefined);
+      await workers.shutdown();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runs, task, tasks } from "@stint/sdk";
+import { startTestEngine, type TestEngine } from "../test/harness/index.js";
+
+const hello = task({
+  id: "trigger-hello",
+  run: async (payload: { name: string }, { ctx }) => ({ greeting: `hello ${payload.name}`, runId: ctx.run.id, attempt: ctx.attempt.number }),
+});
+
+const failing = task({
+  id: "trigger-failing",
+  retry: { maxAttempts: 1 },
+  run: async () => {
+    throw new Error("boom");
+  },
+});
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await startTestEngine();
+});
+afterAll(async () => t?.stop());
+
+describe("trigger", () => {
+  it("runs a task to COMPLETED with its output", async () => {
+    const handle = await hello.trigger({ name: "ada" });
+    expect(handle.id).toMatch(/^run_[a-z0-9]{24}$/);
+    const state = await t.waitForRun(handle.id);
+    expect(state.status).toBe("COMPLETED");
+    expect(state.output).toEqual({ greeting: "hello ada", runId: handle.id, attempt: 1 });
+    const run = await runs.retrieve(handle.id);
+    expect(run.isSuccess).toBe(true);
+    expect(run.output).toEqual(state.output);
+    expect(run.payload).toEqual({ name: "ada" });
+  });
+
+  it("tasks.trigger by id works the same", async () => {
+    const handle = await tasks.trigger<typeof hello>("trigger-hello", { name: "bob" });
+    const state = await t.waitForRun(handle.id);
+    expect(state.output).toMatchObject({ greeting: "hello bob" });
+  });
+
+  it("a throwing task ends FAILED with the error", async () => {
+    const handle = await failing.trigger();
+    const state = await t.waitForRun(handle.id);
+    expect(state.status).toBe("FAILED");
+    expect(state.error?.message).toBe("boom");
+    expect(state.attemptCount).toBe(1);
+  });
+});
