@@ -32,7 +32,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       const abort = new AbortController();
       context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
       try {
-        const channel = new TemporalAttemptChannel(client, runId, executionId, info.attemptNumber);
+        const channel = new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber);
         return await executor.execute({ info, channel, signal: abort.signal });
       } finally {
         clearInterval(heartbeat);

@@ -23,14 +23,14 @@ export class TemporalAttemptChannel implements AttemptChannel {
   }
 
   durableCall(seq: number, request: DurableRequest): Promise<DurableCallResult> {
-    return this.handle.executeUpdate(durableCallUpdate, { args: [{ executionId: this.executionId, seq, request }] });
+    return withCause(this.handle.executeUpdate(durableCallUpdate, { args: [{ executionId: this.executionId, seq, request }] }));
   }
 
   async awaitWaitpoint(seq: number): Promise<unknown> {
     if (this.awaiting >= MAX_CONCURRENT_AWAITS) await new Promise<void>((resolve) => this.queue.push(resolve));
     this.awaiting++;
     try {
-      return await this.handle.executeUpdate(awaitWaitpointUpdate, { args: [{ executionId: this.executionId, seq }] });
+      return await withCause(this.handle.executeUpdate(awaitWaitpointUpdate, { args: [{ executionId: this.executionId, seq }] }));
     } finally {
       this.awaiting--;
       this.queue.shift()?.();
@@ -43,5 +43,20 @@ export class TemporalAttemptChannel implements AttemptChannel {
 
   addTags(tags: string[]): Promise<void> {
     return this.handle.signal(addTagsSignal, { tags });
+  }
+}
+
+/** "Workflow Update failed" says nothing: surface the workflow's own reason instead. */
+async function withCause<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause;
+    if (cause?.message) {
+      const wrapped = new Error(cause.message);
+      wrapped.name = (cause as { type?: string }).type ?? cause.name;
+      throw wrapped;
+    }
+    throw error;
   }
 }

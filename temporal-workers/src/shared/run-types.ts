@@ -62,6 +62,7 @@ export type AttemptActivityResult =
 /** What an attempt execution learns when it starts: everything it needs to run the task. */
 export interface AttemptStartInfo {
   runId: string;
+  /** Token of this live execution (`<attempt>.<n>/<activity attempt>`): durable calls carry it; stale ones are refused. */
   executionId: string;
   attemptNumber: number;
   isReplay: boolean;

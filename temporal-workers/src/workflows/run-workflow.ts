@@ -134,7 +134,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
       if (state.status === "QUEUED" || state.status === "WAITING") setStatus("EXECUTING");
       return {
         runId: input.runId,
-        executionId: requested,
+        executionId: liveExecution,
         attemptNumber,
         isReplay: isRestart || attempt.executions > 1,
         item: input.item,
