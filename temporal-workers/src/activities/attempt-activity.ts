@@ -13,25 +13,28 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
   return {
     async runAttempt({ runId, executionId }: AttemptActivityInput): Promise<AttemptActivityResult> {
       const context = Context.current();
-      let info: AttemptStartInfo;
-      try {
-        info = await client.workflow
-          .getHandle(runId)
-          .executeUpdate(startAttemptUpdate, { args: [{ executionId, activityAttempt: context.info.attempt }] });
-      } catch (error) {
-        // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
-        throw ApplicationFailure.nonRetryable(`attempt ${executionId} of ${runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
-      }
-      if (!executor.hasTask(info.item.task)) {
-        throw ApplicationFailure.nonRetryable(
-          `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
-          "StintTaskNotFound",
-        );
-      }
+      // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
+      // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-      const abort = new AbortController();
-      context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
+      context.heartbeat();
       try {
+        let info: AttemptStartInfo;
+        try {
+          info = await client.workflow
+            .getHandle(runId)
+            .executeUpdate(startAttemptUpdate, { args: [{ executionId, activityAttempt: context.info.attempt }] });
+        } catch (error) {
+          // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
+          throw ApplicationFailure.nonRetryable(`attempt ${executionId} of ${runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
+        }
+        if (!executor.hasTask(info.item.task)) {
+          throw ApplicationFailure.nonRetryable(
+            `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
+            "StintTaskNotFound",
+          );
+        }
+        const abort = new AbortController();
+        context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
         const channel = new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber);
         return await executor.execute({ info, channel, signal: abort.signal });
       } finally {
