@@ -1,6 +1,7 @@
 /** Activity signatures as the workflows see them (types only: activity code lives outside the sandbox). */
-import type { TokenResult, TokenState } from "@stint/sdk/runtime";
-import type { AttemptActivityInput, AttemptActivityResult } from "../shared/run-types.js";
+import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
+import type { AttemptActivityInput, AttemptActivityResult, RunWorkflowInput } from "../shared/run-types.js";
+import type { ClaimKeyResult } from "../shared/idempotency.js";
 
 export interface AttemptActivities {
   runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult>;
@@ -10,4 +11,8 @@ export interface EngineActivities {
   /** Result of a token that may have closed already (a late subscriber). */
   readTokenResult(tokenId: string): Promise<TokenResult | null>;
   readTokenState(tokenId: string): Promise<TokenState | null>;
+  /** Workflows cannot update-with-start, so runs triggered under an idempotency key go through this activity. */
+  claimIdempotentRun(run: RunWorkflowInput, ttlMs: number): Promise<ClaimKeyResult>;
+  /** Final result of a run that already closed, for a late waiter; null while it is still running. */
+  readRunResult(runId: string): Promise<ChildRunResult | null>;
 }

@@ -1,10 +1,13 @@
 /** Activities the engine's own workflows use to read other executions (tokens that already closed). */
 import type { Client } from "@temporalio/client";
-import type { TokenResult, TokenState } from "@stint/sdk/runtime";
+import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
+import { claimIdempotentRun } from "../client/claim-idempotent-run.js";
+import { childResultFromFailure, childResultFromState } from "../workflows/waitpoints.js";
+import type { RunState } from "../shared/run-types.js";
 import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";
 
-export function createEngineActivities(client: Client): EngineActivities {
+export function createEngineActivities(client: Client, workflowTaskQueue: string): EngineActivities {
   const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
     const handle = client.workflow.getHandle(tokenId);
     try {
@@ -17,6 +20,16 @@ export function createEngineActivities(client: Client): EngineActivities {
   };
   return {
     readTokenState,
+    claimIdempotentRun: (run, ttlMs) => claimIdempotentRun(client, workflowTaskQueue, run, ttlMs),
+    async readRunResult(runId: string): Promise<ChildRunResult | null> {
+      const handle = client.workflow.getHandle(runId);
+      if ((await handle.describe()).status.name === "RUNNING") return null;
+      try {
+        return childResultFromState((await handle.result()) as RunState);
+      } catch (error) {
+        return childResultFromFailure(runId, "", error);
+      }
+    },
     async readTokenResult(tokenId: string): Promise<TokenResult | null> {
       const state = await readTokenState(tokenId);
       if (!state || state.status === "WAITING") return null;

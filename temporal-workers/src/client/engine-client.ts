@@ -24,7 +24,9 @@ import {
   type TokenWire,
 } from "@stint/sdk/runtime";
 import { z } from "zod";
-import { addTagsSignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
+import { claimIdempotentRun } from "./claim-idempotent-run.js";
+import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
+import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
@@ -99,6 +101,16 @@ export class StintEngineClient implements ClientRuntime {
     } catch (error) {
       throw new EngineError(400, (error as Error).message);
     }
+    if (item.options?.idempotencyKey) {
+      let ttlMs: number;
+      try {
+        ttlMs = idempotencyTtlMs(item.options.idempotencyKeyTTL);
+      } catch (error) {
+        throw new EngineError(400, (error as Error).message);
+      }
+      const claim = await claimIdempotentRun(this.client, this.options.workflowTaskQueue, input, ttlMs);
+      return { id: claim.runId, taskIdentifier: item.task, isCached: claim.isCached, publicAccessToken: "" };
+    }
     await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
       workflowId: runId,
       taskQueue: this.options.workflowTaskQueue,
@@ -106,7 +118,7 @@ export class StintEngineClient implements ClientRuntime {
       typedSearchAttributes: runSearchAttributes(input, input.delayUntil ? "DELAYED" : "QUEUED"),
       memo: runMemo(input),
     });
-    return { id: runId, taskIdentifier: item.task, publicAccessToken: "" };
+    return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
   }
 
   async trigger(item: BatchItemWire): Promise<RunHandleWire> {
@@ -271,8 +283,15 @@ export class StintEngineClient implements ClientRuntime {
     }
   }
 
-  async resetIdempotencyKey(_taskIdentifier: string, _idempotencyKey: string): Promise<{ id: string }> {
-    throw new EngineError(422, "idempotency key reset is not available yet");
+  async resetIdempotencyKey(taskIdentifier: string, idempotencyKey: string): Promise<{ id: string }> {
+    const id = keyWorkflowId(this.options.environment.slug, parse(z.string().min(1), taskIdentifier, "taskIdentifier"), parse(z.string().min(1), idempotencyKey, "idempotencyKey"));
+    try {
+      await this.client.workflow.getHandle(id).signal(releaseKeySignal, {});
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `No idempotency key "${idempotencyKey}" is held for task ${taskIdentifier}`);
+      throw error;
+    }
+    return { id: idempotencyKey };
   }
 
   async retrieveBatch(batchId: string): Promise<{ id: string; runCount: number; runs: string[]; status: string }> {

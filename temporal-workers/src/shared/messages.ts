@@ -8,9 +8,11 @@ import type {
   DurableCallResult,
   MetadataSignal,
   RunState,
+  RunWorkflowInput,
   SubscribeSignal,
   WaitpointResolvedSignal,
 } from "./run-types.js";
+import type { ClaimKeyResult } from "./idempotency.js";
 
 export const startAttemptUpdate = defineUpdate<AttemptStartInfo, [{ executionId: string; activityAttempt?: number }]>("stint.startAttempt");
 export const durableCallUpdate = defineUpdate<DurableCallResult, [DurableCallInput]>("stint.durableCall");
@@ -22,6 +24,9 @@ export const metadataSignal = defineSignal<[MetadataSignal]>("stint.metadata");
 export const addTagsSignal = defineSignal<[{ tags: string[] }]>("stint.addTags");
 export const subscribeSignal = defineSignal<[SubscribeSignal]>("stint.subscribe");
 export const waitpointResolvedSignal = defineSignal<[WaitpointResolvedSignal]>("stint.waitpointResolved");
+
+export const claimKeyUpdate = defineUpdate<ClaimKeyResult, [{ run: RunWorkflowInput; ttlMs: number }]>("stint.claimKey");
+export const releaseKeySignal = defineSignal<[{ runId?: string }]>("stint.releaseKey");
 
 export const runStateQuery = defineQuery<RunState>("stint.runState");
 

@@ -38,6 +38,8 @@ export interface RunWorkflowInput {
   /** Engine defaults for this run. */
   settings: EngineSettings;
   replayedFrom?: string;
+  /** Key workflow holding this run's idempotency key: a failed run releases it. */
+  idempotencyKeyWorkflowId?: string;
 }
 
 export interface EngineSettings {

@@ -37,7 +37,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         namespace,
         taskQueue: options.workflowTaskQueue,
         workflowBundle: await engineWorkflowBundle(),
-        activities: createEngineActivities(options.client),
+        activities: createEngineActivities(options.client, options.workflowTaskQueue),
       }),
     );
   }

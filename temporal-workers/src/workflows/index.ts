@@ -1,3 +1,4 @@
 /** Entry of the workflow bundle: every workflow type the engine registers. */
 export { runWorkflow } from "./run-workflow.js";
 export { tokenWorkflow } from "./token-workflow.js";
+export { idempotencyKeyWorkflow } from "./idempotency-key-workflow.js";

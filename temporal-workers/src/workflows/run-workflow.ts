@@ -27,6 +27,7 @@ import {
   runStateQuery,
   startAttemptUpdate,
   subscribeSignal,
+  releaseKeySignal,
   updateMetadataUpdate,
   waitpointResolvedSignal,
 } from "../shared/messages.js";
@@ -40,6 +41,8 @@ import {
   startChildRun,
   startTokenWorkflow,
   subscribeToToken,
+  subscribeToRun,
+  claimIdempotentChild,
 } from "./waitpoints.js";
 import type { AttemptActivities } from "../activities/attempt-activity-types.js";
 
@@ -257,7 +260,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   });
 
   wf.setHandler(subscribeSignal, (subscriber) => {
-    subscribers.push(subscriber);
+    if (finished) void notifySubscribers([subscriber], snapshot());
+    else subscribers.push(subscriber);
   });
 
   wf.setHandler(waitpointResolvedSignal, ({ key, result }) => {
@@ -293,6 +297,10 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
         return;
       }
       case "trigger": {
+        if (request.item.options?.idempotencyKey) {
+          const claim = await claimIdempotentChild(request.item, placement("trigger"));
+          return complete(entry, { id: claim.runId, taskIdentifier: request.item.task, isCached: claim.isCached, publicAccessToken: "" });
+        }
         const child = await startChildRun(request.item, placement("trigger"), "ABANDON");
         return complete(entry, child.handle);
       }
@@ -302,6 +310,14 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
         return complete(entry, { batchId, runCount: children.length, runs: children.map((c) => c.handle), publicAccessToken: "" });
       }
       case "triggerAndWait": {
+        if (request.item.options?.idempotencyKey) {
+          // The key may point to a run that is not our child: wait for it through a completion notice.
+          const claim = await claimIdempotentChild(request.item, placement("triggerAndWait"));
+          entry.wait = { type: "task", runId: claim.runId };
+          const finishedAlready = await subscribeToRun(claim.runId, input.runId, `${attemptNumber}:${entry.seq}`);
+          if (finishedAlready) complete(entry, finishedAlready);
+          return;
+        }
         const child = await startChildRun(request.item, placement("triggerAndWait"), "REQUEST_CANCEL");
         entry.wait = { type: "task", runId: child.handle.id };
         void child.result.then((result) => complete(entry, result));
@@ -460,6 +476,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     await notifySubscribers(subscribers, final);
     await wf.condition(wf.allHandlersFinished);
   });
+  const failed = final.status !== "COMPLETED" && final.status !== "CANCELED";
+  if (failed && input.idempotencyKeyWorkflowId) {
+    // Trigger semantics: a failed run clears its idempotency key, so the next trigger with it starts a new run.
+    await wf.getExternalWorkflowHandle(input.idempotencyKeyWorkflowId).signal(releaseKeySignal, { runId: input.runId }).catch(() => undefined);
+  }
   if (final.status === "FAILED" || final.status === "CRASHED" || final.status === "SYSTEM_FAILURE" || final.status === "TIMED_OUT") {
     // A failed run fails its Temporal execution (red in the Web UI); the run's record travels in the details.
     throw ApplicationFailure.create({ message: final.error?.message ?? final.status, type: `StintRun${final.status}`, nonRetryable: true, details: [final] });

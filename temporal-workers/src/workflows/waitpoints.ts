@@ -7,6 +7,7 @@ import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPla
 import { completeTokenSignal, subscribeSignal, waitpointResolvedSignal } from "../shared/messages.js";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
 import type { TokenWorkflowInput } from "./token-workflow.js";
+import { idempotencyTtlMs, type ClaimKeyResult } from "../shared/idempotency.js";
 
 const engine = wf.proxyActivities<EngineActivities>({ startToCloseTimeout: "1 minute" });
 
@@ -132,4 +133,20 @@ export async function notifySubscribers(subscribers: SubscribeSignal[], state: R
         .catch(() => undefined),
     ),
   );
+}
+
+/** Starts (or finds) the run an idempotency key points to, through the key workflow. */
+export async function claimIdempotentChild(item: BatchItemWire, placement: RunPlacement): Promise<ClaimKeyResult> {
+  const input = buildRunInput(runIdFromUuid(wf.uuid4()), item, placement, Date.now());
+  return engine.claimIdempotentRun(input, idempotencyTtlMs(item.options?.idempotencyKeyTTL));
+}
+
+/** Asks a run to notify us when it finishes; returns its result at once if it already has. */
+export async function subscribeToRun(runId: string, subscriberId: string, key: string): Promise<ChildRunResult | undefined> {
+  try {
+    await wf.getExternalWorkflowHandle(runId).signal(subscribeSignal, { workflowId: subscriberId, key });
+    return undefined;
+  } catch {
+    return (await engine.readRunResult(runId)) ?? undefined;
+  }
 }

@@ -1,0 +1,64 @@
+/**
+ * An idempotency key (`idem_<env>_<task>_<key>`). Claiming it atomically either returns the run it already points
+ * to or starts the candidate run. It lives for the key's TTL, or until its run fails or the key is reset.
+ */
+import * as wf from "@temporalio/workflow";
+import { claimKeyUpdate, releaseKeySignal } from "../shared/messages.js";
+import { runMemo, runSearchAttributes } from "../shared/run-input.js";
+
+export interface IdempotencyKeyWorkflowInput {
+  key: string;
+  taskId: string;
+  environment: string;
+}
+
+export async function idempotencyKeyWorkflow(_input: IdempotencyKeyWorkflowInput): Promise<{ runId?: string }> {
+  let runId: string | undefined;
+  let expiresAt = 0;
+  let released = false;
+  let changed = false;
+  const holds = () => runId !== undefined && !released && Date.now() < expiresAt;
+
+  let starting: Promise<unknown> = Promise.resolve();
+
+  wf.setHandler(claimKeyUpdate, async ({ run, ttlMs }) => {
+    if (holds()) {
+      await starting;
+      return { runId: runId!, isCached: true };
+    }
+    // Reserve the key before awaiting the start, so concurrent claims see it taken.
+    runId = run.runId;
+    expiresAt = Date.now() + ttlMs;
+    released = false;
+    changed = true;
+    starting = wf.startChild("runWorkflow", {
+      workflowId: run.runId,
+      args: [{ ...run, idempotencyKeyWorkflowId: wf.workflowInfo().workflowId }],
+      taskQueue: wf.workflowInfo().taskQueue,
+      parentClosePolicy: "ABANDON",
+      typedSearchAttributes: runSearchAttributes(run, run.delayUntil ? "DELAYED" : "QUEUED"),
+      memo: runMemo(run),
+    });
+    try {
+      await starting;
+    } catch (error) {
+      runId = undefined;
+      throw error;
+    }
+    return { runId: run.runId, isCached: false };
+  });
+
+  wf.setHandler(releaseKeySignal, ({ runId: failedRun }) => {
+    if (failedRun === undefined || failedRun === runId) released = true;
+    changed = true;
+  });
+
+  for (;;) {
+    changed = false;
+    if (holds()) await wf.condition(() => changed, Math.max(1, expiresAt - Date.now()));
+    else await wf.condition(() => changed || runId === undefined, 1);
+    await wf.condition(wf.allHandlersFinished);
+    // A claim that arrived while we were closing re-arms the key; otherwise the key is gone.
+    if (!holds() && !changed) return { runId };
+  }
+}
