@@ -10,3 +10,4 @@ export { AttemptRuntime } from "./executor/attempt-runtime.js";
 export { startDevServer, findTemporalBinary, freePort, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord } from "./shared/run-types.js";
+export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";

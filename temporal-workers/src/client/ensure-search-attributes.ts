@@ -1,0 +1,24 @@
+/**
+ * Registers Stint's search attributes on a Temporal namespace (servers other than the dev server, which gets them
+ * from --search-attribute flags). Safe to call at every start-up: only missing attributes are added.
+ */
+import type { Connection } from "@temporalio/client";
+import { temporal } from "@temporalio/proto";
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../shared/search-attributes.js";
+
+const TYPES = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KeywordList: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+} as const;
+
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS).filter(([name]) => !known.has(name));
+  if (missing.length === 0) return [];
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, TYPES[type]])),
+  });
+  return missing.map(([name]) => name);
+}
