@@ -157,9 +157,12 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
       };
     },
     {
-      validator: ({ executionId: requested }: { executionId: string }) => {
+      validator: ({ executionId: requested, activityAttempt }: { executionId: string; activityAttempt?: number }) => {
         if (finished || FINAL.includes(state.status)) throw new Error(`run ${input.runId} is ${state.status}`);
         if (requested !== executionId) throw new Error(`execution ${requested} is stale (current: ${executionId})`);
+        // A zombie process of an older activity attempt must not take the execution back from a newer one.
+        const live = liveExecution.startsWith(`${requested}/`) ? Number(liveExecution.split("/")[1]) : 0;
+        if ((activityAttempt ?? 1) < live) throw new Error(`activity attempt ${activityAttempt} of ${requested} is stale (live: ${live})`);
       },
     },
   );
