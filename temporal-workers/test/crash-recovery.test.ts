@@ -70,6 +70,7 @@ describe("crash recovery", () => {
     const handle = await engine.trigger({ task: "crash-parent", payload: null });
     await until(() => markers().some((m) => m.step === "after-wait"));
     first.kill("SIGKILL");
+    const killedAt = Date.now();
 
     const restartedAt = Date.now();
     const second = await startWorker();
@@ -86,9 +87,12 @@ describe("crash recovery", () => {
     // The replay in the new process ran run() from the top, but got the child and the 3 s timer from the journal.
     const replayed = all.filter((m) => m.pid === second.pid);
     expect(replayed.map((m) => m.step)).toEqual(["start", "after-child", "after-wait", "done"]);
-    const replayStart = replayed[0]!.at;
-    expect(replayed[2]!.at - replayStart).toBeLessThan(1_000);
-    expect(replayStart - restartedAt).toBeLessThan(30_000);
+    // The 3 s timer was not waited again: the replay passed it in well under its duration.
+    expect(replayed[2]!.at - replayed[1]!.at).toBeLessThan(1_000);
+    expect(replayed[0]!.at - restartedAt).toBeLessThan(30_000);
+    // Both waitpoints were recorded before the crash, and only once.
+    expect(final!.journal.map((e) => e.type)).toEqual(["triggerAndWait", "duration"]);
+    for (const entry of final!.journal) expect(Date.parse(entry.completedAt!)).toBeLessThan(killedAt);
     expect(final!.attempts).toHaveLength(1);
     expect(final!.attempts[0]!.executions).toBe(2);
     await connection.close();

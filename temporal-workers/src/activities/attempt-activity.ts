@@ -1,7 +1,7 @@
 /** The attempt activity: starts an execution of the run's current attempt and hands it to an executor. */
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure, type Client } from "@temporalio/client";
-import { startAttemptUpdate } from "../shared/messages.js";
+import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js";
 import type { AttemptActivityInput, AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
@@ -11,22 +11,15 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 
 export function createAttemptActivities(client: Client, executor: AttemptExecutor): AttemptActivities {
   return {
-    async runAttempt({ runId, executionId }: AttemptActivityInput): Promise<AttemptActivityResult> {
+    async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult> {
+      const { runId } = input;
       const context = Context.current();
       // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
       // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
       context.heartbeat();
       try {
-        let info: AttemptStartInfo;
-        try {
-          info = await client.workflow
-            .getHandle(runId)
-            .executeUpdate(startAttemptUpdate, { args: [{ executionId, activityAttempt: context.info.attempt }] });
-        } catch (error) {
-          // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
-          throw ApplicationFailure.nonRetryable(`attempt ${executionId} of ${runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
-        }
+        const info = await startExecution(client, input, context.info.attempt);
         if (!executor.hasTask(info.item.task)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
@@ -42,4 +35,23 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       }
     },
   };
+}
+
+/**
+ * Most executions start at once with the info they were scheduled with and announce themselves by a signal (no
+ * round trip). Runs with a ttl confirm through an update instead, so the workflow cannot expire a run that started.
+ */
+async function startExecution(client: Client, input: AttemptActivityInput, activityAttempt: number): Promise<AttemptStartInfo> {
+  const handle = client.workflow.getHandle(input.runId);
+  if (input.confirmStart) {
+    try {
+      return await handle.executeUpdate(startAttemptUpdate, { args: [{ executionId: input.executionId, activityAttempt }] });
+    } catch (error) {
+      // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
+      throw ApplicationFailure.nonRetryable(`attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
+    }
+  }
+  const token = `${input.executionId}/${activityAttempt}`;
+  handle.signal(attemptStartedSignal, { executionId: token }).catch(() => undefined);
+  return { ...input.info, executionId: token, isReplay: input.info.isReplay || activityAttempt > 1 };
 }

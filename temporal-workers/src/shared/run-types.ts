@@ -54,6 +54,10 @@ export interface EngineSettings {
 export interface AttemptActivityInput {
   runId: string;
   executionId: string;
+  /** Confirm the start with the startAttempt update before running (runs with a ttl); else just announce it. */
+  confirmStart: boolean;
+  /** Everything the execution needs, as of when it was scheduled. */
+  info: AttemptStartInfo;
 }
 
 export type AttemptActivityResult =

@@ -26,6 +26,7 @@ import {
   rescheduleUpdate,
   runStateQuery,
   startAttemptUpdate,
+  attemptStartedSignal,
   subscribeSignal,
   releaseKeySignal,
   updateMetadataUpdate,
@@ -87,8 +88,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   let attemptNumber = 0;
   let executionCount = 0;
   let executionId = "";
-  /** executionId/activity-attempt of the process allowed to talk to us: a stale (crashed) process is refused. */
-  let liveExecution = "";
+  /** Highest activity attempt seen for the current execution: processes of older attempts are refused. */
+  let liveAttempt = 0;
   let journal = new Map<number, JournalEntry>();
   /** Metadata operations of this attempt already applied, per target: a replay re-sends them and they are skipped. */
   let metadataOpsApplied: Record<string, number> = {};
@@ -107,10 +108,51 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   const currentAttempt = (): AttemptRecord | undefined => state.attempts[state.attempts.length - 1];
   const snapshot = (): RunState => ({ ...state, journal: [...journal.values()], metadata: { ...state.metadata } });
 
-  const requireLive = (execution: string) => {
-    if (finished) throw new Error(`run ${input.runId} has finished`);
-    if (execution !== liveExecution) throw new Error(`execution ${execution} is no longer the live execution of run ${input.runId}`);
+  /** Execution tokens are `<executionId>/<activity attempt>`; a crash retry is a newer activity attempt. */
+  const parseToken = (token: string) => {
+    const [id, attempt] = token.split("/");
+    return { id: id!, attempt: Number(attempt ?? 1) };
   };
+  const requireLive = (token: string) => {
+    if (finished) throw new Error(`run ${input.runId} has finished`);
+    const { id, attempt } = parseToken(token);
+    // A zombie process of an older activity attempt must not act for the run once a newer one has started.
+    if (id !== executionId || attempt < liveAttempt) throw new Error(`execution ${token} is no longer the live execution of run ${input.runId}`);
+  };
+  /** Records that `token`'s process is running (first news of it: a signal, the start update or a durable call). */
+  const markLive = (token: string) => {
+    const { attempt } = parseToken(token);
+    if (attempt <= liveAttempt) return;
+    liveAttempt = attempt;
+    attemptStarted = true;
+    startedThisExecution = true;
+    const now = nowIso();
+    state.startedAt ??= now;
+    const record = currentAttempt()!;
+    record.startedAt ??= now;
+    record.executions += 1;
+    if (state.status === "QUEUED" || state.status === "WAITING") setStatus("EXECUTING");
+  };
+  const startInfo = (token: string): AttemptStartInfo => ({
+    runId: input.runId,
+    executionId: token,
+    attemptNumber,
+    isReplay: currentAttempt()!.executions > 0,
+    item: input.item,
+    environment: input.environment,
+    metadata: { ...state.metadata },
+    tags: [...state.tags],
+    createdAt: input.createdAt,
+    startedAt: state.startedAt ?? nowIso(),
+    computeMsUsed: state.computeMs,
+    maxAttempts: options.maxAttempts,
+    maxDurationSeconds: options.maxDuration,
+    parentRunId: input.parentRunId,
+    rootRunId: input.rootRunId,
+    batchId: input.batchId,
+    settings: input.settings,
+    metadataOpsApplied: metadataOpsApplied.self ?? 0,
+  });
 
   const complete = (entry: JournalEntry, result: unknown) => {
     if (entry.done) return;
@@ -122,54 +164,35 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   // ---- queries, updates and signals -------------------------------------------------------------------------
   wf.setHandler(runStateQuery, snapshot);
 
+  // Runs with a ttl confirm their start through this update, so expiry and start cannot both happen.
   wf.setHandler(
     startAttemptUpdate,
-    ({ executionId: requested, activityAttempt }: { executionId: string; activityAttempt?: number }): AttemptStartInfo => {
-      const isRestart = liveExecution.startsWith(`${requested}/`);
-      liveExecution = `${requested}/${activityAttempt ?? 1}`;
-      attemptStarted = true;
-      startedThisExecution = true;
-      const now = nowIso();
-      state.startedAt ??= now;
-      const attempt = currentAttempt()!;
-      attempt.startedAt ??= now;
-      attempt.executions += 1;
-      if (state.status === "QUEUED" || state.status === "WAITING") setStatus("EXECUTING");
-      return {
-        runId: input.runId,
-        executionId: liveExecution,
-        attemptNumber,
-        isReplay: isRestart || attempt.executions > 1,
-        item: input.item,
-        environment: input.environment,
-        metadata: { ...state.metadata },
-        tags: [...state.tags],
-        createdAt: input.createdAt,
-        startedAt: state.startedAt,
-        computeMsUsed: state.computeMs,
-        maxAttempts: options.maxAttempts,
-        maxDurationSeconds: options.maxDuration,
-        parentRunId: input.parentRunId,
-        rootRunId: input.rootRunId,
-        batchId: input.batchId,
-        settings: input.settings,
-        metadataOpsApplied: metadataOpsApplied.self ?? 0,
-      };
+    ({ executionId: requested, activityAttempt }): AttemptStartInfo => {
+      const token = `${requested}/${activityAttempt ?? 1}`;
+      markLive(token);
+      return { ...startInfo(token), isReplay: currentAttempt()!.executions > 1 };
     },
     {
-      validator: ({ executionId: requested, activityAttempt }: { executionId: string; activityAttempt?: number }) => {
+      validator: ({ executionId: requested, activityAttempt }) => {
         if (finished || FINAL.includes(state.status)) throw new Error(`run ${input.runId} is ${state.status}`);
-        if (requested !== executionId) throw new Error(`execution ${requested} is stale (current: ${executionId})`);
-        // A zombie process of an older activity attempt must not take the execution back from a newer one.
-        const live = liveExecution.startsWith(`${requested}/`) ? Number(liveExecution.split("/")[1]) : 0;
-        if ((activityAttempt ?? 1) < live) throw new Error(`activity attempt ${activityAttempt} of ${requested} is stale (live: ${live})`);
+        requireLive(`${requested}/${activityAttempt ?? 1}`);
       },
     },
   );
 
+  wf.setHandler(attemptStartedSignal, ({ executionId: token }) => {
+    try {
+      requireLive(token);
+      markLive(token);
+    } catch {
+      // News from a stale execution: ignore it.
+    }
+  });
+
   wf.setHandler(
     durableCallUpdate,
-    async ({ seq, request }): Promise<DurableCallResult> => {
+    async ({ executionId: token, seq, request }): Promise<DurableCallResult> => {
+      markLive(token);
       const fingerprint = fingerprintOf(request);
       const existing = journal.get(seq);
       if (existing) {
@@ -369,9 +392,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   /** Runs one execution of the current attempt; 'expired' if the ttl passed before it started. */
   async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {
     executionId = `${attemptNumber}.${++executionCount}`;
+    liveAttempt = 0;
     startedThisExecution = false;
+    const confirmStart = ttlDeadline !== undefined && !attemptStarted;
     const scope = new wf.CancellationScope();
-    const running = scope.run(() => attempts.runAttempt({ runId: input.runId, executionId }));
+    const running = scope.run(() => attempts.runAttempt({ runId: input.runId, executionId, confirmStart, info: startInfo(executionId) }));
     if (ttlDeadline !== undefined && !attemptStarted) {
       let settled = false;
       void running.then(
