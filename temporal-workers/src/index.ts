@@ -11,3 +11,4 @@ export { startDevServer, findTemporalBinary, freePort, type DevServer, type DevS
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
+export { installRuntimeLogger } from "./worker/runtime-logger.js";

@@ -3,8 +3,11 @@
  * from --search-attribute flags). Safe to call at every start-up: only missing attributes are added.
  */
 import type { Connection } from "@temporalio/client";
-import { temporal } from "@temporalio/proto";
+import proto from "@temporalio/proto";
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../shared/search-attributes.js";
+
+// @temporalio/proto is CommonJS: take the namespace from its default export so plain Node ESM can load it.
+const { temporal } = proto;
 
 const TYPES = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

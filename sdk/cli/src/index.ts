@@ -1,0 +1,7 @@
+/** @stint/cli — programmatic face of the `stint` CLI. */
+export { runDev, devOptionsSchema, type DevOptions } from "./commands/dev.js";
+export { runInit } from "./commands/init.js";
+export { runStatus } from "./commands/status.js";
+export { buildAndLoadProject } from "./project/build-project.js";
+export { loadConfig, findConfigFile, ConfigError } from "./project/load-config.js";
+export { sdkAliasPlugin } from "./project/sdk-alias-plugin.js";

@@ -1,0 +1,67 @@
+/** Entry of the `stint` CLI. */
+import { Command, Option } from "commander";
+import { ZodError } from "zod";
+import { runDev } from "./commands/dev.js";
+import { runInit } from "./commands/init.js";
+import { runStatus } from "./commands/status.js";
+import { runUnavailable } from "./commands/unavailable.js";
+
+const program = new Command("stint").description("Trigger.dev-compatible tasks on Temporal").showHelpAfterError();
+
+program
+  .command("dev")
+  .description("run the project's tasks locally, reloading on change")
+  .option("--cwd <dir>", "project folder (holds trigger.config.ts)", ".")
+  .option("--state-dir <dir>", "where the Temporal dev server keeps its state (default <project>/.stint)")
+  .addOption(new Option("--temporal-address <host:port>", "use this Temporal server instead of starting one").env("TEMPORAL_ADDRESS"))
+  .option("--namespace <name>", "Temporal namespace", "default")
+  .option("--workflow-queue <name>", "task queue of the engine's workflows", "stint-engine-dev")
+  .option("--attempt-queue <name>", "task queue of this project's attempts", "stint-attempts-dev")
+  .option("--ui-port <port>", "Temporal Web UI port")
+  .option("--no-watch", "do not reload on file changes")
+  .option("--trigger <taskId>", "trigger this task once the worker is up")
+  .option("--payload <json>", "payload for --trigger", "{}")
+  .action(async (options) => {
+    const session = await runDev(options);
+    const shutdown = async () => {
+      console.log("\nStopping…");
+      await session.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
+  });
+
+program
+  .command("init [dir]")
+  .description("write trigger.config.ts and an example task")
+  .option("--project <ref>", "project ref")
+  .action((dir: string | undefined, options: { project?: string }) => {
+    const written = runInit(dir ?? ".", options.project);
+    console.log(written.length ? `Created ${written.join(", ")}. Next: stint dev` : "Nothing to do: trigger.config.ts and the example already exist.");
+  });
+
+program
+  .command("status")
+  .description("show the local stint dev session and its Temporal server")
+  .option("--cwd <dir>", "project folder", ".")
+  .option("--state-dir <dir>", "state folder (default <project>/.stint)")
+  .action(async (options: { cwd: string; stateDir?: string }) => {
+    process.exitCode = await runStatus(options.cwd, options.stateDir);
+  });
+
+program.command("login").description("log in to a Stint webapp").action(() => {
+  process.exitCode = runUnavailable("login");
+});
+program.command("deploy").description("deploy tasks to worker servers").action(() => {
+  process.exitCode = runUnavailable("deploy");
+});
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ZodError) {
+    console.error(error.issues.map((i) => `--${i.path.join(".").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join("\n"));
+  } else {
+    console.error((error as Error).message);
+  }
+  process.exit(1);
+});
