@@ -27,9 +27,14 @@ export const batch = {
     batchTriggerWire(await byId(items as BatchByIdItem[]), options, "batch.trigger"),
   triggerAndWait: async <T extends AnyTask>(items: BatchByIdItem<T>[], options?: BatchTriggerOptions): Promise<BatchByIdResult<T>> =>
     (await batchTriggerAndWaitWire(await byId(items as BatchByIdItem[]), options, "batch.triggerAndWait")) as BatchByIdResult<T>,
-  triggerByTask: async <T extends AnyTask>(items: BatchByTaskItem<T>[], options?: BatchTriggerOptions): Promise<BatchRunHandle> =>
-    batchTriggerWire(await byTask(items as BatchByTaskItem[]), options, "batch.triggerByTask"),
-  triggerByTaskAndWait: async <T extends AnyTask>(items: BatchByTaskItem<T>[], options?: BatchTriggerOptions): Promise<BatchByIdResult<T>> =>
-    (await batchTriggerAndWaitWire(await byTask(items as BatchByTaskItem[]), options, "batch.triggerByTaskAndWait")) as BatchByIdResult<T>,
+  triggerByTask: async <TTasks extends readonly AnyTask[]>(
+    items: { [K in keyof TTasks]: BatchByTaskItem<TTasks[K]> },
+    options?: BatchTriggerOptions,
+  ): Promise<BatchRunHandle> => batchTriggerWire(await byTask(items as unknown as BatchByTaskItem[]), options, "batch.triggerByTask"),
+  triggerByTaskAndWait: async <TTasks extends readonly AnyTask[]>(
+    items: { [K in keyof TTasks]: BatchByTaskItem<TTasks[K]> },
+    options?: BatchTriggerOptions,
+  ): Promise<{ id: string; runs: { [K in keyof TTasks]: TaskRunResult<TaskIdentifier<TTasks[K]>, TaskOutput<TTasks[K]>> } }> =>
+    (await batchTriggerAndWaitWire(await byTask(items as unknown as BatchByTaskItem[]), options, "batch.triggerByTaskAndWait")) as never,
   retrieve: (batchId: string) => requireClientRuntime("batch.retrieve").retrieveBatch(batchId),
 };

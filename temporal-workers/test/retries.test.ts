@@ -28,15 +28,15 @@ const defaults = task({
 const handled = task({
   id: "retries-catch-error",
   retry: { maxAttempts: 5, minTimeoutInMs: 50, randomize: false },
-  catchError: async ({ error, ctx }) => {
-    if ((error as Error).message === "fatal") return { skipRetrying: true, error: new Error("fatal (wrapped)") };
-    if (ctx.attempt.number === 1) return { retryDelayInMs: 3_000 };
-    return undefined;
-  },
   run: async (payload: { mode: "fatal" | "slow" }, { ctx }) => {
     record(ctx.run.id, ctx.attempt.number);
     if (payload.mode === "fatal" || ctx.attempt.number < 3) throw new Error(payload.mode === "fatal" ? "fatal" : "slow");
     return "ok";
+  },
+  catchError: async ({ error, ctx }) => {
+    if ((error as Error).message === "fatal") return { skipRetrying: true, error: new Error("fatal (wrapped)") };
+    if (ctx.attempt.number === 1) return { retryDelayInMs: 3_000 };
+    return undefined;
   },
 });
 

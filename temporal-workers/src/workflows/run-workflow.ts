@@ -98,6 +98,12 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   let awaiting = 0;
   let finished = false;
   const subscribers: SubscribeSignal[] = [];
+  /** Signals this run sends to others: a run must not complete before they are delivered. */
+  const outgoing = new Set<Promise<unknown>>();
+  const track = (signal: Promise<unknown>) => {
+    const settled = signal.catch(() => undefined).finally(() => outgoing.delete(settled));
+    outgoing.add(settled);
+  };
 
   const setStatus = (status: RunStatus) => {
     if (state.status === status) return;
@@ -266,10 +272,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     if (target !== "self") {
       const targetRun = target === "parent" ? input.parentRunId : (input.rootRunId ?? input.parentRunId);
       if (targetRun) {
-        void wf
-          .getExternalWorkflowHandle(targetRun)
-          .signal(metadataSignal, { attempt: -1, fromIndex: 0, target: "self", operations: fresh })
-          .catch(() => undefined);
+        track(wf.getExternalWorkflowHandle(targetRun).signal(metadataSignal, { attempt: -1, fromIndex: 0, target: "self", operations: fresh }));
       }
       return;
     }
@@ -503,6 +506,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   await wf.CancellationScope.nonCancellable(async () => {
     await notifySubscribers(subscribers, final);
     await wf.condition(wf.allHandlersFinished);
+    while (outgoing.size > 0) await Promise.all([...outgoing]);
   });
   const failed = final.status !== "COMPLETED" && final.status !== "CANCELED";
   if (failed && input.idempotencyKeyWorkflowId) {
