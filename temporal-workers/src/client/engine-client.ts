@@ -220,6 +220,8 @@ export class StintEngineClient implements ClientRuntime {
     } catch (error) {
       throw new EngineError(400, (error as Error).message);
     }
+    const current = await this.runState(runId);
+    if (current.status !== "DELAYED") throw new EngineError(409, `Run ${runId} is ${current.status}; only DELAYED runs can be rescheduled`);
     try {
       const state = await this.runHandle(runId).executeUpdate(rescheduleUpdate, { args: [{ delayUntil }] });
       const { journal: _j, item: _i, attempts: _a, computeMs: _c, ...record } = state;

@@ -49,6 +49,8 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         taskQueue: options.attempts.taskQueue,
         activities: createAttemptActivities(options.client, options.attempts.executor),
         maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
+        // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
+        maxHeartbeatThrottleInterval: "1 second",
       }),
     );
   }
