@@ -48,3 +48,15 @@ describe("trigger", () => {
     expect(state.attemptCount).toBe(1);
   });
 });
+
+describe("trigger with attempts co-located on the engine's queue (stint dev)", () => {
+  it("one worker serves runs and attempts", async () => {
+    await t.stop();
+    t = await startTestEngine({}, { colocated: true });
+    expect(t.workers.workers).toHaveLength(1);
+    const state = await t.waitForRun((await hello.trigger({ name: "co" })).id);
+    expect(state.output).toMatchObject({ greeting: "hello co" });
+    const failed = await t.waitForRun((await failing.trigger()).id);
+    expect(failed.status).toBe("FAILED");
+  });
+});

@@ -30,6 +30,15 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
   const connection = await NativeConnection.connect({ address: options.address });
   const namespace = options.namespace ?? "default";
   const workers: Worker[] = [];
+  const attemptOptions = options.attempts && {
+    activities: createAttemptActivities(options.client, options.attempts.executor),
+    maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
+    // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
+    maxHeartbeatThrottleInterval: "1 second",
+  };
+  // Co-located (one queue for runs and attempts, as in `stint dev`): one worker, so Temporal can hand an attempt
+  // straight back to the worker that scheduled it (eager activity dispatch) instead of going through matching.
+  const colocated = options.runEngine !== false && options.attempts?.taskQueue === options.workflowTaskQueue;
   if (options.runEngine !== false) {
     workers.push(
       await Worker.create({
@@ -37,22 +46,13 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         namespace,
         taskQueue: options.workflowTaskQueue,
         workflowBundle: await engineWorkflowBundle(),
-        activities: createEngineActivities(options.client, options.workflowTaskQueue),
+        ...(colocated ? attemptOptions : {}),
+        activities: { ...createEngineActivities(options.client, options.workflowTaskQueue), ...(colocated ? attemptOptions!.activities : {}) },
       }),
     );
   }
-  if (options.attempts) {
-    workers.push(
-      await Worker.create({
-        connection,
-        namespace,
-        taskQueue: options.attempts.taskQueue,
-        activities: createAttemptActivities(options.client, options.attempts.executor),
-        maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
-        // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
-        maxHeartbeatThrottleInterval: "1 second",
-      }),
-    );
+  if (attemptOptions && !colocated) {
+    workers.push(await Worker.create({ connection, namespace, taskQueue: options.attempts!.taskQueue, ...attemptOptions }));
   }
   let running: Promise<void> | undefined;
   return {

@@ -24,7 +24,10 @@ export interface TestEngine {
 
 const FINAL = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
 
-export async function startTestEngine(settings: Partial<EngineSettings> = {}, options: { attempts?: boolean } = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  settings: Partial<EngineSettings> = {},
+  options: { attempts?: boolean; colocated?: boolean } = {},
+): Promise<TestEngine> {
   const address = inject("temporalAddress");
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: "default" });
@@ -33,7 +36,7 @@ export async function startTestEngine(settings: Partial<EngineSettings> = {}, op
   const engine = new StintEngineClient({
     client,
     workflowTaskQueue: `stint-engine-${suffix}`,
-    attemptQueue: `stint-attempts-${suffix}`,
+    attemptQueue: options.colocated ? `stint-engine-${suffix}` : `stint-attempts-${suffix}`,
     environment: { id: `env_${suffix}`, slug: `test-${suffix}`, type: "DEVELOPMENT", projectRef: "proj_test" },
     settings,
   });

@@ -21,8 +21,9 @@ export const devOptionsSchema = z.object({
   stateDir: z.string().optional(),
   temporalAddress: z.string().regex(/^[\w.-]+:\d+$/, "expected host:port, e.g. 127.0.0.1:7233").optional(),
   namespace: z.string().min(1).default("default"),
-  workflowQueue: z.string().min(1).default("stint-engine-dev"),
-  attemptQueue: z.string().min(1).default("stint-attempts-dev"),
+  workflowQueue: z.string().min(1).default("stint-dev"),
+  /** Defaults to the workflow queue: one worker then serves both, and attempts start by eager dispatch. */
+  attemptQueue: z.string().min(1).optional(),
   uiPort: z.coerce.number().int().min(1).max(65_535).optional(),
   watch: z.boolean().default(true),
   trigger: z.string().optional(),
@@ -43,7 +44,8 @@ export type DevOptions = z.input<typeof devOptionsSchema>;
 const time = () => new Date().toISOString().slice(11, 19);
 
 export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<void> }> {
-  const options = devOptionsSchema.parse(rawOptions);
+  const parsed = devOptionsSchema.parse(rawOptions);
+  const options = { ...parsed, attemptQueue: parsed.attemptQueue ?? parsed.workflowQueue };
   const projectDir = resolve(options.cwd);
   const stateDir = resolve(options.stateDir ?? join(projectDir, ".stint"));
   const buildRoot = join(projectDir, ".stint", "build");
