@@ -98,3 +98,53 @@ function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && "message" in error) return String((error as { message: unknown }).message);
   return String(error);
 }
+
+/** HTTP-status flavours of ApiError, as the Trigger.dev client throws them. */
+export class BadRequestError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(400, message, error);
+    this.name = "BadRequestError";
+  }
+}
+export class AuthenticationError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(401, message, error);
+    this.name = "AuthenticationError";
+  }
+}
+export class PermissionDeniedError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(403, message, error);
+    this.name = "PermissionDeniedError";
+  }
+}
+export class NotFoundError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(404, message, error);
+    this.name = "NotFoundError";
+  }
+}
+export class ConflictError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(409, message, error);
+    this.name = "ConflictError";
+  }
+}
+export class UnprocessableEntityError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(422, message, error);
+    this.name = "UnprocessableEntityError";
+  }
+}
+export class RateLimitError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(429, message, error);
+    this.name = "RateLimitError";
+  }
+}
+export class InternalServerError extends ApiError {
+  constructor(message: string, error?: unknown) {
+    super(500, message, error);
+    this.name = "InternalServerError";
+  }
+}

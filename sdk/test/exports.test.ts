@@ -1,0 +1,31 @@
+/** Every runtime export of @trigger.dev/sdk v4 exists in @stint/sdk, and the not-yet ones fail loudly when called. */
+import { describe, expect, it } from "vitest";
+import * as real from "@trigger.dev/sdk";
+import * as ours from "../src/index.js";
+
+describe("exports", () => {
+  it("has every runtime export of @trigger.dev/sdk", () => {
+    const missing = Object.keys(real).filter((name) => !(name in ours));
+    expect(missing).toEqual([]);
+  });
+
+  it("management calls that need the webapp throw an error naming the feature", () => {
+    expect(() => ours.envvars.list()).toThrow(/envvars\.list is not supported by Stint yet/);
+    expect(() => ours.queues.pause()).toThrow(/queues\.pause is not supported by Stint yet/);
+    expect(() => ours.webhooks.constructEvent()).toThrow(/webhooks\.constructEvent/);
+  });
+
+  it("API error classes carry their HTTP status", () => {
+    expect(new ours.NotFoundError("gone").status).toBe(404);
+    expect(new ours.RateLimitError("slow down")).toBeInstanceOf(ours.ApiError);
+  });
+
+  it("createCache memoises by key", async () => {
+    const cache = ours.createCache(new ours.InMemoryCache());
+    let calls = 0;
+    const compute = async () => ++calls;
+    expect(await cache("k", compute)).toBe(1);
+    expect(await cache("k", compute)).toBe(1);
+    expect(await cache("other", compute)).toBe(2);
+  });
+});
