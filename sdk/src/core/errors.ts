@@ -100,51 +100,27 @@ function errorMessage(error: unknown): string {
 }
 
 /** HTTP-status flavours of ApiError, as the Trigger.dev client throws them. */
-export class BadRequestError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(400, message, error);
-    this.name = "BadRequestError";
-  }
+function apiErrorClass<const Name extends string>(name: Name, status: number) {
+  return class extends ApiError {
+    constructor(message: string, error?: unknown) {
+      super(status, message, error);
+      this.name = name;
+    }
+  };
 }
-export class AuthenticationError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(401, message, error);
-    this.name = "AuthenticationError";
-  }
-}
-export class PermissionDeniedError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(403, message, error);
-    this.name = "PermissionDeniedError";
-  }
-}
-export class NotFoundError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(404, message, error);
-    this.name = "NotFoundError";
-  }
-}
-export class ConflictError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(409, message, error);
-    this.name = "ConflictError";
-  }
-}
-export class UnprocessableEntityError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(422, message, error);
-    this.name = "UnprocessableEntityError";
-  }
-}
-export class RateLimitError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(429, message, error);
-    this.name = "RateLimitError";
-  }
-}
-export class InternalServerError extends ApiError {
-  constructor(message: string, error?: unknown) {
-    super(500, message, error);
-    this.name = "InternalServerError";
-  }
-}
+export const BadRequestError = apiErrorClass("BadRequestError", 400);
+export const AuthenticationError = apiErrorClass("AuthenticationError", 401);
+export const PermissionDeniedError = apiErrorClass("PermissionDeniedError", 403);
+export const NotFoundError = apiErrorClass("NotFoundError", 404);
+export const ConflictError = apiErrorClass("ConflictError", 409);
+export const UnprocessableEntityError = apiErrorClass("UnprocessableEntityError", 422);
+export const RateLimitError = apiErrorClass("RateLimitError", 429);
+export const InternalServerError = apiErrorClass("InternalServerError", 500);
+export type BadRequestError = InstanceType<typeof BadRequestError>;
+export type AuthenticationError = InstanceType<typeof AuthenticationError>;
+export type PermissionDeniedError = InstanceType<typeof PermissionDeniedError>;
+export type NotFoundError = InstanceType<typeof NotFoundError>;
+export type ConflictError = InstanceType<typeof ConflictError>;
+export type UnprocessableEntityError = InstanceType<typeof UnprocessableEntityError>;
+export type RateLimitError = InstanceType<typeof RateLimitError>;
+export type InternalServerError = InstanceType<typeof InternalServerError>;

@@ -8,6 +8,7 @@ import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js"
 import type { AttemptActivities } from "./attempt-activity-types.js";
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
+const ANNOUNCE_AFTER_MS = 250;
 
 export function createAttemptActivities(client: Client, executor: AttemptExecutor): AttemptActivities {
   return {
@@ -19,7 +20,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
       context.heartbeat();
       try {
-        const info = await startExecution(client, input, context.info.attempt);
+        const { info, announce } = await startExecution(client, input, context.info.attempt);
         if (!executor.hasTask(info.item.task)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
@@ -29,7 +30,16 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         const abort = new AbortController();
         context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
         const channel = new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber);
-        return await executor.execute({ info, channel, signal: abort.signal });
+        // Short attempts finish before anyone could see them EXECUTING: announcing only the longer ones saves a
+        // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile).
+        const startedAt = new Date().toISOString();
+        const announcement = setTimeout(() => announce(startedAt), ANNOUNCE_AFTER_MS);
+        try {
+          const result = await executor.execute({ info, channel, signal: abort.signal });
+          return { ...result, execution: { token: info.executionId, startedAt } };
+        } finally {
+          clearTimeout(announcement);
+        }
       } finally {
         clearInterval(heartbeat);
       }
@@ -38,20 +48,27 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
 }
 
 /**
- * Most executions start at once with the info they were scheduled with and announce themselves by a signal (no
- * round trip). Runs with a ttl confirm through an update instead, so the workflow cannot expire a run that started.
+ * Most executions start at once with the info they were scheduled with, and announce themselves later by a signal
+ * (no round trip). Runs with a ttl confirm through an update instead, so the workflow cannot expire a started run.
  */
-async function startExecution(client: Client, input: AttemptActivityInput, activityAttempt: number): Promise<AttemptStartInfo> {
+async function startExecution(
+  client: Client,
+  input: AttemptActivityInput,
+  activityAttempt: number,
+): Promise<{ info: AttemptStartInfo; announce: (startedAt: string) => void }> {
   const handle = client.workflow.getHandle(input.runId);
   if (input.confirmStart) {
     try {
-      return await handle.executeUpdate(startAttemptUpdate, { args: [{ executionId: input.executionId, activityAttempt }] });
+      const info = await handle.executeUpdate(startAttemptUpdate, { args: [{ executionId: input.executionId, activityAttempt }] });
+      return { info, announce: () => undefined };
     } catch (error) {
       // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
       throw ApplicationFailure.nonRetryable(`attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
     }
   }
   const token = `${input.executionId}/${activityAttempt}`;
-  handle.signal(attemptStartedSignal, { executionId: token }).catch(() => undefined);
-  return { ...input.info, executionId: token, isReplay: input.info.isReplay || activityAttempt > 1 };
+  return {
+    info: { ...input.info, executionId: token, isReplay: input.info.isReplay || activityAttempt > 1 },
+    announce: (startedAt) => void handle.signal(attemptStartedSignal, { executionId: token, startedAt }).catch(() => undefined),
+  };
 }

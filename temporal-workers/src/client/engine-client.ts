@@ -24,6 +24,7 @@ import {
   type TokenWire,
 } from "@stint/sdk/runtime";
 import { z } from "zod";
+import proto from "@temporalio/proto";
 import { claimIdempotentRun } from "./claim-idempotent-run.js";
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
 import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
@@ -65,6 +66,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   if (!result.success) throw new EngineError(400, describeZodError(field, result.error));
   return result.data;
 }
+
+const ACTIVITY_STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
 export function newRunId(): string {
   return runIdFromUuid(randomUUID());
@@ -158,7 +161,12 @@ export class StintEngineClient implements ClientRuntime {
       if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
       throw error;
     }
-    if (description.status.name === "RUNNING") return handle.query(runStateQuery);
+    if (description.status.name === "RUNNING") {
+      const state = await handle.query(runStateQuery);
+      // An attempt announces itself only after a moment; a started attempt activity already means EXECUTING.
+      const attemptRunning = description.raw.pendingActivities?.some((a) => a.activityType?.name === "runAttempt" && a.state === ACTIVITY_STARTED);
+      return state.status === "QUEUED" && attemptRunning ? { ...state, status: "EXECUTING" } : state;
+    }
     try {
       return (await handle.result()) as RunState;
     } catch (error) {

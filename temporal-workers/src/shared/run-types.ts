@@ -60,10 +60,14 @@ export interface AttemptActivityInput {
   info: AttemptStartInfo;
 }
 
-export type AttemptActivityResult =
+export type AttemptActivityResult = (
   | { kind: "success"; output: unknown; computeMs: number }
   | { kind: "failure"; error: SerializedError; status: "FAILED" | "TIMED_OUT"; retryDelayMs?: number; computeMs: number }
-  | { kind: "suspended"; seq: number; computeMs: number };
+  | { kind: "suspended"; seq: number; computeMs: number }
+) & {
+  /** The execution that produced this result and when it started (short attempts never announce themselves). */
+  execution?: { token: string; startedAt: string };
+};
 
 /** What an attempt execution learns when it starts: everything it needs to run the task. */
 export interface AttemptStartInfo {

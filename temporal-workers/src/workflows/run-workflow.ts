@@ -126,13 +126,13 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     if (id !== executionId || attempt < liveAttempt) throw new Error(`execution ${token} is no longer the live execution of run ${input.runId}`);
   };
   /** Records that `token`'s process is running (first news of it: a signal, the start update or a durable call). */
-  const markLive = (token: string) => {
+  const markLive = (token: string, startedAt?: string) => {
     const { attempt } = parseToken(token);
     if (attempt <= liveAttempt) return;
     liveAttempt = attempt;
     attemptStarted = true;
     startedThisExecution = true;
-    const now = nowIso();
+    const now = startedAt ?? nowIso();
     state.startedAt ??= now;
     const record = currentAttempt()!;
     record.startedAt ??= now;
@@ -186,10 +186,10 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     },
   );
 
-  wf.setHandler(attemptStartedSignal, ({ executionId: token }) => {
+  wf.setHandler(attemptStartedSignal, ({ executionId: token, startedAt }) => {
     try {
       requireLive(token);
-      markLive(token);
+      markLive(token, startedAt);
     } catch {
       // News from a stale execution: ignore it.
     }
@@ -458,6 +458,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
           failRun("EXPIRED", { name: "RunExpired", message: `Run was not started within its ttl of ${options.ttl}` });
           break attemptLoop;
         }
+        if (result.execution) markLive(result.execution.token, result.execution.startedAt);
         state.computeMs += result.computeMs;
         if (result.kind !== "suspended") break;
         // Suspended: no process is held; wait durably for the waitpoint, then replay run().
