@@ -21,6 +21,12 @@ if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.modules.yam
   pnpm_cmd install --frozen-lockfile --reporter=silent
 fi
 
+# Prisma Client for the webapp, generated from its schema (offline: no engine is downloaded; see dashboard/scripts).
+if [ ! -f dashboard/src/generated/prisma/index.js ] || [ dashboard/prisma/schema.prisma -nt dashboard/src/generated/prisma/index.js ]; then
+  echo "[setup] generating Prisma Client"
+  (cd dashboard && node scripts/prisma.mjs generate >/dev/null)
+fi
+
 mkdir -p .tools
 if [ -x .tools/venv/bin/temporal ]; then
   :

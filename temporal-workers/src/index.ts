@@ -1,5 +1,5 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
-export { StintEngineClient, DEFAULT_SETTINGS, newRunId, type EngineClientOptions } from "./client/engine-client.js";
+export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineClientOptions } from "./client/engine-client.js";
 export { EngineError } from "./client/engine-error.js";
 export { createStintWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
 export { engineWorkflowBundle, WORKFLOWS_PATH } from "./worker/workflow-bundle.js";
@@ -8,6 +8,7 @@ export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
 export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-channel.js";
 export { AttemptRuntime } from "./executor/attempt-runtime.js";
 export { startDevServer, findTemporalBinary, freePort, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
+export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";

@@ -40,7 +40,7 @@ export interface EngineClientOptions {
   client: Client;
   /** Task queue of the engine's workflows. */
   workflowTaskQueue: string;
-  /** Task queue whose workers execute this environment's attempts. */
+  /** Task queue whose workers execute this environment's attempts; `{task}` in it stands for the task id. */
   attemptQueue: string;
   environment: EnvironmentRef;
   settings?: Partial<EngineSettings>;
@@ -71,6 +71,10 @@ const ACTIVITY_STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDIN
 
 export function newRunId(): string {
   return runIdFromUuid(randomUUID());
+}
+
+export function newBatchId(): string {
+  return runIdFromUuid(randomUUID(), "batch_");
 }
 
 export class StintEngineClient implements ClientRuntime {
@@ -129,9 +133,10 @@ export class StintEngineClient implements ClientRuntime {
     return this.startRun(valid, this.placement("trigger"));
   }
 
-  async batchTrigger(items: BatchItemWire[], _options: { idempotencyKey?: string } = {}): Promise<BatchHandleWire> {
+  /** `batchId` adds the items to an existing batch (the REST API's two-phase batches stream items in parts). */
+  async batchTrigger(items: BatchItemWire[], options: { idempotencyKey?: string; batchId?: string } = {}): Promise<BatchHandleWire> {
     const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
-    const batchId = runIdFromUuid(randomUUID(), "batch_");
+    const batchId = options.batchId ?? newBatchId();
     const runs: RunHandleWire[] = new Array(valid.length);
     const placement = this.placement("batchTrigger", batchId);
     // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once.

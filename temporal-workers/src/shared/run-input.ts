@@ -5,8 +5,17 @@ import type { EngineSettings, EnvironmentRef, RunWorkflowInput } from "./run-typ
 import { SA } from "./search-attributes.js";
 import type { SearchAttributePair } from "@temporalio/common";
 
+/** Stands for the task id in an attempt queue name: `dev.env_1.{task}` gives each task its own queue. */
+export const TASK_PLACEHOLDER = "{task}";
+
+/** The task queue a run's attempts go to: its placement's queue, with the task id put in for `{task}`. */
+export function resolveAttemptQueue(attemptQueue: string, taskIdentifier: string): string {
+  return attemptQueue.split(TASK_PLACEHOLDER).join(taskIdentifier);
+}
+
 export interface RunPlacement {
   environment: EnvironmentRef;
+  /** Attempt queue (or template with `{task}`); children inherit it, so they resolve it for their own task. */
   attemptQueue: string;
   settings: EngineSettings;
   parentRunId?: string;

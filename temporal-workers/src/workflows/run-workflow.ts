@@ -34,6 +34,7 @@ import {
 } from "../shared/messages.js";
 import { SA } from "../shared/search-attributes.js";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
+import { resolveAttemptQueue } from "../shared/run-input.js";
 import {
   childResultFromFailure,
   completeTokenFromWorkflow,
@@ -380,7 +381,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
 
   // ---- attempts ------------------------------------------------------------------------------------------------
   const attempts = wf.proxyActivities<AttemptActivities>({
-    taskQueue: input.attemptQueue,
+    taskQueue: resolveAttemptQueue(input.attemptQueue, input.item.task),
     startToCloseTimeout: "24 hours",
     heartbeatTimeout: input.settings.heartbeatTimeoutMs,
     retry: {

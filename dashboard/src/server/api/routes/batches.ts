@@ -1,0 +1,106 @@
+/** Two-phase batches (v3: create, then stream NDJSON items) and batch retrieval. */
+import { z } from "zod";
+import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
+import { newBatchId } from "@stint/temporal-workers";
+import { signPublicToken } from "../../auth/public-tokens.js";
+import { ApiError, notFound } from "../api-error.js";
+import { recordTriggeredRuns } from "../run-index.js";
+import type { ApiApp, ApiServices } from "../services.js";
+import { toTriggerItem, wireTriggerOptionsSchema } from "../trigger-body.js";
+import { parseBody, parseValue, taskIdParam } from "../validation.js";
+
+const createBatchSchema = z.object({
+  runCount: z.number().int().min(1, "runCount must be at least 1").max(MAX_BATCH_ITEMS, `runCount is at most ${MAX_BATCH_ITEMS}; split larger batches`),
+  parentRunId: z.string().optional(),
+  resumeParentOnCompletion: z.boolean().optional(),
+  idempotencyKey: z.string().optional(),
+  idempotencyKeyOptions: z.unknown().optional(),
+});
+
+const itemLineSchema = z.object({
+  index: z.number().int().nonnegative(),
+  task: z.string().min(1, "task is required"),
+  payload: z.unknown().optional(),
+  options: wireTriggerOptionsSchema.optional(),
+});
+
+const batchIdSchema = z.string().regex(/^batch_[a-z0-9]+$/i, 'expected a batch id like "batch_…"');
+
+export function batchRoutes(app: ApiApp, services: ApiServices): void {
+  app.post("/api/v3/batches", async (c) => {
+    const env = c.get("env");
+    const body = await parseBody(c, createBatchSchema);
+    if (body.resumeParentOnCompletion) throw new ApiError(422, "resumeParentOnCompletion: batchTriggerAndWait runs inside a task, where the engine starts the batch itself");
+    if (body.idempotencyKey) {
+      const existing = await services.db.batchTaskRun.findUnique({ where: { environmentId_idempotencyKey: { environmentId: env.id, idempotencyKey: body.idempotencyKey } } });
+      if (existing) return c.json({ id: existing.id, runCount: existing.runCount, isCached: true, idempotencyKey: body.idempotencyKey });
+    }
+    const id = newBatchId();
+    await services.db.batchTaskRun.create({
+      data: { id, environmentId: env.id, runCount: body.runCount, runIds: Array(body.runCount).fill(""), idempotencyKey: body.idempotencyKey, parentRunId: body.parentRunId },
+    });
+    c.header("x-trigger-jwt", await signPublicToken(env.id, env.jwtSigningSecret, [`read:batch:${id}`]));
+    return c.json({ id, runCount: body.runCount, isCached: false, idempotencyKey: body.idempotencyKey });
+  });
+
+  app.post("/api/v3/batches/:batchId/items", async (c) => {
+    const env = c.get("env");
+    const batchId = parseValue(batchIdSchema, c.req.param("batchId"), "batchId");
+    const batch = await services.db.batchTaskRun.findFirst({ where: { id: batchId, environmentId: env.id } });
+    if (!batch) throw notFound(`Batch ${batchId}`);
+    const lines = (await c.req.text()).split("\n").filter((line) => line.trim() !== "");
+    const byIndex = new Map<number, ReturnType<typeof toTriggerItem>>();
+    lines.forEach((line, lineNumber) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new ApiError(400, `line ${lineNumber + 1}: not valid JSON (the body is NDJSON: one item object per line)`);
+      }
+      const item = parseValue(itemLineSchema, json, `line ${lineNumber + 1}`);
+      if (item.index >= batch.runCount) throw new ApiError(400, `line ${lineNumber + 1}.index: ${item.index} is outside the batch (runCount ${batch.runCount})`);
+      byIndex.set(item.index, toTriggerItem(taskIdParam(item.task), item.payload, item.options, `line ${lineNumber + 1}`));
+    });
+    const runIds = [...batch.runIds];
+    const fresh = [...byIndex.entries()].filter(([index]) => !runIds[index]);
+    if (fresh.length > 0) {
+      const handle = await services.engines.for(env).batchTrigger(
+        fresh.map(([, item]) => item),
+        { batchId },
+      );
+      fresh.forEach(([index], i) => (runIds[index] = handle.runs[i]!.id));
+      await recordTriggeredRuns(services.db, env, fresh.map(([, item], i) => ({ id: handle.runs[i]!.id, item, batchId })));
+    }
+    const enqueued = runIds.filter(Boolean).length;
+    const sealed = enqueued === batch.runCount;
+    await services.db.batchTaskRun.update({ where: { id: batchId }, data: { runIds, sealed, status: sealed ? "PROCESSING" : "PENDING" } });
+    return c.json({
+      id: batchId,
+      itemsAccepted: fresh.length,
+      itemsDeduplicated: byIndex.size - fresh.length,
+      sealed,
+      ...(sealed ? {} : { enqueuedCount: enqueued, expectedCount: batch.runCount }),
+    });
+  });
+
+  app.get("/api/v2/batches/:batchId", async (c) => {
+    const env = c.get("env");
+    const batchId = parseValue(batchIdSchema, c.req.param("batchId"), "batchId");
+    const batch = await services.db.batchTaskRun.findFirst({ where: { id: batchId, environmentId: env.id } });
+    if (!batch) throw notFound(`Batch ${batchId}`);
+    const finished = await services.db.taskRun.count({
+      where: { batchId, status: { in: ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"] } },
+    });
+    const status = !batch.sealed ? "PENDING" : finished >= batch.runCount ? "COMPLETED" : "PROCESSING";
+    return c.json({
+      id: batch.id,
+      status,
+      idempotencyKey: batch.idempotencyKey ?? undefined,
+      createdAt: batch.createdAt,
+      updatedAt: batch.updatedAt,
+      runCount: batch.runCount,
+      runs: batch.runIds.filter(Boolean),
+      processing: { completedAt: batch.sealed ? batch.updatedAt : undefined, errors: [] },
+    });
+  });
+}

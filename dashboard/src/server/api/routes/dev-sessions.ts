@@ -1,0 +1,44 @@
+/**
+ * `stint dev` sessions: a session registers the tasks it serves and learns where to poll. Runs of a task wait in
+ * its development queue until a session that registered it polls them, so sessions never take each other's runs.
+ */
+import { z } from "zod";
+import { resolveAttemptQueue } from "@stint/temporal-workers";
+import { newId } from "../../auth/secrets.js";
+import { attemptQueueFor } from "../../engine/environment-engines.js";
+import { ApiError, notFound } from "../api-error.js";
+import type { ApiApp, ApiServices } from "../services.js";
+import { parseBody, taskIdParam } from "../validation.js";
+
+const registerSchema = z.object({
+  tasks: z.array(z.string()).max(1000, "at most 1000 tasks per session"),
+});
+
+export interface DevSessionTemporal {
+  address: string;
+  namespace: string;
+}
+
+export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: DevSessionTemporal): void {
+  app.post("/engine/v1/dev/sessions", async (c) => {
+    const env = c.get("env");
+    if (env.type !== "DEVELOPMENT") throw new ApiError(403, "stint dev needs a development secret key (tr_dev_…); this key belongs to a deployed environment");
+    const body = await parseBody(c, registerSchema);
+    const tasks = body.tasks.map(taskIdParam);
+    const id = newId("session_");
+    await services.db.devSession.create({ data: { id, environmentId: env.id, taskQueue: attemptQueueFor(env), tasks, lastHeartbeat: new Date() } });
+    return c.json({
+      id,
+      environment: { id: env.id, type: env.type, projectRef: env.projectRef },
+      temporal,
+      attemptQueues: Object.fromEntries(tasks.map((task) => [task, resolveAttemptQueue(attemptQueueFor(env), task)])),
+    });
+  });
+
+  app.post("/engine/v1/dev/sessions/:sessionId/heartbeat", async (c) => {
+    const env = c.get("env");
+    const updated = await services.db.devSession.updateMany({ where: { id: c.req.param("sessionId"), environmentId: env.id }, data: { lastHeartbeat: new Date() } });
+    if (updated.count === 0) throw notFound(`Dev session ${c.req.param("sessionId")}`);
+    return c.json({ ok: true });
+  });
+}

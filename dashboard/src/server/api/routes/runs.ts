@@ -1,0 +1,159 @@
+/** Runs: retrieve, list, cancel, replay, reschedule, metadata, tags and result. */
+import type { Context } from "hono";
+import { z } from "zod";
+import type { ListRunsFilter, MetadataOperation, RunStatus } from "@stint/sdk/runtime";
+import { ApiError, notFound } from "../api-error.js";
+import { ownedRun } from "../ownership.js";
+import { decodePacket } from "../packets.js";
+import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
+import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
+import { parseBody, parseValue, runIdParam } from "../validation.js";
+
+const RUN_STATUSES = ["PENDING_VERSION", "QUEUED", "DEQUEUED", "EXECUTING", "WAITING", "COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "DELAYED", "EXPIRED", "TIMED_OUT"] as const;
+const PERIOD = /^(\d+)([smhdw])$/;
+const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+const csv = z
+  .string()
+  .transform((value) => value.split(",").map((v) => v.trim()).filter(Boolean));
+
+const listQuerySchema = z.object({
+  "filter[status]": csv.pipe(z.array(z.enum(RUN_STATUSES, { errorMap: () => ({ message: `expected one of ${RUN_STATUSES.join(", ")}` }) }))).optional(),
+  "filter[taskIdentifier]": csv.optional(),
+  "filter[tag]": csv.optional(),
+  "filter[batch]": z.string().regex(/^batch_[a-z0-9]+$/i, 'expected a batch id like "batch_…"').optional(),
+  "filter[createdAt][from]": z.coerce.date().optional(),
+  "filter[createdAt][to]": z.coerce.date().optional(),
+  "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h", "7d" or "30m"').optional(),
+  "filter[isTest]": z.enum(["true", "false"]).optional(),
+  "page[size]": z.coerce.number().int().min(1, "page[size] must be at least 1").max(100, "page[size] is at most 100").optional(),
+  "page[after]": z.string().optional(),
+  "page[before]": z.string().optional(),
+});
+
+const metadataBodySchema = z.object({
+  metadata: z.unknown().optional(),
+  metadataType: z.string().optional(),
+  operations: z
+    .array(
+      z.discriminatedUnion("type", [
+        z.object({ type: z.literal("set"), key: z.string(), value: z.unknown() }),
+        z.object({ type: z.literal("delete"), key: z.string() }),
+        z.object({ type: z.literal("append"), key: z.string(), value: z.unknown() }),
+        z.object({ type: z.literal("remove"), key: z.string(), value: z.unknown() }),
+        z.object({ type: z.literal("increment"), key: z.string(), value: z.number() }),
+        z.object({ type: z.literal("update"), value: z.record(z.unknown()) }),
+      ]),
+    )
+    .optional(),
+  parentOperations: z.array(z.unknown()).optional(),
+  rootOperations: z.array(z.unknown()).optional(),
+});
+
+const tagsBodySchema = z.object({ tags: z.union([z.string(), z.array(z.string().max(128, "each tag is at most 128 characters"))]) });
+const rescheduleBodySchema = z.object({ delay: z.union([z.string().min(1), z.coerce.date()]) });
+
+export function runRoutes(app: ApiApp, services: ApiServices): void {
+  app.get("/api/v3/runs/:runId", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const related = async (id: string | undefined) => (id && id !== run.id ? engine.retrieveRun(id).catch(() => undefined) : undefined);
+    const [parent, root] = await Promise.all([related(run.parentRunId), related(run.rootRunId)]);
+    return c.json(presentRetrievedRun(run, { parent, root }));
+  });
+
+  const list = async (c: Context<ApiEnv>) => {
+    const env = c.get("env");
+    const query = parseValue(listQuerySchema, c.req.query(), "query");
+    if (query["page[before]"]) throw new ApiError(400, "page[before]: backwards paging is not supported; follow pagination.next");
+    const period = query["filter[createdAt][period]"] && PERIOD.exec(query["filter[createdAt][period]"]);
+    const filter: ListRunsFilter = {
+      status: query["filter[status]"] as RunStatus[] | undefined,
+      taskIdentifier: query["filter[taskIdentifier]"],
+      tag: query["filter[tag]"],
+      batch: query["filter[batch]"],
+      from: period ? new Date(Date.now() - Number(period[1]) * PERIOD_MS[period[2]!]!) : query["filter[createdAt][from]"],
+      to: query["filter[createdAt][to]"],
+      limit: query["page[size]"] ?? 25,
+      after: query["page[after]"],
+    };
+    const page = await services.engines.for(env).listRuns(filter);
+    const isTest = query["filter[isTest]"];
+    const data = page.data.filter((run) => isTest === undefined || String(run.isTest) === isTest).map((run) => presentListedRun(run, env));
+    return c.json({ data, pagination: { next: page.nextCursor } });
+  };
+  app.get("/api/v1/runs", list);
+  app.get("/api/v1/projects/:projectRef/runs", async (c) => {
+    if (c.req.param("projectRef") !== c.get("env").projectRef) throw notFound(`Project ${c.req.param("projectRef")}`);
+    return list(c);
+  });
+
+  app.post("/api/v2/runs/:runId/cancel", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    return c.json(await engine.cancelRun(run.id));
+  });
+
+  app.post("/api/v1/runs/:runId/replay", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    return c.json(await engine.replayRun(run.id));
+  });
+
+  app.post("/api/v1/runs/:runId/reschedule", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const body = await parseBody(c, rescheduleBodySchema);
+    const updated = await engine.rescheduleRun(run.id, body.delay instanceof Date ? body.delay.toISOString() : body.delay);
+    return c.json(presentRetrievedRun(updated, {}));
+  });
+
+  app.get("/api/v1/runs/:runId/metadata", async (c) => {
+    const env = c.get("env");
+    const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")));
+    return c.json({ metadata: run.metadata, metadataType: "application/json" });
+  });
+
+  app.put("/api/v1/runs/:runId/metadata", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const body = await parseBody(c, metadataBodySchema);
+    const operations: MetadataOperation[] = [...((body.operations ?? []) as MetadataOperation[])];
+    if (body.metadata !== undefined) {
+      const replacement = decodePacket(body.metadata, body.metadataType, "body.metadata");
+      if (typeof replacement !== "object" || replacement === null || Array.isArray(replacement)) throw new ApiError(400, "body.metadata: expected a JSON object");
+      operations.unshift({ type: "update", value: replacement as Record<string, unknown> });
+    }
+    const metadata = await engine.updateMetadata(run.id, operations);
+    return c.json({ metadata });
+  });
+
+  app.post("/api/v1/runs/:runId/tags", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const body = await parseBody(c, tagsBodySchema);
+    const tags = [body.tags].flat();
+    if (new Set([...run.tags, ...tags]).size > 10) throw new ApiError(422, "tags: a run has at most 10 tags");
+    await engine.addTags(run.id, tags);
+    return c.json({ message: `Successfully set ${tags.length} new tags.` });
+  });
+
+  app.get("/api/v1/runs/:runId/result", async (c) => {
+    const env = c.get("env");
+    const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")));
+    if (!["COMPLETED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "CANCELED", "EXPIRED", "TIMED_OUT"].includes(run.status)) {
+      throw new ApiError(404, `Run ${run.id} has not finished (status ${run.status})`);
+    }
+    return c.json(
+      run.status === "COMPLETED"
+        ? { ok: true, id: run.id, taskIdentifier: run.taskIdentifier, output: run.output === undefined ? undefined : JSON.stringify(run.output), outputType: "application/json" }
+        : { ok: false, id: run.id, taskIdentifier: run.taskIdentifier, error: { type: "BUILT_IN_ERROR", name: run.error?.name ?? "Error", message: run.error?.message ?? run.status, stackTrace: run.error?.stack ?? "" } },
+    );
+  });
+}

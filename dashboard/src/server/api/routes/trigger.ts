@@ -1,0 +1,71 @@
+/** POST /api/v1/tasks/{taskId}/trigger and the legacy one-request batch routes. */
+import { z } from "zod";
+import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
+import { signPublicToken } from "../../auth/public-tokens.js";
+import { ApiError } from "../api-error.js";
+import type { ApiApp, ApiServices } from "../services.js";
+import { toTriggerItem, triggerBodySchema, wireTriggerOptionsSchema } from "../trigger-body.js";
+import { parseBody, taskIdParam } from "../validation.js";
+import { recordBatch, recordTriggeredRuns } from "../run-index.js";
+
+const legacyBatchSchema = z.object({
+  items: z
+    .array(z.object({ task: z.string().min(1, "task is required"), payload: z.unknown().optional(), context: z.unknown().optional(), options: wireTriggerOptionsSchema.optional() }))
+    .min(1, "send at least one item")
+    .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch; split larger batches`),
+});
+
+const taskBatchSchema = z.object({
+  items: z
+    .array(z.object({ payload: z.unknown().optional(), context: z.unknown().optional(), options: wireTriggerOptionsSchema.optional() }))
+    .min(1, "send at least one item")
+    .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch; split larger batches`),
+});
+
+export function triggerRoutes(app: ApiApp, services: ApiServices): void {
+  app.post("/api/v1/tasks/:taskId/trigger", async (c) => {
+    const env = c.get("env");
+    const taskId = taskIdParam(c.req.param("taskId"));
+    const body = await parseBody(c, triggerBodySchema);
+    const headerKey = c.req.header("idempotency-key");
+    const options = { ...body.options, idempotencyKey: body.options?.idempotencyKey ?? headerKey, idempotencyKeyTTL: body.options?.idempotencyKeyTTL ?? c.req.header("idempotency-key-ttl") };
+    const item = toTriggerItem(taskId, body.payload, options);
+    const handle = await services.engines.for(env).trigger(item);
+    await recordTriggeredRuns(services.db, env, [{ id: handle.id, item }]);
+    const jwt = await signPublicToken(env.id, env.jwtSigningSecret, [`read:runs:${handle.id}`]);
+    c.header("x-trigger-jwt", jwt);
+    c.header("x-trigger-jwt-claims", JSON.stringify({ sub: env.id, pub: true, scopes: [`read:runs:${handle.id}`] }));
+    return c.json({ id: handle.id, isCached: handle.isCached ?? false });
+  });
+
+  const batch = async (env: Parameters<ApiServices["engines"]["for"]>[0], items: ReturnType<typeof toTriggerItem>[]) => {
+    const handle = await services.engines.for(env).batchTrigger(items);
+    await recordBatch(services.db, env, handle.batchId, handle.runs.map((r) => r.id), true);
+    await recordTriggeredRuns(services.db, env, handle.runs.map((run, index) => ({ id: run.id, item: items[index]!, batchId: handle.batchId })));
+    return handle;
+  };
+
+  // v1 returns the run ids; v2 the count (the SDK reads batchId/runs from v1 and id/runCount from v2).
+  app.post("/api/v1/tasks/batch", async (c) => {
+    const body = await parseBody(c, legacyBatchSchema);
+    const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`)));
+    return c.json({ batchId: handle.batchId, runs: handle.runs.map((r) => r.id) });
+  });
+  app.post("/api/v2/tasks/batch", async (c) => {
+    const body = await parseBody(c, legacyBatchSchema);
+    const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`)));
+    const jwt = await signPublicToken(c.get("env").id, c.get("env").jwtSigningSecret, [`read:batch:${handle.batchId}`]);
+    c.header("x-trigger-jwt", jwt);
+    return c.json({ id: handle.batchId, runCount: handle.runCount, runs: handle.runs.map((r) => ({ id: r.id, taskIdentifier: r.taskIdentifier, isCached: r.isCached ?? false })) });
+  });
+  app.post("/api/v1/tasks/:taskId/batch", async (c) => {
+    const taskId = taskIdParam(c.req.param("taskId"));
+    const body = await parseBody(c, taskBatchSchema);
+    const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskId, item.payload, item.options, `items.${index}`)));
+    return c.json({ batchId: handle.batchId, runs: handle.runs.map((r) => r.id) });
+  });
+
+  app.all("/api/v1/tasks/:taskId/trigger", () => {
+    throw new ApiError(400, "Use POST to trigger a task");
+  });
+}

@@ -1,0 +1,92 @@
+/** Waitpoint tokens: create, retrieve, complete, and the unauthenticated callback URL that completes one. */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { AuthenticatedEnvironment } from "../../auth/authenticate.js";
+import { signPublicToken } from "../../auth/public-tokens.js";
+import { ApiError, notFound } from "../api-error.js";
+import { assertOwnedToken, tokenEnvironment } from "../ownership.js";
+import { encodeJsonPacket } from "../packets.js";
+import type { ApiApp, ApiServices } from "../services.js";
+import { parseBody, readJson } from "../validation.js";
+
+const createTokenSchema = z.object({
+  idempotencyKey: z.string().min(1).optional(),
+  idempotencyKeyTTL: z.string().optional(),
+  timeout: z.union([z.string().min(1), z.coerce.date()]).optional(),
+  tags: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+const completeTokenSchema = z.object({ data: z.unknown().optional() });
+
+export function callbackHash(env: Pick<AuthenticatedEnvironment, "jwtSigningSecret">, tokenId: string): string {
+  return createHmac("sha256", env.jwtSigningSecret).update(tokenId).digest("hex").slice(0, 32);
+}
+
+export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
+  const callbackUrl = (env: AuthenticatedEnvironment, id: string) => `${services.publicUrl()}/api/v1/waitpoints/tokens/${id}/callback/${callbackHash(env, id)}`;
+
+  app.post("/api/v1/waitpoints/tokens", async (c) => {
+    const env = c.get("env");
+    const body = await parseBody(c, createTokenSchema);
+    const token = await services.engines.for(env).createToken({
+      idempotencyKey: body.idempotencyKey,
+      idempotencyKeyTTL: body.idempotencyKeyTTL,
+      timeout: body.timeout instanceof Date ? body.timeout.toISOString() : body.timeout,
+      tags: body.tags === undefined ? undefined : [body.tags].flat(),
+    });
+    // An idempotency key another environment already used names that environment's token: not this one's to return.
+    if (token.isCached) await assertOwnedToken(services.engines.for(env), env, token.id);
+    c.header("x-trigger-jwt", await signPublicToken(env.id, env.jwtSigningSecret, [`write:waitpoints:${token.id}`, `read:waitpoints:${token.id}`]));
+    return c.json({ id: token.id, isCached: token.isCached, url: callbackUrl(env, token.id) });
+  });
+
+  app.get("/api/v1/waitpoints/tokens/:tokenId", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const tokenId = c.req.param("tokenId");
+    await assertOwnedToken(engine, env, tokenId);
+    const state = await engine.retrieveToken(tokenId);
+    const output = state.status === "COMPLETED" ? encodeJsonPacket(state.output) : state.error ? encodeJsonPacket(state.error) : undefined;
+    return c.json({
+      id: state.id,
+      url: callbackUrl(env, state.id),
+      status: state.status,
+      completedAt: state.completedAt,
+      timeoutAt: state.timeoutAt,
+      idempotencyKey: state.idempotencyKey,
+      idempotencyKeyExpiresAt: state.idempotencyKeyExpiresAt,
+      tags: state.tags,
+      createdAt: state.createdAt,
+      output: output?.data,
+      outputType: output?.dataType,
+      outputIsError: state.status === "TIMED_OUT" || undefined,
+    });
+  });
+
+  app.post("/api/v1/waitpoints/tokens/:tokenId/complete", async (c) => {
+    const env = c.get("env");
+    const engine = services.engines.for(env);
+    const tokenId = c.req.param("tokenId");
+    await assertOwnedToken(engine, env, tokenId);
+    const body = await parseBody(c, completeTokenSchema);
+    return c.json(await engine.completeToken(tokenId, body.data));
+  });
+}
+
+/** Mounted without authentication: the hash in the URL proves the caller was handed the URL. */
+export function waitpointCallbackRoute(app: ApiApp, services: ApiServices): void {
+  app.post("/api/v1/waitpoints/tokens/:tokenId/callback/:hash", async (c) => {
+    const tokenId = c.req.param("tokenId");
+    if (!/^waitpoint_[a-z0-9]+$/i.test(tokenId)) throw notFound(`Waitpoint token ${tokenId}`);
+    const engine = services.engines.anyEngine();
+    const environmentId = await tokenEnvironment(engine, tokenId);
+    const env = environmentId ? await services.db.runtimeEnvironment.findUnique({ where: { id: environmentId }, select: { jwtSigningSecret: true } }) : null;
+    if (!env) throw notFound(`Waitpoint token ${tokenId}`);
+    const expected = Buffer.from(callbackHash(env, tokenId));
+    const given = Buffer.from(c.req.param("hash"));
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new ApiError(401, "Invalid callback URL: its hash does not match the token");
+    // The whole request body becomes the token's output (that is what a webhook sender posts).
+    const data = await readJson(c);
+    return c.json(await engine.completeToken(tokenId, data));
+  });
+}

@@ -1,0 +1,66 @@
+/** Engine run records in the shapes of Trigger.dev's run API (retrieve and list). */
+import type { RunRecord, RunStatus } from "@stint/sdk/runtime";
+
+const QUEUED: RunStatus[] = ["QUEUED", "PENDING_VERSION", "DELAYED"] as RunStatus[];
+const EXECUTING: RunStatus[] = ["EXECUTING", "DEQUEUED"] as RunStatus[];
+// Unlike Trigger.dev, EXPIRED and TIMED_OUT count as completed, so `runs.poll` stops on them.
+const COMPLETED: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"] as RunStatus[];
+const FAILED: RunStatus[] = ["FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"] as RunStatus[];
+
+export function statusFlags(status: RunStatus) {
+  return {
+    isQueued: QUEUED.includes(status),
+    isExecuting: EXECUTING.includes(status),
+    isWaiting: status === "WAITING",
+    isCompleted: COMPLETED.includes(status),
+    isSuccess: status === "COMPLETED",
+    isFailed: FAILED.includes(status),
+    isCancelled: status === "CANCELED",
+  };
+}
+
+export function commonRunFields(run: RunRecord) {
+  return {
+    id: run.id,
+    status: run.status,
+    taskIdentifier: run.taskIdentifier,
+    idempotencyKey: run.idempotencyKey,
+    version: run.version,
+    ...statusFlags(run.status),
+    isTest: run.isTest,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    delayedUntil: run.delayedUntil,
+    ttl: run.ttl === undefined ? undefined : String(run.ttl),
+    expiredAt: run.expiredAt,
+    tags: run.tags,
+    costInCents: 0,
+    baseCostInCents: 0,
+    durationMs: run.durationMs,
+    metadata: run.metadata,
+  };
+}
+
+export function relatedRunFields(run: RunRecord) {
+  return { ...commonRunFields(run), depth: run.depth, triggerFunction: run.triggerFunction, batchId: run.batchId };
+}
+
+export function presentRetrievedRun(run: RunRecord, related: { parent?: RunRecord; root?: RunRecord }) {
+  return {
+    ...relatedRunFields(run),
+    payload: run.payload,
+    output: run.output,
+    error: run.error && { name: run.error.name, message: run.error.message, stackTrace: run.error.stack },
+    relatedRuns: {
+      parent: related.parent && relatedRunFields(related.parent),
+      root: related.root && relatedRunFields(related.root),
+    },
+    attemptCount: run.attemptCount,
+  };
+}
+
+export function presentListedRun(run: RunRecord, env: { id: string; slug: string }) {
+  return { ...commonRunFields(run), env: { id: env.id, name: env.slug } };
+}

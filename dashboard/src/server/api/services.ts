@@ -1,0 +1,16 @@
+/** What the API's route handlers work with: the database, key authentication and the per-environment engines. */
+import type { Hono } from "hono";
+import type { AuthenticatedEnvironment, EnvironmentAuthenticator } from "../auth/authenticate.js";
+import type { Database } from "../database/prisma-client.js";
+import type { EnvironmentEngines } from "../engine/environment-engines.js";
+
+export interface ApiServices {
+  db: Database;
+  auth: EnvironmentAuthenticator;
+  engines: EnvironmentEngines;
+  /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
+  publicUrl: () => string;
+}
+
+export type ApiEnv = { Variables: { env: AuthenticatedEnvironment } };
+export type ApiApp = Hono<ApiEnv>;

@@ -1,0 +1,65 @@
+/** The trigger request body of the Trigger.dev wire protocol, turned into the engine's trigger item. */
+import { z } from "zod";
+import type { BatchItemWire } from "@stint/sdk/runtime";
+import { decodePacket } from "./packets.js";
+
+const tags = z.union([z.string(), z.array(z.string())]);
+
+export const wireTriggerOptionsSchema = z
+  .object({
+    queue: z.object({ name: z.string().min(1, "queue.name must not be empty") }).optional(),
+    concurrencyKey: z.union([z.string(), z.number()]).optional(),
+    delay: z.union([z.string(), z.coerce.date()]).optional(),
+    ttl: z.union([z.string(), z.number().nonnegative().int()]).optional(),
+    tags: tags.optional(),
+    metadata: z.unknown().optional(),
+    metadataType: z.string().optional(),
+    maxAttempts: z.number().int().optional(),
+    maxDuration: z.number().optional(),
+    machine: z.string().optional(),
+    priority: z.number().optional(),
+    region: z.string().optional(),
+    idempotencyKey: z.string().optional(),
+    idempotencyKeyTTL: z.string().optional(),
+    idempotencyKeyOptions: z.unknown().optional(),
+    lockToVersion: z.string().optional(),
+    parentRunId: z.string().optional(),
+    resumeParentOnCompletion: z.boolean().optional(),
+    parentAttempt: z.string().optional(),
+    test: z.boolean().optional(),
+    payloadType: z.string().optional(),
+    debounce: z.unknown().optional(),
+    externalDeploymentId: z.string().optional(),
+  })
+  .passthrough();
+
+export const triggerBodySchema = z.object({
+  payload: z.unknown().optional(),
+  context: z.unknown().optional(),
+  options: wireTriggerOptionsSchema.optional(),
+});
+
+export type WireTriggerOptions = z.infer<typeof wireTriggerOptionsSchema>;
+
+/** Options the engine validates and acts on; protocol-only fields (packet types, version locks) stay behind. */
+export function toTriggerItem(task: string, payload: unknown, options: WireTriggerOptions | undefined, field = "body"): BatchItemWire {
+  const o = options ?? {};
+  const engineOptions: Record<string, unknown> = {
+    queue: o.queue,
+    concurrencyKey: o.concurrencyKey,
+    delay: o.delay instanceof Date ? o.delay.toISOString() : o.delay,
+    ttl: o.ttl,
+    tags: typeof o.tags === "string" ? [o.tags] : o.tags,
+    metadata: o.metadata === undefined ? undefined : decodePacket(o.metadata, o.metadataType, `${field}.options.metadata`),
+    maxAttempts: o.maxAttempts,
+    maxDuration: o.maxDuration,
+    machine: o.machine,
+    priority: o.priority,
+    region: o.region,
+    idempotencyKey: o.idempotencyKey,
+    idempotencyKeyTTL: o.idempotencyKeyTTL,
+    test: o.test,
+  };
+  for (const key of Object.keys(engineOptions)) if (engineOptions[key] === undefined) delete engineOptions[key];
+  return { task, payload: decodePacket(payload, o.payloadType, `${field}.payload`), options: engineOptions as BatchItemWire["options"] };
+}

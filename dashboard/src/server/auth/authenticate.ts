@@ -1,0 +1,68 @@
+/** Resolves a request's `Authorization: Bearer` secret key to the one environment it is scoped to. */
+import type { Database } from "../database/prisma-client.js";
+import type { EnvironmentType } from "../../generated/prisma/index.js";
+import { looksLikeSecretKey } from "./api-keys.js";
+import { hashSecret } from "./secrets.js";
+
+export interface AuthenticatedEnvironment {
+  id: string;
+  slug: string;
+  type: EnvironmentType;
+  projectId: string;
+  projectRef: string;
+  organizationId: string;
+  jwtSigningSecret: string;
+}
+
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AuthError";
+  }
+}
+
+const CACHE_TTL_MS = 5_000;
+
+/** Key lookups are cached briefly: every API call authenticates, and a rotated key stops working within seconds. */
+export class EnvironmentAuthenticator {
+  private readonly cache = new Map<string, { env: AuthenticatedEnvironment; expires: number }>();
+
+  constructor(private readonly db: Database) {}
+
+  async fromAuthorization(header: string | undefined): Promise<AuthenticatedEnvironment> {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+    if (!match) throw new AuthError("Missing Authorization header: send `Authorization: Bearer <secret key>` (tr_dev_…, tr_prod_…)");
+    const key = match[1]!;
+    if (!looksLikeSecretKey(key)) throw new AuthError("Invalid API key: expected a secret key like tr_dev_…, tr_stg_… or tr_prod_…");
+    return this.fromSecretKey(key);
+  }
+
+  async fromSecretKey(key: string): Promise<AuthenticatedEnvironment> {
+    const hash = hashSecret(key);
+    const cached = this.cache.get(hash);
+    if (cached && cached.expires > Date.now()) return cached.env;
+    const row = await this.db.runtimeEnvironment.findUnique({
+      where: { secretKeyHash: hash },
+      select: { id: true, slug: true, type: true, projectId: true, jwtSigningSecret: true, project: { select: { ref: true, organizationId: true } } },
+    });
+    if (!row) {
+      this.cache.delete(hash);
+      throw new AuthError("Invalid API key: no environment has this secret key (was it rotated?)");
+    }
+    const env: AuthenticatedEnvironment = {
+      id: row.id,
+      slug: row.slug,
+      type: row.type,
+      projectId: row.projectId,
+      projectRef: row.project.ref,
+      organizationId: row.project.organizationId,
+      jwtSigningSecret: row.jwtSigningSecret,
+    };
+    this.cache.set(hash, { env, expires: Date.now() + CACHE_TTL_MS });
+    return env;
+  }
+
+  forget(): void {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * First boot of an empty database: an admin user, a default organisation and project with its environments, and
+ * `.stint/dev.env` holding the development API URL and secret key for apps and `stint dev`. Later boots read the key
+ * back from that file (the database only has its hash).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Database } from "../database/prisma-client.js";
+import { hashPassword, hashSecret, newId, randomToken } from "../auth/secrets.js";
+import { createOrganization, createProject } from "../tenancy/create-project.js";
+
+export interface BootstrapResult {
+  firstBoot: boolean;
+  adminEmail: string;
+  /** Only on first boot: the generated admin password. */
+  adminPassword?: string;
+  projectRef: string;
+  /** The development secret key, when known (first boot, or read back from dev.env). */
+  devSecretKey?: string;
+}
+
+export async function bootstrapDefaults(db: Database, options: { devEnvFile: string; apiUrl: string; adminEmail?: string; adminPassword?: string }): Promise<BootstrapResult> {
+  const adminEmail = options.adminEmail ?? "admin@localhost";
+  const existing = await db.project.findFirst({ orderBy: { createdAt: "asc" }, include: { environments: { where: { type: "DEVELOPMENT" } } } });
+  if (existing) {
+    const devEnv = existing.environments[0];
+    const saved = readDevEnvKey(options.devEnvFile);
+    const devSecretKey = saved && devEnv && hashSecret(saved) === devEnv.secretKeyHash ? saved : undefined;
+    if (devSecretKey) writeDevEnv(options.devEnvFile, options.apiUrl, devSecretKey);
+    return { firstBoot: false, adminEmail, projectRef: existing.ref, devSecretKey };
+  }
+  const adminPassword = options.adminPassword ?? randomToken(16);
+  const userId = newId("user_");
+  await db.user.create({ data: { id: userId, email: adminEmail, name: "Admin", isAdmin: true, passwordHash: await hashPassword(adminPassword) } });
+  const org = await createOrganization(db, "Default", userId);
+  const project = await createProject(db, org.id, "Example");
+  const devSecretKey = project.environments.find((env) => env.type === "DEVELOPMENT")!.secretKey;
+  writeDevEnv(options.devEnvFile, options.apiUrl, devSecretKey);
+  return { firstBoot: true, adminEmail, adminPassword, projectRef: project.ref, devSecretKey };
+}
+
+function readDevEnvKey(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  return /^TRIGGER_SECRET_KEY=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim();
+}
+
+function writeDevEnv(file: string, apiUrl: string, secretKey: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `# Written by the Stint webapp: the development environment's API URL and secret key.\nTRIGGER_API_URL=${apiUrl}\nTRIGGER_SECRET_KEY=${secretKey}\n`, { mode: 0o600 });
+}

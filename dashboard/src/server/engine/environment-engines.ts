@@ -1,0 +1,44 @@
+/**
+ * One engine client per environment, over one Temporal connection. Where attempts go:
+ * - development: `dev.<env>.<task>` — every `stint dev` session polls the queues of the tasks it registered, so
+ *   sessions sharing an environment never take each other's runs (and a run waits until some session has its task);
+ * - deployed environments: `env.<env>`, polled by the supervisors of the worker servers.
+ */
+import type { Client } from "@temporalio/client";
+import { StintEngineClient, TASK_PLACEHOLDER, type EngineSettings } from "@stint/temporal-workers";
+import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
+
+export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
+  return env.type === "DEVELOPMENT" ? `dev.${env.id}.${TASK_PLACEHOLDER}` : `env.${env.id}`;
+}
+
+export class EnvironmentEngines {
+  private readonly engines = new Map<string, StintEngineClient>();
+
+  constructor(
+    readonly client: Client,
+    readonly workflowTaskQueue: string,
+    private readonly settings: Partial<EngineSettings> = {},
+  ) {}
+
+  /** For calls that are not scoped to an environment yet (finding whose a token is). */
+  anyEngine(): StintEngineClient {
+    return this.for({ id: "_unscoped", slug: "_unscoped", type: "PRODUCTION", projectId: "", projectRef: "", organizationId: "", jwtSigningSecret: "" });
+  }
+
+  for(env: AuthenticatedEnvironment): StintEngineClient {
+    let engine = this.engines.get(env.id);
+    if (!engine) {
+      engine = new StintEngineClient({
+        client: this.client,
+        workflowTaskQueue: this.workflowTaskQueue,
+        attemptQueue: attemptQueueFor(env),
+        // The engine keys isolation (listing, idempotency, tokens) on the slug: the environment id is unique.
+        environment: { id: env.id, slug: env.id, type: env.type, projectRef: env.projectRef },
+        settings: this.settings,
+      });
+      this.engines.set(env.id, engine);
+    }
+    return engine;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Starts the webapp: database (embedded PGlite by default), migrations, the Temporal client and the engine's
+ * workflow worker, first-boot defaults, and the HTTP server for the REST API.
+ */
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import { Client, Connection } from "@temporalio/client";
+import { createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers } from "@stint/temporal-workers";
+import { EnvironmentAuthenticator } from "./auth/authenticate.js";
+import { bootstrapDefaults, type BootstrapResult } from "./bootstrap/first-boot.js";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./database/embedded-postgres.js";
+import { migrateDatabase } from "./database/migrate.js";
+import { createDatabase, type Database } from "./database/prisma-client.js";
+import { EnvironmentEngines } from "./engine/environment-engines.js";
+import { createApiApp } from "./api/app.js";
+
+export interface WebappOptions {
+  /** Default 3030; 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** A PostgreSQL URL; without one, an embedded PGlite database under `dataDir`. */
+  databaseUrl?: string;
+  /** Default `.stint` in the working directory. */
+  dataDir?: string;
+  temporal: { address: string; namespace?: string };
+  /** Task queue of the engine's workflows (default `stint-engine`). */
+  engineTaskQueue?: string;
+  /** Run the engine's workflow worker in this process (default true). */
+  runEngineWorker?: boolean;
+  /** Create the default organisation, project and admin on an empty database (default true). */
+  bootstrap?: boolean;
+  /** URL the webapp is reached at from outside (default http://<host>:<port>). */
+  publicUrl?: string;
+}
+
+export interface Webapp {
+  url: string;
+  db: Database;
+  databaseUrl: string;
+  bootstrap?: BootstrapResult;
+  engines: EnvironmentEngines;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use: stop what is using it, or start on another port with PORT=<port> (for example PORT=${port + 1})`);
+  }
+}
+
+async function assertPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error));
+    probe.listen(port, host, () => probe.close(() => resolvePort()));
+  });
+}
+
+export async function startWebapp(options: WebappOptions): Promise<Webapp> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port === 0 ? await freePort() : (options.port ?? 3030);
+  await assertPortFree(port, host);
+  const dataDir = resolve(options.dataDir ?? ".stint");
+  const url = `http://${host}:${port}`;
+  const publicUrl = options.publicUrl ?? url;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((error) => console.error("[webapp] shutdown:", error));
+  };
+
+  try {
+    let embedded: EmbeddedPostgres | undefined;
+    if (!options.databaseUrl) {
+      embedded = await startEmbeddedPostgres(join(dataDir, "postgres"), await freePort());
+      stops.push(() => embedded!.stop());
+    }
+    const databaseUrl = options.databaseUrl ?? embedded!.url;
+    await migrateDatabase(databaseUrl);
+    const db = createDatabase(databaseUrl);
+    stops.push(() => db.$disconnect());
+
+    const namespace = options.temporal.namespace ?? "default";
+    const connection = await Connection.connect({ address: options.temporal.address });
+    stops.push(() => connection.close());
+    await ensureSearchAttributes(connection, namespace);
+    const client = new Client({ connection, namespace });
+    const engines = new EnvironmentEngines(client, options.engineTaskQueue ?? "stint-engine");
+
+    let workers: StintWorkers | undefined;
+    if (options.runEngineWorker !== false) {
+      workers = await createStintWorkers({ client, address: options.temporal.address, namespace, workflowTaskQueue: engines.workflowTaskQueue });
+      void workers.run();
+      stops.push(() => workers!.shutdown());
+    }
+
+    const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl });
+
+    const api = createApiApp(
+      { db, auth: new EnvironmentAuthenticator(db), engines, publicUrl: () => publicUrl },
+      { address: options.temporal.address, namespace },
+    );
+    const server: ServerType = await new Promise((resolveServer, reject) => {
+      const s = serve({ fetch: api.fetch, port, hostname: host }, () => resolveServer(s));
+      s.once("error", reject);
+    });
+    stops.push(() => new Promise<void>((resolveClose) => server.close(() => resolveClose())));
+
+    return { url, db, databaseUrl, bootstrap, engines, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+/** Organisations, projects and their environments, each environment with freshly issued keys. */
+import type { Database } from "../database/prisma-client.js";
+import type { EnvironmentType } from "../../generated/prisma/index.js";
+import { newPublicKey, newSecretKey } from "../auth/api-keys.js";
+import { newId, randomToken } from "../auth/secrets.js";
+
+export const ENVIRONMENT_SLUGS: Record<EnvironmentType, string> = {
+  DEVELOPMENT: "dev",
+  STAGING: "staging",
+  PRODUCTION: "prod",
+  PREVIEW: "preview",
+};
+
+export interface CreatedEnvironment {
+  id: string;
+  type: EnvironmentType;
+  slug: string;
+  /** Shown once: only its hash is stored. */
+  secretKey: string;
+  publicKey: string;
+}
+
+export interface CreatedProject {
+  id: string;
+  ref: string;
+  slug: string;
+  environments: CreatedEnvironment[];
+}
+
+export function slugify(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 48) || "project";
+}
+
+export async function createOrganization(db: Database, title: string, ownerUserId?: string): Promise<{ id: string; slug: string }> {
+  const id = newId("org_");
+  const slug = `${slugify(title)}-${randomToken(4)}`;
+  await db.organization.create({
+    data: {
+      id,
+      slug,
+      title,
+      members: ownerUserId ? { create: { id: newId("mem_"), userId: ownerUserId, role: "ADMIN" } } : undefined,
+    },
+  });
+  return { id, slug };
+}
+
+export async function createProject(
+  db: Database,
+  organizationId: string,
+  name: string,
+  types: EnvironmentType[] = ["DEVELOPMENT", "STAGING", "PRODUCTION"],
+): Promise<CreatedProject> {
+  const projectId = newId("project_");
+  const ref = `proj_${randomToken(20)}`;
+  const slug = slugify(name);
+  const environments = types.map((type) => ({ id: newId("env_"), type, slug: ENVIRONMENT_SLUGS[type], secret: newSecretKey(type), public: newPublicKey(type) }));
+  await db.project.create({
+    data: {
+      id: projectId,
+      ref,
+      slug,
+      name,
+      organizationId,
+      environments: {
+        create: environments.map((env) => ({
+          id: env.id,
+          type: env.type,
+          slug: env.slug,
+          secretKeyHash: env.secret.hash,
+          secretKeyHint: env.secret.hint,
+          publicKeyHash: env.public.hash,
+          publicKeyHint: env.public.hint,
+          jwtSigningSecret: randomToken(48),
+        })),
+      },
+    },
+  });
+  return {
+    id: projectId,
+    ref,
+    slug,
+    environments: environments.map((env) => ({ id: env.id, type: env.type, slug: env.slug, secretKey: env.secret.key, publicKey: env.public.key })),
+  };
+}
+
+/** Issues a new secret key for an environment; the old one stops working at once. */
+export async function rotateSecretKey(db: Database, environmentId: string): Promise<string> {
+  const env = await db.runtimeEnvironment.findUniqueOrThrow({ where: { id: environmentId }, select: { type: true } });
+  const secret = newSecretKey(env.type);
+  await db.runtimeEnvironment.update({
+    where: { id: environmentId },
+    data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date() },
+  });
+  return secret.key;
+}

@@ -1,0 +1,23 @@
+/** One Temporal dev server and one real PostgreSQL (Debian's, installed and started if missing) for the test run. */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+import { setup as startTemporal, teardown as stopTemporal } from "../../../temporal-workers/test/harness/global-setup.js";
+
+const ENSURE_POSTGRES = fileURLToPath(new URL("../../../scripts/ensure-postgres.sh", import.meta.url));
+
+export async function setup(project: TestProject): Promise<void> {
+  const adminUrl = execFileSync("bash", [ENSURE_POSTGRES], { encoding: "utf8" }).trim().split("\n").pop()!;
+  project.provide("postgresAdminUrl", adminUrl);
+  await startTemporal(project);
+}
+
+export async function teardown(): Promise<void> {
+  await stopTemporal();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * A webapp for one test file: a fresh database on the real PostgreSQL, the webapp on a free port with its own engine
+ * task queue, one project with its environments and keys, and `stint dev`-style attempt workers that poll the
+ * development queues of the tasks the test file defines (with Stint's SDK). Tests then talk to the webapp over HTTP,
+ * mostly through the real `@trigger.dev/sdk` client.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { Client, Connection } from "@temporalio/client";
+import { InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers } from "@stint/temporal-workers";
+import { attemptQueueFor, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp } from "../../src/index.js";
+
+export interface TestWebapp {
+  webapp: Webapp;
+  project: CreatedProject;
+  dev: CreatedProject["environments"][number];
+  prod: CreatedProject["environments"][number];
+  /** Polls the development queues of these tasks, as a `stint dev` session that registered them would. */
+  serveTasks(taskIds: string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = inject("postgresAdminUrl");
+  const name = `stint_test_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function startTestWebapp(): Promise<TestWebapp> {
+  const address = inject("temporalAddress");
+  const suffix = randomUUID().slice(0, 8);
+  const webapp = await startWebapp({
+    port: 0,
+    databaseUrl: await createTestDatabase(),
+    temporal: { address },
+    engineTaskQueue: `stint-engine-${suffix}`,
+    bootstrap: false,
+  });
+  const org = await createOrganization(webapp.db, `Test ${suffix}`);
+  const project = await createProject(webapp.db, org.id, `Project ${suffix}`);
+  const dev = project.environments.find((env) => env.type === "DEVELOPMENT")!;
+  const prod = project.environments.find((env) => env.type === "PRODUCTION")!;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const workers: StintWorkers[] = [];
+  return {
+    webapp,
+    project,
+    dev,
+    prod,
+    async serveTasks(taskIds) {
+      for (const taskId of taskIds) {
+        const w = await createStintWorkers({
+          client,
+          address,
+          workflowTaskQueue: "unused",
+          runEngine: false,
+          attempts: { taskQueue: resolveAttemptQueue(attemptQueueFor(dev), taskId), executor: new InProcessExecutor() },
+        });
+        void w.run();
+        workers.push(w);
+      }
+    },
+    async stop() {
+      await Promise.all(workers.map((w) => w.shutdown()));
+      await connection.close();
+      await webapp.stop();
+    },
+  };
+}
