@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe("trigger API with the real @trigger.dev/sdk", () => {
   it("tasks.trigger starts a run that completes; runs.retrieve returns payload, output and status flags", async () => {
-    const handle = await tasks.trigger<typeof greet>("api-greet", { name: "Ada", when: "2026-01-02T00:00:00Z" }, { tags: ["api", "greet"] });
+    const handle = await tasks.trigger("api-greet", { name: "Ada", when: "2026-01-02T00:00:00Z" }, { tags: ["api", "greet"] });
     expect(handle.id).toMatch(/^run_/);
     expect(handle.publicAccessToken).toMatch(/^ey/);
 

@@ -1,6 +1,7 @@
 /** Waitpoint tokens: create, retrieve, complete, and the unauthenticated callback URL that completes one. */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { resolveDate } from "@stint/sdk/core";
 import type { AuthenticatedEnvironment } from "../../auth/authenticate.js";
 import { signPublicToken } from "../../auth/public-tokens.js";
 import { ApiError, notFound } from "../api-error.js";
@@ -28,14 +29,19 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/waitpoints/tokens", async (c) => {
     const env = c.get("env");
     const body = await parseBody(c, createTokenSchema);
+    let timeout: string | undefined;
+    try {
+      timeout = body.timeout === undefined ? undefined : resolveDate(body.timeout, "timeout", Date.now()).toISOString();
+    } catch (error) {
+      throw new ApiError(400, `body.${(error as Error).message}`);
+    }
     const token = await services.engines.for(env).createToken({
-      idempotencyKey: body.idempotencyKey,
+      // Token ids derive from the key: hashing it with the environment keeps equal keys of two environments apart.
+      idempotencyKey: body.idempotencyKey && createHash("sha256").update(`${env.id}:${body.idempotencyKey}`).digest("hex"),
       idempotencyKeyTTL: body.idempotencyKeyTTL,
-      timeout: body.timeout instanceof Date ? body.timeout.toISOString() : body.timeout,
+      timeout,
       tags: body.tags === undefined ? undefined : [body.tags].flat(),
     });
-    // An idempotency key another environment already used names that environment's token: not this one's to return.
-    if (token.isCached) await assertOwnedToken(services.engines.for(env), env, token.id);
     c.header("x-trigger-jwt", await signPublicToken(env.id, env.jwtSigningSecret, [`write:waitpoints:${token.id}`, `read:waitpoints:${token.id}`]));
     return c.json({ id: token.id, isCached: token.isCached, url: callbackUrl(env, token.id) });
   });
