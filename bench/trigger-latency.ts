@@ -13,6 +13,7 @@ import { NativeConnection, Worker, bundleWorkflowCode } from "@temporalio/worker
 import { task } from "@stint/sdk";
 import { InProcessExecutor, StintEngineClient, createStintWorkers, installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
 import { ms, percentile } from "./stats.js";
+import { parseArgs } from "./args.js";
 
 const argsSchema = z.object({
   runs: z.coerce.number().int().positive().default(200),
@@ -22,20 +23,6 @@ const argsSchema = z.object({
   json: z.boolean().default(false),
 });
 
-function parseArgs(argv: string[]) {
-  const raw: Record<string, unknown> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, "");
-    if (key === "json") raw.json = true;
-    else raw[key] = argv[++i];
-  }
-  const parsed = argsSchema.safeParse(raw);
-  if (!parsed.success) {
-    console.error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
-    process.exit(2);
-  }
-  return parsed.data;
-}
 
 interface System {
   name: string;
@@ -85,7 +72,7 @@ async function measureThroughput(system: System, seconds: number, concurrency: n
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(argsSchema, process.argv.slice(2), ["json"]);
   installRuntimeLogger("ERROR");
   const server = await startDevServer({ headless: true });
   const connection = await Connection.connect({ address: server.address });

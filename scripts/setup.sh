@@ -24,7 +24,7 @@ fi
 # Prisma Client for the webapp, generated from its schema (offline: no engine is downloaded; see dashboard/scripts).
 if [ ! -f dashboard/src/generated/prisma/index.js ] || [ dashboard/prisma/schema.prisma -nt dashboard/src/generated/prisma/index.js ]; then
   echo "[setup] generating Prisma Client"
-  (cd dashboard && node scripts/prisma.mjs generate >/dev/null)
+  (cd dashboard && node scripts/prisma.mjs generate >/dev/null 2>&1) || (cd dashboard && node scripts/prisma.mjs generate)
 fi
 
 mkdir -p .tools

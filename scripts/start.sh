@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# `npm start`: the platform on embedded defaults — a Temporal dev server (state in .stint/, Web UI on), the engine
-# worker, and the example project in examples/hello-world under `stint dev`. Runs until Ctrl-C.
+# `npm start`: the platform on embedded defaults — a Temporal dev server (state and Web UI under .stint/), the webapp
+# (REST API on http://127.0.0.1:3030, embedded PostgreSQL under .stint/), and the example project in
+# examples/hello-world as a `stint dev` session of the webapp. Runs until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node sdk/cli/bin/stint.mjs dev \
-  --cwd examples/hello-world \
-  --state-dir "$PWD/.stint" \
-  --trigger onboarding \
-  --payload '{"name":"Ada","email":"ada@example.com"}' \
-  "$@"
+cd dashboard && exec npx tsx src/cli/start-platform.ts "$@"

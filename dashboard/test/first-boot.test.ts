@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function start() {
-  return startWebapp({ port: 0, dataDir, temporal: { address: inject("temporalAddress") }, engineTaskQueue: "stint-engine-first-boot" });
+  return startWebapp({ port: 0, dataDir, temporal: { address: inject("temporalAddress") }, engineTaskQueue: "stint-engine-first-boot", ui: false });
 }
 
 describe("first boot on the embedded database", () => {
@@ -60,7 +60,7 @@ describe("first boot on the embedded database", () => {
     const blocker = createServer();
     const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
     try {
-      const attempt = startWebapp({ port, dataDir: join(dataDir, "unused"), temporal: { address: inject("temporalAddress") } });
+      const attempt = startWebapp({ port, dataDir: join(dataDir, "unused"), temporal: { address: inject("temporalAddress") }, ui: false });
       await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
       await expect(attempt).rejects.toThrow(new RegExp(`Port ${port} is already in use.*PORT=`));
     } finally {

@@ -4,7 +4,6 @@
  */
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { serve, type ServerType } from "@hono/node-server";
 import { Client, Connection } from "@temporalio/client";
 import { createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers } from "@stint/temporal-workers";
 import { EnvironmentAuthenticator } from "./auth/authenticate.js";
@@ -14,6 +13,10 @@ import { migrateDatabase } from "./database/migrate.js";
 import { createDatabase, type Database } from "./database/prisma-client.js";
 import { EnvironmentEngines } from "./engine/environment-engines.js";
 import { createApiApp } from "./api/app.js";
+import { createUiApi } from "./ui-api/app.js";
+import { listen } from "./http-server.js";
+import { nextPagesHandler } from "./next-pages.js";
+import { RunDispatcher } from "./runs/run-dispatcher.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -28,10 +31,16 @@ export interface WebappOptions {
   engineTaskQueue?: string;
   /** Run the engine's workflow worker in this process (default true). */
   runEngineWorker?: boolean;
+  /** Start the runs the API accepts (default true); false for API-only processes beside a dispatching one. */
+  dispatchRuns?: boolean;
   /** Create the default organisation, project and admin on an empty database (default true). */
   bootstrap?: boolean;
   /** URL the webapp is reached at from outside (default http://<host>:<port>). */
   publicUrl?: string;
+  /** Serve the Next.js dashboard pages (default true; built on first start). API-only processes turn it off. */
+  ui?: boolean;
+  /** Temporal Web UI base URL, for links from run pages. */
+  temporalUiUrl?: string;
 }
 
 export interface Webapp {
@@ -65,7 +74,10 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
   const url = `http://${host}:${port}`;
   const publicUrl = options.publicUrl ?? url;
   const stops: (() => Promise<void>)[] = [];
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     for (const fn of stops.reverse()) await fn().catch((error) => console.error("[webapp] shutdown:", error));
   };
 
@@ -96,15 +108,21 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl });
 
-    const api = createApiApp(
-      { db, auth: new EnvironmentAuthenticator(db), engines, publicUrl: () => publicUrl },
-      { address: options.temporal.address, namespace },
-    );
-    const server: ServerType = await new Promise((resolveServer, reject) => {
-      const s = serve({ fetch: api.fetch, port, hostname: host }, () => resolveServer(s));
-      s.once("error", reject);
-    });
-    stops.push(() => new Promise<void>((resolveClose) => server.close(() => resolveClose())));
+    const dispatcher = new RunDispatcher(db, engines);
+    if (options.dispatchRuns !== false) {
+      dispatcher.start();
+      stops.push(() => dispatcher.stop());
+    }
+
+    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, publicUrl: () => publicUrl };
+    const api = createApiApp(services, { address: options.temporal.address, namespace });
+    const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: (line) => console.log(line) });
+    const pages = options.ui === false ? undefined : await nextPagesHandler();
+    const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages }, port, host);
+    stops.push(() => new Promise<void>((resolveClose) => {
+      server.close(() => resolveClose());
+      server.closeAllConnections();
+    }));
 
     return { url, db, databaseUrl, bootstrap, engines, stop };
   } catch (error) {

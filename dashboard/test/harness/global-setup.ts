@@ -5,10 +5,12 @@ import type { TestProject } from "vitest/node";
 import { setup as startTemporal, teardown as stopTemporal } from "../../../temporal-workers/test/harness/global-setup.js";
 
 const ENSURE_POSTGRES = fileURLToPath(new URL("../../../scripts/ensure-postgres.sh", import.meta.url));
+const ENSURE_CHROMIUM = fileURLToPath(new URL("../../../scripts/ensure-chromium.sh", import.meta.url));
 
 export async function setup(project: TestProject): Promise<void> {
   const adminUrl = execFileSync("bash", [ENSURE_POSTGRES], { encoding: "utf8" }).trim().split("\n").pop()!;
   project.provide("postgresAdminUrl", adminUrl);
+  project.provide("chromiumPath", execFileSync("bash", [ENSURE_CHROMIUM], { encoding: "utf8" }).trim().split("\n").pop()!);
   await startTemporal(project);
 }
 
@@ -19,5 +21,6 @@ export async function teardown(): Promise<void> {
 declare module "vitest" {
   export interface ProvidedContext {
     postgresAdminUrl: string;
+    chromiumPath: string;
   }
 }

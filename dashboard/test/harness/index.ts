@@ -5,11 +5,10 @@
  * mostly through the real `@trigger.dev/sdk` client.
  */
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers } from "@stint/temporal-workers";
-import { attemptQueueFor, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp } from "../../src/index.js";
+import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp, type WebappOptions } from "../../src/index.js";
 
 export interface TestWebapp {
   webapp: Webapp;
@@ -22,18 +21,10 @@ export interface TestWebapp {
 }
 
 export async function createTestDatabase(): Promise<string> {
-  const adminUrl = inject("postgresAdminUrl");
-  const name = `stint_test_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return createEmptyDatabase(inject("postgresAdminUrl"), "stint_test");
 }
 
-export async function startTestWebapp(): Promise<TestWebapp> {
+export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl"> = {}): Promise<TestWebapp> {
   const address = inject("temporalAddress");
   const suffix = randomUUID().slice(0, 8);
   const webapp = await startWebapp({
@@ -42,6 +33,8 @@ export async function startTestWebapp(): Promise<TestWebapp> {
     temporal: { address },
     engineTaskQueue: `stint-engine-${suffix}`,
     bootstrap: false,
+    ui: false,
+    ...options,
   });
   const org = await createOrganization(webapp.db, `Test ${suffix}`);
   const project = await createProject(webapp.db, org.id, `Project ${suffix}`);

@@ -19,6 +19,8 @@ program
   .option("--attempt-queue <name>", "task queue of this project's attempts (default: the workflow queue)")
   .option("--ui-port <port>", "Temporal Web UI port")
   .option("--no-watch", "do not reload on file changes")
+  .addOption(new Option("--api-url <url>", "run as a session of this Stint webapp (with --secret-key)").env("TRIGGER_API_URL"))
+  .addOption(new Option("--secret-key <key>", "development secret key of the webapp's environment (tr_dev_…)").env("TRIGGER_SECRET_KEY"))
   .option("--trigger <taskId>", "trigger this task once the worker is up")
   .option("--payload <json>", "payload for --trigger", "{}")
   .action(async (options) => {

@@ -10,35 +10,23 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { StintEngineClient } from "@stint/temporal-workers";
+import { DevProcess } from "./harness/dev-process.js";
 
 const CLI = join(import.meta.dirname, "../bin/stint.mjs");
 const address = inject("temporalAddress");
 const queues = { workflowQueue: `cli-engine-${randomUUID().slice(0, 8)}`, attemptQueue: `cli-attempts-${randomUUID().slice(0, 8)}` };
 
-class DevProcess {
-  output = "";
-  constructor(readonly child: ChildProcess) {
-    child.stdout!.on("data", (c: Buffer) => (this.output += c.toString()));
-    child.stderr!.on("data", (c: Buffer) => (this.output += c.toString()));
-  }
-  async waitFor(text: string | RegExp, from = 0, timeoutMs = 60_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.output.slice(from);
-      const index = typeof text === "string" ? rest.indexOf(text) : rest.search(text);
-      if (index >= 0) return from + index + 1;
-      if (this.child.exitCode !== null) throw new Error(`stint dev exited (${this.child.exitCode}):\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+/** Standalone mode: no webapp settings from the surrounding shell. */
+function standaloneEnv(): NodeJS.ProcessEnv {
+  const { TRIGGER_API_URL: _url, TRIGGER_SECRET_KEY: _key, ...env } = process.env;
+  return { ...env, TEMPORAL_ADDRESS: "" };
 }
 
 function startDev(cwd: string, extra: string[] = []): DevProcess {
   const child = spawn(
     process.execPath,
     [CLI, "dev", "--temporal-address", address, "--workflow-queue", queues.workflowQueue, "--attempt-queue", queues.attemptQueue, ...extra],
-    { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TEMPORAL_ADDRESS: "" } },
+    { cwd, stdio: ["ignore", "pipe", "pipe"], env: standaloneEnv() },
   );
   return new DevProcess(child);
 }

@@ -100,8 +100,7 @@ export class StintEngineClient implements ClientRuntime {
     };
   }
 
-  private async startRun(item: BatchItemWire, placement: RunPlacement): Promise<RunHandleWire> {
-    const runId = newRunId();
+  private async startRun(item: BatchItemWire, placement: RunPlacement, runId = newRunId()): Promise<RunHandleWire> {
     let input;
     try {
       input = buildRunInput(runId, item, placement, Date.now());
@@ -118,19 +117,36 @@ export class StintEngineClient implements ClientRuntime {
       const claim = await claimIdempotentRun(this.client, this.options.workflowTaskQueue, input, ttlMs);
       return { id: claim.runId, taskIdentifier: item.task, isCached: claim.isCached, publicAccessToken: "" };
     }
-    await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
-      workflowId: runId,
-      taskQueue: this.options.workflowTaskQueue,
-      args: [input],
-      typedSearchAttributes: runSearchAttributes(input, input.delayUntil ? "DELAYED" : "QUEUED"),
-      memo: runMemo(input),
-    });
+    try {
+      await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
+        workflowId: runId,
+        taskQueue: this.options.workflowTaskQueue,
+        args: [input],
+        typedSearchAttributes: runSearchAttributes(input, input.delayUntil ? "DELAYED" : "QUEUED"),
+        memo: runMemo(input),
+      });
+    } catch (error) {
+      // Starting a given run id again (a dispatcher retrying after a crash) finds the run already there: done.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
     return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
   }
 
-  async trigger(item: BatchItemWire): Promise<RunHandleWire> {
+  /** `runId` starts the run under an id chosen earlier (the webapp accepts triggers before it starts them). */
+  async trigger(item: BatchItemWire, options: { runId?: string } = {}): Promise<RunHandleWire> {
     const valid = parse(itemSchema, item, "body") as BatchItemWire;
-    return this.startRun(valid, this.placement("trigger"));
+    return this.startRun(valid, this.placement("trigger"), options.runId && parse(runIdSchema, options.runId, "runId"));
+  }
+
+  /** Checks a trigger item as `trigger` would, without starting anything (for callers that start it later). */
+  validateTrigger(item: BatchItemWire): void {
+    const valid = parse(itemSchema, item, "body") as BatchItemWire;
+    try {
+      buildRunInput("run_validation", valid, this.placement("trigger"), Date.now());
+      if (valid.options?.idempotencyKeyTTL) idempotencyTtlMs(valid.options.idempotencyKeyTTL);
+    } catch (error) {
+      throw new EngineError(400, (error as Error).message);
+    }
   }
 
   /** `batchId` adds the items to an existing batch (the REST API's two-phase batches stream items in parts). */

@@ -1,17 +1,46 @@
 /** Key scoping: a run, batch or token is visible only to the environment that owns it; to others it does not exist. */
-import type { RunRecord } from "@stint/sdk/runtime";
+import type { BatchItemWire, RunRecord, RunStatus } from "@stint/sdk/runtime";
+import type { Database } from "../database/prisma-client.js";
 import { SA } from "@stint/temporal-workers";
 import type { StintEngineClient } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import { notFound } from "./api-error.js";
 
-export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvironment, runId: string): Promise<RunRecord> {
-  const run = await engine.retrieveRun(runId).catch((error: unknown) => {
-    if ((error as { status?: number }).status === 404) throw notFound(`Run ${runId}`);
-    throw error;
+/** A run of this environment: from Temporal, or — accepted but not started yet — from the outbox and run index. */
+export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvironment, runId: string, db: Database): Promise<RunRecord> {
+  const run = await engine.retrieveRun(runId).catch(async (error: unknown) => {
+    if ((error as { status?: number }).status !== 404) throw error;
+    const accepted = await acceptedRun(db, env, runId);
+    if (!accepted) throw notFound(`Run ${runId}`);
+    return accepted;
   });
   if (run.environment !== env.id) throw notFound(`Run ${runId}`);
   return run;
+}
+
+async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: string): Promise<RunRecord | undefined> {
+  const row = await db.taskRun.findFirst({ where: { id: runId, environmentId: env.id } });
+  if (!row) return undefined;
+  const outbox = await db.runOutbox.findUnique({ where: { runId } });
+  const item = (outbox?.item ?? {}) as Partial<BatchItemWire>;
+  return {
+    id: row.id,
+    taskIdentifier: row.taskIdentifier,
+    status: row.status as RunStatus,
+    payload: item.payload,
+    tags: row.tags,
+    metadata: (item.options?.metadata as Record<string, unknown> | undefined) ?? {},
+    isTest: row.isTest,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString(),
+    attemptCount: 0,
+    depth: row.depth,
+    triggerFunction: "trigger",
+    durationMs: 0,
+    queue: `task/${row.taskIdentifier}`,
+    environment: env.id,
+  };
 }
 
 /** Tokens are workflows tagged with their environment; describing one tells whose it is. */

@@ -3,11 +3,14 @@ import type { Hono } from "hono";
 import type { AuthenticatedEnvironment, EnvironmentAuthenticator } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
+import type { RunDispatcher } from "../runs/run-dispatcher.js";
 
 export interface ApiServices {
   db: Database;
   auth: EnvironmentAuthenticator;
   engines: EnvironmentEngines;
+  /** Starts runs the trigger API accepted into the outbox. */
+  dispatcher: RunDispatcher;
   /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
   publicUrl: () => string;
 }

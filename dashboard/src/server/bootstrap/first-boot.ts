@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Database } from "../database/prisma-client.js";
-import { hashPassword, hashSecret, newId, randomToken } from "../auth/secrets.js";
-import { createOrganization, createProject } from "../tenancy/create-project.js";
+import { hashSecret, randomToken } from "../auth/secrets.js";
+import { createOrganization, createProject, createUser } from "../tenancy/create-project.js";
 
 export interface BootstrapResult {
   firstBoot: boolean;
@@ -30,8 +30,8 @@ export async function bootstrapDefaults(db: Database, options: { devEnvFile: str
     return { firstBoot: false, adminEmail, projectRef: existing.ref, devSecretKey };
   }
   const adminPassword = options.adminPassword ?? randomToken(16);
-  const userId = newId("user_");
-  await db.user.create({ data: { id: userId, email: adminEmail, name: "Admin", isAdmin: true, passwordHash: await hashPassword(adminPassword) } });
+  const userId = await createUser(db, { email: adminEmail, password: adminPassword, name: "Admin" });
+  await db.user.update({ where: { id: userId }, data: { isAdmin: true } });
   const org = await createOrganization(db, "Default", userId);
   const project = await createProject(db, org.id, "Example");
   const devSecretKey = project.environments.find((env) => env.type === "DEVELOPMENT")!.secretKey;

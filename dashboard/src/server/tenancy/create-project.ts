@@ -2,7 +2,7 @@
 import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentType } from "../../generated/prisma/index.js";
 import { newPublicKey, newSecretKey } from "../auth/api-keys.js";
-import { newId, randomToken } from "../auth/secrets.js";
+import { hashPassword, newId, randomToken } from "../auth/secrets.js";
 
 export const ENVIRONMENT_SLUGS: Record<EnvironmentType, string> = {
   DEVELOPMENT: "dev",
@@ -93,4 +93,19 @@ export async function rotateSecretKey(db: Database, environmentId: string): Prom
     data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date() },
   });
   return secret.key;
+}
+
+/** A user with a password, optionally made a member of an organisation. */
+export async function createUser(db: Database, user: { email: string; password: string; name?: string; organizationId?: string; role?: "ADMIN" | "MEMBER" }): Promise<string> {
+  const id = newId("user_");
+  await db.user.create({
+    data: {
+      id,
+      email: user.email.toLowerCase(),
+      name: user.name,
+      passwordHash: await hashPassword(user.password),
+      memberships: user.organizationId ? { create: { id: newId("mem_"), organizationId: user.organizationId, role: user.role ?? "MEMBER" } } : undefined,
+    },
+  });
+  return id;
 }

@@ -1,20 +1,18 @@
 /**
  * `stint dev`: bundles the project in the current folder, registers its tasks, and executes their runs in this
- * process against Temporal (a dev server it starts, persisting under .stint/, or --temporal-address). Reloads on
- * file changes.
+ * process. Standalone, against Temporal (a dev server it starts, persisting under .stint/, or --temporal-address);
+ * with a webapp URL and development secret key, as a session of that webapp. Reloads on file changes.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import chokidar from "chokidar";
 import { z } from "zod";
-import { Client, Connection } from "@temporalio/client";
-import { setClientRuntime } from "@stint/sdk/runtime";
-import { StintEngineClient, createStintWorkers, installRuntimeLogger, startDevServer, type DevServer, type RunState } from "@stint/temporal-workers";
+import { installRuntimeLogger } from "@stint/temporal-workers";
 import { loadConfig, findConfigFile } from "../project/load-config.js";
 import { buildAndLoadProject } from "../project/build-project.js";
 import { taskDirs } from "../project/find-task-files.js";
 import { writeSession } from "../session-file.js";
-import { LoggingExecutor } from "./logging-executor.js";
+import { startStandaloneBackend, startWebappBackend } from "./dev-backends.js";
 
 export const devOptionsSchema = z.object({
   cwd: z.string().default("."),
@@ -26,6 +24,9 @@ export const devOptionsSchema = z.object({
   attemptQueue: z.string().min(1).optional(),
   uiPort: z.coerce.number().int().min(1).max(65_535).optional(),
   watch: z.boolean().default(true),
+  /** With a secret key: run as a session of this Stint webapp instead of on a private Temporal server. */
+  apiUrl: z.string().url("--api-url must be a URL like http://127.0.0.1:3030").optional(),
+  secretKey: z.string().regex(/^tr_dev_/, "--secret-key must be a development secret key (tr_dev_…)").optional(),
   trigger: z.string().optional(),
   payload: z
     .string()
@@ -58,49 +59,27 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   let { config, file: configFile } = await loadConfig(projectDir, buildRoot);
   let project = await buildAndLoadProject(projectDir, config, buildRoot);
 
-  let server: DevServer | undefined;
-  const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    server = await startDevServer({ dbFile: join(stateDir, "temporal.db"), uiPort: options.uiPort, namespace: options.namespace });
-  }
-  const temporalAddress = address ?? server!.address;
-  const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: options.namespace });
-  const engine = new StintEngineClient({
-    client,
-    workflowTaskQueue: options.workflowQueue,
-    attemptQueue: options.attemptQueue,
-    environment: { id: "env_dev", slug: "dev", type: "DEVELOPMENT", projectRef: config.project },
-    // Trigger.dev semantics: retries are off in dev unless the config enables them.
-    settings: { retriesEnabled: config.retries?.enabledInDev ?? false },
-  });
-  const workers = await createStintWorkers({
-    client,
-    address: temporalAddress,
-    namespace: options.namespace,
-    workflowTaskQueue: options.workflowQueue,
-    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor() },
-  });
-  const running = workers.run();
-  setClientRuntime(engine);
+  const target = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey } : undefined;
+  const backend = target
+    ? await startWebappBackend(target, project.taskIds)
+    : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project });
 
   const writeState = () =>
     writeSession(stateDir, {
       pid: process.pid,
       projectDir,
-      temporalAddress,
-      temporalUiUrl: server?.uiUrl,
-      namespace: options.namespace,
-      workflowTaskQueue: options.workflowQueue,
-      attemptQueue: options.attemptQueue,
+      temporalAddress: backend.temporalAddress,
+      temporalUiUrl: backend.temporalUiUrl,
+      namespace: backend.namespace,
+      workflowTaskQueue: backend.workflowTaskQueue,
+      attemptQueue: backend.attemptQueueLabel,
       taskIds: project.taskIds,
       startedAt: new Date().toISOString(),
     });
   writeState();
 
   console.log(`stint dev — project ${config.project} (${relative(process.cwd(), projectDir) || "."})`);
-  console.log(`  Temporal:    ${temporalAddress}${server ? ` (dev server, state in ${relative(process.cwd(), stateDir) || "."})` : ""}`);
-  if (server?.uiUrl) console.log(`  Temporal UI: ${server.uiUrl}/namespaces/${options.namespace}/workflows`);
+  for (const line of backend.describe()) console.log(`  ${line}`);
   console.log(`  Registered tasks: ${project.taskIds.join(", ")}`);
 
   let watcher: ReturnType<typeof chokidar.watch> | undefined;
@@ -110,6 +89,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
       try {
         ({ config, file: configFile } = await loadConfig(projectDir, buildRoot));
         project = await buildAndLoadProject(projectDir, config, buildRoot);
+        await backend.register(project.taskIds);
         writeState();
         console.log(`[${time()}] Reloaded. Registered tasks: ${project.taskIds.join(", ")}`);
       } catch (error) {
@@ -125,11 +105,9 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   }
 
   if (options.trigger) {
-    const handle = await engine.trigger({ task: options.trigger, payload: options.payload });
-    console.log(`[${time()}] Triggered ${options.trigger}: ${handle.id}`);
-    void waitForResult(engine, handle.id).then((state) =>
-      console.log(`[${time()}] ${handle.id} ${state.status}: ${JSON.stringify(state.status === "COMPLETED" ? state.output : state.error)}`),
-    );
+    const runId = await backend.trigger(options.trigger, options.payload);
+    console.log(`[${time()}] Triggered ${options.trigger}: ${runId}`);
+    void backend.waitForResult(runId).then((result) => console.log(`[${time()}] ${runId} ${result.status}: ${JSON.stringify(result.detail)}`));
   }
 
   let stopped = false;
@@ -137,19 +115,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     if (stopped) return;
     stopped = true;
     await watcher?.close();
-    setClientRuntime(undefined);
-    await workers.shutdown();
-    await running.catch(() => undefined);
-    await connection.close();
-    await server?.stop();
+    await backend.stop();
   };
   return { stop };
-}
-
-async function waitForResult(engine: StintEngineClient, runId: string): Promise<RunState> {
-  for (;;) {
-    const state = await engine.runState(runId);
-    if (["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"].includes(state.status)) return state;
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -5,6 +5,7 @@ import type { ListRunsFilter, MetadataOperation, RunStatus } from "@stint/sdk/ru
 import { ApiError, notFound } from "../api-error.js";
 import { ownedRun } from "../ownership.js";
 import { decodePacket } from "../packets.js";
+import { withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
 import { parseBody, parseValue, runIdParam } from "../validation.js";
@@ -57,7 +58,7 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
   app.get("/api/v3/runs/:runId", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
-    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const related = async (id: string | undefined) => (id && id !== run.id ? engine.retrieveRun(id).catch(() => undefined) : undefined);
     const [parent, root] = await Promise.all([related(run.parentRunId), related(run.rootRunId)]);
     return c.json(presentRetrievedRun(run, { parent, root }));
@@ -92,21 +93,35 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v2/runs/:runId/cancel", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
-    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
-    return c.json(await engine.cancelRun(run.id));
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
+    if (await withdrawFromOutbox(services.db, run.id)) {
+      // Never started: it ends here, with nothing to cancel on Temporal.
+      await services.db.taskRun.update({ where: { id: run.id }, data: { status: "CANCELED", finishedAt: new Date(), updatedAt: new Date() } });
+      return c.json({ id: run.id });
+    }
+    if (run.status === "CANCELED") return c.json({ id: run.id });
+    // A dispatcher is starting it right now: wait for the run to exist on Temporal, then cancel it there.
+    for (let tries = 0; ; tries++) {
+      try {
+        return c.json(await engine.cancelRun(run.id));
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404 || tries >= 50) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   });
 
   app.post("/api/v1/runs/:runId/replay", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
-    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     return c.json(await engine.replayRun(run.id));
   });
 
   app.post("/api/v1/runs/:runId/reschedule", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
-    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const body = await parseBody(c, rescheduleBodySchema);
     const updated = await engine.rescheduleRun(run.id, body.delay instanceof Date ? body.delay.toISOString() : body.delay);
     return c.json(presentRetrievedRun(updated, {}));
@@ -114,14 +129,14 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
 
   app.get("/api/v1/runs/:runId/metadata", async (c) => {
     const env = c.get("env");
-    const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")), services.db);
     return c.json({ metadata: run.metadata, metadataType: "application/json" });
   });
 
   app.put("/api/v1/runs/:runId/metadata", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
-    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const body = await parseBody(c, metadataBodySchema);
     const operations: MetadataOperation[] = [...((body.operations ?? []) as MetadataOperation[])];
     if (body.metadata !== undefined) {
@@ -136,7 +151,7 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/runs/:runId/tags", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
-    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const body = await parseBody(c, tagsBodySchema);
     const tags = [body.tags].flat();
     if (new Set([...run.tags, ...tags]).size > 10) throw new ApiError(422, "tags: a run has at most 10 tags");
@@ -146,7 +161,7 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
 
   app.get("/api/v1/runs/:runId/result", async (c) => {
     const env = c.get("env");
-    const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")));
+    const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")), services.db);
     if (!["COMPLETED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "CANCELED", "EXPIRED", "TIMED_OUT"].includes(run.status)) {
       throw new ApiError(404, `Run ${run.id} has not finished (status ${run.status})`);
     }

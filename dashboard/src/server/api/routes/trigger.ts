@@ -7,6 +7,8 @@ import type { ApiApp, ApiServices } from "../services.js";
 import { toTriggerItem, triggerBodySchema, wireTriggerOptionsSchema } from "../trigger-body.js";
 import { parseBody, taskIdParam } from "../validation.js";
 import { recordBatch, recordTriggeredRuns } from "../run-index.js";
+import { newRunId } from "@stint/temporal-workers";
+import { acceptRun } from "../../runs/run-outbox-sql.js";
 
 const legacyBatchSchema = z.object({
   items: z
@@ -30,8 +32,27 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
     const headerKey = c.req.header("idempotency-key");
     const options = { ...body.options, idempotencyKey: body.options?.idempotencyKey ?? headerKey, idempotencyKeyTTL: body.options?.idempotencyKeyTTL ?? c.req.header("idempotency-key-ttl") };
     const item = toTriggerItem(taskId, body.payload, options);
-    const handle = await services.engines.for(env).trigger(item);
-    await recordTriggeredRuns(services.db, env, [{ id: handle.id, item }]);
+    const engine = services.engines.for(env);
+    let handle: { id: string; isCached?: boolean };
+    if (item.options?.idempotencyKey) {
+      // A key must be claimed on Temporal before answering: a repeat has to return the run the key names.
+      handle = await engine.trigger(item);
+      await recordTriggeredRuns(services.db, env, [{ id: handle.id, item }]);
+    } else {
+      engine.validateTrigger(item);
+      handle = { id: newRunId(), isCached: false };
+      await acceptRun(services.db, {
+        runId: handle.id,
+        environmentId: env.id,
+        taskIdentifier: taskId,
+        status: item.options?.delay ? "DELAYED" : "QUEUED",
+        tags: item.options?.tags ? [item.options.tags].flat() : [],
+        isTest: item.options?.test ?? false,
+        machine: item.options?.machine,
+        item,
+      });
+      services.dispatcher.kick();
+    }
     const jwt = await signPublicToken(env.id, env.jwtSigningSecret, [`read:runs:${handle.id}`]);
     c.header("x-trigger-jwt", jwt);
     c.header("x-trigger-jwt-claims", JSON.stringify({ sub: env.id, pub: true, scopes: [`read:runs:${handle.id}`] }));

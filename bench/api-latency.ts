@@ -1,0 +1,141 @@
+/**
+ * Trigger API latency under a steady load: POST /api/v1/tasks/{id}/trigger at a fixed arrival rate (open loop:
+ * requests go out on schedule whether or not earlier ones answered), with the engine running and a worker executing
+ * the no-op task. The webapp runs in a child process so the load generator does not share its event loop, and the
+ * engine's workers in another, as on a webapp server beside worker servers.
+ *
+ *   npm run bench:api -- [--rate 200] [--seconds 60] [--warmup 5] [--database embedded|postgres] [--engine on|off]
+ */
+import { execFileSync, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { task } from "@stint/sdk";
+import { Client, Connection } from "@temporalio/client";
+import { InProcessExecutor, createStintWorkers, installRuntimeLogger, resolveAttemptQueue, startDevServer } from "@stint/temporal-workers";
+import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
+import { ms, percentile } from "./stats.js";
+import { parseArgs } from "./args.js";
+
+const argsSchema = z.object({
+  rate: z.coerce.number().positive().default(200),
+  seconds: z.coerce.number().positive().default(60),
+  warmup: z.coerce.number().nonnegative().default(5),
+  database: z.enum(["embedded", "postgres"]).default("postgres"),
+  /** off: the API alone (runs accepted, never started) — the floor the engine's load adds to. */
+  engine: z.enum(["on", "off"]).default("on"),
+  serve: z.boolean().default(false),
+  /** Internal: the engine-worker process (workflows and the no-op task's attempts). */
+  workers: z.string().optional(),
+});
+
+
+const noop = task({ id: "bench-noop", run: async () => ({ ok: true }) });
+
+async function postgresDatabase(): Promise<string> {
+  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], { encoding: "utf8" }).trim().split("\n").pop()!;
+  return createEmptyDatabase(adminUrl, "stint_bench");
+}
+
+/** Child process: Temporal, the webapp, and a worker that executes the no-op task. */
+async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
+  installRuntimeLogger("ERROR");
+  const temporal = await startDevServer({ headless: true });
+  const webapp = await startWebapp({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), "stint-bench-")),
+    databaseUrl: args.database === "postgres" ? await postgresDatabase() : undefined,
+    temporal: { address: temporal.address },
+    bootstrap: false,
+    ui: false,
+    // As on a webapp server: the engine's workflows run in their own process (worker servers, in production).
+    runEngineWorker: false,
+    dispatchRuns: args.engine === "on",
+  });
+  const org = await createOrganization(webapp.db, "Bench");
+  const project = await createProject(webapp.db, org.id, "Bench", ["DEVELOPMENT"]);
+  const env = project.environments[0]!;
+  const workers =
+    args.engine === "on"
+      ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: resolveAttemptQueue(attemptQueueFor(env), noop.id) })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
+      : undefined;
+  if (workers) await new Promise((resolve) => workers.once("message", resolve));
+  process.send!({ url: webapp.url, key: env.secretKey });
+  process.once("disconnect", () => {
+    workers?.disconnect();
+    void webapp.stop().then(() => temporal.stop()).then(() => process.exit(0));
+  });
+}
+
+/** Engine-worker process: the engine's workflows (default queue) and the no-op task's attempts. */
+async function runWorkers(spec: string): Promise<void> {
+  installRuntimeLogger("ERROR");
+  const { address, queue } = JSON.parse(spec) as { address: string; queue: string };
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const engine = await createStintWorkers({ client, address, workflowTaskQueue: "stint-engine" });
+  const attempts = await createStintWorkers({ client, address, workflowTaskQueue: "unused", runEngine: false, attempts: { taskQueue: queue, executor: new InProcessExecutor() } });
+  void engine.run();
+  void attempts.run();
+  process.send!("ready");
+  process.once("disconnect", () => process.exit(0));
+}
+
+async function load(url: string, key: string, rate: number, seconds: number): Promise<{ latencies: number[]; errors: number; sent: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sent++;
+    const t0 = performance.now();
+    inflight.push(
+      fetch(`${url}/api/v1/tasks/bench-noop/trigger`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ payload: { i } }),
+      })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          if (response.ok) latencies.push(performance.now() - t0);
+          else errors++;
+        })
+        .catch(() => void errors++),
+    );
+  }
+  await Promise.all(inflight);
+  return { latencies, errors, sent };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(argsSchema, process.argv.slice(2), ["serve"]);
+  if (args.workers) return runWorkers(args.workers);
+  if (args.serve) return serve(args);
+  const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), "--serve"], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as { url: string; key: string }));
+    child.once("exit", (code) => reject(new Error(`webapp process exited with ${code}`)));
+  });
+  console.log(`webapp at ${url} (${args.database} database, engine ${args.engine}); warm-up ${args.warmup} s…`);
+  if (args.warmup > 0) await load(url, key, args.rate, args.warmup);
+  console.log(`load: ${args.rate} requests/s for ${args.seconds} s…`);
+  const { latencies, errors, sent } = await load(url, key, args.rate, args.seconds);
+  console.log("");
+  console.log(`| rate | requests | errors | p50 | p95 | p99 | max |`);
+  console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
+  console.log(`| ${args.rate}/s | ${sent} | ${errors} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(percentile(latencies, 99))} | ${ms(Math.max(...latencies))} |`);
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  console.log(`\np50 ${ms(p50)} (target ≤ 10 ms) ${p50 <= 10 ? "PASS" : "MISS"}; p99 ${ms(p99)} (target ≤ 50 ms) ${p99 <= 50 ? "PASS" : "MISS"}`);
+  child.disconnect();
+  await new Promise((r) => child.once("exit", r));
+}
+
+await main();

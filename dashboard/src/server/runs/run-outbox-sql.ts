@@ -1,0 +1,63 @@
+/** The hot SQL of the run outbox, in one place. */
+import type { Database } from "../database/prisma-client.js";
+
+export interface ClaimedRun {
+  runId: string;
+  environmentId: string;
+  item: unknown;
+}
+
+/**
+ * Leases up to `limit` runs to start, oldest first. SKIP LOCKED lets several webapp processes dispatch side by side;
+ * the lease lets another take over the runs of one that died mid-dispatch.
+ */
+export async function claimOutboxRuns(db: Database, limit: number, leaseMs: number): Promise<ClaimedRun[]> {
+  return db.$queryRaw<ClaimedRun[]>`
+    UPDATE "RunOutbox" AS o
+       SET "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}::double precision), "attempts" = o."attempts" + 1
+     WHERE o."runId" IN (
+       SELECT "runId" FROM "RunOutbox"
+        WHERE "leaseUntil" IS NULL OR "leaseUntil" < now()
+        ORDER BY "createdAt"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+    RETURNING o."runId" AS "runId", o."environmentId" AS "environmentId", o."item" AS "item"`;
+}
+
+export async function removeFromOutbox(db: Database, runIds: string[]): Promise<void> {
+  if (runIds.length > 0) await db.runOutbox.deleteMany({ where: { runId: { in: runIds } } });
+}
+
+/** Gives leased runs back at once (the start failed; retry on the next round). */
+export async function releaseOutboxRuns(db: Database, runIds: string[]): Promise<void> {
+  if (runIds.length > 0) await db.runOutbox.updateMany({ where: { runId: { in: runIds } }, data: { leaseUntil: null } });
+}
+
+/** Takes a run out of the outbox before anyone started it (cancel); false if a dispatcher holds or started it. */
+export async function withdrawFromOutbox(db: Database, runId: string): Promise<boolean> {
+  const removed = await db.$executeRaw`
+    DELETE FROM "RunOutbox" WHERE "runId" = ${runId} AND ("leaseUntil" IS NULL OR "leaseUntil" < now())`;
+  return removed > 0;
+}
+
+export interface AcceptedRun {
+  runId: string;
+  environmentId: string;
+  taskIdentifier: string;
+  status: "QUEUED" | "DELAYED";
+  tags: string[];
+  isTest: boolean;
+  machine?: string;
+  item: unknown;
+}
+
+/** The trigger API's one write: the run's index row and its outbox entry, in one statement (one round trip). */
+export async function acceptRun(db: Database, run: AcceptedRun): Promise<void> {
+  const item = JSON.stringify(run.item);
+  await db.$executeRaw`
+    WITH indexed AS (
+      INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "isTest", "machine", "depth", "createdAt", "updatedAt")
+      VALUES (${run.runId}, ${run.environmentId}, ${run.taskIdentifier}, ${run.status}, ${run.tags}::text[], ${run.isTest}, ${run.machine ?? null}, 0, now(), now()))
+    INSERT INTO "RunOutbox" ("runId", "environmentId", "item", "createdAt")
+    VALUES (${run.runId}, ${run.environmentId}, ${item}::jsonb, now())`;
+}

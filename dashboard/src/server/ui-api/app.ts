@@ -1,0 +1,160 @@
+/**
+ * The dashboard's own JSON API (under /ui-api), behind a login session cookie. The Next.js pages are thin clients of
+ * it, so the UI never holds a secret key and every action is checked against the user's memberships.
+ */
+import { Hono, type Context, type Next } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import type { BatchItemWire, ListRunsFilter, RunStatus } from "@stint/sdk/runtime";
+import { ApiError, errorResponse, notFound } from "../api/api-error.js";
+import { ownedRun } from "../api/ownership.js";
+import type { ApiServices } from "../api/services.js";
+import { parseBody, parseValue, runIdParam, taskIdParam } from "../api/validation.js";
+import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
+import { rotateSecretKey } from "../tenancy/create-project.js";
+import { environmentForUser, overviewForUser, requireAdmin } from "./membership.js";
+
+type UiEnv = { Variables: { user: SessionUser } };
+
+export interface UiApiOptions {
+  temporalUiUrl?: string;
+  temporalNamespace: string;
+  /** Where magic links go when no mail server is configured. */
+  log: (line: string) => void;
+}
+
+const PERIOD_MS: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000 };
+const listQuerySchema = z.object({
+  status: z.string().optional(),
+  task: z.string().optional(),
+  tag: z.string().optional(),
+  period: z.enum(["1h", "24h", "7d", "30d"]).optional(),
+  after: z.string().optional(),
+});
+
+export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<UiEnv> {
+  const app = new Hono<UiEnv>().basePath("/ui-api");
+  app.onError((error, c) => errorResponse(error, c));
+  app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
+  const { db } = services;
+
+  const startSession = async (c: Context, userId: string) => {
+    const session = await createUserSession(db, userId);
+    setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: "Lax", path: "/", expires: session.expiresAt });
+  };
+
+  app.post("/login", async (c) => {
+    const body = await parseBody(c, z.object({ email: z.string().email("email: enter an email address"), password: z.string().min(1, "password is required") }));
+    const userId = await loginWithPassword(db, body.email, body.password);
+    if (!userId) throw new ApiError(401, "Wrong email or password");
+    await startSession(c, userId);
+    return c.json({ ok: true });
+  });
+
+  app.post("/login/magic", async (c) => {
+    const body = await parseBody(c, z.object({ email: z.string().email("email: enter an email address") }));
+    const link = await createMagicLink(db, body.email, new URL(c.req.url).origin);
+    // No mail server: the link goes to the server log. The answer is the same either way (no account probing).
+    if (link) options.log(`[login] magic link for ${body.email}: ${link}`);
+    return c.json({ sent: true });
+  });
+
+  app.get("/login/magic/:token", async (c) => {
+    const userId = await redeemMagicLink(db, c.req.param("token"));
+    if (!userId) return c.redirect("/login?error=expired");
+    await startSession(c, userId);
+    return c.redirect("/");
+  });
+
+  app.post("/logout", async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await endUserSession(db, token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ ok: true });
+  });
+
+  // Everything below needs a session; state-changing calls must be JSON (a cross-site form cannot send that).
+  app.use("*", async (c: Context<UiEnv>, next: Next) => {
+    const user = await userFromSession(db, getCookie(c, SESSION_COOKIE));
+    if (!user) throw new ApiError(401, "Log in first");
+    if (c.req.method !== "GET" && !(c.req.header("content-type") ?? "").includes("application/json")) {
+      throw new ApiError(415, "Send JSON (Content-Type: application/json)");
+    }
+    c.set("user", user);
+    await next();
+  });
+
+  app.get("/me", async (c) => c.json({ user: c.get("user"), organizations: await overviewForUser(db, c.get("user").id), temporalUiUrl: options.temporalUiUrl }));
+
+  const envOf = (c: Context<UiEnv>) => environmentForUser(db, c.get("user").id, c.req.param("envId")!);
+
+  app.get("/environments/:envId/runs", async (c) => {
+    const env = await envOf(c);
+    const q = parseValue(listQuerySchema, c.req.query(), "query");
+    const filter: ListRunsFilter = {
+      status: q.status ? (q.status.split(",") as RunStatus[]) : undefined,
+      taskIdentifier: q.task || undefined,
+      tag: q.tag || undefined,
+      from: q.period ? new Date(Date.now() - PERIOD_MS[q.period]!) : undefined,
+      limit: 50,
+      after: q.after,
+    };
+    const page = await services.engines.for(env).listRuns(filter);
+    return c.json({ data: page.data, next: page.nextCursor });
+  });
+
+  app.get("/environments/:envId/runs/:runId", async (c) => {
+    const env = await envOf(c);
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), db);
+    const state = await engine.runState(run.id).catch(() => undefined);
+    const temporalUrl = options.temporalUiUrl ? `${options.temporalUiUrl}/namespaces/${options.temporalNamespace}/workflows/${run.id}` : undefined;
+    return c.json({ run, attempts: state?.attempts ?? [], waitpoints: state?.journal ?? [], temporalUrl });
+  });
+
+  app.post("/environments/:envId/runs/:runId/:action{cancel|replay|reschedule}", async (c) => {
+    const env = await envOf(c);
+    const engine = services.engines.for(env);
+    const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), db);
+    const action = c.req.param("action");
+    if (action === "cancel") return c.json(await engine.cancelRun(run.id));
+    if (action === "replay") return c.json(await engine.replayRun(run.id));
+    const body = await parseBody(c, z.object({ delay: z.string().min(1, "delay: e.g. 10m or an ISO date") }));
+    await engine.rescheduleRun(run.id, body.delay);
+    return c.json({ id: run.id });
+  });
+
+  app.get("/environments/:envId/tasks", async (c) => {
+    const env = await envOf(c);
+    const [sessions, seen] = await Promise.all([
+      db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 20 }),
+      db.taskRun.findMany({ where: { environmentId: env.id }, distinct: ["taskIdentifier"], select: { taskIdentifier: true }, take: 200 }),
+    ]);
+    const tasks = new Set([...sessions.flatMap((s) => s.tasks), ...seen.map((r) => r.taskIdentifier)]);
+    return c.json({ tasks: [...tasks].sort() });
+  });
+
+  app.post("/environments/:envId/tasks/:taskId/trigger", async (c) => {
+    const env = await envOf(c);
+    const body = await parseBody(c, z.object({ payload: z.unknown() }));
+    const item: BatchItemWire = { task: taskIdParam(c.req.param("taskId")), payload: body.payload, options: { test: true } };
+    const handle = await services.engines.for(env).trigger(item);
+    return c.json({ id: handle.id });
+  });
+
+  app.get("/environments/:envId/workers", async (c) => {
+    const env = await envOf(c);
+    const sessions = await db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 50 });
+    return c.json({ sessions: sessions.map((s) => ({ id: s.id, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, createdAt: s.createdAt })) });
+  });
+
+  app.post("/environments/:envId/keys/rotate", async (c) => {
+    const env = await envOf(c);
+    requireAdmin(env);
+    const secretKey = await rotateSecretKey(db, env.id);
+    services.auth.forget();
+    return c.json({ secretKey });
+  });
+
+  return app;
+}

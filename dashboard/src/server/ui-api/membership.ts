@@ -1,0 +1,37 @@
+/** What a logged-in user may see: the environments of the projects of the organisations they belong to. */
+import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
+import type { Database } from "../database/prisma-client.js";
+import { ApiError, notFound } from "../api/api-error.js";
+
+export async function environmentForUser(db: Database, userId: string, environmentId: string): Promise<AuthenticatedEnvironment & { role: string }> {
+  const env = await db.runtimeEnvironment.findUnique({ where: { id: environmentId }, include: { project: { include: { organization: { include: { members: { where: { userId } } } } } } } });
+  const member = env?.project.organization.members[0];
+  if (!env || !member) throw notFound(`Environment ${environmentId}`);
+  return {
+    id: env.id,
+    slug: env.slug,
+    type: env.type,
+    projectId: env.projectId,
+    projectRef: env.project.ref,
+    organizationId: env.project.organizationId,
+    jwtSigningSecret: env.jwtSigningSecret,
+    role: member.role,
+  };
+}
+
+export function requireAdmin(env: { role: string }): void {
+  if (env.role !== "ADMIN") throw new ApiError(403, "Only organisation admins can do this");
+}
+
+export async function overviewForUser(db: Database, userId: string) {
+  const memberships = await db.orgMember.findMany({
+    where: { userId },
+    include: { organization: { include: { projects: { include: { environments: { select: { id: true, type: true, slug: true, secretKeyHint: true, secretKeyRotatedAt: true } } } } } } },
+  });
+  return memberships.map((m) => ({
+    id: m.organization.id,
+    title: m.organization.title,
+    role: m.role,
+    projects: m.organization.projects.map((p) => ({ id: p.id, name: p.name, ref: p.ref, environments: p.environments })),
+  }));
+}

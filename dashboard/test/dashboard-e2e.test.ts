@@ -1,0 +1,108 @@
+/**
+ * The dashboard in Debian's Chromium (playwright-core): log in, trigger a task from the test page and watch the run
+ * complete live, see it appear in the runs list, replay it, and cancel a waiting run. Screenshots go to
+ * dashboard/test-screenshots/ (git-ignored).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { task, wait } from "@stint/sdk";
+import { createUser } from "../src/index.js";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+
+const hello = task({ id: "e2e-hello", run: async (payload: { name: string }) => ({ greeting: `Hello ${payload.name}` }) });
+const patient = task({
+  id: "e2e-patient",
+  run: async () => {
+    await wait.for({ minutes: 10 });
+    return "done";
+  },
+});
+
+const SCREENSHOTS = join(import.meta.dirname, "../test-screenshots");
+let t: TestWebapp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  t = await startTestWebapp({ ui: true, temporalUiUrl: "http://127.0.0.1:8233" });
+  await t.serveTasks([hello.id, patient.id]);
+  const org = await t.webapp.db.project.findUniqueOrThrow({ where: { id: t.project.id } });
+  await createUser(t.webapp.db, { email: "e2e@example.com", password: "correct horse", organizationId: org.organizationId, role: "ADMIN" });
+  browser = await chromium.launch({
+    executablePath: inject("chromiumPath"),
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe("dashboard in Chromium", () => {
+  it("refuses a wrong password, then logs in and lands on the runs page", async () => {
+    await page.goto(`${t.webapp.url}/login`);
+    await page.getByLabel("Email").fill("e2e@example.com");
+    await page.getByLabel("Password").fill("wrong");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByText("Wrong email or password").waitFor();
+    await page.getByLabel("Password").fill("correct horse");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/runs");
+    await page.getByRole("heading", { name: "Runs" }).waitFor();
+    await shot("01-runs-empty");
+  });
+
+  it("triggers a task from the test page and watches the run complete live", async () => {
+    await page.goto(`${t.webapp.url}/test?env=${t.dev.id}`);
+    await page.getByLabel("Task id").fill("e2e-hello");
+    await page.getByLabel("Payload").fill('{ "name": "Ada" }');
+    await page.getByRole("button", { name: "Run test" }).click();
+    await page.waitForURL(/\/runs\/run_/);
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
+    expect(await page.getByTestId("run-output").textContent()).toContain("Hello Ada");
+    await shot("02-run-completed");
+
+    const runId = page.url().match(/runs\/(run_[a-z0-9]+)/)![1]!;
+    await page.goto(`${t.webapp.url}/runs?env=${t.dev.id}`);
+    await page.locator(`tr[data-run-id="${runId}"]`).getByText("COMPLETED").waitFor({ timeout: 15_000 });
+    await shot("03-runs-list");
+  });
+
+  it("replays a finished run from its page", async () => {
+    await page.locator("tr[data-run-id] a").first().click();
+    const original = page.url();
+    await page.getByRole("button", { name: "Replay" }).click();
+    await page.waitForURL((url) => url.toString() !== original && /\/runs\/run_/.test(url.toString()));
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
+  });
+
+  it("cancels a waiting run", async () => {
+    await page.goto(`${t.webapp.url}/test?env=${t.dev.id}`);
+    await page.getByLabel("Task id").fill("e2e-patient");
+    await page.getByLabel("Payload").fill("{}");
+    await page.getByRole("button", { name: "Run test" }).click();
+    await page.waitForURL(/\/runs\/run_/);
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("WAITING");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("CANCELED");
+    await shot("04-run-canceled");
+  });
+
+  it("rotates a key and shows the new one once", async () => {
+    await page.goto(`${t.webapp.url}/keys?env=${t.dev.id}`);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Rotate" }).first().click();
+    const revealed = await page.getByTestId("revealed-key").textContent();
+    expect(revealed).toMatch(/^tr_(dev|stg|prod)_/);
+    const response = await fetch(`${t.webapp.url}/api/v1/runs`, { headers: { authorization: `Bearer ${revealed}` } });
+    expect(response.status).toBe(200);
+    await shot("05-keys");
+  });
+});

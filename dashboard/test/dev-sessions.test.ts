@@ -1,0 +1,88 @@
+/**
+ * Several `stint dev` sessions share one development environment without taking each other's runs: a run goes to
+ * a session that registered its task, and waits QUEUED while none has (Trigger.dev users ask for this: PR #3955).
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+
+const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
+let t: TestWebapp;
+let sessionA: DevProcess;
+let sessionB: DevProcess;
+
+function startSession(cwd: string): DevProcess {
+  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
+  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
+  });
+  return new DevProcess(child);
+}
+
+async function api(path: string, init: RequestInit = {}) {
+  const response = await fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
+  return (await response.json()) as { id: string; status: string; output?: unknown; isCompleted: boolean };
+}
+
+async function runToEnd(taskId: string, payload: unknown) {
+  const { id } = await api(`/api/v1/tasks/${taskId}/trigger`, { method: "POST", body: JSON.stringify({ payload }) });
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    const run = await api(`/api/v3/runs/${id}`);
+    if (run.isCompleted) return run;
+  }
+  throw new Error(`run ${id} did not finish`);
+}
+
+beforeAll(async () => {
+  t = await startTestWebapp();
+  const root = mkdtempSync(join(tmpdir(), "stint-sessions-"));
+  const projectA = join(root, "a");
+  cpSync(join(import.meta.dirname, "../../sdk/cli/test/fixtures/dev-project"), projectA, { recursive: true });
+  const projectB = join(root, "b");
+  mkdirSync(join(projectB, "src/trigger"), { recursive: true });
+  writeFileSync(join(projectB, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_b", maxDuration: 60 });\n`);
+  writeFileSync(join(projectB, "src/trigger/echo.ts"), `import { task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => "b:" + p.text });\n`);
+  sessionA = startSession(projectA);
+  sessionB = startSession(projectB);
+  await sessionA.waitFor("Registered tasks: greet, shout");
+  await sessionB.waitFor("Registered tasks: echo-b");
+});
+
+afterAll(async () => {
+  sessionA?.child.kill("SIGTERM");
+  sessionB?.child.kill("SIGTERM");
+  await t?.stop();
+});
+
+describe("dev sessions sharing an environment", () => {
+  it("each run goes to the session that registered its task, children included", async () => {
+    const greet = await runToEnd("greet", { name: "ada" });
+    expect(greet.status).toBe("COMPLETED");
+    expect(greet.output).toMatchObject({ text: "Hello ada", loud: "ADA" });
+    const echo = await runToEnd("echo-b", { text: "hi" });
+    expect(echo.output).toBe("b:hi");
+
+    expect(sessionA.output).toContain(greet.id);
+    expect(sessionA.output).not.toContain(echo.id);
+    expect(sessionB.output).toContain(echo.id);
+    expect(sessionB.output).not.toContain(greet.id);
+  });
+
+  it("a run of a task no session registered waits QUEUED instead of failing in another session", async () => {
+    const { id } = await api("/api/v1/tasks/nobody-has-this/trigger", { method: "POST", body: JSON.stringify({ payload: {} }) });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await api(`/api/v3/runs/${id}`)).status).toBe("QUEUED");
+    expect(sessionA.output + sessionB.output).not.toContain(id);
+  });
+
+  it("sessions are recorded with their tasks for the dashboard", async () => {
+    const sessions = await t.webapp.db.devSession.findMany({ where: { environmentId: t.dev.id } });
+    expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["echo-b", "greet,shout"]);
+  });
+});

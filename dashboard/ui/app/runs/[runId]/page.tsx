@@ -1,0 +1,154 @@
+"use client";
+/** One run: status timeline, attempts, waitpoints, payload and output, metadata, tags; cancel, replay, reschedule. */
+import { use, useCallback, useEffect, useState } from "react";
+import { Shell, type ShellContext } from "../../lib/shell";
+import { FINAL_STATUSES, uiApi, type RunRecord } from "../../lib/api";
+
+interface Attempt {
+  number: number;
+  status: string;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: { message: string };
+}
+interface Waitpoint {
+  seq: number;
+  type: string;
+  done: boolean;
+  createdAt: string;
+  completedAt?: string;
+}
+interface RunDetail {
+  run: RunRecord;
+  attempts: Attempt[];
+  waitpoints: Waitpoint[];
+  temporalUrl?: string;
+}
+
+function RunView({ environment, runId }: ShellContext & { runId: string }) {
+  const [detail, setDetail] = useState<RunDetail>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const [delay, setDelay] = useState("1m");
+
+  const load = useCallback(async () => {
+    try {
+      setDetail(await uiApi<RunDetail>(`/environments/${environment.id}/runs/${runId}`));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [environment.id, runId]);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), 1000);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const act = async (action: "cancel" | "replay" | "reschedule") => {
+    setBusy(action);
+    setError(undefined);
+    try {
+      const result = await uiApi<{ id: string }>(`/environments/${environment.id}/runs/${runId}/${action}`, { body: action === "reschedule" ? { delay } : {} });
+      if (action === "replay") window.location.href = `/runs/${result.id}?env=${environment.id}`;
+      else await load();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  if (!detail) return error ? <p className="error">{error}</p> : <p><span className="spinner" /> Loading run…</p>;
+  const { run } = detail;
+  const finished = FINAL_STATUSES.includes(run.status);
+  return (
+    <>
+      <div className="card">
+        <div className="row">
+          <strong>{run.id}</strong>
+          <span className={`status ${run.status}`} data-testid="run-status">{run.status}</span>
+          <span className="muted">{run.taskIdentifier}</span>
+          <span className="spacer" style={{ flex: 1 }} />
+          {!finished && (
+            <button onClick={() => act("cancel")} disabled={!!busy}>
+              {busy === "cancel" && <span className="spinner" />} Cancel
+            </button>
+          )}
+          {finished && (
+            <button onClick={() => act("replay")} disabled={!!busy}>
+              {busy === "replay" && <span className="spinner" />} Replay
+            </button>
+          )}
+          {run.status === "DELAYED" && (
+            <>
+              <input aria-label="Delay" value={delay} onChange={(e) => setDelay(e.target.value)} size={6} />
+              <button className="secondary" onClick={() => act("reschedule")} disabled={!!busy}>Reschedule</button>
+            </>
+          )}
+          {detail.temporalUrl && (
+            <a href={detail.temporalUrl} target="_blank" rel="noreferrer">
+              Open in Temporal UI
+            </a>
+          )}
+        </div>
+        {error && <p className="error">{error}</p>}
+        <h2>Timeline</h2>
+        <ul>
+          <li>Created {new Date(run.createdAt).toLocaleString()}</li>
+          {run.delayedUntil && <li>Delayed until {new Date(run.delayedUntil).toLocaleString()}</li>}
+          {run.startedAt && <li>Started {new Date(run.startedAt).toLocaleString()}</li>}
+          {run.finishedAt && <li>Finished {new Date(run.finishedAt).toLocaleString()} ({run.durationMs} ms of compute)</li>}
+        </ul>
+        <p className="muted">
+          Tags: {run.tags.join(", ") || "none"}
+          {run.parentRunId && <> · parent <a href={`/runs/${run.parentRunId}?env=${environment.id}`}>{run.parentRunId}</a></>}
+          {run.batchId && <> · batch {run.batchId}</>}
+        </p>
+      </div>
+      <div className="card">
+        <h2>Attempts</h2>
+        <table>
+          <tbody>
+            {detail.attempts.map((a) => (
+              <tr key={a.number}>
+                <td>#{a.number}</td>
+                <td><span className={`status ${a.status}`}>{a.status}</span></td>
+                <td>{a.startedAt && new Date(a.startedAt).toLocaleTimeString()}</td>
+                <td className="error">{a.error?.message}</td>
+              </tr>
+            ))}
+            {detail.attempts.length === 0 && <tr><td className="muted">No attempt yet.</td></tr>}
+          </tbody>
+        </table>
+        <h2>Waitpoints</h2>
+        <table>
+          <tbody>
+            {detail.waitpoints.map((w) => (
+              <tr key={w.seq}>
+                <td>#{w.seq}</td>
+                <td>{w.type}</td>
+                <td>{w.done ? `completed ${w.completedAt ? new Date(w.completedAt).toLocaleTimeString() : ""}` : "waiting"}</td>
+                <td className="muted">since {new Date(w.createdAt).toLocaleTimeString()}</td>
+              </tr>
+            ))}
+            {detail.waitpoints.length === 0 && <tr><td className="muted">None.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      <div className="card">
+        <h2>Payload</h2>
+        <pre>{JSON.stringify(run.payload, null, 2)}</pre>
+        <h2>{run.error ? "Error" : "Output"}</h2>
+        <pre data-testid="run-output">{run.error ? `${run.error.name}: ${run.error.message}\n${run.error.stack ?? ""}` : JSON.stringify(run.output, null, 2) ?? ""}</pre>
+        <h2>Metadata</h2>
+        <pre>{JSON.stringify(run.metadata, null, 2)}</pre>
+      </div>
+    </>
+  );
+}
+
+export default function RunPage({ params }: { params: Promise<{ runId: string }> }) {
+  const { runId } = use(params);
+  return <Shell title="Run">{(context) => <RunView {...context} runId={runId} />}</Shell>;
+}

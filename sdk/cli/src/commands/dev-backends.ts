@@ -1,0 +1,143 @@
+/**
+ * Where `stint dev` runs its tasks' attempts:
+ * - standalone: a private Temporal dev server (or --temporal-address) with the engine's workflows and the attempts
+ *   co-located in this process;
+ * - webapp: a session of a Stint webapp, which runs the engine; this process polls the development queues of the
+ *   tasks it registered, so other sessions in the same environment never take its runs (nor it theirs).
+ */
+import { join } from "node:path";
+import { Client, Connection } from "@temporalio/client";
+import { setClientRuntime } from "@stint/sdk/runtime";
+import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
+import { LoggingExecutor } from "./logging-executor.js";
+import { heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
+
+const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+const HEARTBEAT_MS = 10_000;
+
+export interface DevBackend {
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  namespace: string;
+  workflowTaskQueue: string;
+  attemptQueueLabel: string;
+  describe(): string[];
+  /** Called after each reload with the tasks the project now has. */
+  register(taskIds: string[]): Promise<void>;
+  trigger(taskId: string, payload: unknown): Promise<string>;
+  waitForResult(runId: string): Promise<{ status: string; detail: unknown }>;
+  stop(): Promise<void>;
+}
+
+async function pollUntilFinal<T extends { status: string }>(read: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const state = await read();
+    if (FINAL.includes(state.status)) return state;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function startStandaloneBackend(options: {
+  temporalAddress?: string;
+  namespace: string;
+  workflowQueue: string;
+  attemptQueue: string;
+  uiPort?: number;
+  stateDir: string;
+  retriesEnabled: boolean;
+  projectRef: string;
+}): Promise<DevBackend> {
+  let server: DevServer | undefined;
+  const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
+  if (!address) server = await startDevServer({ dbFile: join(options.stateDir, "temporal.db"), uiPort: options.uiPort, namespace: options.namespace });
+  const temporalAddress = address ?? server!.address;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: options.namespace });
+  const engine = new StintEngineClient({
+    client,
+    workflowTaskQueue: options.workflowQueue,
+    attemptQueue: options.attemptQueue,
+    environment: { id: "env_dev", slug: "dev", type: "DEVELOPMENT", projectRef: options.projectRef },
+    // Trigger.dev semantics: retries are off in dev unless the config enables them.
+    settings: { retriesEnabled: options.retriesEnabled },
+  });
+  const workers = await createStintWorkers({
+    client,
+    address: temporalAddress,
+    namespace: options.namespace,
+    workflowTaskQueue: options.workflowQueue,
+    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor() },
+  });
+  const running = workers.run();
+  setClientRuntime(engine);
+  return {
+    temporalAddress,
+    temporalUiUrl: server?.uiUrl,
+    namespace: options.namespace,
+    workflowTaskQueue: options.workflowQueue,
+    attemptQueueLabel: options.attemptQueue,
+    describe: () => [
+      `Temporal:    ${temporalAddress}${server ? ` (dev server, state in ${options.stateDir})` : ""}`,
+      ...(server?.uiUrl ? [`Temporal UI: ${server.uiUrl}/namespaces/${options.namespace}/workflows`] : []),
+    ],
+    register: async () => undefined,
+    trigger: async (taskId, payload) => (await engine.trigger({ task: taskId, payload })).id,
+    waitForResult: async (runId) => {
+      const state = await pollUntilFinal(() => engine.runState(runId));
+      return { status: state.status, detail: state.status === "COMPLETED" ? state.output : state.error };
+    },
+    async stop() {
+      setClientRuntime(undefined);
+      await workers.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+      await server?.stop();
+    },
+  };
+}
+
+export async function startWebappBackend(target: WebappTarget, taskIds: string[]): Promise<DevBackend> {
+  let session = await registerDevSession(target, taskIds);
+  const { address, namespace } = session.temporal;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const executor = new LoggingExecutor();
+  const workersByQueue = new Map<string, StintWorkers>();
+
+  const pollQueues = async (queues: string[]) => {
+    for (const queue of queues) {
+      if (workersByQueue.has(queue)) continue;
+      const workers = await createStintWorkers({ client, address, namespace, workflowTaskQueue: queue, runEngine: false, attempts: { taskQueue: queue, executor } });
+      void workers.run();
+      workersByQueue.set(queue, workers);
+    }
+  };
+  await pollQueues(Object.values(session.attemptQueues));
+
+  const heartbeat = setInterval(() => {
+    heartbeatDevSession(target, session.id).catch((error: Error) => console.error(`[stint dev] heartbeat: ${error.message}`));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    temporalAddress: address,
+    namespace,
+    workflowTaskQueue: "(webapp)",
+    attemptQueueLabel: `dev session ${session.id}`,
+    describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${address}`],
+    async register(newTaskIds) {
+      session = await registerDevSession(target, newTaskIds);
+      await pollQueues(Object.values(session.attemptQueues));
+    },
+    trigger: (taskId, payload) => triggerViaWebapp(target, taskId, payload),
+    waitForResult: async (runId) => {
+      const run = await pollUntilFinal(() => runStatusViaWebapp(target, runId));
+      return { status: run.status, detail: run.status === "COMPLETED" ? run.output : run.error };
+    },
+    async stop() {
+      clearInterval(heartbeat);
+      await Promise.all([...workersByQueue.values()].map((w) => w.shutdown()));
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * `stint dev` against a Stint webapp: registers the project's tasks as a dev session (the webapp answers with the
+ * Temporal server and the task queues to poll), keeps the session alive, and triggers through the REST API.
+ */
+import { z } from "zod";
+
+const sessionResponseSchema = z.object({
+  id: z.string(),
+  environment: z.object({ id: z.string(), type: z.string(), projectRef: z.string() }),
+  temporal: z.object({ address: z.string(), namespace: z.string() }),
+  attemptQueues: z.record(z.string()),
+});
+export type WebappSession = z.infer<typeof sessionResponseSchema>;
+
+export interface WebappTarget {
+  apiUrl: string;
+  secretKey: string;
+}
+
+async function call(target: WebappTarget, path: string, body: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, target.apiUrl), {
+      method: "POST",
+      headers: { authorization: `Bearer ${target.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new Error(`Cannot reach the Stint webapp at ${target.apiUrl} (${(error as Error).message}): is it running? (npm start)`);
+  }
+  const json = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new Error(`The Stint webapp refused ${path} (${response.status}): ${json.error ?? "no details"}`);
+  return json;
+}
+
+export async function registerDevSession(target: WebappTarget, tasks: string[]): Promise<WebappSession> {
+  return sessionResponseSchema.parse(await call(target, "/engine/v1/dev/sessions", { tasks }));
+}
+
+export async function heartbeatDevSession(target: WebappTarget, sessionId: string): Promise<void> {
+  await call(target, `/engine/v1/dev/sessions/${sessionId}/heartbeat`, {});
+}
+
+export async function triggerViaWebapp(target: WebappTarget, taskId: string, payload: unknown): Promise<string> {
+  const result = (await call(target, `/api/v1/tasks/${encodeURIComponent(taskId)}/trigger`, { payload })) as { id: string };
+  return result.id;
+}
+
+export async function runStatusViaWebapp(target: WebappTarget, runId: string): Promise<{ status: string; output?: unknown; error?: unknown; isCompleted: boolean }> {
+  const response = await fetch(new URL(`/api/v3/runs/${runId}`, target.apiUrl), { headers: { authorization: `Bearer ${target.secretKey}` } });
+  return (await response.json()) as { status: string; output?: unknown; error?: unknown; isCompleted: boolean };
+}
