@@ -73,4 +73,20 @@ describe("key scoping", () => {
     expect(JSON.stringify(stored)).not.toContain(newKey);
     expect(stored.secretKeyHash).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it("a public access token reads only the run it was issued for, and nothing else", async () => {
+    const trigger = (payload: unknown) =>
+      fetch(`${t.webapp.url}/api/v1/tasks/scoped-task/trigger`, { method: "POST", headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify({ payload }) });
+    const first = await trigger({ n: 1 });
+    const token = first.headers.get("x-trigger-jwt")!;
+    const runId = ((await first.json()) as { id: string }).id;
+    const otherId = ((await (await trigger({ n: 2 })).json()) as { id: string }).id;
+
+    expect((await api(`/api/v3/runs/${runId}`, token)).status).toBe(200);
+    expect((await api(`/api/v3/runs/${otherId}`, token)).status).toBe(403);
+    expect((await api(`/api/v2/runs/${runId}/cancel`, token, { method: "POST" })).status).toBe(403);
+    expect((await api("/api/v1/runs", token)).status).toBe(403);
+    const tampered = token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    expect((await api(`/api/v3/runs/${runId}`, tampered)).status).toBe(401);
+  });
 });

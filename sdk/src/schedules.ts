@@ -1,4 +1,4 @@
-/** schedules.task: a task with a declarative cron schedule. Imperative schedule CRUD arrives with the webapp. */
+/** schedules.task: a task run by schedules (declared here with `cron`, or created through the schedules API). */
 import { createTask } from "./tasks/task.js";
 import { sdkGlobals } from "./runtime/globals.js";
 import type { TaskOptions } from "./tasks/definition.js";
@@ -17,8 +17,20 @@ export type ScheduleOptions<TIdentifier extends string, TOutput> = TaskOptions<T
   cron?: string | { pattern: string; timezone?: string; environments?: string[] };
 };
 
+/** Payloads cross the engine as JSON: the schedule's times arrive as ISO strings and become Dates again here. */
+function revive(payload: ScheduledTaskPayload): ScheduledTaskPayload {
+  const date = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+  return {
+    ...payload,
+    timestamp: date(payload.timestamp),
+    lastTimestamp: payload.lastTimestamp === undefined || payload.lastTimestamp === null ? undefined : date(payload.lastTimestamp),
+    upcoming: (payload.upcoming ?? []).map(date),
+  };
+}
+
 export function task<TIdentifier extends string, TOutput>(options: ScheduleOptions<TIdentifier, TOutput>) {
-  const instance = createTask<TIdentifier, ScheduledTaskPayload, TOutput>(options);
+  const run = options.run;
+  const instance = createTask<TIdentifier, ScheduledTaskPayload, TOutput>({ ...options, run: (payload, params) => run(revive(payload), params) });
   if (options.cron) {
     const cron = typeof options.cron === "string" ? { pattern: options.cron } : options.cron;
     const definition = sdkGlobals().catalog.get(options.id)!;

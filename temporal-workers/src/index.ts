@@ -9,7 +9,10 @@ export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-ch
 export { AttemptRuntime } from "./executor/attempt-runtime.js";
 export { startDevServer, findTemporalBinary, freePort, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
-export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE } from "./shared/search-attributes.js";
+export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
 export { installRuntimeLogger } from "./worker/runtime-logger.js";
+export type { ScheduleFireInput } from "./workflows/schedule-workflow.js";
+export type { RunPlacement } from "./shared/run-input.js";
+export { scheduleTimes } from "./shared/schedule-times.js";

@@ -17,6 +17,7 @@ import { createUiApi } from "./ui-api/app.js";
 import { listen } from "./http-server.js";
 import { nextPagesHandler } from "./next-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
+import { ScheduleService } from "./schedules/schedule-service.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -114,7 +115,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       stops.push(() => dispatcher.stop());
     }
 
-    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, publicUrl: () => publicUrl };
+    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: (line) => console.log(line) });
     const pages = options.ui === false ? undefined : await nextPagesHandler();

@@ -15,4 +15,6 @@ export interface EngineActivities {
   claimIdempotentRun(run: RunWorkflowInput, ttlMs: number): Promise<ClaimKeyResult>;
   /** Final result of a run that already closed, for a late waiter; null while it is still running. */
   readRunResult(runId: string): Promise<ChildRunResult | null>;
+  /** A schedule's previous and next fire times around `at` (cron arithmetic stays out of workflow code). */
+  scheduleTimes(cron: string, timezone: string, at: string): Promise<{ lastTimestamp?: string; upcoming: string[] }>;
 }

@@ -6,6 +6,7 @@ import { childResultFromFailure, childResultFromState } from "../workflows/waitp
 import type { RunState } from "../shared/run-types.js";
 import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";
+import { scheduleTimes } from "../shared/schedule-times.js";
 
 export function createEngineActivities(client: Client, workflowTaskQueue: string): EngineActivities {
   const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
@@ -20,6 +21,7 @@ export function createEngineActivities(client: Client, workflowTaskQueue: string
   };
   return {
     readTokenState,
+    scheduleTimes: async (cron, timezone, at) => scheduleTimes(cron, timezone, new Date(at)),
     claimIdempotentRun: (run, ttlMs) => claimIdempotentRun(client, workflowTaskQueue, run, ttlMs),
     async readRunResult(runId: string): Promise<ChildRunResult | null> {
       const handle = client.workflow.getHandle(runId);

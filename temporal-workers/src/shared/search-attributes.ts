@@ -26,3 +26,4 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, "Keyword" | "KeywordLi
 
 export const RUN_WORKFLOW_TYPE = "runWorkflow";
 export const TOKEN_WORKFLOW_TYPE = "tokenWorkflow";
+export const SCHEDULE_FIRE_WORKFLOW_TYPE = "scheduleFireWorkflow";

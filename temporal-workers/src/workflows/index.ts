@@ -2,3 +2,4 @@
 export { runWorkflow } from "./run-workflow.js";
 export { tokenWorkflow } from "./token-workflow.js";
 export { idempotencyKeyWorkflow } from "./idempotency-key-workflow.js";
+export { scheduleFireWorkflow } from "./schedule-workflow.js";

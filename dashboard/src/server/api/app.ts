@@ -1,11 +1,13 @@
 /** The Trigger-compatible REST API as one Hono app: authentication, routes, and errors as `{ error }` 4xx bodies. */
 import { Hono, type Context, type Next } from "hono";
-import { errorResponse, notFound } from "./api-error.js";
+import { ApiError, errorResponse, notFound } from "./api-error.js";
+import { scopeAllows } from "../auth/public-tokens.js";
 import type { ApiEnv, ApiServices } from "./services.js";
 import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
 import { runRoutes } from "./routes/runs.js";
+import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 
@@ -16,10 +18,24 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
 
   app.get("/healthz", (c) => c.json({ ok: true }));
   waitpointCallbackRoute(app, services);
+  timezonesRoute(app);
 
-  // Everything else under /api and /engine acts for the one environment the secret key belongs to.
+  // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access
+  // token (a JWT the API handed out) may only read the runs or batches it names.
   const authenticate = async (c: Context<ApiEnv>, next: Next) => {
-    c.set("env", await services.auth.fromAuthorization(c.req.header("authorization")));
+    const header = c.req.header("authorization");
+    const bearer = /^Bearer\s+(ey\S+)$/i.exec(header ?? "")?.[1];
+    if (bearer) {
+      const { env, scopes } = await services.auth.fromPublicToken(bearer);
+      const path = new URL(c.req.url).pathname;
+      const readable = c.req.method === "GET" && (/^\/api\/v3\/runs\/([^/]+)$/.exec(path) ?? /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path));
+      const batch = c.req.method === "GET" && /^\/api\/v2\/batches\/([^/]+)$/.exec(path);
+      const allowed = (readable && scopeAllows(scopes, "runs", readable[1]!)) || (batch && scopeAllows(scopes, "batch", batch[1]!));
+      if (!allowed) throw new ApiError(403, "This public access token can only read the runs and batches it was issued for; use a secret key for anything else");
+      c.set("env", env);
+    } else {
+      c.set("env", await services.auth.fromAuthorization(header));
+    }
     await next();
   };
   app.use("/api/*", authenticate);
@@ -30,6 +46,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   runRoutes(app, services);
   waitpointRoutes(app, services);
   idempotencyKeyRoutes(app, services);
+  scheduleRoutes(app, services);
   devSessionRoutes(app, services, temporal);
   return app;
 }

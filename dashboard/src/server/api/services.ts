@@ -4,6 +4,7 @@ import type { AuthenticatedEnvironment, EnvironmentAuthenticator } from "../auth
 import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { RunDispatcher } from "../runs/run-dispatcher.js";
+import type { ScheduleService } from "../schedules/schedule-service.js";
 
 export interface ApiServices {
   db: Database;
@@ -11,6 +12,7 @@ export interface ApiServices {
   engines: EnvironmentEngines;
   /** Starts runs the trigger API accepted into the outbox. */
   dispatcher: RunDispatcher;
+  schedules: ScheduleService;
   /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
   publicUrl: () => string;
 }

@@ -3,6 +3,7 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentType } from "../../generated/prisma/index.js";
 import { looksLikeSecretKey } from "./api-keys.js";
 import { hashSecret } from "./secrets.js";
+import { claimedEnvironment, verifyPublicToken } from "./public-tokens.js";
 
 export interface AuthenticatedEnvironment {
   id: string;
@@ -41,25 +42,35 @@ export class EnvironmentAuthenticator {
     const hash = hashSecret(key);
     const cached = this.cache.get(hash);
     if (cached && cached.expires > Date.now()) return cached.env;
-    const row = await this.db.runtimeEnvironment.findUnique({
-      where: { secretKeyHash: hash },
-      select: { id: true, slug: true, type: true, projectId: true, jwtSigningSecret: true, project: { select: { ref: true, organizationId: true } } },
-    });
-    if (!row) {
+    const row = await this.db.runtimeEnvironment.findUnique({ where: { secretKeyHash: hash }, select: { id: true } });
+    const env = row && (await this.byId(row.id));
+    if (!env) {
       this.cache.delete(hash);
       throw new AuthError("Invalid API key: no environment has this secret key (was it rotated?)");
     }
-    const env: AuthenticatedEnvironment = {
-      id: row.id,
-      slug: row.slug,
-      type: row.type,
-      projectId: row.projectId,
-      projectRef: row.project.ref,
-      organizationId: row.project.organizationId,
-      jwtSigningSecret: row.jwtSigningSecret,
-    };
     this.cache.set(hash, { env, expires: Date.now() + CACHE_TTL_MS });
     return env;
+  }
+
+  /** A public access token: which environment signed it, and what it may read. */
+  async fromPublicToken(token: string): Promise<{ env: AuthenticatedEnvironment; scopes: string[] }> {
+    const environmentId = claimedEnvironment(token);
+    const env = environmentId ? await this.byId(environmentId) : undefined;
+    if (!env) throw new AuthError("Invalid public access token");
+    try {
+      const claims = await verifyPublicToken(token, env.jwtSigningSecret);
+      return { env, scopes: claims.scopes };
+    } catch {
+      throw new AuthError("Invalid or expired public access token");
+    }
+  }
+
+  private async byId(id: string): Promise<AuthenticatedEnvironment | undefined> {
+    const row = await this.db.runtimeEnvironment.findUnique({
+      where: { id },
+      select: { id: true, slug: true, type: true, projectId: true, jwtSigningSecret: true, project: { select: { ref: true, organizationId: true } } },
+    });
+    return row ? { id: row.id, slug: row.slug, type: row.type, projectId: row.projectId, projectRef: row.project.ref, organizationId: row.project.organizationId, jwtSigningSecret: row.jwtSigningSecret } : undefined;
   }
 
   forget(): void {

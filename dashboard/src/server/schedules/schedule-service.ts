@@ -1,0 +1,171 @@
+/**
+ * Imperative schedules on Temporal Schedules: each Stint schedule (`sched_…`) is a Temporal Schedule of the same id
+ * whose action starts the engine's schedule-fire workflow; the database keeps the list the API pages through.
+ */
+import { ScheduleNotFoundError, type Client } from "@temporalio/client";
+import { CronExpressionParser } from "cron-parser";
+import cronstrue from "cronstrue";
+import { SCHEDULE_FIRE_WORKFLOW_TYPE, type ScheduleFireInput } from "@stint/temporal-workers";
+import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
+import type { Database } from "../database/prisma-client.js";
+import type { EnvironmentEngines } from "../engine/environment-engines.js";
+import { attemptQueueFor } from "../engine/environment-engines.js";
+import { ApiError, notFound } from "../api/api-error.js";
+import { newId } from "../auth/secrets.js";
+import type { TaskSchedule } from "../../generated/prisma/index.js";
+
+export interface ScheduleInput {
+  task: string;
+  cron: string;
+  timezone?: string;
+  externalId?: string;
+}
+
+const TIMEZONES = new Set(Intl.supportedValuesOf("timeZone"));
+
+export function allTimezones(): string[] {
+  return ["UTC", ...[...TIMEZONES].filter((tz) => tz !== "UTC")];
+}
+
+function checkCron(cron: string, timezone: string): void {
+  if (timezone !== "UTC" && !TIMEZONES.has(timezone)) throw new ApiError(400, `timezone: "${timezone}" is not an IANA timezone (see GET /api/v1/timezones), e.g. "Europe/Paris"`);
+  if (cron.trim().split(/\s+/).length !== 5) throw new ApiError(400, `cron: "${cron}" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1"`);
+  try {
+    CronExpressionParser.parse(cron, { tz: timezone });
+  } catch (error) {
+    throw new ApiError(400, `cron: "${cron}" is not a valid cron expression (${(error as Error).message})`);
+  }
+}
+
+export class ScheduleService {
+  constructor(
+    private readonly db: Database,
+    private readonly client: Client,
+    private readonly engines: EnvironmentEngines,
+  ) {}
+
+  private fireInput(env: AuthenticatedEnvironment, row: Pick<TaskSchedule, "id" | "type" | "taskIdentifier" | "cron" | "timezone" | "externalId">): ScheduleFireInput {
+    const engine = this.engines.for(env);
+    return {
+      scheduleId: row.id,
+      type: row.type as ScheduleFireInput["type"],
+      taskIdentifier: row.taskIdentifier,
+      cron: row.cron,
+      timezone: row.timezone,
+      externalId: row.externalId ?? undefined,
+      placement: {
+        environment: engine.options.environment,
+        attemptQueue: attemptQueueFor(env),
+        settings: engine.settings,
+        depth: 0,
+        triggerFunction: "trigger",
+      },
+    };
+  }
+
+  private async upsertTemporalSchedule(env: AuthenticatedEnvironment, row: TaskSchedule): Promise<void> {
+    const spec = { cronExpressions: [row.cron], timezone: row.timezone };
+    const action = {
+      type: "startWorkflow" as const,
+      workflowType: SCHEDULE_FIRE_WORKFLOW_TYPE,
+      workflowId: `${row.id}-fire`,
+      taskQueue: this.engines.workflowTaskQueue,
+      args: [this.fireInput(env, row)],
+    };
+    const handle = this.client.schedule.getHandle(row.id);
+    try {
+      await handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !row.active } }));
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+      await this.client.schedule.create({ scheduleId: row.id, spec, action, state: { paused: !row.active } });
+    }
+  }
+
+  async nextRun(id: string): Promise<Date | undefined> {
+    try {
+      return (await this.client.schedule.getHandle(id).describe()).info.nextActionTimes[0];
+    } catch {
+      return undefined;
+    }
+  }
+
+  async present(env: AuthenticatedEnvironment, row: TaskSchedule) {
+    let description = row.cron;
+    try {
+      description = cronstrue.toString(row.cron);
+    } catch {
+      // Keep the expression itself.
+    }
+    return {
+      id: row.id,
+      type: row.type,
+      task: row.taskIdentifier,
+      active: row.active,
+      deduplicationKey: row.deduplicationKey,
+      externalId: row.externalId ?? undefined,
+      generator: { type: "CRON" as const, expression: row.cron, description },
+      timezone: row.timezone,
+      nextRun: row.active ? await this.nextRun(row.id) : undefined,
+      environments: [{ id: env.id, type: env.type }],
+    };
+  }
+
+  /** Trigger.dev semantics: creating with a deduplication key that exists updates that schedule. */
+  async create(env: AuthenticatedEnvironment, input: ScheduleInput & { deduplicationKey: string }, type: "IMPERATIVE" | "DECLARATIVE" = "IMPERATIVE") {
+    const timezone = input.timezone ?? "UTC";
+    checkCron(input.cron, timezone);
+    const row = await this.db.taskSchedule.upsert({
+      where: { environmentId_deduplicationKey: { environmentId: env.id, deduplicationKey: input.deduplicationKey } },
+      create: { id: newId("sched_"), environmentId: env.id, taskIdentifier: input.task, type, cron: input.cron, timezone, externalId: input.externalId, deduplicationKey: input.deduplicationKey },
+      update: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId },
+    });
+    await this.upsertTemporalSchedule(env, row);
+    return this.present(env, row);
+  }
+
+  async get(env: AuthenticatedEnvironment, id: string): Promise<TaskSchedule> {
+    const row = await this.db.taskSchedule.findFirst({ where: { id, environmentId: env.id } });
+    if (!row) throw notFound(`Schedule ${id}`);
+    return row;
+  }
+
+  async update(env: AuthenticatedEnvironment, id: string, input: ScheduleInput) {
+    const existing = await this.get(env, id);
+    if (existing.type === "DECLARATIVE") throw new ApiError(400, "This schedule is declared in code (schedules.task cron): change it there");
+    const timezone = input.timezone ?? existing.timezone;
+    checkCron(input.cron, timezone);
+    const row = await this.db.taskSchedule.update({ where: { id }, data: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId } });
+    await this.upsertTemporalSchedule(env, row);
+    return this.present(env, row);
+  }
+
+  async setActive(env: AuthenticatedEnvironment, id: string, active: boolean) {
+    await this.get(env, id);
+    const row = await this.db.taskSchedule.update({ where: { id }, data: { active } });
+    const handle = this.client.schedule.getHandle(id);
+    if (active) await handle.unpause("activated through the API");
+    else await handle.pause("deactivated through the API");
+    return this.present(env, row);
+  }
+
+  async delete(env: AuthenticatedEnvironment, id: string): Promise<{ id: string }> {
+    const existing = await this.get(env, id);
+    if (existing.type === "DECLARATIVE") throw new ApiError(400, "This schedule is declared in code (schedules.task cron): remove it there");
+    await this.client.schedule.getHandle(id).delete().catch((error: unknown) => {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    });
+    await this.db.taskSchedule.delete({ where: { id } });
+    return { id };
+  }
+
+  async list(env: AuthenticatedEnvironment, page: number, perPage: number) {
+    const [count, rows] = await Promise.all([
+      this.db.taskSchedule.count({ where: { environmentId: env.id } }),
+      this.db.taskSchedule.findMany({ where: { environmentId: env.id }, orderBy: { createdAt: "desc" }, skip: (page - 1) * perPage, take: perPage }),
+    ]);
+    return {
+      data: await Promise.all(rows.map((row) => this.present(env, row))),
+      pagination: { currentPage: page, totalPages: Math.max(1, Math.ceil(count / perPage)), count },
+    };
+  }
+}
