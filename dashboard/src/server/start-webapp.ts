@@ -18,6 +18,7 @@ import { listen } from "./http-server.js";
 import { nextPagesHandler } from "./next-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
 import { ScheduleService } from "./schedules/schedule-service.js";
+import { RunIndexSync } from "./runs/run-index-sync.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -113,6 +114,13 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     if (options.dispatchRuns !== false) {
       dispatcher.start();
       stops.push(() => dispatcher.stop());
+    }
+
+    // The run index follows the engine wherever this process dispatches (one syncing process is enough).
+    if (options.dispatchRuns !== false) {
+      const sync = new RunIndexSync(db, client);
+      sync.start();
+      stops.push(() => sync.stop());
     }
 
     const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), publicUrl: () => publicUrl };

@@ -52,6 +52,7 @@ export function runSearchAttributes(input: RunWorkflowInput, status: string): Se
     { key: SA.taskId, value: input.item.task },
     { key: SA.environment, value: input.environment.slug },
     { key: SA.status, value: status },
+    { key: SA.updatedAt, value: new Date(input.createdAt) },
   ];
   const tags = input.item.options?.tags ?? [];
   if (tags.length > 0) pairs.push({ key: SA.tags, value: tags });

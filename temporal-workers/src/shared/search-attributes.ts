@@ -10,10 +10,12 @@ export const SA = {
   parentRunId: defineSearchAttributeKey("StintParentRunId", SearchAttributeType.KEYWORD),
   rootRunId: defineSearchAttributeKey("StintRootRunId", SearchAttributeType.KEYWORD),
   idempotencyKey: defineSearchAttributeKey("StintIdempotencyKey", SearchAttributeType.KEYWORD),
+  /** When the run last changed status: what the webapp's run index syncs from. */
+  updatedAt: defineSearchAttributeKey("StintUpdatedAt", SearchAttributeType.DATETIME),
 } as const;
 
 /** Name → type, for `temporal server start-dev --search-attribute` and the operator API. */
-export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, "Keyword" | "KeywordList"> = {
+export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, "Keyword" | "KeywordList" | "Datetime"> = {
   StintTaskId: "Keyword",
   StintEnvironment: "Keyword",
   StintStatus: "Keyword",
@@ -22,6 +24,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, "Keyword" | "KeywordLi
   StintParentRunId: "Keyword",
   StintRootRunId: "Keyword",
   StintIdempotencyKey: "Keyword",
+  StintUpdatedAt: "Datetime",
 };
 
 export const RUN_WORKFLOW_TYPE = "runWorkflow";

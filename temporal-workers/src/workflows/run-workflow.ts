@@ -110,7 +110,15 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     if (state.status === status) return;
     state.status = status;
     state.updatedAt = nowIso();
-    wf.upsertSearchAttributes([{ key: SA.status, value: status }]);
+    // Runs started before StintUpdatedAt existed replay without it (their histories lack that upsert).
+    if (wf.patched("stint-updated-at")) {
+      wf.upsertSearchAttributes([
+        { key: SA.status, value: status },
+        { key: SA.updatedAt, value: new Date(Date.now()) },
+      ]);
+    } else {
+      wf.upsertSearchAttributes([{ key: SA.status, value: status }]);
+    }
   };
   const currentAttempt = (): AttemptRecord | undefined => state.attempts[state.attempts.length - 1];
   const snapshot = (): RunState => ({ ...state, journal: [...journal.values()], metadata: { ...state.metadata } });

@@ -1,0 +1,54 @@
+/** The webapp's run index follows the engine: statuses, finish times, and runs started inside tasks. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configure, tasks, batch as triggerBatch } from "@trigger.dev/sdk";
+import { task } from "@stint/sdk";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+
+const leaf = task({ id: "index-leaf", run: async (payload: { n: number }) => payload.n + 1 });
+const parent = task({
+  id: "index-parent",
+  run: async () => {
+    const result = await leaf.triggerAndWait({ n: 41 });
+    return result.ok ? result.output : -1;
+  },
+});
+
+let t: TestWebapp;
+
+beforeAll(async () => {
+  t = await startTestWebapp();
+  await t.serveTasks([leaf.id, parent.id]);
+  configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function indexedRun(id: string, status: string) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    const row = await t.webapp.db.taskRun.findUnique({ where: { id } });
+    if (row?.status === status) return row;
+  }
+  throw new Error(`run ${id} never reached ${status} in the index`);
+}
+
+describe("run index", () => {
+  it("a run's final status and finish time reach the index; its child, started inside the task, is indexed too", async () => {
+    const handle = await tasks.trigger("index-parent", {});
+    const row = await indexedRun(handle.id, "COMPLETED");
+    expect(row.finishedAt).toBeInstanceOf(Date);
+    const child = await t.webapp.db.taskRun.findFirst({ where: { parentRunId: handle.id } });
+    expect(child).toMatchObject({ taskIdentifier: "index-leaf", environmentId: t.dev.id, rootRunId: handle.id });
+    await indexedRun(child!.id, "COMPLETED");
+  });
+
+  it("a batch reads COMPLETED once every run in it finished", async () => {
+    const handle = await tasks.batchTrigger("index-leaf", [{ payload: { n: 1 } }, { payload: { n: 2 } }]);
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      const retrieved = await triggerBatch.retrieve(handle.batchId);
+      if (retrieved.status === "COMPLETED") break;
+      if (Date.now() > deadline) throw new Error(`batch stayed ${retrieved.status}`);
+    }
+  });
+});
