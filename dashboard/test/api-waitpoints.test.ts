@@ -1,7 +1,7 @@
 /** Waitpoint tokens over the REST API: created and completed by a backend (real SDK) or a webhook, awaited by a run. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, tasks, wait as triggerWait } from "@trigger.dev/sdk";
-import { task, wait } from "@stint/sdk";
+import { metadata, task, wait } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const approval = task({
@@ -12,11 +12,22 @@ const approval = task({
   },
 });
 
+const maker = task({
+  id: "api-token-maker",
+  run: async () => {
+    const token = await wait.createToken({ timeout: "10m", tags: ["made-in-task"] });
+    metadata.set("tokenId", token.id);
+    await metadata.flush();
+    const result = await wait.forToken<{ by: string }>(token);
+    return result.ok ? result.output : null;
+  },
+});
+
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
-  await t.serveTasks([approval.id]);
+  await t.serveTasks([approval.id, maker.id]);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
 });
 
@@ -67,5 +78,29 @@ describe("waitpoint tokens over the REST API", () => {
     expect((await asProd(`/api/v1/waitpoints/tokens/${token.id}`)).status).toBe(404);
     expect((await asProd(`/api/v1/waitpoints/tokens/${token.id}/complete`, { method: "POST", body: JSON.stringify({ data: 1 }) })).status).toBe(404);
     expect((await triggerWait.retrieveToken(token.id)).status).toBe("WAITING");
+  });
+
+  it("a token created inside a task is completed by a backend through the API", async () => {
+    const run = await tasks.trigger("api-token-maker", {});
+    let tokenId: string | undefined;
+    for (const deadline = Date.now() + 20_000; !tokenId && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      tokenId = (await runs.retrieve(run.id)).metadata?.tokenId as string | undefined;
+    }
+    expect(tokenId).toMatch(/^waitpoint_/);
+    await triggerWait.completeToken(tokenId!, { by: "backend" });
+    expect((await runs.poll(run.id, { pollIntervalMs: 200 })).output).toEqual({ by: "backend" });
+  });
+
+  it("listTokens filters by status and tags, newest first", async () => {
+    const waiting = await triggerWait.createToken({ timeout: "10m", tags: ["listed"] });
+    const done = await triggerWait.createToken({ timeout: "10m", tags: ["listed"] });
+    await triggerWait.completeToken(done.id, { ok: 1 });
+    const listed = async (status: "WAITING" | "COMPLETED") => {
+      const ids: string[] = [];
+      for await (const token of triggerWait.listTokens({ status, tags: ["listed"] })) ids.push(token.id);
+      return ids;
+    };
+    await expect.poll(() => listed("COMPLETED"), { timeout: 10_000 }).toEqual([done.id]);
+    expect(await listed("WAITING")).toEqual([waiting.id]);
   });
 });

@@ -5,6 +5,9 @@
  * mostly through the real `@trigger.dev/sdk` client.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers } from "@stint/temporal-workers";
@@ -34,6 +37,7 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
     engineTaskQueue: `stint-engine-${suffix}`,
     bootstrap: false,
     ui: false,
+    dataDir: mkdtempSync(join(tmpdir(), "stint-test-webapp-")),
     ...options,
   });
   const org = await createOrganization(webapp.db, `Test ${suffix}`);

@@ -31,10 +31,10 @@ import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate,
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
-import { tokenIdFor, tokenUrl } from "../workflows/waitpoints.js";
+import { tokenIdFor, tokenSearchAttributes, tokenUrl } from "../workflows/waitpoints.js";
 import type { TokenWorkflowInput } from "../workflows/token-workflow.js";
 import { EngineError, isNotFound } from "./engine-error.js";
-import { buildListQuery, decodeCursor, decodeExecution, encodeCursor, recordFromExecution } from "./list-runs.js";
+import { buildListQuery, buildTokenListQuery, decodeCursor, decodeExecution, encodeCursor, recordFromExecution, type ListTokensFilter } from "./list-runs.js";
 
 export interface EngineClientOptions {
   client: Client;
@@ -210,6 +210,14 @@ export class StintEngineClient implements ClientRuntime {
     return { data: executions.map((e) => recordFromExecution(e)), nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined };
   }
 
+  /** Waitpoint tokens of this environment, newest first, from visibility (state: one query per token listed). */
+  async listTokens(filter: ListTokensFilter = {}): Promise<{ data: TokenState[]; nextCursor?: string }> {
+    const pageSize = Math.min(Math.max(filter.limit ?? 25, 1), 100);
+    const { executions, nextPageToken } = await this.listPage(buildTokenListQuery(this.options.environment.slug, filter), pageSize, decodeCursor(filter.after));
+    const data = await Promise.all(executions.map((e) => this.retrieveToken(e.workflowId)));
+    return { data, nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined };
+  }
+
   private async listPage(query: string, pageSize: number, pageToken?: Uint8Array) {
     const response = await this.client.workflowService.listWorkflowExecutions({
       namespace: this.client.options.namespace,
@@ -283,7 +291,7 @@ export class StintEngineClient implements ClientRuntime {
         taskQueue: this.options.workflowTaskQueue,
         args: [input],
         workflowIdReusePolicy: "REJECT_DUPLICATE",
-        typedSearchAttributes: [{ key: SA.environment, value: this.options.environment.slug }],
+        typedSearchAttributes: tokenSearchAttributes(input),
       });
       return { id, isCached: false, url: tokenUrl(id), publicAccessToken: "" };
     } catch (error) {

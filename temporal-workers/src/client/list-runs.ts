@@ -4,7 +4,7 @@ import type { Client, WorkflowExecutionInfo } from "@temporalio/client";
 // which we need because cursor pagination requires the raw nextPageToken.
 import { executionInfoFromRaw } from "@temporalio/client/lib/helpers.js";
 import type { ListRunsFilter, RunRecord, RunStatus } from "@stint/sdk/runtime";
-import { RUN_WORKFLOW_TYPE, SA } from "../shared/search-attributes.js";
+import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { EngineError } from "./engine-error.js";
 
 const STATUSES: RunStatus[] = [
@@ -36,6 +36,29 @@ export function buildListQuery(environment: string, filter: ListRunsFilter): str
   const tags = list(filter.tag);
   if (tags.length) clauses.push(`${SA.tags.name} IN (${tags.map((t) => safeValue(t, "filter[tag]")).join(", ")})`);
   if (filter.batch) clauses.push(`${SA.batchId.name} = ${safeValue(filter.batch, "filter[batch]")}`);
+  if (filter.from) clauses.push(`StartTime >= '${isoDate(filter.from, "filter[createdAt][from]")}'`);
+  if (filter.to) clauses.push(`StartTime <= '${isoDate(filter.to, "filter[createdAt][to]")}'`);
+  return clauses.join(" AND ");
+}
+
+export interface ListTokensFilter {
+  status?: ("WAITING" | "COMPLETED" | "TIMED_OUT")[];
+  tags?: string[];
+  idempotencyKey?: string;
+  from?: Date | string;
+  to?: Date | string;
+  limit?: number;
+  after?: string;
+}
+
+export function buildTokenListQuery(environment: string, filter: ListTokensFilter): string {
+  const clauses = [`WorkflowType = '${TOKEN_WORKFLOW_TYPE}'`, `${SA.environment.name} = ${safeValue(environment, "environment")}`];
+  const statuses = list(filter.status);
+  for (const status of statuses) if (!["WAITING", "COMPLETED", "TIMED_OUT"].includes(status)) throw new EngineError(400, `filter[status]: "${status}" is not a token status (WAITING, COMPLETED, TIMED_OUT)`);
+  if (statuses.length) clauses.push(`${SA.status.name} IN (${statuses.map((s) => `'${s}'`).join(", ")})`);
+  const tags = list(filter.tags);
+  if (tags.length) clauses.push(`${SA.tags.name} IN (${tags.map((t) => safeValue(t, "filter[tags]")).join(", ")})`);
+  if (filter.idempotencyKey) clauses.push(`WorkflowId = ${safeValue(`waitpoint_${filter.idempotencyKey.slice(0, 32)}`, "filter[idempotencyKey]")}`);
   if (filter.from) clauses.push(`StartTime >= '${isoDate(filter.from, "filter[createdAt][from]")}'`);
   if (filter.to) clauses.push(`StartTime <= '${isoDate(filter.to, "filter[createdAt][to]")}'`);
   return clauses.join(" AND ");

@@ -7,6 +7,7 @@ import type { TokenOptionsWire, TokenResult, TokenState } from "@stint/sdk/runti
 import type { SubscribeSignal } from "../shared/run-types.js";
 import { completeTokenSignal, completeTokenUpdate, subscribeSignal, tokenStateQuery } from "../shared/messages.js";
 import { notifySubscribers } from "./waitpoints.js";
+import { SA } from "../shared/search-attributes.js";
 
 export interface TokenWorkflowInput {
   id: string;
@@ -57,6 +58,8 @@ export async function tokenWorkflow(input: TokenWorkflowInput): Promise<TokenSta
     state.error = { name: "WaitpointTimeoutError", message: `Waitpoint token ${input.id} timed out at ${input.options.timeout}` };
     state.completedAt = new Date(Date.now()).toISOString();
   }
+  // Listing filters on it; tokens started before this existed replay without the upsert.
+  if (wf.patched("stint-token-status")) wf.upsertSearchAttributes([{ key: SA.status, value: state.status }]);
   await notifySubscribers(waiters.splice(0), result());
   await wf.sleep(input.lingerMs ?? 3_600_000);
   await wf.condition(wf.allHandlersFinished);

@@ -1,6 +1,7 @@
 /** Temporal primitives behind each kind of waitpoint: child runs, tokens, completion notices. */
 import * as wf from "@temporalio/workflow";
-import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from "@temporalio/common";
+import { SA } from "../shared/search-attributes.js";
 import type { BatchItemWire, ChildRunResult, DurableRequest, RunHandleWire, TokenOptionsWire, TokenResult, TokenWire } from "@stint/sdk/runtime";
 import type { EnvironmentRef, RunState, SubscribeSignal } from "../shared/run-types.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
@@ -86,6 +87,16 @@ export function tokenIdFor(options: TokenOptionsWire, uuid: string): string {
   return options.idempotencyKey ? `waitpoint_${options.idempotencyKey.slice(0, 32)}` : runIdFromUuid(uuid, "waitpoint_");
 }
 
+/** Tokens are findable by environment, status and tags (what the webapp's token list filters on). */
+export function tokenSearchAttributes(input: TokenWorkflowInput): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: SA.environment, value: input.environment },
+    { key: SA.status, value: "WAITING" },
+  ];
+  if (input.options.tags?.length) pairs.push({ key: SA.tags, value: input.options.tags });
+  return pairs;
+}
+
 export function tokenUrl(id: string): string {
   return `/api/v1/waitpoints/tokens/${id}/complete`;
 }
@@ -100,6 +111,7 @@ export async function startTokenWorkflow(options: TokenOptionsWire, environment:
       taskQueue: wf.workflowInfo().taskQueue,
       parentClosePolicy: "ABANDON",
       workflowIdReusePolicy: "REJECT_DUPLICATE",
+      typedSearchAttributes: tokenSearchAttributes(input),
     });
     return { id, isCached: false, url: tokenUrl(id), publicAccessToken: "" };
   } catch (error) {

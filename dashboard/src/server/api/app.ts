@@ -7,6 +7,7 @@ import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
 import { runRoutes } from "./routes/runs.js";
+import { envVarRoutes } from "./routes/envvars.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
@@ -47,6 +48,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   waitpointRoutes(app, services);
   idempotencyKeyRoutes(app, services);
   scheduleRoutes(app, services);
+  envVarRoutes(app, services);
   devSessionRoutes(app, services, temporal);
   return app;
 }

@@ -5,6 +5,7 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { RunDispatcher } from "../runs/run-dispatcher.js";
 import type { ScheduleService } from "../schedules/schedule-service.js";
+import type { SecretBox } from "../envvars/secret-box.js";
 
 export interface ApiServices {
   db: Database;
@@ -13,6 +14,8 @@ export interface ApiServices {
   /** Starts runs the trigger API accepted into the outbox. */
   dispatcher: RunDispatcher;
   schedules: ScheduleService;
+  /** Encrypts environment variable values at rest. */
+  secretBox: SecretBox;
   /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
   publicUrl: () => string;
 }

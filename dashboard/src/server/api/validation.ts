@@ -1,6 +1,6 @@
 /** Request parsing that answers bad input with a 400 naming the field, never a 500. */
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { describeZodError } from "@stint/sdk/runtime";
 import { ApiError } from "./api-error.js";
 
@@ -38,3 +38,6 @@ export function runIdParam(value: string): string {
   if (!/^run_[a-z0-9]+$/i.test(value)) throw new ApiError(400, `runId: "${value.slice(0, 64)}" is not a run id; expected "run_…"`);
   return value;
 }
+
+/** Dates in query strings: ISO text, or epoch milliseconds (what the SDK sends for from/to filters). */
+export const queryDate = z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.coerce.date());

@@ -8,7 +8,7 @@ import { decodePacket } from "../packets.js";
 import { withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
-import { parseBody, parseValue, runIdParam } from "../validation.js";
+import { parseBody, parseValue, queryDate, runIdParam } from "../validation.js";
 
 const RUN_STATUSES = ["PENDING_VERSION", "QUEUED", "DEQUEUED", "EXECUTING", "WAITING", "COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "DELAYED", "EXPIRED", "TIMED_OUT"] as const;
 const PERIOD = /^(\d+)([smhdw])$/;
@@ -23,8 +23,8 @@ const listQuerySchema = z.object({
   "filter[taskIdentifier]": csv.optional(),
   "filter[tag]": csv.optional(),
   "filter[batch]": z.string().regex(/^batch_[a-z0-9]+$/i, 'expected a batch id like "batch_…"').optional(),
-  "filter[createdAt][from]": z.coerce.date().optional(),
-  "filter[createdAt][to]": z.coerce.date().optional(),
+  "filter[createdAt][from]": queryDate.optional(),
+  "filter[createdAt][to]": queryDate.optional(),
   "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h", "7d" or "30m"').optional(),
   "filter[isTest]": z.enum(["true", "false"]).optional(),
   "page[size]": z.coerce.number().int().min(1, "page[size] must be at least 1").max(100, "page[size] is at most 100").optional(),

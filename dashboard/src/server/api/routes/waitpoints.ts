@@ -2,13 +2,14 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { resolveDate } from "@stint/sdk/core";
+import type { TokenState } from "@stint/sdk/runtime";
 import type { AuthenticatedEnvironment } from "../../auth/authenticate.js";
 import { signPublicToken } from "../../auth/public-tokens.js";
 import { ApiError, notFound } from "../api-error.js";
 import { assertOwnedToken, tokenEnvironment } from "../ownership.js";
 import { encodeJsonPacket } from "../packets.js";
 import type { ApiApp, ApiServices } from "../services.js";
-import { parseBody, readJson } from "../validation.js";
+import { parseBody, parseValue, queryDate, readJson } from "../validation.js";
 
 const createTokenSchema = z.object({
   idempotencyKey: z.string().min(1).optional(),
@@ -19,12 +20,42 @@ const createTokenSchema = z.object({
 
 const completeTokenSchema = z.object({ data: z.unknown().optional() });
 
+const PERIOD = /^(\d+)([smhdw])$/;
+const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const csv = z.string().transform((value) => value.split(",").map((v) => v.trim()).filter(Boolean));
+const listTokensSchema = z.object({
+  "filter[status]": csv.pipe(z.array(z.enum(["WAITING", "COMPLETED", "TIMED_OUT"], { errorMap: () => ({ message: "expected WAITING, COMPLETED or TIMED_OUT" }) }))).optional(),
+  "filter[idempotencyKey]": z.string().optional(),
+  "filter[tags]": csv.optional(),
+  "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h" or "7d"').optional(),
+  "filter[createdAt][from]": queryDate.optional(),
+  "filter[createdAt][to]": queryDate.optional(),
+  "page[size]": z.coerce.number().int().min(1).max(100, "page[size] is at most 100").optional(),
+  "page[after]": z.string().optional(),
+});
+
+/** Token ids derive from the key: hashing it with the environment keeps equal keys of two environments apart. */
+function scopedKey(env: AuthenticatedEnvironment, key: string): string {
+  return createHash("sha256").update(`${env.id}:${key}`).digest("hex");
+}
+
 export function callbackHash(env: Pick<AuthenticatedEnvironment, "jwtSigningSecret">, tokenId: string): string {
   return createHmac("sha256", env.jwtSigningSecret).update(tokenId).digest("hex").slice(0, 32);
 }
 
 export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
   const callbackUrl = (env: AuthenticatedEnvironment, id: string) => `${services.publicUrl()}/api/v1/waitpoints/tokens/${id}/callback/${callbackHash(env, id)}`;
+  const presentToken = (env: AuthenticatedEnvironment, state: TokenState) => ({
+    id: state.id,
+    url: callbackUrl(env, state.id),
+    status: state.status,
+    completedAt: state.completedAt,
+    timeoutAt: state.timeoutAt,
+    idempotencyKey: state.idempotencyKey,
+    idempotencyKeyExpiresAt: state.idempotencyKeyExpiresAt,
+    tags: state.tags,
+    createdAt: state.createdAt,
+  });
 
   app.post("/api/v1/waitpoints/tokens", async (c) => {
     const env = c.get("env");
@@ -36,14 +67,32 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
       throw new ApiError(400, `body.${(error as Error).message}`);
     }
     const token = await services.engines.for(env).createToken({
-      // Token ids derive from the key: hashing it with the environment keeps equal keys of two environments apart.
-      idempotencyKey: body.idempotencyKey && createHash("sha256").update(`${env.id}:${body.idempotencyKey}`).digest("hex"),
+      idempotencyKey: body.idempotencyKey && scopedKey(env, body.idempotencyKey),
       idempotencyKeyTTL: body.idempotencyKeyTTL,
       timeout,
       tags: body.tags === undefined ? undefined : [body.tags].flat(),
     });
     c.header("x-trigger-jwt", await signPublicToken(env.id, env.jwtSigningSecret, [`write:waitpoints:${token.id}`, `read:waitpoints:${token.id}`]));
     return c.json({ id: token.id, isCached: token.isCached, url: callbackUrl(env, token.id) });
+  });
+
+  app.get("/api/v1/waitpoints/tokens", async (c) => {
+    const env = c.get("env");
+    const q = parseValue(listTokensSchema, c.req.query(), "query");
+    const period = q["filter[createdAt][period]"] && PERIOD.exec(q["filter[createdAt][period]"]);
+    const page = await services.engines.for(env).listTokens({
+      status: q["filter[status]"],
+      tags: q["filter[tags]"],
+      idempotencyKey: q["filter[idempotencyKey]"] && scopedKey(env, q["filter[idempotencyKey]"]),
+      from: period ? new Date(Date.now() - Number(period[1]) * PERIOD_MS[period[2]!]!) : q["filter[createdAt][from]"],
+      to: q["filter[createdAt][to]"],
+      limit: q["page[size]"],
+      after: q["page[after]"],
+    });
+    return c.json({
+      data: page.data.map((state) => presentToken(env, state)),
+      pagination: { next: page.nextCursor },
+    });
   });
 
   app.get("/api/v1/waitpoints/tokens/:tokenId", async (c) => {
@@ -54,15 +103,7 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
     const state = await engine.retrieveToken(tokenId);
     const output = state.status === "COMPLETED" ? encodeJsonPacket(state.output) : state.error ? encodeJsonPacket(state.error) : undefined;
     return c.json({
-      id: state.id,
-      url: callbackUrl(env, state.id),
-      status: state.status,
-      completedAt: state.completedAt,
-      timeoutAt: state.timeoutAt,
-      idempotencyKey: state.idempotencyKey,
-      idempotencyKeyExpiresAt: state.idempotencyKeyExpiresAt,
-      tags: state.tags,
-      createdAt: state.createdAt,
+      ...presentToken(env, state),
       output: output?.data,
       outputType: output?.dataType,
       outputIsError: state.status === "TIMED_OUT" || undefined,
