@@ -44,6 +44,8 @@ export interface WebappOptions {
   ui?: boolean;
   /** Temporal Web UI base URL, for links from run pages. */
   temporalUiUrl?: string;
+  /** Where lines meant for the operator go (magic links and invites without a mail server); default stdout. */
+  log?: (line: string) => void;
 }
 
 export interface Webapp {
@@ -126,7 +128,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), secretBox: SecretBox.forDataDir(dataDir), publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
-    const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: (line) => console.log(line) });
+    const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: options.log ?? ((line) => console.log(line)) });
     const pages = options.ui === false ? undefined : await nextPagesHandler();
     const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages }, port, host);
     stops.push(() => new Promise<void>((resolveClose) => {

@@ -27,7 +27,7 @@ export async function createTestDatabase(): Promise<string> {
   return createEmptyDatabase(inject("postgresAdminUrl"), "stint_test");
 }
 
-export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl"> = {}): Promise<TestWebapp> {
+export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log"> = {}): Promise<TestWebapp> {
   const address = inject("temporalAddress");
   const suffix = randomUUID().slice(0, 8);
   const webapp = await startWebapp({

@@ -12,7 +12,8 @@ import type { ApiServices } from "../api/services.js";
 import { parseBody, parseValue, runIdParam, taskIdParam } from "../api/validation.js";
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
-import { environmentForUser, overviewForUser, requireAdmin } from "./membership.js";
+import { environmentForUser, organizationForUser, overviewForUser, requireAdmin } from "./membership.js";
+import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 
 type UiEnv = { Variables: { user: SessionUser } };
 
@@ -70,6 +71,21 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await endUserSession(db, token);
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ ok: true });
+  });
+
+  // Invites work with or without a session (a new teammate has no account yet).
+  app.get("/invites/:token", async (c) => {
+    const invite = await findInvite(db, c.req.param("token"));
+    const user = await userFromSession(db, getCookie(c, SESSION_COOKIE));
+    return c.json({ email: invite.email, organization: invite.organization.title, role: invite.role, loggedInAs: user?.email });
+  });
+
+  app.post("/invites/:token/accept", async (c) => {
+    const body = await parseBody(c, z.object({ password: z.string().optional(), name: z.string().max(100).optional() }));
+    const user = await userFromSession(db, getCookie(c, SESSION_COOKIE));
+    const userId = await acceptInvite(db, c.req.param("token"), { userId: user?.id, password: body.password, name: body.name });
+    if (!user) await startSession(c, userId);
     return c.json({ ok: true });
   });
 
@@ -146,6 +162,40 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const env = await envOf(c);
     const sessions = await db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 50 });
     return c.json({ sessions: sessions.map((s) => ({ id: s.id, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, createdAt: s.createdAt })) });
+  });
+
+  app.get("/organizations/:orgId/members", async (c) => {
+    const org = await organizationForUser(db, c.get("user").id, c.req.param("orgId"));
+    const [members, invites] = await Promise.all([
+      db.orgMember.findMany({ where: { organizationId: org.id }, include: { user: true }, orderBy: { createdAt: "asc" } }),
+      db.orgInvite.findMany({ where: { organizationId: org.id, acceptedAt: null, expiresAt: { gt: new Date() } }, orderBy: { createdAt: "desc" } }),
+    ]);
+    return c.json({
+      role: org.role,
+      members: members.map((m) => ({ id: m.id, email: m.user.email, name: m.user.name, role: m.role })),
+      invites: invites.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt })),
+    });
+  });
+
+  app.post("/organizations/:orgId/invites", async (c) => {
+    const org = await organizationForUser(db, c.get("user").id, c.req.param("orgId"));
+    requireAdmin(org);
+    const body = await parseBody(c, z.object({ email: z.string().email("email: enter an email address"), role: z.enum(["ADMIN", "MEMBER"]).default("MEMBER") }));
+    const token = await createInvite(db, org.id, body.email, body.role);
+    const inviteUrl = `${new URL(c.req.url).origin}/invite/${token}`;
+    // No mail server: the link is shown to the admin once and written to the server log.
+    options.log(`[invite] ${body.email} to ${org.title}: ${inviteUrl}`);
+    return c.json({ inviteUrl });
+  });
+
+  app.post("/organizations/:orgId/members/:memberId/remove", async (c) => {
+    const org = await organizationForUser(db, c.get("user").id, c.req.param("orgId"));
+    requireAdmin(org);
+    const member = await db.orgMember.findFirst({ where: { id: c.req.param("memberId"), organizationId: org.id } });
+    if (!member) throw notFound(`Member ${c.req.param("memberId")}`);
+    if (member.userId === c.get("user").id) throw new ApiError(400, "You cannot remove yourself; ask another admin");
+    await db.orgMember.delete({ where: { id: member.id } });
+    return c.json({ ok: true });
   });
 
   app.post("/environments/:envId/keys/rotate", async (c) => {

@@ -19,6 +19,12 @@ export async function environmentForUser(db: Database, userId: string, environme
   };
 }
 
+export async function organizationForUser(db: Database, userId: string, organizationId: string): Promise<{ id: string; title: string; role: string }> {
+  const member = await db.orgMember.findFirst({ where: { organizationId, userId }, include: { organization: true } });
+  if (!member) throw notFound(`Organisation ${organizationId}`);
+  return { id: member.organization.id, title: member.organization.title, role: member.role };
+}
+
 export function requireAdmin(env: { role: string }): void {
   if (env.role !== "ADMIN") throw new ApiError(403, "Only organisation admins can do this");
 }

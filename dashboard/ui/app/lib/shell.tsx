@@ -45,6 +45,7 @@ export function Shell({ title, children }: { title: string; children: (context: 
           <a href="/test">Test</a>
           <a href="/keys">API keys</a>
           <a href="/workers">Workers</a>
+          <a href="/members">Members</a>
         </nav>
         <span className="spacer" />
         {me && (
