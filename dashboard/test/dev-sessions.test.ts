@@ -47,7 +47,10 @@ beforeAll(async () => {
   const projectB = join(root, "b");
   mkdirSync(join(projectB, "src/trigger"), { recursive: true });
   writeFileSync(join(projectB, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_b", maxDuration: 60 });\n`);
-  writeFileSync(join(projectB, "src/trigger/echo.ts"), `import { task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => "b:" + p.text });\n`);
+  writeFileSync(
+    join(projectB, "src/trigger/echo.ts"),
+    `import { logger, task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => { logger.info("echoing", { text: p.text }); return "b:" + p.text; } });\n`,
+  );
   sessionA = startSession(projectA);
   sessionB = startSession(projectB);
   await sessionA.waitFor("Registered tasks: greet, shout");
@@ -79,6 +82,13 @@ describe("dev sessions sharing an environment", () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await api(`/api/v3/runs/${id}`)).status).toBe("QUEUED");
     expect(sessionA.output + sessionB.output).not.toContain(id);
+  });
+
+  it("a session ships its runs' logs to the webapp's event store", async () => {
+    const echo = await runToEnd("echo-b", { text: "logged" });
+    await expect
+      .poll(async () => (await t.webapp.db.runEvent.findMany({ where: { runId: echo.id } })).map((e) => [e.level, e.message, (e.attributes as { text?: string }).text]), { timeout: 10_000 })
+      .toEqual([["info", "echoing", "logged"]]);
   });
 
   it("sessions are recorded with their tasks for the dashboard", async () => {

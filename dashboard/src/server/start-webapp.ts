@@ -20,6 +20,7 @@ import { RunDispatcher } from "./runs/run-dispatcher.js";
 import { ScheduleService } from "./schedules/schedule-service.js";
 import { RunIndexSync } from "./runs/run-index-sync.js";
 import { SecretBox } from "./envvars/secret-box.js";
+import { PostgresEventStore } from "./events/postgres-event-store.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -126,7 +127,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       stops.push(() => sync.stop());
     }
 
-    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), secretBox: SecretBox.forDataDir(dataDir), publicUrl: () => publicUrl };
+    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), secretBox: SecretBox.forDataDir(dataDir), events: new PostgresEventStore(db), publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: options.log ?? ((line) => console.log(line)) });
     const pages = options.ui === false ? undefined : await nextPagesHandler();

@@ -3,6 +3,7 @@
  * Temporal server and the task queues to poll), keeps the session alive, and triggers through the REST API.
  */
 import { z } from "zod";
+import type { RunLogEntry } from "@stint/temporal-workers";
 
 const sessionResponseSchema = z.object({
   id: z.string(),
@@ -49,4 +50,31 @@ export async function triggerViaWebapp(target: WebappTarget, taskId: string, pay
 export async function runStatusViaWebapp(target: WebappTarget, runId: string): Promise<{ status: string; output?: unknown; error?: unknown; isCompleted: boolean }> {
   const response = await fetch(new URL(`/api/v3/runs/${runId}`, target.apiUrl), { headers: { authorization: `Bearer ${target.secretKey}` } });
   return (await response.json()) as { status: string; output?: unknown; error?: unknown; isCompleted: boolean };
+}
+
+/** Buffers log lines and ships them to the webapp in batches, so the dashboard can show each run's logs. */
+export class LogShipper {
+  private buffer: RunLogEntry[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly target: WebappTarget) {
+    this.timer = setInterval(() => void this.flush(), 500);
+    this.timer.unref();
+  }
+
+  push = (entry: RunLogEntry): void => {
+    this.buffer.push(entry);
+    if (this.buffer.length >= 500) void this.flush();
+  };
+
+  async flush(): Promise<void> {
+    const logs = this.buffer.splice(0, 1000);
+    if (logs.length === 0) return;
+    await call(this.target, "/engine/v1/runs/logs", { logs }).catch((error: Error) => console.error(`[stint dev] shipping logs: ${error.message}`));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
 }

@@ -8,6 +8,7 @@ import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
 import { runRoutes } from "./routes/runs.js";
 import { envVarRoutes } from "./routes/envvars.js";
+import { runLogRoutes } from "./routes/run-logs.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
@@ -49,6 +50,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   idempotencyKeyRoutes(app, services);
   scheduleRoutes(app, services);
   envVarRoutes(app, services);
+  runLogRoutes(app, services);
   devSessionRoutes(app, services, temporal);
   return app;
 }

@@ -6,6 +6,7 @@ import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { RunDispatcher } from "../runs/run-dispatcher.js";
 import type { ScheduleService } from "../schedules/schedule-service.js";
 import type { SecretBox } from "../envvars/secret-box.js";
+import type { EventStore } from "../events/event-store.js";
 
 export interface ApiServices {
   db: Database;
@@ -16,6 +17,8 @@ export interface ApiServices {
   schedules: ScheduleService;
   /** Encrypts environment variable values at rest. */
   secretBox: SecretBox;
+  /** Run logs and events. */
+  events: EventStore;
   /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
   publicUrl: () => string;
 }

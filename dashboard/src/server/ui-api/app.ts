@@ -128,6 +128,11 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     return c.json({ run, attempts: state?.attempts ?? [], waitpoints: state?.journal ?? [], temporalUrl });
   });
 
+  app.get("/environments/:envId/runs/:runId/logs", async (c) => {
+    const env = await envOf(c);
+    return c.json({ logs: await services.events.listForRun(env.id, runIdParam(c.req.param("runId"))) });
+  });
+
   app.post("/environments/:envId/runs/:runId/:action{cancel|replay|reschedule}", async (c) => {
     const env = await envOf(c);
     const engine = services.engines.for(env);

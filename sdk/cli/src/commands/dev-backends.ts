@@ -10,7 +10,7 @@ import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
 import { LoggingExecutor } from "./logging-executor.js";
-import { heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
+import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
 
 const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
 const HEARTBEAT_MS = 10_000;
@@ -101,7 +101,8 @@ export async function startWebappBackend(target: WebappTarget, taskIds: string[]
   const { address, namespace } = session.temporal;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
-  const executor = new LoggingExecutor();
+  const shipper = new LogShipper(target);
+  const executor = new LoggingExecutor(shipper.push);
   const workersByQueue = new Map<string, StintWorkers>();
 
   const pollQueues = async (queues: string[]) => {
@@ -137,6 +138,7 @@ export async function startWebappBackend(target: WebappTarget, taskIds: string[]
     async stop() {
       clearInterval(heartbeat);
       await Promise.all([...workersByQueue.values()].map((w) => w.shutdown()));
+      await shipper.stop();
       await connection.close();
     },
   };

@@ -1,13 +1,20 @@
 /** The in-process executor, printing each attempt and each task log line the way `trigger dev` does. */
-import { InProcessExecutor, type AttemptExecutor, type AttemptJob } from "@stint/temporal-workers";
+import { InProcessExecutor, type AttemptExecutor, type AttemptJob, type LogSink } from "@stint/temporal-workers";
 
 const time = () => new Date().toISOString().slice(11, 19);
 
 export class LoggingExecutor implements AttemptExecutor {
-  private readonly inner = new InProcessExecutor({
-    logSink: (entry) =>
-      console.log(`[${time()}] ${entry.runId} ${entry.level.toUpperCase().padEnd(5)} ${entry.message}${entry.attributes ? ` ${JSON.stringify(entry.attributes)}` : ""}`),
-  });
+  private readonly inner: InProcessExecutor;
+
+  /** `forward` also receives every log line (a webapp session ships them to the dashboard). */
+  constructor(forward?: LogSink) {
+    this.inner = new InProcessExecutor({
+      logSink: (entry) => {
+        console.log(`[${time()}] ${entry.runId} ${entry.level.toUpperCase().padEnd(5)} ${entry.message}${entry.attributes ? ` ${JSON.stringify(entry.attributes)}` : ""}`);
+        forward?.(entry);
+      },
+    });
+  }
 
   hasTask(taskId: string): boolean {
     return this.inner.hasTask(taskId);

@@ -18,6 +18,12 @@ interface Waitpoint {
   createdAt: string;
   completedAt?: string;
 }
+interface LogLine {
+  level?: string;
+  message: string;
+  attributes?: Record<string, unknown>;
+  time: string;
+}
 interface RunDetail {
   run: RunRecord;
   attempts: Attempt[];
@@ -30,10 +36,12 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
   const [delay, setDelay] = useState("1m");
+  const [logs, setLogs] = useState<LogLine[]>([]);
 
   const load = useCallback(async () => {
     try {
       setDetail(await uiApi<RunDetail>(`/environments/${environment.id}/runs/${runId}`));
+      setLogs((await uiApi<{ logs: LogLine[] }>(`/environments/${environment.id}/runs/${runId}/logs`)).logs);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -133,6 +141,22 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
               </tr>
             ))}
             {detail.waitpoints.length === 0 && <tr><td className="muted">None.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      <div className="card">
+        <h2>Logs</h2>
+        <table data-testid="run-logs">
+          <tbody>
+            {logs.map((line, i) => (
+              <tr key={i}>
+                <td className="muted">{new Date(line.time).toLocaleTimeString()}</td>
+                <td>{line.level?.toUpperCase()}</td>
+                <td>{line.message}</td>
+                <td className="muted">{line.attributes ? JSON.stringify(line.attributes) : ""}</td>
+              </tr>
+            ))}
+            {logs.length === 0 && <tr><td className="muted">No logs.</td></tr>}
           </tbody>
         </table>
       </div>

@@ -1,0 +1,36 @@
+/** POST /engine/v1/runs/logs: workers (`stint dev` sessions, supervisors) ship the logs of the runs they execute. */
+import { z } from "zod";
+import type { ApiApp, ApiServices } from "../services.js";
+import { parseBody } from "../validation.js";
+import { ownedRun } from "../ownership.js";
+
+const logsSchema = z.object({
+  logs: z
+    .array(
+      z.object({
+        runId: z.string().regex(/^run_[a-z0-9]+$/i, 'runId: expected "run_…"'),
+        attempt: z.number().int().min(1).optional(),
+        level: z.enum(["debug", "log", "info", "warn", "error"]),
+        message: z.string().max(64 * 1024),
+        attributes: z.record(z.unknown()).optional(),
+        time: z.coerce.date(),
+      }),
+    )
+    .max(1000, "at most 1000 log lines per request"),
+});
+
+export function runLogRoutes(app: ApiApp, services: ApiServices): void {
+  app.post("/engine/v1/runs/logs", async (c) => {
+    const env = c.get("env");
+    const body = await parseBody(c, logsSchema);
+    const runIds = [...new Set(body.logs.map((l) => l.runId))];
+    // Only runs of this key's environment take logs: checked against the run index, then the engine for runs the
+    // index has not caught up with yet (children started a moment ago).
+    const indexed = new Set((await services.db.taskRun.findMany({ where: { id: { in: runIds }, environmentId: env.id }, select: { id: true } })).map((r) => r.id));
+    for (const runId of runIds.filter((id) => !indexed.has(id))) {
+      await ownedRun(services.engines.for(env), env, runId, services.db);
+    }
+    await services.events.append(body.logs.map((l) => ({ ...l, environmentId: env.id, kind: "log" as const })));
+    return c.json({ accepted: body.logs.length });
+  });
+}
