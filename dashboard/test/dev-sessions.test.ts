@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Client, Connection } from "@temporalio/client";
 import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
@@ -51,10 +52,14 @@ beforeAll(async () => {
     join(projectB, "src/trigger/echo.ts"),
     `import { logger, task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => { logger.info("echoing", { text: p.text }); return "b:" + p.text; } });\n`,
   );
+  writeFileSync(
+    join(projectB, "src/trigger/tick.ts"),
+    `import { schedules } from "@trigger.dev/sdk";\nexport const tick = schedules.task({ id: "tick-b", cron: { pattern: "*/5 * * * *", timezone: "Asia/Tokyo" }, run: async (p) => ({ scheduleId: p.scheduleId, type: p.type, at: p.timestamp.toISOString() }) });\n`,
+  );
   sessionA = startSession(projectA);
   sessionB = startSession(projectB);
   await sessionA.waitFor("Registered tasks: greet, shout");
-  await sessionB.waitFor("Registered tasks: echo-b");
+  await sessionB.waitFor("Registered tasks: echo-b, tick-b");
 });
 
 afterAll(async () => {
@@ -91,8 +96,18 @@ describe("dev sessions sharing an environment", () => {
       .toEqual([["info", "echoing", "logged"]]);
   });
 
+  it("a schedule declared in code becomes a DECLARATIVE schedule whose firings the session runs", async () => {
+    const listed = (await (await fetch(`${t.webapp.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } })).json()) as { data: { id: string; type: string; task: string; timezone: string; generator: { expression: string } }[] };
+    const tick = listed.data.find((s) => s.task === "tick-b")!;
+    expect(tick).toMatchObject({ type: "DECLARATIVE", timezone: "Asia/Tokyo", generator: { expression: "*/5 * * * *" } });
+    const connection = await Connection.connect({ address: inject("temporalAddress") });
+    await new Client({ connection }).schedule.getHandle(tick.id).trigger();
+    await connection.close();
+    await expect.poll(() => sessionB.output.includes("✔ completed tick-b"), { timeout: 20_000 }).toBe(true);
+  });
+
   it("sessions are recorded with their tasks for the dashboard", async () => {
     const sessions = await t.webapp.db.devSession.findMany({ where: { environmentId: t.dev.id } });
-    expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["echo-b", "greet,shout"]);
+    expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["echo-b,tick-b", "greet,shout"]);
   });
 });

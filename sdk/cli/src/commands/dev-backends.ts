@@ -10,6 +10,7 @@ import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
 import { LoggingExecutor } from "./logging-executor.js";
+import type { DeclaredSchedule } from "../project/build-project.js";
 import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
 
 const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
@@ -22,8 +23,8 @@ export interface DevBackend {
   workflowTaskQueue: string;
   attemptQueueLabel: string;
   describe(): string[];
-  /** Called after each reload with the tasks the project now has. */
-  register(taskIds: string[]): Promise<void>;
+  /** Called after each reload with the tasks (and declared schedules) the project now has. */
+  register(taskIds: string[], schedules: DeclaredSchedule[]): Promise<void>;
   trigger(taskId: string, payload: unknown): Promise<string>;
   waitForResult(runId: string): Promise<{ status: string; detail: unknown }>;
   stop(): Promise<void>;
@@ -96,8 +97,8 @@ export async function startStandaloneBackend(options: {
   };
 }
 
-export async function startWebappBackend(target: WebappTarget, taskIds: string[]): Promise<DevBackend> {
-  let session = await registerDevSession(target, taskIds);
+export async function startWebappBackend(target: WebappTarget, taskIds: string[], schedules: DeclaredSchedule[]): Promise<DevBackend> {
+  let session = await registerDevSession(target, taskIds, schedules);
   const { address, namespace } = session.temporal;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
@@ -126,8 +127,8 @@ export async function startWebappBackend(target: WebappTarget, taskIds: string[]
     workflowTaskQueue: "(webapp)",
     attemptQueueLabel: `dev session ${session.id}`,
     describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${address}`],
-    async register(newTaskIds) {
-      session = await registerDevSession(target, newTaskIds);
+    async register(newTaskIds, newSchedules) {
+      session = await registerDevSession(target, newTaskIds, newSchedules);
       await pollQueues(Object.values(session.attemptQueues));
     },
     trigger: (taskId, payload) => triggerViaWebapp(target, taskId, payload),

@@ -61,7 +61,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
 
   const target = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey } : undefined;
   const backend = target
-    ? await startWebappBackend(target, project.taskIds)
+    ? await startWebappBackend(target, project.taskIds, project.schedules)
     : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project });
 
   const writeState = () =>
@@ -89,7 +89,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
       try {
         ({ config, file: configFile } = await loadConfig(projectDir, buildRoot));
         project = await buildAndLoadProject(projectDir, config, buildRoot);
-        await backend.register(project.taskIds);
+        await backend.register(project.taskIds, project.schedules);
         writeState();
         console.log(`[${time()}] Reloaded. Registered tasks: ${project.taskIds.join(", ")}`);
       } catch (error) {

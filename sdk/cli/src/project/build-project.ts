@@ -11,8 +11,16 @@ import type { TriggerConfig } from "@stint/sdk";
 import { findTaskFiles, taskDirs } from "./find-task-files.js";
 import { sdkAliasPlugin } from "./sdk-alias-plugin.js";
 
+export interface DeclaredSchedule {
+  task: string;
+  cron: string;
+  timezone?: string;
+}
+
 export interface BuiltProject {
   taskIds: string[];
+  /** Cron schedules declared in code with schedules.task({ cron }). */
+  schedules: DeclaredSchedule[];
   files: string[];
   outDir: string;
 }
@@ -55,5 +63,6 @@ export async function buildAndLoadProject(projectDir: string, config: TriggerCon
     await import(pathToFileURL(join(projectDir, output)).href);
   }
   globals.currentFile = undefined;
-  return { taskIds: [...globals.catalog.keys()].sort(), files: files.map((f) => relative(projectDir, f)), outDir };
+  const schedules = [...globals.catalog.values()].flatMap((definition) => (definition.schedule ? [{ task: definition.id, ...definition.schedule }] : []));
+  return { taskIds: [...globals.catalog.keys()].sort(), schedules, files: files.map((f) => relative(projectDir, f)), outDir };
 }

@@ -12,6 +12,8 @@ import { parseBody, taskIdParam } from "../validation.js";
 
 const registerSchema = z.object({
   tasks: z.array(z.string()).max(1000, "at most 1000 tasks per session"),
+  /** Schedules declared in code (schedules.task({ cron })): kept as DECLARATIVE schedules of the environment. */
+  schedules: z.array(z.object({ task: z.string(), cron: z.string(), timezone: z.string().optional() })).max(1000).default([]),
 });
 
 export interface DevSessionTemporal {
@@ -27,6 +29,10 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
     const tasks = body.tasks.map(taskIdParam);
     const id = newId("session_");
     await services.db.devSession.create({ data: { id, environmentId: env.id, taskQueue: attemptQueueFor(env), tasks, lastHeartbeat: new Date() } });
+    for (const schedule of body.schedules) {
+      if (!tasks.includes(schedule.task)) throw new ApiError(400, `schedules: ${schedule.task} is not among the session's tasks`);
+      await services.schedules.create(env, { task: schedule.task, cron: schedule.cron, timezone: schedule.timezone, deduplicationKey: `declarative:${schedule.task}` }, "DECLARATIVE");
+    }
     return c.json({
       id,
       environment: { id: env.id, type: env.type, projectRef: env.projectRef },
