@@ -95,6 +95,24 @@ describe("dashboard in Chromium", () => {
     await shot("04-run-canceled");
   });
 
+  it("shows tasks with their run counts, and pauses a schedule", async () => {
+    await page.goto(`${t.webapp.url}/tasks?env=${t.dev.id}`);
+    await expect.poll(async () => Number(await page.locator('tr[data-task="e2e-hello"] td').nth(4).textContent().catch(() => "0")), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+
+    const created = await fetch(`${t.webapp.url}/api/v1/schedules`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ task: "e2e-hello", cron: "0 6 * * *", timezone: "America/New_York", deduplicationKey: "e2e-morning" }),
+    });
+    expect(created.status).toBe(200);
+    await page.goto(`${t.webapp.url}/schedules?env=${t.dev.id}`);
+    await page.getByText("America/New_York").waitFor();
+    await page.getByRole("button", { name: "Deactivate" }).click();
+    await page.getByRole("button", { name: "Activate" }).waitFor();
+    await page.getByText("paused").waitFor();
+    await shot("06-schedules");
+  });
+
   it("rotates a key and shows the new one once", async () => {
     await page.goto(`${t.webapp.url}/keys?env=${t.dev.id}`);
     page.once("dialog", (dialog) => void dialog.accept());

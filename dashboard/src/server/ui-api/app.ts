@@ -155,6 +155,38 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     return c.json({ tasks: [...tasks].sort() });
   });
 
+  /** Per task: its queue's depth (queued) and running count from the run index, and the latest run. */
+  app.get("/environments/:envId/task-stats", async (c) => {
+    const env = await envOf(c);
+    const [counts, sessions] = await Promise.all([
+      db.taskRun.groupBy({ by: ["taskIdentifier", "status"], where: { environmentId: env.id }, _count: { _all: true }, _max: { createdAt: true } }),
+      db.devSession.findMany({ where: { environmentId: env.id, lastHeartbeat: { gt: new Date(Date.now() - 60_000) } }, select: { tasks: true } }),
+    ]);
+    const served = new Set(sessions.flatMap((s) => s.tasks));
+    const stats = new Map<string, { task: string; queued: number; running: number; total: number; lastRunAt?: Date; served: boolean }>();
+    for (const row of counts) {
+      const entry = stats.get(row.taskIdentifier) ?? { task: row.taskIdentifier, queued: 0, running: 0, total: 0, served: served.has(row.taskIdentifier) };
+      const n = row._count._all;
+      entry.total += n;
+      if (["QUEUED", "DELAYED"].includes(row.status)) entry.queued += n;
+      if (["EXECUTING", "WAITING", "DEQUEUED"].includes(row.status)) entry.running += n;
+      if (row._max.createdAt && (!entry.lastRunAt || row._max.createdAt > entry.lastRunAt)) entry.lastRunAt = row._max.createdAt;
+      stats.set(row.taskIdentifier, entry);
+    }
+    for (const task of served) if (!stats.has(task)) stats.set(task, { task, queued: 0, running: 0, total: 0, served: true });
+    return c.json({ tasks: [...stats.values()].sort((a, b) => a.task.localeCompare(b.task)) });
+  });
+
+  app.get("/environments/:envId/schedules", async (c) => {
+    const env = await envOf(c);
+    return c.json(await services.schedules.list(env, 1, 100));
+  });
+
+  app.post("/environments/:envId/schedules/:id/:action{activate|deactivate}", async (c) => {
+    const env = await envOf(c);
+    return c.json(await services.schedules.setActive(env, c.req.param("id"), c.req.param("action") === "activate"));
+  });
+
   app.post("/environments/:envId/tasks/:taskId/trigger", async (c) => {
     const env = await envOf(c);
     const body = await parseBody(c, z.object({ payload: z.unknown() }));

@@ -42,6 +42,8 @@ export function Shell({ title, children }: { title: string; children: (context: 
         <strong>Stint</strong>
         <nav>
           <a href="/runs">Runs</a>
+          <a href="/tasks">Tasks</a>
+          <a href="/schedules">Schedules</a>
           <a href="/test">Test</a>
           <a href="/keys">API keys</a>
           <a href="/workers">Workers</a>

@@ -1,0 +1,52 @@
+"use client";
+/** Tasks of the environment with their queues: waiting (depth), running, total runs, and whether a worker serves them. */
+import { useEffect, useState } from "react";
+import { Shell, type ShellContext } from "../lib/shell";
+import { uiApi } from "../lib/api";
+
+interface TaskStats {
+  task: string;
+  queued: number;
+  running: number;
+  total: number;
+  lastRunAt?: string;
+  served: boolean;
+}
+
+function Tasks({ environment }: ShellContext) {
+  const [tasks, setTasks] = useState<TaskStats[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    const load = () => uiApi<{ tasks: TaskStats[] }>(`/environments/${environment.id}/task-stats`).then((r) => setTasks(r.tasks), (e: Error) => setError(e.message));
+    void load();
+    const timer = setInterval(() => void load(), 3000);
+    return () => clearInterval(timer);
+  }, [environment.id]);
+  if (error) return <p className="error">{error}</p>;
+  if (!tasks) return <p><span className="spinner" /> Loading…</p>;
+  return (
+    <table>
+      <thead>
+        <tr><th>Task</th><th>Queue</th><th>Waiting</th><th>Running</th><th>Runs</th><th>Last run</th><th>Worker</th></tr>
+      </thead>
+      <tbody>
+        {tasks.map((t) => (
+          <tr key={t.task} data-task={t.task}>
+            <td><a href={`/runs?env=${environment.id}`}>{t.task}</a></td>
+            <td className="muted">task/{t.task}</td>
+            <td>{t.queued}</td>
+            <td>{t.running}</td>
+            <td>{t.total}</td>
+            <td>{t.lastRunAt ? new Date(t.lastRunAt).toLocaleString() : ""}</td>
+            <td className={t.served ? "" : "muted"}>{t.served ? "connected" : "none"}</td>
+          </tr>
+        ))}
+        {tasks.length === 0 && <tr><td colSpan={7} className="muted">No tasks yet: start `stint dev` with this environment's key.</td></tr>}
+      </tbody>
+    </table>
+  );
+}
+
+export default function TasksPage() {
+  return <Shell title="Tasks and queues">{(context) => <Tasks {...context} />}</Shell>;
+}
