@@ -17,6 +17,8 @@ import { createUiApi } from "./ui-api/app.js";
 import { listen } from "./http-server.js";
 import { nextPagesHandler } from "./next-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
+import { QueueService } from "./queues/queue-service.js";
+import { SharedQueueDirectory } from "./queues/shared-queue-directory.js";
 import { ScheduleService } from "./schedules/schedule-service.js";
 import { RunIndexSync } from "./runs/run-index-sync.js";
 import { SecretBox } from "./envvars/secret-box.js";
@@ -103,7 +105,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     stops.push(() => connection.close());
     await ensureSearchAttributes(connection, namespace);
     const client = new Client({ connection, namespace });
-    const engines = new EnvironmentEngines(client, options.engineTaskQueue ?? "stint-engine");
+    const queueDirectory = new SharedQueueDirectory(db);
+    const engines = new EnvironmentEngines(client, options.engineTaskQueue ?? "stint-engine", {}, (envId, taskId) => queueDirectory.queueOfTask(envId, taskId));
 
     let workers: StintWorkers | undefined;
     if (options.runEngineWorker !== false) {
@@ -127,7 +130,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       stops.push(() => sync.stop());
     }
 
-    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), secretBox: SecretBox.forDataDir(dataDir), events: new PostgresEventStore(db), publicUrl: () => publicUrl };
+    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox: SecretBox.forDataDir(dataDir), events: new PostgresEventStore(db), publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: options.log ?? ((line) => console.log(line)) });
     const pages = options.ui === false ? undefined : await nextPagesHandler();

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { RunLogEntry } from "@stint/temporal-workers";
-import type { DeclaredSchedule } from "./project/build-project.js";
+import type { ProjectDeclarations } from "./project/build-project.js";
 
 const sessionResponseSchema = z.object({
   id: z.string(),
@@ -35,8 +35,9 @@ async function call(target: WebappTarget, path: string, body: unknown): Promise<
   return json;
 }
 
-export async function registerDevSession(target: WebappTarget, tasks: string[], schedules: DeclaredSchedule[] = []): Promise<WebappSession> {
-  return sessionResponseSchema.parse(await call(target, "/engine/v1/dev/sessions", { tasks, schedules }));
+export async function registerDevSession(target: WebappTarget, project: ProjectDeclarations): Promise<WebappSession> {
+  const body = { tasks: project.taskIds, schedules: project.schedules, queues: project.queues };
+  return sessionResponseSchema.parse(await call(target, "/engine/v1/dev/sessions", body));
 }
 
 export async function heartbeatDevSession(target: WebappTarget, sessionId: string): Promise<void> {

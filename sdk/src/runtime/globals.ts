@@ -87,5 +87,7 @@ export function requireClientRuntime(api: string): ClientRuntime {
 export function resetCatalog(): void {
   const g = sdkGlobals();
   g.catalog.clear();
+  // Shared queues declared with queue(): a reload declares them again.
+  (globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for("stint.sdk.queues")]?.clear();
   for (const list of Object.values(g.hooks)) (list as unknown[]).length = 0;
 }

@@ -41,7 +41,11 @@ async function parseForTask(taskId: string, payload: unknown): Promise<unknown> 
 
 export async function toWireItem(taskId: string, payload: unknown, options: TriggerOptions | undefined, field = "options"): Promise<BatchItemWire> {
   if (typeof taskId !== "string" || taskId.length === 0) throw new TypeError("task: expected a task id string");
-  return { task: taskId, payload: await parseForTask(taskId, payload), options: toWireOptions(options, field) };
+  const wire = toWireOptions(options, field);
+  // A task declared with a shared queue runs there unless the trigger names another (Trigger's rule).
+  const sharedQueue = sdkGlobals().catalog.get(taskId)?.options.queue?.name;
+  if (wire.queue === undefined && sharedQueue) wire.queue = sharedQueue;
+  return { task: taskId, payload: await parseForTask(taskId, payload), options: wire };
 }
 
 export async function triggerById<TIdentifier extends string>(

@@ -7,6 +7,7 @@ import type { RunState } from "../shared/run-types.js";
 import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";
 import { scheduleTimes } from "../shared/schedule-times.js";
+import { acquireQueueSlot } from "../client/queue-gates.js";
 
 export function createEngineActivities(client: Client, workflowTaskQueue: string): EngineActivities {
   const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
@@ -22,6 +23,19 @@ export function createEngineActivities(client: Client, workflowTaskQueue: string
   return {
     readTokenState,
     scheduleTimes: async (cron, timezone, at) => scheduleTimes(cron, timezone, new Date(at)),
+    acquireQueueSlot: (key, request) => acquireQueueSlot(client, workflowTaskQueue, key, request),
+    async closedRuns(runIds) {
+      const closed = await Promise.all(
+        runIds.map(async (runId) => {
+          try {
+            return (await client.workflow.getHandle(runId).describe()).status.name === "RUNNING" ? null : runId;
+          } catch (error) {
+            return (error as Error).name === "WorkflowNotFoundError" ? runId : null;
+          }
+        }),
+      );
+      return closed.filter((runId): runId is string => runId !== null);
+    },
     claimIdempotentRun: (run, ttlMs) => claimIdempotentRun(client, workflowTaskQueue, run, ttlMs),
     async readRunResult(runId: string): Promise<ChildRunResult | null> {
       const handle = client.workflow.getHandle(runId);

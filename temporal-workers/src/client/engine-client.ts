@@ -26,6 +26,8 @@ import {
 import { z } from "zod";
 import proto from "@temporalio/proto";
 import { claimIdempotentRun } from "./claim-idempotent-run.js";
+import { configureQueue, describeQueue } from "./queue-gates.js";
+import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js";
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
 import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
@@ -44,6 +46,11 @@ export interface EngineClientOptions {
   attemptQueue: string;
   environment: EnvironmentRef;
   settings?: Partial<EngineSettings>;
+  /**
+   * The queue a task's runs use when the trigger names none, for callers that do not have the task's code (the
+   * webapp learns it from the queues workers declare). Without it, or when it answers undefined: `task/<id>`.
+   */
+  queueOfTask?: (taskId: string) => Promise<string | undefined>;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -101,6 +108,10 @@ export class StintEngineClient implements ClientRuntime {
   }
 
   private async startRun(item: BatchItemWire, placement: RunPlacement, runId = newRunId()): Promise<RunHandleWire> {
+    if (item.options?.queue === undefined && this.options.queueOfTask) {
+      const queue = await this.options.queueOfTask(item.task);
+      if (queue) item = { ...item, options: { ...item.options, queue } };
+    }
     let input;
     try {
       input = buildRunInput(runId, item, placement, Date.now());
@@ -343,4 +354,22 @@ export class StintEngineClient implements ClientRuntime {
     if (runs.length === 0) throw new EngineError(404, `Batch ${batchId} not found`);
     return { id: batchId, runCount: runs.length, runs, status: "COMPLETED" };
   }
+
+  /** Live figures of one of this environment's queues (`task/<id>` or a custom queue's name). */
+  async describeQueue(queue: string): Promise<QueueSnapshot> {
+    return describeQueue(this.client, { environmentId: this.options.environment.id, queue: parse(queueNameSchema, queue, "queue") });
+  }
+
+  /** Pauses/resumes a queue or changes its limits; runs waiting for a slot are admitted at once if room appears. */
+  async configureQueue(queue: string, change: QueueConfiguration): Promise<QueueSnapshot> {
+    const valid = parse(queueConfigurationSchema, change, "body") as QueueConfiguration;
+    return configureQueue(this.client, this.options.workflowTaskQueue, { environmentId: this.options.environment.id, queue: parse(queueNameSchema, queue, "queue") }, valid);
+  }
 }
+
+const queueNameSchema = z.string().min(1, "queue name is required").max(200, "queue names are at most 200 characters");
+const limitSchema = z.number().int("concurrency limits are whole numbers").min(0, "concurrency limits are 0 or more").max(100_000);
+const queueConfigurationSchema = z
+  .object({ paused: z.boolean(), overrideLimit: limitSchema.nullable(), declaredLimit: limitSchema.nullable(), defaultLimit: limitSchema })
+  .partial()
+  .strict();

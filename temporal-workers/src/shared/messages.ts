@@ -13,6 +13,7 @@ import type {
   WaitpointResolvedSignal,
 } from "./run-types.js";
 import type { ClaimKeyResult } from "./idempotency.js";
+import type { AcquireSlotRequest, QueueConfiguration, QueueSnapshot } from "./queue-gate.js";
 
 export const startAttemptUpdate = defineUpdate<AttemptStartInfo, [{ executionId: string; activityAttempt?: number }]>("stint.startAttempt");
 export const durableCallUpdate = defineUpdate<DurableCallResult, [DurableCallInput]>("stint.durableCall");
@@ -34,3 +35,9 @@ export const runStateQuery = defineQuery<RunState>("stint.runState");
 export const completeTokenUpdate = defineUpdate<{ success: true }, [{ data: unknown }]>("stint.completeToken");
 export const completeTokenSignal = defineSignal<[{ data: unknown }]>("stint.completeToken");
 export const tokenStateQuery = defineQuery<TokenState>("stint.tokenState");
+
+export const acquireSlotUpdate = defineUpdate<{ granted: boolean }, [AcquireSlotRequest]>("stint.acquireSlot");
+export const releaseSlotSignal = defineSignal<[{ runId: string }]>("stint.releaseSlot");
+export const slotGrantedSignal = defineSignal<[{ gateId: string }]>("stint.slotGranted");
+export const configureQueueUpdate = defineUpdate<QueueSnapshot, [QueueConfiguration]>("stint.configureQueue");
+export const queueSnapshotQuery = defineQuery<QueueSnapshot>("stint.queueSnapshot");

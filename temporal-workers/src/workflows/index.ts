@@ -3,3 +3,4 @@ export { runWorkflow } from "./run-workflow.js";
 export { tokenWorkflow } from "./token-workflow.js";
 export { idempotencyKeyWorkflow } from "./idempotency-key-workflow.js";
 export { scheduleFireWorkflow } from "./schedule-workflow.js";
+export { queueGateWorkflow } from "./queue-gate-workflow.js";

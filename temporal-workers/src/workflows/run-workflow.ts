@@ -29,6 +29,8 @@ import {
   attemptStartedSignal,
   subscribeSignal,
   releaseKeySignal,
+  releaseSlotSignal,
+  slotGrantedSignal,
   updateMetadataUpdate,
   waitpointResolvedSignal,
 } from "../shared/messages.js";
@@ -46,7 +48,8 @@ import {
   subscribeToRun,
   claimIdempotentChild,
 } from "./waitpoints.js";
-import type { AttemptActivities } from "../activities/attempt-activity-types.js";
+import type { AttemptActivities, EngineActivities } from "../activities/attempt-activity-types.js";
+import { queueGateId, type QueueGateKey } from "../shared/queue-gate.js";
 
 const FINAL: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
 
@@ -401,8 +404,50 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     },
   });
 
-  /** Runs one execution of the current attempt; 'expired' if the ttl passed before it started. */
+  // ---- queue slot: each execution holds one of its queue's slots, so only executing runs count -----------------
+  const gateKey: QueueGateKey = { environmentId: input.environment.id, queue: state.queue };
+  const gateId = queueGateId(gateKey);
+  // Runs started before queue gates replay without them.
+  const gated = wf.patched("stint-queue-gate");
+  const engine = wf.proxyLocalActivities<EngineActivities>({ startToCloseTimeout: "30 seconds" });
+  let slotGranted = false;
+  wf.setHandler(slotGrantedSignal, ({ gateId: from }) => {
+    if (from === gateId) slotGranted = true;
+  });
+
+  /** Waits for a slot; false if the ttl deadline passed first. */
+  async function acquireSlot(deadline: number | undefined): Promise<boolean> {
+    slotGranted = false;
+    const request = { runId: input.runId, concurrencyKey: options.concurrencyKey, priorityMs: (options.priority ?? 0) * 1000 };
+    const { granted } = await engine.acquireQueueSlot(gateKey, request);
+    if (granted) return true;
+    if (deadline === undefined) {
+      await wf.condition(() => slotGranted);
+      return true;
+    }
+    return wf.condition(() => slotGranted, Math.max(1, deadline - Date.now()));
+  }
+  const releaseSlot = () =>
+    track(wf.CancellationScope.nonCancellable(() => wf.getExternalWorkflowHandle(gateId).signal(releaseSlotSignal, { runId: input.runId })));
+
+  /** Runs one execution of the current attempt inside a queue slot; 'expired' if the ttl passed before it started. */
   async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {
+    if (!gated) return runAdmittedExecution(ttlDeadline);
+    let admitted: boolean;
+    try {
+      admitted = await acquireSlot(ttlDeadline);
+    } catch (error) {
+      releaseSlot();
+      throw error;
+    }
+    try {
+      return admitted ? await runAdmittedExecution(ttlDeadline) : "expired";
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  async function runAdmittedExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {
     executionId = `${attemptNumber}.${++executionCount}`;
     liveAttempt = 0;
     startedThisExecution = false;

@@ -10,6 +10,7 @@ import { runRoutes } from "./routes/runs.js";
 import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
+import { queueRoutes } from "./routes/queues.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 
@@ -49,6 +50,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   waitpointRoutes(app, services);
   idempotencyKeyRoutes(app, services);
   scheduleRoutes(app, services);
+  queueRoutes(app, services);
   envVarRoutes(app, services);
   runLogRoutes(app, services);
   devSessionRoutes(app, services, temporal);

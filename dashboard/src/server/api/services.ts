@@ -5,6 +5,7 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { RunDispatcher } from "../runs/run-dispatcher.js";
 import type { ScheduleService } from "../schedules/schedule-service.js";
+import type { QueueService } from "../queues/queue-service.js";
 import type { SecretBox } from "../envvars/secret-box.js";
 import type { EventStore } from "../events/event-store.js";
 
@@ -15,6 +16,8 @@ export interface ApiServices {
   /** Starts runs the trigger API accepted into the outbox. */
   dispatcher: RunDispatcher;
   schedules: ScheduleService;
+  /** Queues: declared limits, pause and overrides (enforced by the engine's queue gates). */
+  queues: QueueService;
   /** Encrypts environment variable values at rest. */
   secretBox: SecretBox;
   /** Run logs and events. */

@@ -19,6 +19,8 @@ export class EnvironmentEngines {
     readonly client: Client,
     readonly workflowTaskQueue: string,
     private readonly settings: Partial<EngineSettings> = {},
+    /** Where a task's runs go when a trigger names no queue (its shared queue, declared by a worker). */
+    private readonly queueOfTask?: (environmentId: string, taskId: string) => Promise<string | undefined>,
   ) {}
 
   /** For calls that are not scoped to an environment yet (finding whose a token is). */
@@ -36,6 +38,7 @@ export class EnvironmentEngines {
         // The engine keys isolation (listing, idempotency, tokens) on the slug: the environment id is unique.
         environment: { id: env.id, slug: env.id, type: env.type, projectRef: env.projectRef },
         settings: this.settings,
+        queueOfTask: this.queueOfTask && ((taskId) => this.queueOfTask!(env.id, taskId)),
       });
       this.engines.set(env.id, engine);
     }

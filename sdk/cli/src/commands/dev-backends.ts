@@ -10,7 +10,7 @@ import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
 import { LoggingExecutor } from "./logging-executor.js";
-import type { DeclaredSchedule } from "../project/build-project.js";
+import type { ProjectDeclarations } from "../project/build-project.js";
 import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
 
 const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
@@ -23,8 +23,8 @@ export interface DevBackend {
   workflowTaskQueue: string;
   attemptQueueLabel: string;
   describe(): string[];
-  /** Called after each reload with the tasks (and declared schedules) the project now has. */
-  register(taskIds: string[], schedules: DeclaredSchedule[]): Promise<void>;
+  /** Called at start and after each reload with the tasks, schedules and queues the project now has. */
+  register(project: ProjectDeclarations): Promise<void>;
   trigger(taskId: string, payload: unknown): Promise<string>;
   waitForResult(runId: string): Promise<{ status: string; detail: unknown }>;
   stop(): Promise<void>;
@@ -81,7 +81,10 @@ export async function startStandaloneBackend(options: {
       `Temporal:    ${temporalAddress}${server ? ` (dev server, state in ${options.stateDir})` : ""}`,
       ...(server?.uiUrl ? [`Temporal UI: ${server.uiUrl}/namespaces/${options.namespace}/workflows`] : []),
     ],
-    register: async () => undefined,
+    // The engine enforces the queues' declared limits; schedules need the webapp (Temporal Schedules per environment).
+    async register(project) {
+      await Promise.all(project.queues.map((queue) => engine.configureQueue(queue.name, { declaredLimit: queue.concurrencyLimit })));
+    },
     trigger: async (taskId, payload) => (await engine.trigger({ task: taskId, payload })).id,
     waitForResult: async (runId) => {
       const state = await pollUntilFinal(() => engine.runState(runId));
@@ -97,8 +100,8 @@ export async function startStandaloneBackend(options: {
   };
 }
 
-export async function startWebappBackend(target: WebappTarget, taskIds: string[], schedules: DeclaredSchedule[]): Promise<DevBackend> {
-  let session = await registerDevSession(target, taskIds, schedules);
+export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations): Promise<DevBackend> {
+  let session = await registerDevSession(target, project);
   const { address, namespace } = session.temporal;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
@@ -127,8 +130,8 @@ export async function startWebappBackend(target: WebappTarget, taskIds: string[]
     workflowTaskQueue: "(webapp)",
     attemptQueueLabel: `dev session ${session.id}`,
     describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${address}`],
-    async register(newTaskIds, newSchedules) {
-      session = await registerDevSession(target, newTaskIds, newSchedules);
+    async register(latest) {
+      session = await registerDevSession(target, latest);
       await pollQueues(Object.values(session.attemptQueues));
     },
     trigger: (taskId, payload) => triggerViaWebapp(target, taskId, payload),

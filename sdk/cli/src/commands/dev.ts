@@ -61,8 +61,9 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
 
   const target = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey } : undefined;
   const backend = target
-    ? await startWebappBackend(target, project.taskIds, project.schedules)
+    ? await startWebappBackend(target, project)
     : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project });
+  if (!target) await backend.register(project);
 
   const writeState = () =>
     writeSession(stateDir, {
@@ -89,7 +90,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
       try {
         ({ config, file: configFile } = await loadConfig(projectDir, buildRoot));
         project = await buildAndLoadProject(projectDir, config, buildRoot);
-        await backend.register(project.taskIds, project.schedules);
+        await backend.register(project);
         writeState();
         console.log(`[${time()}] Reloaded. Registered tasks: ${project.taskIds.join(", ")}`);
       } catch (error) {

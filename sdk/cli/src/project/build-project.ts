@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
-import { resetCatalog, sdkGlobals } from "@stint/sdk/runtime";
+import { declaredQueues, resetCatalog, sdkGlobals, type DeclaredQueue } from "@stint/sdk/runtime";
 import type { TriggerConfig } from "@stint/sdk";
 import { findTaskFiles, taskDirs } from "./find-task-files.js";
 import { sdkAliasPlugin } from "./sdk-alias-plugin.js";
@@ -17,10 +17,16 @@ export interface DeclaredSchedule {
   timezone?: string;
 }
 
-export interface BuiltProject {
+/** What a worker tells the engine (or webapp) about the project it runs. */
+export interface ProjectDeclarations {
   taskIds: string[];
   /** Cron schedules declared in code with schedules.task({ cron }). */
   schedules: DeclaredSchedule[];
+  /** Queues and their concurrency limits, as declared in code. */
+  queues: DeclaredQueue[];
+}
+
+export interface BuiltProject extends ProjectDeclarations {
   files: string[];
   outDir: string;
 }
@@ -64,5 +70,5 @@ export async function buildAndLoadProject(projectDir: string, config: TriggerCon
   }
   globals.currentFile = undefined;
   const schedules = [...globals.catalog.values()].flatMap((definition) => (definition.schedule ? [{ task: definition.id, ...definition.schedule }] : []));
-  return { taskIds: [...globals.catalog.keys()].sort(), schedules, files: files.map((f) => relative(projectDir, f)), outDir };
+  return { taskIds: [...globals.catalog.keys()].sort(), schedules, queues: declaredQueues(), files: files.map((f) => relative(projectDir, f)), outDir };
 }

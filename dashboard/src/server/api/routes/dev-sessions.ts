@@ -14,6 +14,16 @@ const registerSchema = z.object({
   tasks: z.array(z.string()).max(1000, "at most 1000 tasks per session"),
   /** Schedules declared in code (schedules.task({ cron })): kept as DECLARATIVE schedules of the environment. */
   schedules: z.array(z.object({ task: z.string(), cron: z.string(), timezone: z.string().optional() })).max(1000).default([]),
+  /** Queues declared in code with their limits: the engine enforces them. */
+  queues: z
+    .array(z.object({
+        name: z.string().min(1).max(200),
+        type: z.enum(["task", "custom"]),
+        concurrencyLimit: z.number().int().min(0).max(100_000).nullable(),
+        tasks: z.array(z.string()).max(1000).default([]),
+      }),)
+    .max(1000)
+    .default([]),
 });
 
 export interface DevSessionTemporal {
@@ -29,6 +39,7 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
     const tasks = body.tasks.map(taskIdParam);
     const id = newId("session_");
     await services.db.devSession.create({ data: { id, environmentId: env.id, taskQueue: attemptQueueFor(env), tasks, lastHeartbeat: new Date() } });
+    await services.queues.declare(env, body.queues);
     for (const schedule of body.schedules) {
       if (!tasks.includes(schedule.task)) throw new ApiError(400, `schedules: ${schedule.task} is not among the session's tasks`);
       await services.schedules.create(env, { task: schedule.task, cron: schedule.cron, timezone: schedule.timezone, deduplicationKey: `declarative:${schedule.task}` }, "DECLARATIVE");

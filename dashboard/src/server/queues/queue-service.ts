@@ -1,0 +1,127 @@
+/**
+ * Queues of an environment: the TaskQueue rows say which queues exist (declared by the code a worker registered),
+ * the engine's queue gates hold the live figures and enforce pause and limits. Rows keep paused/override too, so a
+ * gate that is recreated gets its settings back.
+ */
+import type { QueueSnapshot } from "@stint/temporal-workers";
+import { newId } from "../auth/secrets.js";
+import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
+import type { Database } from "../database/prisma-client.js";
+import type { EnvironmentEngines } from "../engine/environment-engines.js";
+import type { SharedQueueDirectory } from "./shared-queue-directory.js";
+import { notFound } from "../api/api-error.js";
+
+export interface DeclaredQueueInput {
+  name: string;
+  type: "task" | "custom";
+  concurrencyLimit: number | null;
+  /** Tasks whose runs go to this queue unless a trigger names another. */
+  tasks: string[];
+}
+
+/** How the SDK names a queue: by id (`queue_…`), or by type and name (a task queue's name is its task id). */
+export interface QueueRef {
+  type: "id" | "task" | "custom";
+  value: string;
+}
+
+/** Trigger.dev's QueueItem wire shape. */
+export interface QueueItem {
+  id: string;
+  name: string;
+  type: "task" | "custom";
+  running: number;
+  queued: number;
+  paused: boolean;
+  concurrencyLimit: number | null;
+  concurrency: { current: number | null; base: number | null; override: number | null; overriddenAt: string | null; overriddenBy: string | null };
+}
+
+type QueueRow = { id: string; name: string; type: string; concurrencyLimit: number | null; concurrencyLimitOverride: number | null; paused: boolean };
+
+export class QueueService {
+  constructor(
+    private readonly db: Database,
+    private readonly engines: EnvironmentEngines,
+    private readonly directory: SharedQueueDirectory,
+  ) {}
+
+  /** Records the queues a worker's code declares and hands their limits to the engine. */
+  async declare(env: AuthenticatedEnvironment, queues: DeclaredQueueInput[]): Promise<void> {
+    const { concurrencyLimit: defaultLimit } = await this.db.runtimeEnvironment.findUniqueOrThrow({ where: { id: env.id }, select: { concurrencyLimit: true } });
+    const engine = this.engines.for(env);
+    for (const queue of queues) {
+      const row = await this.db.taskQueue.upsert({
+        where: { environmentId_name: { environmentId: env.id, name: queue.name } },
+        create: { id: newId("queue_"), environmentId: env.id, name: queue.name, type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
+        update: { type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
+      });
+      await engine.configureQueue(queue.name, {
+        declaredLimit: queue.concurrencyLimit,
+        defaultLimit,
+        paused: row.paused,
+        overrideLimit: row.concurrencyLimitOverride,
+      });
+    }
+    this.directory.forget(env.id);
+  }
+
+  async list(env: AuthenticatedEnvironment, page: number, perPage: number) {
+    const where = { environmentId: env.id };
+    const [total, rows] = await Promise.all([
+      this.db.taskQueue.count({ where }),
+      this.db.taskQueue.findMany({ where, orderBy: { name: "asc" }, skip: (page - 1) * perPage, take: perPage }),
+    ]);
+    const data = await Promise.all(rows.map(async (row) => this.present(row, await this.engines.for(env).describeQueue(row.name))));
+    return { data, pagination: { currentPage: page, totalPages: Math.max(1, Math.ceil(total / perPage)), count: total } };
+  }
+
+  async retrieve(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueItem> {
+    const row = await this.find(env, ref);
+    return this.present(row, await this.engines.for(env).describeQueue(row.name));
+  }
+
+  async setPaused(env: AuthenticatedEnvironment, ref: QueueRef, paused: boolean): Promise<QueueItem> {
+    const row = await this.find(env, ref);
+    const snapshot = await this.engines.for(env).configureQueue(row.name, { paused });
+    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { paused } }), snapshot);
+  }
+
+  /** `null` resets the override: the declared limit (or the environment's) applies again. */
+  async overrideLimit(env: AuthenticatedEnvironment, ref: QueueRef, limit: number | null): Promise<QueueItem> {
+    const row = await this.find(env, ref);
+    const snapshot = await this.engines.for(env).configureQueue(row.name, { overrideLimit: limit });
+    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { concurrencyLimitOverride: limit } }), snapshot);
+  }
+
+  private async find(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueRow> {
+    const where =
+      ref.type === "id"
+        ? ref.value.startsWith("queue_")
+          ? { id: ref.value, environmentId: env.id }
+          : { name: ref.value, environmentId: env.id }
+        : { name: ref.type === "task" ? `task/${ref.value}` : ref.value, environmentId: env.id };
+    const row = await this.db.taskQueue.findFirst({ where });
+    if (!row) throw notFound(`Queue ${ref.type === "id" ? "" : `${ref.type} `}${ref.value}`);
+    return row;
+  }
+
+  private present(row: QueueRow, live: QueueSnapshot): QueueItem {
+    return {
+      id: row.id,
+      name: row.type === "task" ? row.name.replace(/^task\//, "") : row.name,
+      type: row.type as "task" | "custom",
+      running: live.running,
+      queued: live.queued,
+      paused: live.paused,
+      concurrencyLimit: live.limit,
+      concurrency: {
+        current: live.limit,
+        base: row.concurrencyLimit,
+        override: live.overrideLimit,
+        overriddenAt: live.overriddenAt,
+        overriddenBy: null,
+      },
+    };
+  }
+}

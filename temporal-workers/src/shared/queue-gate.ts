@@ -1,0 +1,89 @@
+/**
+ * Queue gates: one long-lived workflow per (environment, queue) admits runs' executions up to the queue's concurrency
+ * limit (per concurrency key: each key gets its own copy of the limit), in priority order, and holds them while the
+ * queue is paused. Plain JSON types shared by the gate workflow, the run workflow and client code.
+ */
+
+/** Limit of a queue that declares none (Trigger: a queue without a limit gets the environment's). */
+export const DEFAULT_QUEUE_CONCURRENCY_LIMIT = 100;
+
+export interface QueueGateKey {
+  environmentId: string;
+  /** Trigger's queue name: `task/<taskId>` for a task's own queue, or the name given to `queue({ name })`. */
+  queue: string;
+}
+
+export function queueGateId({ environmentId, queue }: QueueGateKey): string {
+  return `queue:${environmentId}:${queue}`;
+}
+
+/** The slot a run holds; `key` is its concurrency key ("" for none): each key gets its own copy of the limit. */
+export interface SlotHolder {
+  runId: string;
+  key: string;
+}
+
+export interface WaitingRun extends SlotHolder {
+  /** Order of admission: enqueue time minus the run's priority offset (smaller goes first). */
+  rank: number;
+}
+
+export interface QueueGateState extends QueueGateKey {
+  /** Limit declared in code (`queue({ concurrencyLimit })` or a task's `queue.concurrencyLimit`). */
+  declaredLimit: number | null;
+  /** Limit set through the API or dashboard; wins over the declared one until reset. */
+  overrideLimit: number | null;
+  overriddenAt: string | null;
+  /** Environment default, used when neither of the above is set. */
+  defaultLimit: number;
+  paused: boolean;
+  holders: SlotHolder[];
+  waiting: WaitingRun[];
+}
+
+export interface QueueSnapshot extends QueueGateKey {
+  running: number;
+  queued: number;
+  paused: boolean;
+  /** The limit in force. */
+  limit: number;
+  declaredLimit: number | null;
+  overrideLimit: number | null;
+  overriddenAt: string | null;
+}
+
+export interface AcquireSlotRequest {
+  runId: string;
+  concurrencyKey?: string;
+  priorityMs: number;
+}
+
+/** Changes to a queue: `overrideLimit: null` resets the override. */
+export interface QueueConfiguration {
+  paused?: boolean;
+  overrideLimit?: number | null;
+  declaredLimit?: number | null;
+  defaultLimit?: number;
+}
+
+export function effectiveLimit(state: Pick<QueueGateState, "overrideLimit" | "declaredLimit" | "defaultLimit">): number {
+  return state.overrideLimit ?? state.declaredLimit ?? state.defaultLimit;
+}
+
+export function snapshotOf(state: QueueGateState): QueueSnapshot {
+  return {
+    environmentId: state.environmentId,
+    queue: state.queue,
+    running: state.holders.length,
+    queued: state.waiting.length,
+    paused: state.paused,
+    limit: effectiveLimit(state),
+    declaredLimit: state.declaredLimit,
+    overrideLimit: state.overrideLimit,
+    overriddenAt: state.overriddenAt,
+  };
+}
+
+export function initialGateState(key: QueueGateKey, defaultLimit = DEFAULT_QUEUE_CONCURRENCY_LIMIT): QueueGateState {
+  return { ...key, declaredLimit: null, overrideLimit: null, overriddenAt: null, defaultLimit, paused: false, holders: [], waiting: [] };
+}

@@ -1,0 +1,133 @@
+/**
+ * Queues and concurrency: a queue's limit caps how many of its runs execute at once (task queues and shared queues,
+ * declared in code or overridden), only executing runs hold a slot (a suspended wait gives it back), a paused queue
+ * starts nothing until resumed, each concurrency key gets its own copy of the queue, and priority orders admission.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queue, task, wait } from "@stint/sdk";
+import { declaredQueues } from "@stint/sdk/runtime";
+import { startTestEngine, type TestEngine } from "./harness/index.js";
+
+/** Executions in progress per queue, and the highest number seen at once. */
+const live = new Map<string, number>();
+const peak = new Map<string, number>();
+const order: string[] = [];
+async function occupy(queueName: string, ms: number, label?: string): Promise<void> {
+  const now = (live.get(queueName) ?? 0) + 1;
+  live.set(queueName, now);
+  peak.set(queueName, Math.max(peak.get(queueName) ?? 0, now));
+  if (label) order.push(label);
+  await new Promise((r) => setTimeout(r, ms));
+  live.set(queueName, live.get(queueName)! - 1);
+}
+
+const limited = task({ id: "qc-limited", queue: { concurrencyLimit: 2 }, run: async () => occupy("limited", 600) });
+const exports = queue({ name: "qc-exports", concurrencyLimit: 1 });
+const exportCsv = task({ id: "qc-export-csv", queue: exports, run: async () => occupy("exports", 400) });
+const exportPdf = task({ id: "qc-export-pdf", queue: exports, run: async () => occupy("exports", 400) });
+const sleeper = task({
+  id: "qc-sleeper",
+  queue: { name: "qc-single", concurrencyLimit: 1 },
+  checkpointThreshold: 1,
+  run: async () => {
+    await wait.for({ seconds: 4 });
+    return "woke";
+  },
+});
+const quick = task({ id: "qc-quick", queue: { name: "qc-single" }, run: async (payload: { label: string }) => occupy("single", 50, payload.label) });
+const perKey = task({ id: "qc-per-key", queue: { concurrencyLimit: 1 }, run: async () => occupy("per-key", 800) });
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await startTestEngine();
+  // What `stint dev` does at start: tell the engine each declared queue's limit.
+  for (const declared of declaredQueues()) await t.engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
+});
+afterAll(async () => t?.stop());
+
+const finish = (ids: string[]) => Promise.all(ids.map((id) => t.waitForRun(id)));
+
+describe("queue concurrency", () => {
+  it("declared queues come from task options and queue()", () => {
+    const byName = new Map(declaredQueues().map((q) => [q.name, q]));
+    expect(byName.get("task/qc-limited")).toEqual({ name: "task/qc-limited", type: "task", concurrencyLimit: 2, tasks: ["qc-limited"] });
+    expect(byName.get("qc-exports")).toEqual({ name: "qc-exports", type: "custom", concurrencyLimit: 1, tasks: ["qc-export-csv", "qc-export-pdf"] });
+    expect(byName.get("qc-single")?.concurrencyLimit).toBe(1);
+  });
+
+  it("a task's concurrencyLimit caps its executing runs", async () => {
+    const handles = await Promise.all(Array.from({ length: 6 }, () => limited.trigger()));
+    const states = await finish(handles.map((h) => h.id));
+    expect(states.map((s) => s.status)).toEqual(Array(6).fill("COMPLETED"));
+    expect(peak.get("limited")).toBe(2);
+  });
+
+  it("tasks sharing a queue share its limit, and their runs carry the queue's name", async () => {
+    const handles = await Promise.all([exportCsv.trigger(), exportPdf.trigger(), exportCsv.trigger(), exportPdf.trigger()]);
+    const states = await finish(handles.map((h) => h.id));
+    expect(states.every((s) => s.status === "COMPLETED" && s.queue === "qc-exports")).toBe(true);
+    expect(peak.get("exports")).toBe(1);
+  });
+
+  it("a run suspended in a long wait gives its slot back", async () => {
+    const sleeping = await sleeper.trigger();
+    await t.waitForRun(sleeping.id, (s) => s.status === "WAITING");
+    const other = await quick.trigger({ label: "while-sleeping" });
+    const otherState = await t.waitForRun(other.id);
+    expect(otherState.status).toBe("COMPLETED");
+    // The sleeper was still waiting when the other run finished: the slot had been released.
+    expect((await t.engine.runState(sleeping.id)).status).toBe("WAITING");
+    expect((await t.waitForRun(sleeping.id)).output).toBe("woke");
+  });
+
+  it("a paused queue starts nothing until it is resumed", async () => {
+    const paused = await t.engine.configureQueue("task/qc-limited", { paused: true });
+    expect(paused.paused).toBe(true);
+    const handle = await limited.trigger();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await t.engine.runState(handle.id)).status).toBe("QUEUED");
+    expect(await t.engine.describeQueue("task/qc-limited")).toMatchObject({ queued: 1, running: 0, paused: true, limit: 2 });
+    await t.engine.configureQueue("task/qc-limited", { paused: false });
+    expect((await t.waitForRun(handle.id)).status).toBe("COMPLETED");
+  });
+
+  it("an override replaces the declared limit until it is reset", async () => {
+    peak.delete("limited");
+    const overridden = await t.engine.configureQueue("task/qc-limited", { overrideLimit: 4 });
+    expect(overridden).toMatchObject({ limit: 4, declaredLimit: 2, overrideLimit: 4 });
+    expect(overridden.overriddenAt).toBeTruthy();
+    const handles = await Promise.all(Array.from({ length: 8 }, () => limited.trigger()));
+    await finish(handles.map((h) => h.id));
+    expect(peak.get("limited")).toBe(4);
+
+    const reset = await t.engine.configureQueue("task/qc-limited", { overrideLimit: null });
+    expect(reset).toMatchObject({ limit: 2, overrideLimit: null, overriddenAt: null });
+  });
+
+  it("each concurrency key gets its own copy of the queue", async () => {
+    const handles = await Promise.all([
+      perKey.trigger(undefined, { concurrencyKey: "tenant-a" }),
+      perKey.trigger(undefined, { concurrencyKey: "tenant-a" }),
+      perKey.trigger(undefined, { concurrencyKey: "tenant-b" }),
+    ]);
+    await finish(handles.map((h) => h.id));
+    // Limit 1 per key: the tenants ran side by side, tenant-a's two runs one after the other.
+    expect(peak.get("per-key")).toBe(2);
+  });
+
+  it("priority orders the runs waiting for a slot", async () => {
+    await t.engine.configureQueue("qc-single", { paused: true });
+    order.length = 0;
+    const low = await quick.trigger({ label: "low" });
+    const high = await quick.trigger({ label: "high" }, { priority: 60 });
+    await expect.poll(async () => (await t.engine.describeQueue("qc-single")).queued, { timeout: 10_000 }).toBe(2);
+    await t.engine.configureQueue("qc-single", { paused: false });
+    await finish([low.id, high.id]);
+    expect(order).toEqual(["high", "low"]);
+  });
+
+  it("bad queue settings are refused with the field named", async () => {
+    await expect(t.engine.configureQueue("task/qc-limited", { overrideLimit: -1 })).rejects.toThrow(/overrideLimit/);
+    await expect(t.engine.configureQueue("", { paused: true })).rejects.toThrow(/queue/);
+  });
+});
