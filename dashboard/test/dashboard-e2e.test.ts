@@ -113,6 +113,33 @@ describe("dashboard in Chromium", () => {
     await shot("06-schedules");
   });
 
+  it("pauses a queue from the queues page: its runs wait, then run on resume", async () => {
+    const session = await fetch(`${t.webapp.url}/engine/v1/dev/sessions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ tasks: ["e2e-hello"], queues: [{ name: "task/e2e-hello", type: "task", concurrencyLimit: 5, tasks: ["e2e-hello"] }] }),
+    });
+    expect(session.status).toBe(200);
+    await page.goto(`${t.webapp.url}/queues?env=${t.dev.id}`);
+    const row = page.locator('tr[data-queue="e2e-hello"]');
+    await row.getByTestId("queue-status").getByText("active").waitFor();
+    await row.getByRole("button", { name: "Pause" }).click();
+    await row.getByTestId("queue-status").getByText("paused").waitFor();
+
+    const triggered = await fetch(`${t.webapp.url}/api/v1/tasks/e2e-hello/trigger`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ payload: { name: "Paused" } }),
+    });
+    const { id } = (await triggered.json()) as { id: string };
+    await expect.poll(() => row.getByTestId("queue-queued").textContent(), { timeout: 15_000 }).toBe("1");
+    await shot("07-queue-paused");
+    await row.getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => row.getByTestId("queue-queued").textContent(), { timeout: 15_000 }).toBe("0");
+    await page.goto(`${t.webapp.url}/runs/${id}?env=${t.dev.id}`);
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
+  });
+
   it("rotates a key and shows the new one once", async () => {
     await page.goto(`${t.webapp.url}/keys?env=${t.dev.id}`);
     page.once("dialog", (dialog) => void dialog.accept());

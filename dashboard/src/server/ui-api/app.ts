@@ -187,6 +187,23 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     return c.json(await services.schedules.setActive(env, c.req.param("id"), c.req.param("action") === "activate"));
   });
 
+  app.get("/environments/:envId/queues", async (c) => {
+    const env = await envOf(c);
+    return c.json(await services.queues.list(env, 1, 100));
+  });
+
+  app.post("/environments/:envId/queues/:queueId/:action{pause|resume}", async (c) => {
+    const env = await envOf(c);
+    return c.json(await services.queues.setPaused(env, { type: "id", value: c.req.param("queueId") }, c.req.param("action") === "pause"));
+  });
+
+  /** `concurrencyLimit: null` removes the override. */
+  app.post("/environments/:envId/queues/:queueId/limit", async (c) => {
+    const env = await envOf(c);
+    const body = await parseBody(c, z.object({ concurrencyLimit: z.number().int("concurrencyLimit must be a whole number").min(0).max(100_000).nullable() }));
+    return c.json(await services.queues.overrideLimit(env, { type: "id", value: c.req.param("queueId") }, body.concurrencyLimit));
+  });
+
   app.post("/environments/:envId/tasks/:taskId/trigger", async (c) => {
     const env = await envOf(c);
     const body = await parseBody(c, z.object({ payload: z.unknown() }));

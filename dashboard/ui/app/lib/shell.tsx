@@ -43,6 +43,7 @@ export function Shell({ title, children }: { title: string; children: (context: 
         <nav>
           <a href="/runs">Runs</a>
           <a href="/tasks">Tasks</a>
+          <a href="/queues">Queues</a>
           <a href="/schedules">Schedules</a>
           <a href="/test">Test</a>
           <a href="/keys">API keys</a>
