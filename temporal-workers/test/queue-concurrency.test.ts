@@ -35,6 +35,7 @@ const sleeper = task({
   },
 });
 const quick = task({ id: "qc-quick", queue: { name: "qc-single" }, run: async (payload: { label: string }) => occupy("single", 50, payload.label) });
+const undeclared = task({ id: "qc-undeclared", run: async (payload: { n: number }) => payload.n });
 const perKey = task({ id: "qc-per-key", queue: { concurrencyLimit: 1 }, run: async () => occupy("per-key", 800) });
 
 let t: TestEngine;
@@ -53,6 +54,13 @@ describe("queue concurrency", () => {
     expect(byName.get("task/qc-limited")).toEqual({ name: "task/qc-limited", type: "task", concurrencyLimit: 2, tasks: ["qc-limited"] });
     expect(byName.get("qc-exports")).toEqual({ name: "qc-exports", type: "custom", concurrencyLimit: 1, tasks: ["qc-export-csv", "qc-export-pdf"] });
     expect(byName.get("qc-single")?.concurrencyLimit).toBe(1);
+  });
+
+  it("runs of a queue nobody declared create its gate on first use, even all at once", async () => {
+    const handles = await Promise.all([1, 2, 3, 4].map((n) => undeclared.trigger({ n })));
+    const states = await finish(handles.map((h) => h.id));
+    expect(states.map((s) => s.output)).toEqual([1, 2, 3, 4]);
+    expect(await t.engine.describeQueue("task/qc-undeclared")).toMatchObject({ running: 0, queued: 0, limit: 100 });
   });
 
   it("a task's concurrencyLimit caps its executing runs", async () => {

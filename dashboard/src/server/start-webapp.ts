@@ -14,6 +14,7 @@ import { createDatabase, type Database } from "./database/prisma-client.js";
 import { EnvironmentEngines } from "./engine/environment-engines.js";
 import { createApiApp } from "./api/app.js";
 import { createUiApi } from "./ui-api/app.js";
+import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.js";
 import { listen } from "./http-server.js";
 import { nextPagesHandler } from "./next-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
@@ -49,6 +50,8 @@ export interface WebappOptions {
   temporalUiUrl?: string;
   /** Where lines meant for the operator go (magic links and invites without a mail server); default stdout. */
   log?: (line: string) => void;
+  /** "Log in with GitHub": default from GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET; null turns it off. */
+  github?: GitHubOAuthConfig | null;
 }
 
 export interface Webapp {
@@ -132,7 +135,12 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox: SecretBox.forDataDir(dataDir), events: new PostgresEventStore(db), publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
-    const uiApi = createUiApi(services, { temporalUiUrl: options.temporalUiUrl, temporalNamespace: namespace, log: options.log ?? ((line) => console.log(line)) });
+    const uiApi = createUiApi(services, {
+      temporalUiUrl: options.temporalUiUrl,
+      temporalNamespace: namespace,
+      log: options.log ?? ((line) => console.log(line)),
+      github: options.github === undefined ? gitHubOAuthFromEnv() : (options.github ?? undefined),
+    });
     const pages = options.ui === false ? undefined : await nextPagesHandler();
     const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages }, port, host);
     stops.push(() => new Promise<void>((resolveClose) => {

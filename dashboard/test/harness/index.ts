@@ -27,7 +27,7 @@ export async function createTestDatabase(): Promise<string> {
   return createEmptyDatabase(inject("postgresAdminUrl"), "stint_test");
 }
 
-export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log"> = {}): Promise<TestWebapp> {
+export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log" | "github"> = {}): Promise<TestWebapp> {
   const address = inject("temporalAddress");
   const suffix = randomUUID().slice(0, 8);
   const webapp = await startWebapp({
@@ -38,6 +38,8 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
     bootstrap: false,
     ui: false,
     dataDir: mkdtempSync(join(tmpdir(), "stint-test-webapp-")),
+    // Tests never pick up the machine's GitHub OAuth settings.
+    github: null,
     ...options,
   });
   const org = await createOrganization(webapp.db, `Test ${suffix}`);

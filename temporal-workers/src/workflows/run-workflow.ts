@@ -409,7 +409,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   const gateId = queueGateId(gateKey);
   // Runs started before queue gates replay without them.
   const gated = wf.patched("stint-queue-gate");
-  const engine = wf.proxyLocalActivities<EngineActivities>({ startToCloseTimeout: "30 seconds" });
+  // A slot request that gets no answer is asked again soon: the gate treats a repeated request as the same one.
+  const engine = wf.proxyLocalActivities<EngineActivities>({
+    startToCloseTimeout: "10 seconds",
+    retry: { initialInterval: "500 milliseconds", backoffCoefficient: 2, maximumInterval: "5 seconds" },
+  });
   let slotGranted = false;
   wf.setHandler(slotGrantedSignal, ({ gateId: from }) => {
     if (from === gateId) slotGranted = true;

@@ -11,6 +11,7 @@ import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { queueRoutes } from "./routes/queues.js";
+import { realtimeRoutes } from "./routes/realtime.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 
@@ -31,9 +32,15 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
     if (bearer) {
       const { env, scopes } = await services.auth.fromPublicToken(bearer);
       const path = new URL(c.req.url).pathname;
-      const readable = c.req.method === "GET" && (/^\/api\/v3\/runs\/([^/]+)$/.exec(path) ?? /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path));
-      const batch = c.req.method === "GET" && /^\/api\/v2\/batches\/([^/]+)$/.exec(path);
-      const allowed = (readable && scopeAllows(scopes, "runs", readable[1]!)) || (batch && scopeAllows(scopes, "batch", batch[1]!));
+      const get = c.req.method === "GET";
+      const readable = get && (/^\/api\/v3\/runs\/([^/]+)$/.exec(path) ?? /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path) ?? /^\/realtime\/v1\/runs\/([^/]+)$/.exec(path));
+      const batch = get && (/^\/api\/v2\/batches\/([^/]+)$/.exec(path) ?? /^\/realtime\/v1\/batches\/([^/]+)$/.exec(path));
+      // Runs by tag: the token must allow every tag asked for.
+      const tags = get && path === "/realtime/v1/runs" ? (c.req.query("tags") ?? "").split(",").filter(Boolean) : [];
+      const allowed =
+        (readable && scopeAllows(scopes, "runs", readable[1]!)) ||
+        (batch && scopeAllows(scopes, "batch", batch[1]!)) ||
+        (tags.length > 0 && tags.every((tag) => scopeAllows(scopes, "tags", tag)));
       if (!allowed) throw new ApiError(403, "This public access token can only read the runs and batches it was issued for; use a secret key for anything else");
       c.set("env", env);
     } else {
@@ -43,6 +50,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   };
   app.use("/api/*", authenticate);
   app.use("/engine/*", authenticate);
+  app.use("/realtime/*", authenticate);
 
   triggerRoutes(app, services);
   batchRoutes(app, services);
@@ -51,6 +59,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   idempotencyKeyRoutes(app, services);
   scheduleRoutes(app, services);
   queueRoutes(app, services);
+  realtimeRoutes(app, services);
   envVarRoutes(app, services);
   runLogRoutes(app, services);
   devSessionRoutes(app, services, temporal);

@@ -14,6 +14,8 @@ import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, log
 import { rotateSecretKey } from "../tenancy/create-project.js";
 import { environmentForUser, organizationForUser, overviewForUser, requireAdmin } from "./membership.js";
 import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
+import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
+import { randomToken } from "../auth/secrets.js";
 
 type UiEnv = { Variables: { user: SessionUser } };
 
@@ -22,7 +24,11 @@ export interface UiApiOptions {
   temporalNamespace: string;
   /** Where magic links go when no mail server is configured. */
   log: (line: string) => void;
+  /** "Log in with GitHub", when configured. */
+  github?: GitHubOAuthConfig;
 }
+
+const OAUTH_STATE_COOKIE = "stint_oauth_state";
 
 const PERIOD_MS: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000 };
 const listQuerySchema = z.object({
@@ -64,6 +70,36 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const userId = await redeemMagicLink(db, c.req.param("token"));
     if (!userId) return c.redirect("/login?error=expired");
     await startSession(c, userId);
+    return c.redirect("/");
+  });
+
+  app.get("/auth/providers", (c) => c.json({ github: Boolean(options.github) }));
+
+  const gitHubCallback = () => `${services.publicUrl()}/ui-api/auth/github/callback`;
+  app.get("/auth/github", (c) => {
+    if (!options.github) throw notFound("GitHub login (set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET to turn it on)");
+    // The state ties GitHub's answer to this browser: a forged callback cannot log anyone in.
+    const state = randomToken(32);
+    setCookie(c, OAUTH_STATE_COOKIE, state, { httpOnly: true, sameSite: "Lax", path: "/ui-api/auth/github", maxAge: 600 });
+    return c.redirect(gitHubAuthorizeUrl(options.github, gitHubCallback(), state));
+  });
+
+  app.get("/auth/github/callback", async (c) => {
+    if (!options.github) throw notFound("GitHub login");
+    const query = parseValue(z.object({ code: z.string().min(1, "code is missing"), state: z.string().min(1, "state is missing") }), c.req.query(), "query");
+    const expected = getCookie(c, OAUTH_STATE_COOKIE);
+    deleteCookie(c, OAUTH_STATE_COOKIE, { path: "/ui-api/auth/github" });
+    if (!expected || expected !== query.state) throw new ApiError(400, "state: this GitHub answer does not match a login started in this browser; start again from the login page");
+    let email: string;
+    try {
+      email = await gitHubVerifiedEmail(options.github, query.code, gitHubCallback());
+    } catch (error) {
+      options.log(`[login] GitHub login failed: ${(error as Error).message}`);
+      return c.redirect("/login?error=github");
+    }
+    const user = await db.user.findUnique({ where: { email } });
+    if (!user) return c.redirect(`/login?error=no-account&email=${encodeURIComponent(email)}`);
+    await startSession(c, user.id);
     return c.redirect("/");
   });
 

@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { uiApi } from "../lib/api";
 
 export default function LoginPage() {
@@ -8,6 +8,16 @@ export default function LoginPage() {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
+  const [github, setGithub] = useState(false);
+
+  useEffect(() => {
+    uiApi<{ github: boolean }>("/auth/providers").then((p) => setGithub(p.github), () => undefined);
+    const query = new URLSearchParams(window.location.search);
+    const problem = query.get("error");
+    if (problem === "no-account") setError(`No Stint account uses ${query.get("email") ?? "that email"}: ask an admin of your organisation for an invite.`);
+    else if (problem === "github") setError("GitHub login failed; the webapp's log says why.");
+    else if (problem === "expired") setError("That login link has expired or was used already.");
+  }, []);
 
   const login = async (event: FormEvent) => {
     event.preventDefault();
@@ -65,6 +75,11 @@ export default function LoginPage() {
         {error && <p className="error">{error}</p>}
         {message && <p className="muted">{message}</p>}
       </form>
+      {github && (
+        <p>
+          <a className="button secondary" href="/ui-api/auth/github">Continue with GitHub</a>
+        </p>
+      )}
     </main>
   );
 }

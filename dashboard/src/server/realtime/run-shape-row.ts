@@ -1,0 +1,51 @@
+/**
+ * A run as a row of Trigger.dev's realtime "run shape" (what `runs.subscribeToRun` and the React hooks read):
+ * database-style statuses, dates without a zone suffix, payload/output/metadata as JSON text packets.
+ */
+import type { RunRecord, RunStatus } from "@stint/sdk/runtime";
+
+export type RunShapeRow = Record<string, string | number | boolean | string[] | object | null>;
+
+/** Trigger's database status names; the SDK maps them back to API statuses. */
+const DATABASE_STATUS: Partial<Record<RunStatus, string>> = {
+  QUEUED: "PENDING",
+  WAITING: "WAITING_TO_RESUME",
+  COMPLETED: "COMPLETED_SUCCESSFULLY",
+  FAILED: "COMPLETED_WITH_ERRORS",
+};
+
+/** The SDK appends "Z" itself. */
+const shapeDate = (iso: string | undefined) => (iso ? iso.replace(/Z$/, "") : null);
+const packet = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+export function runShapeRow(run: RunRecord): RunShapeRow {
+  return {
+    id: run.id,
+    friendlyId: run.id,
+    taskIdentifier: run.taskIdentifier,
+    status: DATABASE_STATUS[run.status] ?? run.status,
+    createdAt: shapeDate(run.createdAt),
+    updatedAt: shapeDate(run.updatedAt),
+    startedAt: shapeDate(run.startedAt),
+    delayUntil: shapeDate(run.delayedUntil),
+    queuedAt: shapeDate(run.createdAt),
+    expiredAt: shapeDate(run.expiredAt),
+    completedAt: shapeDate(run.finishedAt),
+    idempotencyKey: run.idempotencyKey ?? null,
+    number: run.attemptCount,
+    isTest: run.isTest,
+    usageDurationMs: run.durationMs,
+    costInCents: 0,
+    baseCostInCents: 0,
+    ttl: run.ttl === undefined ? null : String(run.ttl),
+    payload: packet(run.payload),
+    payloadType: run.payload === undefined ? null : "application/json",
+    metadata: packet(run.metadata),
+    metadataType: "application/json",
+    output: packet(run.output),
+    outputType: run.output === undefined ? null : "application/json",
+    runTags: run.tags,
+    error: run.error ? { type: "BUILT_IN_ERROR", name: run.error.name, message: run.error.message, stackTrace: run.error.stack ?? "" } : null,
+    realtimeStreams: [],
+  };
+}
