@@ -1,11 +1,15 @@
 /** The code samples in docs/ run here, imported through the same @trigger.dev/sdk alias users get. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fulfilOrder } from "../../docs/examples/replay-safe-order.js";
+import { summarize, syncTenant } from "../../docs/examples/queue-limits.js";
+import { declaredQueues } from "@stint/sdk/runtime";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
+  // What `stint dev` does at start: hand the declared queue limits to the engine.
+  for (const declared of declaredQueues()) await t.engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
 });
 afterAll(async () => t?.stop());
 
@@ -19,5 +23,16 @@ describe("docs/examples", () => {
     expect(state.attempts[0]!.executions).toBeGreaterThan(1);
     expect(state.journal.filter((e) => e.type === "triggerAndWait")).toHaveLength(1);
     expect(t.logs.filter((l) => l.runId === handle.id && l.message === "fulfilling order").length).toBe(state.attempts[0]!.executions);
+  });
+
+  it("queue-limits: a shared queue caps its tasks together; each concurrency key gets the full limit", async () => {
+    const summaries = await Promise.all([1, 2, 3, 4, 5].map((n) => summarize.trigger({ text: `document number ${n}` })));
+    await expect.poll(async () => (await t.engine.describeQueue("model-provider")).running, { timeout: 10_000, interval: 50 }).toBe(2);
+    const states = await Promise.all(summaries.map((h) => t.waitForRun(h.id)));
+    expect(states.every((s) => s.status === "COMPLETED" && s.queue === "model-provider")).toBe(true);
+
+    const tenants = await Promise.all(["acme", "acme", "globex"].map((tenant) => syncTenant.trigger({ tenant }, { concurrencyKey: tenant })));
+    await expect.poll(async () => (await t.engine.describeQueue("task/docs-sync-tenant")).running, { timeout: 10_000, interval: 50 }).toBe(2);
+    await Promise.all(tenants.map((h) => t.waitForRun(h.id)));
   });
 });
