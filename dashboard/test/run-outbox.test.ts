@@ -43,6 +43,16 @@ describe("run outbox", () => {
     expect(await t.webapp.db.runOutbox.count()).toBe(2);
   });
 
+  it("a delayed run can be rescheduled before it starts; a queued one cannot (409)", async () => {
+    const delayed = (await api(t.webapp.url, "/api/v1/tasks/outbox-echo/trigger", { method: "POST", body: JSON.stringify({ payload: { n: 9 }, options: { delay: "1h" } }) })).body.id;
+    const moved = await api(t.webapp.url, `/api/v1/runs/${delayed}/reschedule`, { method: "POST", body: JSON.stringify({ delay: "2s" }) });
+    expect(moved.status).toBe(200);
+    const row = await t.webapp.db.runOutbox.findUniqueOrThrow({ where: { runId: delayed } });
+    expect((row.item as { options: { delay: string } }).options.delay).toBe("2s");
+    const queued = await api(t.webapp.url, `/api/v1/runs/${runIds[0]}/reschedule`, { method: "POST", body: JSON.stringify({ delay: "1m" }) });
+    expect(queued.status).toBe(409);
+  });
+
   it("a webapp started later on the same database starts what the first one accepted; nothing is lost", async () => {
     await t.webapp.stop();
     successor = await startWebapp({ port: 0, databaseUrl: t.webapp.databaseUrl, temporal: { address: inject("temporalAddress") }, engineTaskQueue: `stint-engine-outbox-successor`, bootstrap: false, ui: false });

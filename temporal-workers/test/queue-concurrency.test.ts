@@ -63,6 +63,13 @@ describe("queue concurrency", () => {
     expect(await t.engine.describeQueue("task/qc-undeclared")).toMatchObject({ running: 0, queued: 0, limit: 100 });
   });
 
+  it("a burst of runs larger than the worker's workflow task slots all get through their gate", async () => {
+    // Each run's workflow task waits for the gate's answer: gates have their own worker, so they cannot starve.
+    const handles = await t.engine.batchTrigger(Array.from({ length: 150 }, (_, n) => ({ task: "qc-undeclared", payload: { n } })));
+    const states = await finish(handles.runs.map((h) => h.id));
+    expect(states.filter((s) => s.status === "COMPLETED")).toHaveLength(150);
+  }, 120_000);
+
   it("a task's concurrencyLimit caps its executing runs", async () => {
     const handles = await Promise.all(Array.from({ length: 6 }, () => limited.trigger()));
     const states = await finish(handles.map((h) => h.id));

@@ -2,6 +2,7 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from "@temporalio/client";
 import { acquireSlotUpdate, configureQueueUpdate, queueSnapshotQuery } from "../shared/messages.js";
 import {
+  gateTaskQueue,
   initialGateState,
   queueGateId,
   snapshotOf,
@@ -16,7 +17,7 @@ export const QUEUE_GATE_WORKFLOW_TYPE = "queueGateWorkflow";
 function startGate(key: QueueGateKey, workflowTaskQueue: string) {
   return new WithStartWorkflowOperation(QUEUE_GATE_WORKFLOW_TYPE, {
     workflowId: queueGateId(key),
-    taskQueue: workflowTaskQueue,
+    taskQueue: gateTaskQueue(workflowTaskQueue),
     args: [initialGateState(key)],
     workflowIdConflictPolicy: "USE_EXISTING",
   });

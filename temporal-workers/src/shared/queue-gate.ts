@@ -13,6 +13,14 @@ export interface QueueGateKey {
   queue: string;
 }
 
+/**
+ * Gates run on their own task queue (and worker): a run's workflow task waits for its gate's answer, so if gates
+ * shared the runs' workflow task slots, a burst of runs could hold every slot while their gate waits for one.
+ */
+export function gateTaskQueue(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-gates`;
+}
+
 export function queueGateId({ environmentId, queue }: QueueGateKey): string {
   return `queue:${environmentId}:${queue}`;
 }

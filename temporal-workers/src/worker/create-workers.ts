@@ -1,6 +1,6 @@
 /**
- * A Stint worker process: the engine worker (run/token workflows + engine activities) and the attempt worker
- * (executes attempts through an executor). `stint dev` runs both; a supervisor runs only attempts.
+ * A Stint worker process: the engine worker (run/token workflows + engine activities), the queue-gate worker, and
+ * the attempt worker (executes attempts through an executor). `stint dev` runs all; a supervisor runs only attempts.
  */
 import { NativeConnection, Worker } from "@temporalio/worker";
 import type { Client } from "@temporalio/client";
@@ -8,6 +8,7 @@ import { createAttemptActivities } from "../activities/attempt-activity.js";
 import { createEngineActivities } from "../activities/engine-activities.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { engineWorkflowBundle } from "./workflow-bundle.js";
+import { gateTaskQueue } from "../shared/queue-gate.js";
 
 export interface StintWorkersOptions {
   client: Client;
@@ -30,6 +31,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
   const connection = await NativeConnection.connect({ address: options.address });
   const namespace = options.namespace ?? "default";
   const workers: Worker[] = [];
+  let gateWorker: Worker | undefined;
   const attemptOptions = options.attempts && {
     activities: createAttemptActivities(options.client, options.attempts.executor),
     maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
@@ -50,19 +52,34 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         activities: { ...createEngineActivities(options.client, options.workflowTaskQueue), ...(colocated ? attemptOptions!.activities : {}) },
       }),
     );
+    // Queue gates get workflow task slots of their own (see gateTaskQueue).
+    gateWorker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue: gateTaskQueue(options.workflowTaskQueue),
+      workflowBundle: await engineWorkflowBundle(),
+      activities: createEngineActivities(options.client, options.workflowTaskQueue),
+    });
   }
   if (attemptOptions && !colocated) {
     workers.push(await Worker.create({ connection, namespace, taskQueue: options.attempts!.taskQueue, ...attemptOptions }));
   }
+  let others: Promise<unknown> | undefined;
+  let gates: Promise<void> | undefined;
   let running: Promise<void> | undefined;
   return {
-    workers,
+    workers: gateWorker ? [...workers, gateWorker] : workers,
     run() {
-      running ??= Promise.all(workers.map((w) => w.run())).then(() => connection.close());
+      others ??= Promise.all(workers.map((w) => w.run()));
+      gates ??= gateWorker?.run() ?? Promise.resolve();
+      running ??= Promise.all([others, gates]).then(() => connection.close());
       return running;
     },
     async shutdown() {
+      // Gates stop last: a run's workflow task that is finishing may still be waiting for its gate's answer.
       for (const worker of workers) if (worker.getState() === "RUNNING") worker.shutdown();
+      await others;
+      if (gateWorker?.getState() === "RUNNING") gateWorker.shutdown();
       await running;
     },
   };

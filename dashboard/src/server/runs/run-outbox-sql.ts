@@ -40,6 +40,14 @@ export async function withdrawFromOutbox(db: Database, runId: string): Promise<b
   return removed > 0;
 }
 
+/** Moves the delay of a run nobody started yet; false if a dispatcher holds or started it. */
+export async function rescheduleInOutbox(db: Database, runId: string, delay: string): Promise<boolean> {
+  const updated = await db.$executeRaw`
+    UPDATE "RunOutbox" SET item = jsonb_set(item, '{options,delay}', to_jsonb(${delay}::text))
+    WHERE "runId" = ${runId} AND ("leaseUntil" IS NULL OR "leaseUntil" < now())`;
+  return updated > 0;
+}
+
 export interface AcceptedRun {
   runId: string;
   environmentId: string;

@@ -5,7 +5,7 @@ import type { ListRunsFilter, MetadataOperation, RunStatus } from "@stint/sdk/ru
 import { ApiError, notFound } from "../api-error.js";
 import { ownedRun } from "../ownership.js";
 import { decodePacket } from "../packets.js";
-import { withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
+import { rescheduleInOutbox, withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
 import { parseBody, parseValue, queryDate, runIdParam } from "../validation.js";
@@ -123,8 +123,19 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const engine = services.engines.for(env);
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const body = await parseBody(c, rescheduleBodySchema);
-    const updated = await engine.rescheduleRun(run.id, body.delay instanceof Date ? body.delay.toISOString() : body.delay);
-    return c.json(presentRetrievedRun(updated, {}));
+    if (run.status !== "DELAYED") throw new ApiError(409, `run ${run.id} is ${run.status}; only DELAYED runs can be rescheduled`);
+    const delay = body.delay instanceof Date ? body.delay.toISOString() : body.delay;
+    // Accepted but not started yet: move the delay it will start with.
+    if (await rescheduleInOutbox(services.db, run.id, delay)) return c.json(presentRetrievedRun(await ownedRun(engine, env, run.id, services.db), {}));
+    for (let tries = 0; ; tries++) {
+      try {
+        return c.json(presentRetrievedRun(await engine.rescheduleRun(run.id, delay), {}));
+      } catch (error) {
+        // A dispatcher is starting the run right now: it exists on Temporal a moment later.
+        if ((error as { status?: number }).status !== 404 || tries >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    }
   });
 
   app.get("/api/v1/runs/:runId/metadata", async (c) => {
