@@ -5,10 +5,16 @@
  * engine's workers in another, as on a webapp server beside worker servers.
  *
  *   npm run bench:api -- [--rate 200] [--seconds 60] [--warmup 5] [--database embedded|postgres] [--engine on|off]
+ *                        [--background-nice 10]
+ *
+ * --background-nice lowers the CPU priority of the engine's processes (the Temporal server and the engine workers)
+ * so that on a shared machine the API answers first and background work takes the CPU that is left; 0 = same
+ * priority as the API. (On separate servers, as the compose files deploy, there is nothing to share.)
  */
 import { execFileSync, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { mkdtempSync } from "node:fs";
+import { setPriority } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -26,6 +32,7 @@ const argsSchema = z.object({
   database: z.enum(["embedded", "postgres"]).default("postgres"),
   /** off: the API alone (runs accepted, never started) — the floor the engine's load adds to. */
   engine: z.enum(["on", "off"]).default("on"),
+  backgroundNice: z.coerce.number().int().min(0).max(19).default(10),
   serve: z.boolean().default(false),
   /** Internal: the engine-worker process (workflows and the no-op task's attempts). */
   workers: z.string().optional(),
@@ -62,6 +69,7 @@ async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
       ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: resolveAttemptQueue(attemptQueueFor(env), noop.id) })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
       : undefined;
   if (workers) await new Promise((resolve) => workers.once("message", resolve));
+  for (const pid of [temporal.process.pid, workers?.pid]) if (pid) setPriority(pid, args.backgroundNice);
   process.send!({ url: webapp.url, key: env.secretKey });
   process.once("disconnect", () => {
     workers?.disconnect();
@@ -123,7 +131,7 @@ async function main(): Promise<void> {
     child.once("message", (message) => resolve(message as { url: string; key: string }));
     child.once("exit", (code) => reject(new Error(`webapp process exited with ${code}`)));
   });
-  console.log(`webapp at ${url} (${args.database} database, engine ${args.engine}); warm-up ${args.warmup} s…`);
+  console.log(`webapp at ${url} (${args.database} database, engine ${args.engine}, engine processes at nice ${args.backgroundNice}); warm-up ${args.warmup} s…`);
   if (args.warmup > 0) await load(url, key, args.rate, args.warmup);
   console.log(`load: ${args.rate} requests/s for ${args.seconds} s…`);
   const { latencies, errors, sent } = await load(url, key, args.rate, args.seconds);

@@ -4,7 +4,8 @@ import type { z } from "zod";
 export function parseArgs<T extends z.ZodTypeAny>(schema: T, argv: string[], booleanFlags: string[] = []): z.infer<T> {
   const raw: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, "");
+    // --kebab-case flags map to camelCase schema keys.
+    const key = argv[i]!.replace(/^--/, "").replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
     if (booleanFlags.includes(key)) raw[key] = true;
     else raw[key] = argv[++i];
   }

@@ -53,7 +53,9 @@ describe("trigger with attempts co-located on the engine's queue (stint dev)", (
   it("one worker serves runs and attempts", async () => {
     await t.stop();
     t = await startTestEngine({}, { colocated: true });
-    expect(t.workers.workers).toHaveLength(1);
+    // One worker polls the engine's queue for runs and attempts alike; queue gates have their own.
+    const queues = t.workers.workers.map((w) => w.options.taskQueue);
+    expect(queues).toEqual([t.engine.options.workflowTaskQueue, `${t.engine.options.workflowTaskQueue}-gates`]);
     const state = await t.waitForRun((await hello.trigger({ name: "co" })).id);
     expect(state.output).toMatchObject({ greeting: "hello co" });
     const failed = await t.waitForRun((await failing.trigger()).id);
