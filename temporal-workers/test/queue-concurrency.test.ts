@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queue, task, wait } from "@stint/sdk";
 import { declaredQueues } from "@stint/sdk/runtime";
+import { QUEUE_SETTINGS_TTL_MS } from "../src/client/queue-gates.js";
+import { queueGateId } from "../src/shared/queue-gate.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 /** Executions in progress per queue, and the highest number seen at once. */
@@ -36,6 +38,7 @@ const sleeper = task({
 });
 const quick = task({ id: "qc-quick", queue: { name: "qc-single" }, run: async (payload: { label: string }) => occupy("single", 50, payload.label) });
 const undeclared = task({ id: "qc-undeclared", run: async (payload: { n: number }) => payload.n });
+const burst = task({ id: "qc-burst", queue: { concurrencyLimit: 1_000 }, run: async (payload: { n: number }) => payload.n });
 const perKey = task({ id: "qc-per-key", queue: { concurrencyLimit: 1 }, run: async () => occupy("per-key", 800) });
 
 let t: TestEngine;
@@ -56,16 +59,30 @@ describe("queue concurrency", () => {
     expect(byName.get("qc-single")?.concurrencyLimit).toBe(1);
   });
 
-  it("runs of a queue nobody declared create its gate on first use, even all at once", async () => {
+  it("a queue with no limit and no pause admits runs without a gate round trip", async () => {
     const handles = await Promise.all([1, 2, 3, 4].map((n) => undeclared.trigger({ n })));
     const states = await finish(handles.map((h) => h.id));
     expect(states.map((s) => s.output)).toEqual([1, 2, 3, 4]);
-    expect(await t.engine.describeQueue("task/qc-undeclared")).toMatchObject({ running: 0, queued: 0, limit: 100 });
+    // The gate exists (start-up declared the queue, without a limit) but no run asked it for a slot.
+    const history = await t.client.workflow.getHandle(queueGateId({ environmentId: t.engine.options.environment.id, queue: "task/qc-undeclared" })).fetchHistory();
+    const updates = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
+    expect(updates).not.toContain("stint.acquireSlot");
+    expect(updates).toContain("stint.configureQueue");
+  });
+
+  it("pausing a queue without a limit holds its new runs (within the settings cache time)", async () => {
+    await t.engine.configureQueue("task/qc-undeclared", { paused: true });
+    await new Promise((r) => setTimeout(r, QUEUE_SETTINGS_TTL_MS + 200));
+    const held = await undeclared.trigger({ n: 5 });
+    await expect.poll(async () => (await t.engine.describeQueue("task/qc-undeclared")).queued, { timeout: 10_000 }).toBe(1);
+    expect((await t.engine.runState(held.id)).status).toBe("QUEUED");
+    await t.engine.configureQueue("task/qc-undeclared", { paused: false });
+    expect((await t.waitForRun(held.id)).output).toBe(5);
   });
 
   it("a burst of runs larger than the worker's workflow task slots all get through their gate", async () => {
     // Each run's workflow task waits for the gate's answer: gates have their own worker, so they cannot starve.
-    const handles = await t.engine.batchTrigger(Array.from({ length: 150 }, (_, n) => ({ task: "qc-undeclared", payload: { n } })));
+    const handles = await t.engine.batchTrigger(Array.from({ length: 150 }, (_, n) => ({ task: "qc-burst", payload: { n } })));
     const states = await finish(handles.runs.map((h) => h.id));
     expect(states.filter((s) => s.status === "COMPLETED")).toHaveLength(150);
   }, 120_000);

@@ -2,7 +2,7 @@
 import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
 import type { AttemptActivityInput, AttemptActivityResult, RunWorkflowInput } from "../shared/run-types.js";
 import type { ClaimKeyResult } from "../shared/idempotency.js";
-import type { AcquireSlotRequest, QueueGateKey } from "../shared/queue-gate.js";
+import type { AcquireSlotRequest, QueueGateKey, SlotAnswer } from "../shared/queue-gate.js";
 
 export interface AttemptActivities {
   runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult>;
@@ -16,8 +16,8 @@ export interface EngineActivities {
   claimIdempotentRun(run: RunWorkflowInput, ttlMs: number): Promise<ClaimKeyResult>;
   /** Final result of a run that already closed, for a late waiter; null while it is still running. */
   readRunResult(runId: string): Promise<ChildRunResult | null>;
-  /** Asks a queue's gate for a slot, starting the gate if it is not running yet (update-with-start). */
-  acquireQueueSlot(key: QueueGateKey, request: AcquireSlotRequest): Promise<{ granted: boolean }>;
+  /** Admission for an execution: at once for queues without limit or pause, else a slot from the queue's gate. */
+  acquireQueueSlot(key: QueueGateKey, request: AcquireSlotRequest): Promise<SlotAnswer>;
   /** Which of these runs have closed (a gate frees slots that dead runs never released). */
   closedRuns(runIds: string[]): Promise<string[]>;
   /** A schedule's previous and next fire times around `at` (cron arithmetic stays out of workflow code). */

@@ -7,7 +7,7 @@ import type { RunState } from "../shared/run-types.js";
 import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";
 import { scheduleTimes } from "../shared/schedule-times.js";
-import { acquireQueueSlot } from "../client/queue-gates.js";
+import { QueueAdmission } from "../client/queue-gates.js";
 
 export function createEngineActivities(client: Client, workflowTaskQueue: string): EngineActivities {
   const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
@@ -20,10 +20,11 @@ export function createEngineActivities(client: Client, workflowTaskQueue: string
       return null;
     }
   };
+  const admission = new QueueAdmission(client, workflowTaskQueue);
   return {
     readTokenState,
     scheduleTimes: async (cron, timezone, at) => scheduleTimes(cron, timezone, new Date(at)),
-    acquireQueueSlot: (key, request) => acquireQueueSlot(client, workflowTaskQueue, key, request),
+    acquireQueueSlot: (key, request) => admission.acquire(key, request),
     async closedRuns(runIds) {
       const closed = await Promise.all(
         runIds.map(async (runId) => {

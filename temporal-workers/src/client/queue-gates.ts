@@ -4,8 +4,10 @@ import { acquireSlotUpdate, configureQueueUpdate, queueSnapshotQuery } from "../
 import {
   gateTaskQueue,
   initialGateState,
+  needsGate,
   queueGateId,
   snapshotOf,
+  type SlotAnswer,
   type AcquireSlotRequest,
   type QueueConfiguration,
   type QueueGateKey,
@@ -23,8 +25,39 @@ function startGate(key: QueueGateKey, workflowTaskQueue: string) {
   });
 }
 
-export function acquireQueueSlot(client: Client, workflowTaskQueue: string, key: QueueGateKey, request: AcquireSlotRequest): Promise<{ granted: boolean }> {
-  return client.workflow.executeUpdateWithStart(acquireSlotUpdate, { args: [request], startWorkflowOperation: startGate(key, workflowTaskQueue) });
+/** How long a worker trusts what it last heard of a queue's settings: a pause or a new limit takes this long to apply. */
+export const QUEUE_SETTINGS_TTL_MS = 2_000;
+
+/**
+ * Admission for one execution. Queues with no limit and no pause skip the gate (their settings are cached for
+ * QUEUE_SETTINGS_TTL_MS per worker process); the others ask their gate (update-with-start).
+ */
+export class QueueAdmission {
+  private readonly settings = new Map<string, { gated: Promise<boolean>; until: number }>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly workflowTaskQueue: string,
+  ) {}
+
+  async acquire(key: QueueGateKey, request: AcquireSlotRequest): Promise<SlotAnswer> {
+    if (!(await this.isGated(key))) return { granted: true, gated: false };
+    const { granted } = await this.client.workflow.executeUpdateWithStart(acquireSlotUpdate, {
+      args: [request],
+      startWorkflowOperation: startGate(key, this.workflowTaskQueue),
+    });
+    return { granted, gated: true };
+  }
+
+  private isGated(key: QueueGateKey): Promise<boolean> {
+    const id = queueGateId(key);
+    const cached = this.settings.get(id);
+    if (cached && cached.until > Date.now()) return cached.gated;
+    const gated = describeQueue(this.client, key).then(needsGate);
+    gated.catch(() => this.settings.delete(id));
+    this.settings.set(id, { gated, until: Date.now() + QUEUE_SETTINGS_TTL_MS });
+    return gated;
+  }
 }
 
 export function configureQueue(client: Client, workflowTaskQueue: string, key: QueueGateKey, change: QueueConfiguration): Promise<QueueSnapshot> {

@@ -95,3 +95,18 @@ export function snapshotOf(state: QueueGateState): QueueSnapshot {
 export function initialGateState(key: QueueGateKey, defaultLimit = DEFAULT_QUEUE_CONCURRENCY_LIMIT): QueueGateState {
   return { ...key, declaredLimit: null, overrideLimit: null, overriddenAt: null, defaultLimit, paused: false, holders: [], waiting: [] };
 }
+
+/**
+ * Whether a queue needs its gate: a limit set in code or by an override, or a pause. Runs of other queues are
+ * admitted at once without a round trip to the gate (most tasks declare no limit; the environment-wide cap is the
+ * fairness gate's job).
+ */
+export function needsGate(snapshot: Pick<QueueSnapshot, "paused" | "declaredLimit" | "overrideLimit">): boolean {
+  return snapshot.paused || snapshot.declaredLimit !== null || snapshot.overrideLimit !== null;
+}
+
+/** What a run learns when it asks for a slot; `gated: false` means no slot is held (nothing to give back). */
+export interface SlotAnswer {
+  granted: boolean;
+  gated: boolean;
+}

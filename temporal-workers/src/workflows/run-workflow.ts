@@ -415,6 +415,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     retry: { initialInterval: "500 milliseconds", backoffCoefficient: 2, maximumInterval: "5 seconds" },
   });
   let slotGranted = false;
+  /** Whether this execution holds a gate slot (queues without limit or pause are admitted without one). */
+  let holdsSlot = false;
   wf.setHandler(slotGrantedSignal, ({ gateId: from }) => {
     if (from === gateId) slotGranted = true;
   });
@@ -423,7 +425,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   async function acquireSlot(deadline: number | undefined): Promise<boolean> {
     slotGranted = false;
     const request = { runId: input.runId, concurrencyKey: options.concurrencyKey, priorityMs: (options.priority ?? 0) * 1000 };
-    const { granted } = await engine.acquireQueueSlot(gateKey, request);
+    // Until the answer is in, assume a slot may be held: a cancel mid-request still gives it back.
+    holdsSlot = true;
+    const { granted, gated: held } = await engine.acquireQueueSlot(gateKey, request);
+    // Answers recorded before ungated queues existed lack `gated`: those runs always held a slot.
+    holdsSlot = held ?? true;
     if (granted) return true;
     if (deadline === undefined) {
       await wf.condition(() => slotGranted);
@@ -431,8 +437,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     }
     return wf.condition(() => slotGranted, Math.max(1, deadline - Date.now()));
   }
-  const releaseSlot = () =>
+  const releaseSlot = () => {
+    if (!holdsSlot) return;
+    holdsSlot = false;
     track(wf.CancellationScope.nonCancellable(() => wf.getExternalWorkflowHandle(gateId).signal(releaseSlotSignal, { runId: input.runId })));
+  };
 
   /** Runs one execution of the current attempt inside a queue slot; 'expired' if the ttl passed before it started. */
   async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {

@@ -9,7 +9,7 @@ import { upsertIndexedRuns, type IndexedRun } from "./run-index-sql.js";
 
 const INTERVAL_MS = 1_000;
 /** Visibility is eventually consistent: look back a little past the last change seen. */
-const OVERLAP_MS = 5_000;
+const OVERLAP_MS = 2_000;
 const PAGE = 500;
 
 export class RunIndexSync {
@@ -18,6 +18,8 @@ export class RunIndexSync {
   private environments = new Set<string>();
   private environmentsLoadedAt = 0;
   private pass: Promise<unknown> = Promise.resolve();
+  /** What the overlap window already indexed (run id → status@updatedAt): read again, but not written again. */
+  private written = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -26,10 +28,14 @@ export class RunIndexSync {
 
   start(): void {
     const tick = () => {
+      const started = Date.now();
       this.pass = this.syncOnce()
         .catch((error: Error) => console.error("[run-index] sync failed; retrying:", error.message))
         .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(tick, INTERVAL_MS);
+          // A visibility query costs Temporal more as runs pile up: when passes get slow, space them out so the
+          // index never takes more than about a quarter of the server's time (it lags a little under heavy load).
+          const took = Date.now() - started;
+          if (this.timer !== undefined) this.timer = setTimeout(tick, Math.max(INTERVAL_MS, took * 3));
         });
     };
     this.timer = setTimeout(tick, 0);
@@ -55,6 +61,7 @@ export class RunIndexSync {
     const since = new Date(this.watermark.getTime() - OVERLAP_MS).toISOString();
     const query = `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ${SA.updatedAt.name} >= '${since}'`;
     const batch: IndexedRun[] = [];
+    const seen = new Map<string, string>();
     let newest = this.watermark;
     let indexed = 0;
     for await (const execution of this.client.workflow.list({ query, pageSize: PAGE })) {
@@ -67,6 +74,9 @@ export class RunIndexSync {
       const closed = execution.closeTime;
       let status = String(attributes.get(SA.status) ?? "QUEUED");
       if (execution.status.name === "TERMINATED") status = "CRASHED";
+      const version = `${status}@${updatedAt.getTime()}@${closed?.getTime() ?? ""}`;
+      seen.set(execution.workflowId, version);
+      if (this.written.get(execution.workflowId) === version) continue;
       indexed++;
       batch.push({
         id: execution.workflowId,
@@ -85,6 +95,7 @@ export class RunIndexSync {
     }
     await upsertIndexedRuns(this.db, batch);
     this.watermark = newest;
+    this.written = seen;
     return indexed;
   }
 }
