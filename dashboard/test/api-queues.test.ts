@@ -12,6 +12,8 @@ import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 const slow = task({ id: "apiq-slow", queue: { concurrencyLimit: 1 }, run: async () => new Promise((r) => setTimeout(() => r("done"), 1_500)) });
 const reports = queue({ name: "apiq-reports", concurrencyLimit: 2 });
 const report = task({ id: "apiq-report", queue: reports, run: async () => new Promise((r) => setTimeout(() => r("report"), 1_500)) });
+/** No limit, and no worker serves it in this file: its runs stay queued. */
+const unserved = task({ id: "apiq-unserved", run: async () => "never" });
 
 let t: TestWebapp;
 const api = (path: string, init: RequestInit = {}, key = t.dev.secretKey) =>
@@ -22,7 +24,7 @@ beforeAll(async () => {
   // What `stint dev` does when it connects: register its tasks and the queues their code declares.
   const registered = await api("/engine/v1/dev/sessions", {
     method: "POST",
-    body: JSON.stringify({ tasks: [slow.id, report.id], queues: declaredQueues().filter((q) => q.name.includes("apiq")) }),
+    body: JSON.stringify({ tasks: [slow.id, report.id, unserved.id], queues: declaredQueues().filter((q) => q.name.includes("apiq")) }),
   });
   expect(registered.status).toBe(200);
   await t.serveTasks([slow.id, report.id]);
@@ -91,6 +93,12 @@ describe("queues API", () => {
 
     const reset = await queues.resetConcurrencyLimit({ type: "task", name: "apiq-slow" });
     expect(reset.concurrency).toMatchObject({ current: 1, base: 1, override: null, overriddenAt: null });
+  });
+
+  it("a queue without a limit counts its runs from the run index (they never ask a gate)", async () => {
+    await tasks.trigger("apiq-unserved", {});
+    await expect.poll(async () => (await queues.retrieve({ type: "task", name: "apiq-unserved" })).queued, { timeout: 15_000 }).toBe(1);
+    expect(await queues.retrieve({ type: "task", name: "apiq-unserved" })).toMatchObject({ running: 0, paused: false, concurrency: { base: null, override: null } });
   });
 
   it("answers bad input with a 400 naming the field, and unknown or foreign queues with a 404", async () => {
