@@ -5,8 +5,11 @@
  * engine's workers in another, as on a webapp server beside worker servers.
  *
  *   npm run bench:api -- [--rate 200] [--seconds 60] [--warmup 5] [--database embedded|postgres] [--engine on|off]
- *                        [--background-nice 10]
+ *                        [--background-nice 10] [--topology split|single]
  *
+ * --topology split (default) runs the API process without background duties, and the run dispatcher and run-index
+ * sync (a second webapp process on the same database, `dispatchRuns`) beside the engine's workers; single runs them
+ * all in the API's process.
  * --background-nice lowers the CPU priority of the engine's processes (the Temporal server and the engine workers)
  * so that on a shared machine the API answers first and background work takes the CPU that is left; 0 = same
  * priority as the API. (On separate servers, as the compose files deploy, there is nothing to share.)
@@ -33,6 +36,7 @@ const argsSchema = z.object({
   /** off: the API alone (runs accepted, never started) — the floor the engine's load adds to. */
   engine: z.enum(["on", "off"]).default("on"),
   backgroundNice: z.coerce.number().int().min(0).max(19).default(10),
+  topology: z.enum(["split", "single"]).default("split"),
   serve: z.boolean().default(false),
   /** Internal: the engine-worker process (workflows and the no-op task's attempts). */
   workers: z.string().optional(),
@@ -50,23 +54,26 @@ async function postgresDatabase(): Promise<string> {
 async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
   installRuntimeLogger("ERROR");
   const temporal = await startDevServer({ headless: true });
+  if (args.topology === "split" && args.database !== "postgres") throw new Error("--topology split needs --database postgres (two processes share it)");
+  const databaseUrl = args.database === "postgres" ? await postgresDatabase() : undefined;
+  const split = args.topology === "split" && args.engine === "on";
   const webapp = await startWebapp({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), "stint-bench-")),
-    databaseUrl: args.database === "postgres" ? await postgresDatabase() : undefined,
+    databaseUrl,
     temporal: { address: temporal.address },
     bootstrap: false,
     ui: false,
     // As on a webapp server: the engine's workflows run in their own process (worker servers, in production).
     runEngineWorker: false,
-    dispatchRuns: args.engine === "on",
+    dispatchRuns: args.engine === "on" && !split,
   });
   const org = await createOrganization(webapp.db, "Bench");
   const project = await createProject(webapp.db, org.id, "Bench", ["DEVELOPMENT"]);
   const env = project.environments[0]!;
   const workers =
     args.engine === "on"
-      ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: resolveAttemptQueue(attemptQueueFor(env), noop.id) })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
+      ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: resolveAttemptQueue(attemptQueueFor(env), noop.id), dispatchFrom: split ? databaseUrl : undefined })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
       : undefined;
   if (workers) await new Promise((resolve) => workers.once("message", resolve));
   for (const pid of [temporal.process.pid, workers?.pid]) if (pid) setPriority(pid, args.backgroundNice);
@@ -80,7 +87,11 @@ async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
 /** Engine-worker process: the engine's workflows (default queue) and the no-op task's attempts. */
 async function runWorkers(spec: string): Promise<void> {
   installRuntimeLogger("ERROR");
-  const { address, queue } = JSON.parse(spec) as { address: string; queue: string };
+  const { address, queue, dispatchFrom } = JSON.parse(spec) as { address: string; queue: string; dispatchFrom?: string };
+  // Split topology: this process also dispatches accepted runs and keeps the run index (a webapp with no traffic).
+  if (dispatchFrom) {
+    await startWebapp({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "stint-bench-bg-")), databaseUrl: dispatchFrom, temporal: { address }, bootstrap: false, ui: false, runEngineWorker: false });
+  }
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const engine = await createStintWorkers({ client, address, workflowTaskQueue: "stint-engine" });
@@ -131,7 +142,7 @@ async function main(): Promise<void> {
     child.once("message", (message) => resolve(message as { url: string; key: string }));
     child.once("exit", (code) => reject(new Error(`webapp process exited with ${code}`)));
   });
-  console.log(`webapp at ${url} (${args.database} database, engine ${args.engine}, engine processes at nice ${args.backgroundNice}); warm-up ${args.warmup} s…`);
+  console.log(`webapp at ${url} (${args.database} database, engine ${args.engine}, engine processes at nice ${args.backgroundNice}, ${args.topology} topology); warm-up ${args.warmup} s…`);
   if (args.warmup > 0) await load(url, key, args.rate, args.warmup);
   console.log(`load: ${args.rate} requests/s for ${args.seconds} s…`);
   const { latencies, errors, sent } = await load(url, key, args.rate, args.seconds);
