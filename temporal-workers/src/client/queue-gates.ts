@@ -53,8 +53,11 @@ export class QueueAdmission {
     const id = queueGateId(key);
     const cached = this.settings.get(id);
     if (cached && cached.until > Date.now()) return cached.gated;
-    const gated = describeQueue(this.client, key).then(needsGate);
-    gated.catch(() => this.settings.delete(id));
+    // A gate that does not answer a query quickly (overloaded server) counts as gated: the update path always works.
+    const gated = this.client.withDeadline(Date.now() + 3_000, () => describeQueue(this.client, key)).then(needsGate, () => {
+      this.settings.delete(id);
+      return true;
+    });
     this.settings.set(id, { gated, until: Date.now() + QUEUE_SETTINGS_TTL_MS });
     return gated;
   }
