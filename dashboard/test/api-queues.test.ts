@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, queues, runs, tasks } from "@trigger.dev/sdk";
-import { queue, task } from "@stint/sdk";
+import { configure as configureStint, queue, queues as stintQueues, task } from "@stint/sdk";
 import { declaredQueues } from "@stint/sdk/runtime";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
@@ -99,6 +99,18 @@ describe("queues API", () => {
     await tasks.trigger("apiq-unserved", {});
     await expect.poll(async () => (await queues.retrieve({ type: "task", name: "apiq-unserved" })).queued, { timeout: 15_000 }).toBe(1);
     expect(await queues.retrieve({ type: "task", name: "apiq-unserved" })).toMatchObject({ running: 0, paused: false, concurrency: { base: null, override: null } });
+  });
+
+  it("Stint's own SDK (what task code gets under stint dev) manages queues through the same API", async () => {
+    configureStint({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
+    const paused = await stintQueues.pause({ type: "custom", name: "apiq-reports" });
+    expect(paused).toMatchObject({ name: "apiq-reports", type: "custom", paused: true });
+    expect((await stintQueues.resume(paused.id)).paused).toBe(false);
+    const overridden = await stintQueues.overrideConcurrencyLimit({ type: "custom", name: "apiq-reports" }, 7);
+    expect(overridden.concurrency?.overriddenAt).toBeInstanceOf(Date);
+    expect((await stintQueues.resetConcurrencyLimit({ type: "custom", name: "apiq-reports" })).concurrencyLimit).toBe(2);
+    expect((await stintQueues.list()).data.map((q) => q.name)).toContain("apiq-reports");
+    await expect(stintQueues.retrieve("queue_doesnotexist")).rejects.toMatchObject({ status: 404 });
   });
 
   it("answers bad input with a 400 naming the field, and unknown or foreign queues with a 404", async () => {

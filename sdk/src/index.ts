@@ -76,7 +76,8 @@ export {
   InternalServerError,
 } from "./core/errors.js";
 export { createCache, InMemoryCache, type CacheStore } from "./cache.js";
-export { envvars, queues, streams, webhooks, WebhookError, otel } from "./not-yet.js";
+export { envvars, streams, webhooks, WebhookError, otel } from "./not-yet.js";
+export { queues, type QueueItem, type RetrieveQueueParam } from "./queues.js";
 export { TaskRunPromise, type TaskRunResult } from "./tasks/run-result.js";
 export type { Task, TaskWithSchema, AnyTask, TaskIdentifier, TaskPayload, TaskOutput, TaskFromIdentifier } from "./tasks/task.js";
 export type { RunHandle, BatchRunHandle, BatchResult, BatchItem } from "./tasks/trigger.js";

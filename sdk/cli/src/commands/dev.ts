@@ -60,6 +60,11 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   let project = await buildAndLoadProject(projectDir, config, buildRoot);
 
   const target = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey } : undefined;
+  // Task code reaches the same webapp for management calls (queues.*), as the Trigger.dev SDK would.
+  if (target) {
+    process.env.TRIGGER_API_URL ??= target.apiUrl;
+    process.env.TRIGGER_SECRET_KEY ??= target.secretKey;
+  }
   const backend = target
     ? await startWebappBackend(target, project)
     : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project });

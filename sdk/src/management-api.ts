@@ -1,0 +1,22 @@
+/**
+ * Calls to a Stint webapp's REST API for the management functions that live there (queues), with the key from
+ * configure() or TRIGGER_API_URL / TRIGGER_SECRET_KEY — as the Trigger.dev SDK does.
+ */
+import { apiConfiguration } from "./auth.js";
+import { ApiError } from "./core/errors.js";
+
+export async function callApi<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  const { baseURL, accessToken, secretKey } = apiConfiguration();
+  const key = accessToken ?? secretKey;
+  if (!baseURL || !key) {
+    throw new Error(`${path}: no Stint webapp is configured; call configure({ baseURL, accessToken }) or set TRIGGER_API_URL and TRIGGER_SECRET_KEY`);
+  }
+  const response = await fetch(new URL(path, baseURL), {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new ApiError(response.status, json.error ?? `${method} ${path} answered ${response.status}`, json);
+  return json as T;
+}
