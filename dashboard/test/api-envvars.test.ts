@@ -1,13 +1,27 @@
 /** Environment variables through the real SDK: CRUD and import for the key's own environment, encrypted at rest. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configure, envvars } from "@trigger.dev/sdk";
+import { configure, envvars, runs, tasks } from "@trigger.dev/sdk";
+import { configure as configureStint, envvars as stintEnvvars, task } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+
+/** Task code using Stint's SDK: inside a run, envvars.* default to the run's own project and environment. */
+const settingsReader = task({
+  id: "envvars-in-task",
+  run: async () => {
+    await stintEnvvars.create({ name: "SET_BY_TASK", value: "yes" });
+    await stintEnvvars.update("SET_BY_TASK", { value: "updated" });
+    return (await stintEnvvars.list()).map((v) => `${v.name}=${v.value}`);
+  },
+});
 
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
+  // What `stint dev` in webapp mode gives task code (TRIGGER_API_URL / TRIGGER_SECRET_KEY).
+  configureStint({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
+  await t.serveTasks([settingsReader.id]);
 });
 
 afterAll(async () => {
@@ -53,6 +67,16 @@ describe("environment variables", () => {
 
     const asProd = await fetch(`${t.webapp.url}/api/v1/projects/${t.project.ref}/envvars/dev`, { headers: { authorization: `Bearer ${t.prod.secretKey}` } });
     expect(asProd.status).toBe(404);
+  });
+
+  it("task code reads and writes its own environment's variables with Stint's SDK", async () => {
+    const handle = await tasks.trigger("envvars-in-task", {});
+    await expect.poll(async () => (await runs.retrieve(handle.id)).status, { timeout: 30_000 }).toBe("COMPLETED");
+    expect((await runs.retrieve(handle.id)).output).toContain("SET_BY_TASK=updated");
+    // Outside a task, the project and environment come first, as with the Trigger.dev SDK.
+    expect((await stintEnvvars.retrieve(t.project.ref, "dev", "SET_BY_TASK")).value).toBe("updated");
+    await stintEnvvars.del(t.project.ref, "dev", "SET_BY_TASK");
+    await expect(stintEnvvars.retrieve(t.project.ref, "dev", "SET_BY_TASK")).rejects.toMatchObject({ status: 404 });
   });
 
   it("a bad name is a 400 that says what names look like", async () => {

@@ -1,11 +1,11 @@
 /**
- * Calls to a Stint webapp's REST API for the management functions that live there (queues), with the key from
+ * Calls to a Stint webapp's REST API for the management functions that live there (queues, envvars), with the key from
  * configure() or TRIGGER_API_URL / TRIGGER_SECRET_KEY — as the Trigger.dev SDK does.
  */
 import { apiConfiguration } from "./auth.js";
 import { ApiError } from "./core/errors.js";
 
-export async function callApi<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+export async function callApi<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T> {
   const { baseURL, accessToken, secretKey } = apiConfiguration();
   const key = accessToken ?? secretKey;
   if (!baseURL || !key) {

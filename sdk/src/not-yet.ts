@@ -10,7 +10,6 @@ function notYet(feature: string): never {
 const stubs = <K extends string>(area: string, names: readonly K[]) =>
   Object.fromEntries(names.map((name) => [name, (..._args: unknown[]) => notYet(`${area}.${name}`)])) as Record<K, (...args: unknown[]) => never>;
 
-export const envvars = stubs("envvars", ["upload", "list", "create", "retrieve", "update", "del"] as const);
 export const streams = stubs("streams", ["pipe", "read", "append", "writer"] as const);
 
 export class WebhookError extends Error {

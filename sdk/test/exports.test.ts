@@ -10,17 +10,19 @@ describe("exports", () => {
   });
 
   it("management calls that need the webapp throw an error naming the feature", () => {
-    expect(() => ours.envvars.list()).toThrow(/envvars\.list is not supported by Stint yet/);
     expect(() => ours.streams.pipe()).toThrow(/streams\.pipe is not supported by Stint yet/);
     expect(() => ours.webhooks.constructEvent()).toThrow(/webhooks\.constructEvent/);
   });
 
-  it("queues.* without a configured webapp say how to configure one", async () => {
+  it("queues.* and envvars.* without a configured webapp say how to configure one", async () => {
     const saved = { url: process.env.TRIGGER_API_URL, key: process.env.TRIGGER_SECRET_KEY };
     delete process.env.TRIGGER_API_URL;
     delete process.env.TRIGGER_SECRET_KEY;
     try {
       await expect(ours.queues.list()).rejects.toThrow(/configure\(\{ baseURL, accessToken \}\)/);
+      await expect(ours.envvars.list("proj_x", "dev")).rejects.toThrow(/configure\(\{ baseURL, accessToken \}\)/);
+      // Outside a task there is no run to take the project and environment from.
+      await expect(ours.envvars.list()).rejects.toThrow(/project ref and environment slug/);
     } finally {
       if (saved.url) process.env.TRIGGER_API_URL = saved.url;
       if (saved.key) process.env.TRIGGER_SECRET_KEY = saved.key;

@@ -21,7 +21,9 @@ export function envVarRoutes(app: ApiApp, services: ApiServices): void {
   /** A key manages only its own environment's variables; anything else does not exist for it. */
   const target = (c: Context<ApiEnv>) => {
     const env = c.get("env");
-    if (c.req.param("projectRef") !== env.projectRef || c.req.param("slug") !== env.slug) throw notFound(`Environment ${c.req.param("slug")} of project ${c.req.param("projectRef")}`);
+    // Task code knows its environment by id (the engine's environment slug), a user by its slug: both name it.
+    const named = c.req.param("slug") === env.slug || c.req.param("slug") === env.id;
+    if (c.req.param("projectRef") !== env.projectRef || !named) throw notFound(`Environment ${c.req.param("slug")} of project ${c.req.param("projectRef")}`);
     return env;
   };
   const base = "/api/v1/projects/:projectRef/envvars/:slug";
