@@ -68,6 +68,9 @@ describe("realtime", () => {
 
     const refused = await fetch(`${t.webapp.url}/realtime/v1/runs/${other.id}?offset=-1`, { headers: { authorization: `Bearer ${mine.publicAccessToken}` } });
     expect(refused.status).toBe(403);
+    // A finished run read once stays invisible to another environment's key.
+    const foreign = await fetch(`${t.webapp.url}/realtime/v1/runs/${mine.id}?offset=-1`, { headers: { authorization: `Bearer ${t.prod.secretKey}` } });
+    expect(foreign.status).toBe(404);
   });
 
   it("subscribeToRunsWithTag follows every run with the tag", async () => {

@@ -28,18 +28,19 @@ const FINAL = new Set(["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAI
 
 export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
   const feeds = new ShapeFeeds();
-  /** Finished runs never change again: read them once. */
+  /** Finished runs never change again: read them once (keyed by environment too: another key must not see them). */
   const finishedRows = new Map<string, RunShapeRow>();
 
   const rowOf = async (c: Context<ApiEnv>, runId: string): Promise<RunShapeRow> => {
-    const cached = finishedRows.get(runId);
-    if (cached) return cached;
     const env = c.get("env");
+    const cacheKey = `${env.id}/${runId}`;
+    const cached = finishedRows.get(cacheKey);
+    if (cached) return cached;
     const run: RunRecord = await ownedRun(services.engines.for(env), env, runId, services.db);
     const row = runShapeRow(run);
     if (FINAL.has(run.status)) {
       if (finishedRows.size > 10_000) finishedRows.delete(finishedRows.keys().next().value!);
-      finishedRows.set(runId, row);
+      finishedRows.set(cacheKey, row);
     }
     return row;
   };
