@@ -61,6 +61,14 @@ describe("trigger API with the real @trigger.dev/sdk", () => {
     const all = await runs.list({ taskIdentifier: "api-greet", limit: 2 });
     expect(all.data).toHaveLength(2);
     expect(all.data[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(all.data[1]!.createdAt.getTime());
+    // A look-back period: the run made a moment ago is inside the last hour, and outside the last second.
+    expect((await runs.list({ tag: "list-me", period: "1h" })).data.map((r) => r.id)).toEqual([tagged.id]);
+    const createdAt = (await runs.retrieve(tagged.id)).createdAt.getTime();
+    await new Promise((r) => setTimeout(r, Math.max(0, createdAt + 2_000 - Date.now())));
+    expect((await runs.list({ tag: "list-me", period: "1s" })).data).toEqual([]);
+    const badPeriod = await fetch(`${t.webapp.url}/api/v1/runs?filter[createdAt][period]=soon`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } });
+    expect(badPeriod.status).toBe(400);
+    expect((await badPeriod.json()).error).toMatch(/period like/);
   });
 
   it("replay starts a new run with the same payload; cancel ends a queued run CANCELED", async () => {

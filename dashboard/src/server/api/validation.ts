@@ -41,3 +41,13 @@ export function runIdParam(value: string): string {
 
 /** Dates in query strings: ISO text, or epoch milliseconds (what the SDK sends for from/to filters). */
 export const queryDate = z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.coerce.date());
+
+/** Look-back periods in filters: a number and a unit, "30m", "1h", "7d", "2w". */
+export const PERIOD = /^(\d+)([smhdw])$/;
+const PERIOD_UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** The moment a period (already checked against PERIOD) reaches back to. */
+export function periodStart(period: string): Date {
+  const [, amount, unit] = PERIOD.exec(period)!;
+  return new Date(Date.now() - Number(amount) * PERIOD_UNIT_MS[unit!]!);
+}

@@ -37,6 +37,7 @@ export interface QueueItem {
   concurrency: { current: number | null; base: number | null; override: number | null; overriddenAt: string | null; overriddenBy: string | null };
 }
 
+type TaskCounts = Map<string, { queued: number; running: number }>;
 type QueueRow = { id: string; name: string; type: string; concurrencyLimit: number | null; concurrencyLimitOverride: number | null; paused: boolean; tasks: string[] };
 
 export class QueueService {
@@ -72,27 +73,27 @@ export class QueueService {
       this.db.taskQueue.count({ where }),
       this.db.taskQueue.findMany({ where, orderBy: { name: "asc" }, skip: (page - 1) * perPage, take: perPage }),
     ]);
-    const counts = await this.indexCounts(env.id);
+    const counts = this.indexCounts(env.id);
     const data = await Promise.all(rows.map(async (row) => this.present(row, await this.engines.for(env).describeQueue(row.name), counts)));
     return { data, pagination: { currentPage: page, totalPages: Math.max(1, Math.ceil(total / perPage)), count: total } };
   }
 
   async retrieve(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueItem> {
     const row = await this.find(env, ref);
-    return this.present(row, await this.engines.for(env).describeQueue(row.name), await this.indexCounts(env.id));
+    return this.present(row, await this.engines.for(env).describeQueue(row.name), this.indexCounts(env.id));
   }
 
   async setPaused(env: AuthenticatedEnvironment, ref: QueueRef, paused: boolean): Promise<QueueItem> {
     const row = await this.find(env, ref);
     const snapshot = await this.engines.for(env).configureQueue(row.name, { paused });
-    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { paused } }), snapshot, await this.indexCounts(env.id));
+    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { paused } }), snapshot, this.indexCounts(env.id));
   }
 
   /** `null` resets the override: the declared limit (or the environment's) applies again. */
   async overrideLimit(env: AuthenticatedEnvironment, ref: QueueRef, limit: number | null): Promise<QueueItem> {
     const row = await this.find(env, ref);
     const snapshot = await this.engines.for(env).configureQueue(row.name, { overrideLimit: limit });
-    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { concurrencyLimitOverride: limit } }), snapshot, await this.indexCounts(env.id));
+    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { concurrencyLimitOverride: limit } }), snapshot, this.indexCounts(env.id));
   }
 
   private async find(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueRow> {
@@ -107,14 +108,22 @@ export class QueueService {
     return row;
   }
 
-  /** Queued and running runs per task, from the run index (for queues whose runs skip the gate). */
-  private async indexCounts(environmentId: string): Promise<Map<string, { queued: number; running: number }>> {
+  /**
+   * Queued and running runs per task, from the run index (for queues whose runs skip the gate): read at most once
+   * per call, and only if some queue needs it.
+   */
+  private indexCounts(environmentId: string): () => Promise<TaskCounts> {
+    let loading: Promise<TaskCounts> | undefined;
+    return () => (loading ??= this.readIndexCounts(environmentId));
+  }
+
+  private async readIndexCounts(environmentId: string): Promise<TaskCounts> {
     const groups = await this.db.taskRun.groupBy({
       by: ["taskIdentifier", "status"],
       where: { environmentId, status: { in: ["QUEUED", "DEQUEUED", "EXECUTING"] } },
       _count: { _all: true },
     });
-    const counts = new Map<string, { queued: number; running: number }>();
+    const counts: TaskCounts = new Map();
     for (const group of groups) {
       const entry = counts.get(group.taskIdentifier) ?? { queued: 0, running: 0 };
       if (group.status === "QUEUED") entry.queued += group._count._all;
@@ -124,9 +133,10 @@ export class QueueService {
     return counts;
   }
 
-  private present(row: QueueRow, live: QueueSnapshot, counts: Map<string, { queued: number; running: number }>): QueueItem {
+  private async present(row: QueueRow, live: QueueSnapshot, indexCounts: () => Promise<TaskCounts>): Promise<QueueItem> {
     // Runs of a queue without limit or pause never ask its gate: count them from the run index instead.
     if (!needsGate(live)) {
+      const counts = await indexCounts();
       const tasks = row.tasks.length > 0 ? row.tasks : [row.name.replace(/^task\//, "")];
       live = { ...live, running: 0, queued: 0 };
       for (const task of tasks) {

@@ -7,7 +7,8 @@ import type { Context } from "hono";
 import type { RunRecord } from "@stint/sdk/runtime";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
 import { ownedRun } from "../ownership.js";
-import { parseValue, runIdParam } from "../validation.js";
+import { statusFlags } from "../run-presenter.js";
+import { PERIOD, parseValue, periodStart, runIdParam } from "../validation.js";
 import { runShapeRow, type RunShapeRow } from "../../realtime/run-shape-row.js";
 import { ShapeFeeds } from "../../realtime/shape-feeds.js";
 import { notFound } from "../api-error.js";
@@ -19,12 +20,10 @@ const shapeQuery = z.object({
   cursor: z.string().optional(),
   skipColumns: z.string().optional(),
   tags: z.string().optional(),
-  createdAt: z.string().regex(/^\d+[smhdw]$/, 'createdAt is a period like "1h" or "7d"').optional(),
+  createdAt: z.string().regex(PERIOD, 'createdAt is a period like "1h" or "7d"').optional(),
 });
 
-const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const MAX_RUNS_PER_SHAPE = 100;
-const FINAL = new Set(["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"]);
 
 export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
   const feeds = new ShapeFeeds();
@@ -38,7 +37,7 @@ export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
     if (cached) return cached;
     const run: RunRecord = await ownedRun(services.engines.for(env), env, runId, services.db);
     const row = runShapeRow(run);
-    if (FINAL.has(run.status)) {
+    if (statusFlags(run.status).isCompleted) {
       if (finishedRows.size > 10_000) finishedRows.delete(finishedRows.keys().next().value!);
       finishedRows.set(cacheKey, row);
     }
@@ -70,7 +69,7 @@ export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
   app.get("/realtime/v1/runs", async (c) => {
     const query = parseValue(shapeQuery, c.req.query(), "query");
     const tags = (query.tags ?? "").split(",").filter(Boolean);
-    const since = query.createdAt ? new Date(Date.now() - Number(query.createdAt.slice(0, -1)) * PERIOD_MS[query.createdAt.slice(-1)]!) : undefined;
+    const since = query.createdAt ? periodStart(query.createdAt) : undefined;
     return serve(c, async () => {
       const rows = await services.db.taskRun.findMany({
         where: { environmentId: c.get("env").id, ...(tags.length ? { tags: { hasEvery: tags } } : {}), ...(since ? { createdAt: { gte: since } } : {}) },

@@ -8,11 +8,9 @@ import { decodePacket } from "../packets.js";
 import { rescheduleInOutbox, withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
-import { parseBody, parseValue, queryDate, runIdParam } from "../validation.js";
+import { PERIOD, parseBody, parseValue, periodStart, queryDate, runIdParam } from "../validation.js";
 
 const RUN_STATUSES = ["PENDING_VERSION", "QUEUED", "DEQUEUED", "EXECUTING", "WAITING", "COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "DELAYED", "EXPIRED", "TIMED_OUT"] as const;
-const PERIOD = /^(\d+)([smhdw])$/;
-const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 const csv = z
   .string()
@@ -68,13 +66,12 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const env = c.get("env");
     const query = parseValue(listQuerySchema, c.req.query(), "query");
     if (query["page[before]"]) throw new ApiError(400, "page[before]: backwards paging is not supported; follow pagination.next");
-    const period = query["filter[createdAt][period]"] && PERIOD.exec(query["filter[createdAt][period]"]);
     const filter: ListRunsFilter = {
       status: query["filter[status]"] as RunStatus[] | undefined,
       taskIdentifier: query["filter[taskIdentifier]"],
       tag: query["filter[tag]"],
       batch: query["filter[batch]"],
-      from: period ? new Date(Date.now() - Number(period[1]) * PERIOD_MS[period[2]!]!) : query["filter[createdAt][from]"],
+      from: query["filter[createdAt][period]"] ? periodStart(query["filter[createdAt][period]"]) : query["filter[createdAt][from]"],
       to: query["filter[createdAt][to]"],
       limit: query["page[size]"] ?? 25,
       after: query["page[after]"],

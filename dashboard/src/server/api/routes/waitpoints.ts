@@ -9,7 +9,7 @@ import { ApiError, notFound } from "../api-error.js";
 import { assertOwnedToken, tokenEnvironment } from "../ownership.js";
 import { encodeJsonPacket } from "../packets.js";
 import type { ApiApp, ApiServices } from "../services.js";
-import { parseBody, parseValue, queryDate, readJson } from "../validation.js";
+import { PERIOD, parseBody, parseValue, periodStart, queryDate, readJson } from "../validation.js";
 
 const createTokenSchema = z.object({
   idempotencyKey: z.string().min(1).optional(),
@@ -20,8 +20,6 @@ const createTokenSchema = z.object({
 
 const completeTokenSchema = z.object({ data: z.unknown().optional() });
 
-const PERIOD = /^(\d+)([smhdw])$/;
-const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const csv = z.string().transform((value) => value.split(",").map((v) => v.trim()).filter(Boolean));
 const listTokensSchema = z.object({
   "filter[status]": csv.pipe(z.array(z.enum(["WAITING", "COMPLETED", "TIMED_OUT"], { errorMap: () => ({ message: "expected WAITING, COMPLETED or TIMED_OUT" }) }))).optional(),
@@ -79,12 +77,11 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
   app.get("/api/v1/waitpoints/tokens", async (c) => {
     const env = c.get("env");
     const q = parseValue(listTokensSchema, c.req.query(), "query");
-    const period = q["filter[createdAt][period]"] && PERIOD.exec(q["filter[createdAt][period]"]);
     const page = await services.engines.for(env).listTokens({
       status: q["filter[status]"],
       tags: q["filter[tags]"],
       idempotencyKey: q["filter[idempotencyKey]"] && scopedKey(env, q["filter[idempotencyKey]"]),
-      from: period ? new Date(Date.now() - Number(period[1]) * PERIOD_MS[period[2]!]!) : q["filter[createdAt][from]"],
+      from: q["filter[createdAt][period]"] ? periodStart(q["filter[createdAt][period]"]) : q["filter[createdAt][from]"],
       to: q["filter[createdAt][to]"],
       limit: q["page[size]"],
       after: q["page[after]"],
