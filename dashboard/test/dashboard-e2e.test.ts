@@ -43,6 +43,12 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** The test page prefills the first known task once its list loads: typing before that would race the prefill. */
+async function openTestPage(): Promise<void> {
+  await page.goto(`${t.webapp.url}/test?env=${t.dev.id}`);
+  await page.getByTestId("tasks-loading").waitFor({ state: "detached" });
+}
+
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 describe("dashboard in Chromium", () => {
@@ -60,7 +66,7 @@ describe("dashboard in Chromium", () => {
   });
 
   it("triggers a task from the test page and watches the run complete live", async () => {
-    await page.goto(`${t.webapp.url}/test?env=${t.dev.id}`);
+    await openTestPage();
     await page.getByLabel("Task id").fill("e2e-hello");
     await page.getByLabel("Payload").fill('{ "name": "Ada" }');
     await page.getByRole("button", { name: "Run test" }).click();
@@ -84,7 +90,7 @@ describe("dashboard in Chromium", () => {
   });
 
   it("cancels a waiting run", async () => {
-    await page.goto(`${t.webapp.url}/test?env=${t.dev.id}`);
+    await openTestPage();
     await page.getByLabel("Task id").fill("e2e-patient");
     await page.getByLabel("Payload").fill("{}");
     await page.getByRole("button", { name: "Run test" }).click();

@@ -133,7 +133,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       stops.push(() => sync.stop());
     }
 
-    const services = { db, auth: new EnvironmentAuthenticator(db), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox: SecretBox.forDataDir(dataDir), events: new PostgresEventStore(db), publicUrl: () => publicUrl };
+    const secretBox = SecretBox.forDataDir(dataDir);
+    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox, events: new PostgresEventStore(db), publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,

@@ -1,11 +1,12 @@
 /** The Trigger-compatible REST API as one Hono app: authentication, routes, and errors as `{ error }` 4xx bodies. */
 import { Hono, type Context, type Next } from "hono";
 import { ApiError, errorResponse, notFound } from "./api-error.js";
-import { scopeAllows } from "../auth/public-tokens.js";
+import { publicTokenAccess } from "./public-token-access.js";
 import type { ApiEnv, ApiServices } from "./services.js";
 import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
+import { authRoutes } from "./routes/auth.js";
 import { runRoutes } from "./routes/runs.js";
 import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
@@ -25,23 +26,17 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   timezonesRoute(app);
 
   // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access
-  // token (a JWT the API handed out) may only read the runs or batches it names.
+  // token (a JWT) may only read, trigger or complete what its scopes name.
   const authenticate = async (c: Context<ApiEnv>, next: Next) => {
     const header = c.req.header("authorization");
     const bearer = /^Bearer\s+(ey\S+)$/i.exec(header ?? "")?.[1];
     if (bearer) {
-      const { env, scopes } = await services.auth.fromPublicToken(bearer);
-      const path = new URL(c.req.url).pathname;
-      const get = c.req.method === "GET";
-      const readable = get && (/^\/api\/v3\/runs\/([^/]+)$/.exec(path) ?? /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path) ?? /^\/realtime\/v1\/runs\/([^/]+)$/.exec(path));
-      const batch = get && (/^\/api\/v2\/batches\/([^/]+)$/.exec(path) ?? /^\/realtime\/v1\/batches\/([^/]+)$/.exec(path));
-      // Runs by tag: the token must allow every tag asked for.
-      const tags = get && path === "/realtime/v1/runs" ? (c.req.query("tags") ?? "").split(",").filter(Boolean) : [];
-      const allowed =
-        (readable && scopeAllows(scopes, "runs", readable[1]!)) ||
-        (batch && scopeAllows(scopes, "batch", batch[1]!)) ||
-        (tags.length > 0 && tags.every((tag) => scopeAllows(scopes, "tags", tag)));
-      if (!allowed) throw new ApiError(403, "This public access token can only read the runs and batches it was issued for; use a secret key for anything else");
+      const { env, claims } = await services.auth.fromPublicToken(bearer);
+      const access = publicTokenAccess(c.req.method, new URL(c.req.url), claims.scopes);
+      if (!access) throw new ApiError(403, "This public access token does not allow this request: it may only read the runs, batches or tags, or trigger the tasks, its scopes name; use a secret key for anything else");
+      if (access === "trigger" && claims.oneTimeUse && !(await services.auth.spendOneTimeToken(env, bearer, claims.expiresAt))) {
+        throw new ApiError(401, "This one-time trigger token was already used: create a new one with auth.createTriggerPublicToken (or pass multipleUse: true)");
+      }
       c.set("env", env);
     } else {
       c.set("env", await services.auth.fromAuthorization(header));
@@ -52,6 +47,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   app.use("/engine/*", authenticate);
   app.use("/realtime/*", authenticate);
 
+  authRoutes(app);
   triggerRoutes(app, services);
   batchRoutes(app, services);
   runRoutes(app, services);

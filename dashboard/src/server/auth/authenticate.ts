@@ -3,7 +3,8 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentType } from "../../generated/prisma/index.js";
 import { looksLikeSecretKey } from "./api-keys.js";
 import { hashSecret } from "./secrets.js";
-import { claimedEnvironment, verifyPublicToken } from "./public-tokens.js";
+import { claimedEnvironment, verifyPublicToken, type PublicTokenClaims } from "./public-tokens.js";
+import type { SecretBox } from "../envvars/secret-box.js";
 
 export interface AuthenticatedEnvironment {
   id: string;
@@ -28,7 +29,11 @@ const CACHE_TTL_MS = 5_000;
 export class EnvironmentAuthenticator {
   private readonly cache = new Map<string, { env: AuthenticatedEnvironment; expires: number }>();
 
-  constructor(private readonly db: Database) {}
+  /** `secretBox` seals each key on its first use, so tokens the SDK signs with it can be verified. */
+  constructor(
+    private readonly db: Database,
+    private readonly secretBox?: SecretBox,
+  ) {}
 
   async fromAuthorization(header: string | undefined): Promise<AuthenticatedEnvironment> {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
@@ -42,27 +47,42 @@ export class EnvironmentAuthenticator {
     const hash = hashSecret(key);
     const cached = this.cache.get(hash);
     if (cached && cached.expires > Date.now()) return cached.env;
-    const row = await this.db.runtimeEnvironment.findUnique({ where: { secretKeyHash: hash }, select: { id: true } });
+    const row = await this.db.runtimeEnvironment.findUnique({ where: { secretKeyHash: hash }, select: { id: true, secretKeySealed: true } });
     const env = row && (await this.byId(row.id));
     if (!env) {
       this.cache.delete(hash);
       throw new AuthError("Invalid API key: no environment has this secret key (was it rotated?)");
     }
+    if (row.secretKeySealed === null && this.secretBox) {
+      // Only while the key is still this one: a rotation racing this write must not get the old key back.
+      await this.db.runtimeEnvironment.updateMany({ where: { id: row.id, secretKeyHash: hash, secretKeySealed: null }, data: { secretKeySealed: this.secretBox.seal(key) } });
+    }
     this.cache.set(hash, { env, expires: Date.now() + CACHE_TTL_MS });
     return env;
   }
 
-  /** A public access token: which environment signed it, and what it may read. */
-  async fromPublicToken(token: string): Promise<{ env: AuthenticatedEnvironment; scopes: string[] }> {
+  /**
+   * A public access token: which environment it is for, and what it may do. Tokens the API handed out verify with
+   * the environment's signing secret; tokens the SDK signed, with the environment's current secret key.
+   */
+  async fromPublicToken(token: string): Promise<{ env: AuthenticatedEnvironment; claims: PublicTokenClaims }> {
     const environmentId = claimedEnvironment(token);
     const env = environmentId ? await this.byId(environmentId) : undefined;
     if (!env) throw new AuthError("Invalid public access token");
-    try {
-      const claims = await verifyPublicToken(token, env.jwtSigningSecret);
-      return { env, scopes: claims.scopes };
-    } catch {
-      throw new AuthError("Invalid or expired public access token");
-    }
+    const claims = await verifyPublicToken(token, env.jwtSigningSecret).catch(async () => {
+      const sealed = (await this.db.runtimeEnvironment.findUnique({ where: { id: env.id }, select: { secretKeySealed: true } }))?.secretKeySealed;
+      const key = sealed && this.secretBox ? this.secretBox.open(sealed) : undefined;
+      return key ? verifyPublicToken(token, key).catch(() => undefined) : undefined;
+    });
+    if (!claims) throw new AuthError("Invalid or expired public access token (tokens signed with a secret key stop working when the key is rotated)");
+    return { env, claims };
+  }
+
+  /** Marks a one-time token used; false if it already was. */
+  async spendOneTimeToken(env: AuthenticatedEnvironment, token: string, expiresAt: Date): Promise<boolean> {
+    await this.db.spentPublicToken.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    const { count } = await this.db.spentPublicToken.createMany({ data: [{ tokenHash: hashSecret(token), environmentId: env.id, expiresAt }], skipDuplicates: true });
+    return count === 1;
   }
 
   private async byId(id: string): Promise<AuthenticatedEnvironment | undefined> {

@@ -90,7 +90,8 @@ export async function rotateSecretKey(db: Database, environmentId: string): Prom
   const secret = newSecretKey(env.type);
   await db.runtimeEnvironment.update({
     where: { id: environmentId },
-    data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date() },
+    // The sealed copy belonged to the old key: tokens the SDK signed with it stop working too.
+    data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date(), secretKeySealed: null },
   });
   return secret.key;
 }

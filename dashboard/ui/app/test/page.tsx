@@ -1,6 +1,6 @@
 "use client";
 /** Trigger a task with a JSON payload (a test run), then follow it on its run page. */
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
 import { uiApi } from "../lib/api";
 
@@ -10,12 +10,14 @@ function TestForm({ environment }: ShellContext) {
   const [payload, setPayload] = useState('{\n  "name": "Ada"\n}');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const taskInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     uiApi<{ tasks: string[] }>(`/environments/${environment.id}/tasks`)
       .then((r) => {
         setTasks(r.tasks);
-        setTask((current) => current || r.tasks[0] || "");
+        // Prefill only a field the user is not typing in: text typed as the list lands must not be merged into it.
+        if (document.activeElement !== taskInput.current) setTask((current) => current || r.tasks[0] || "");
       })
       .catch((e: Error) => setError(e.message));
   }, [environment.id]);
@@ -45,10 +47,10 @@ function TestForm({ environment }: ShellContext) {
         <label>
           Task
           <br />
-          <input aria-label="Task id" list="known-tasks" value={task} onChange={(e) => setTask(e.target.value)} placeholder="task id" />
+          <input ref={taskInput} aria-label="Task id" list="known-tasks" value={task} onChange={(e) => setTask(e.target.value)} placeholder="task id" />
           <datalist id="known-tasks">{tasks?.map((t) => <option key={t} value={t} />)}</datalist>
         </label>
-        {!tasks && <span className="spinner" />}
+        {!tasks && !error && <span className="spinner" data-testid="tasks-loading" />}
       </p>
       <p>
         <label>
