@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { task } from "@stint/sdk";
 import { Client, Connection } from "@temporalio/client";
-import { InProcessExecutor, createStintWorkers, installRuntimeLogger, resolveAttemptQueue, startDevServer } from "@stint/temporal-workers";
+import { InProcessExecutor, createStintWorkers, installRuntimeLogger, resolveAttemptQueue, startDevServer, stintDataConverter } from "@stint/temporal-workers";
 import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
 import { ms, percentile } from "./stats.js";
 import { parseArgs } from "./args.js";
@@ -93,7 +93,7 @@ async function runWorkers(spec: string): Promise<void> {
     await startWebapp({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "stint-bench-bg-")), databaseUrl: dispatchFrom, temporal: { address }, bootstrap: false, ui: false, runEngineWorker: false });
   }
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: stintDataConverter });
   const engine = await createStintWorkers({ client, address, workflowTaskQueue: "stint-engine" });
   const attempts = await createStintWorkers({ client, address, workflowTaskQueue: "unused", runEngine: false, attempts: { taskQueue: queue, executor: new InProcessExecutor() } });
   void engine.run();

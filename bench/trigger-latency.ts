@@ -11,7 +11,7 @@ import { Context } from "@temporalio/activity";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection, Worker, bundleWorkflowCode } from "@temporalio/worker";
 import { task } from "@stint/sdk";
-import { InProcessExecutor, StintEngineClient, createStintWorkers, installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
+import { InProcessExecutor, StintEngineClient, createStintWorkers, installRuntimeLogger, startDevServer, stintDataConverter } from "@stint/temporal-workers";
 import { ms, percentile } from "./stats.js";
 import { parseArgs } from "./args.js";
 
@@ -76,7 +76,7 @@ async function main() {
   installRuntimeLogger("ERROR");
   const server = await startDevServer({ headless: true });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: stintDataConverter });
   const suffix = randomUUID().slice(0, 8);
 
   // Raw Temporal.

@@ -4,6 +4,7 @@ import { Client, Connection } from "@temporalio/client";
 import { configure, runs, schedules as triggerSchedules } from "@trigger.dev/sdk";
 import { schedules } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { stintDataConverter } from "@stint/temporal-workers";
 
 const report = schedules.task({
   id: "sched-report",
@@ -54,7 +55,7 @@ describe("schedules", () => {
   });
 
   it("a firing runs the task with Trigger's scheduled payload", async () => {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: stintDataConverter });
     await client.schedule.getHandle(id).trigger();
     let runId: string | undefined;
     for (const deadline = Date.now() + 20_000; !runId && Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
@@ -69,7 +70,7 @@ describe("schedules", () => {
     const paused = await triggerSchedules.deactivate(id);
     expect(paused.active).toBe(false);
     expect(paused.nextRun ?? undefined).toBeUndefined();
-    expect((await new Client({ connection }).schedule.getHandle(id).describe()).state.paused).toBe(true);
+    expect((await new Client({ connection, dataConverter: stintDataConverter }).schedule.getHandle(id).describe()).state.paused).toBe(true);
     expect((await triggerSchedules.activate(id)).active).toBe(true);
     await triggerSchedules.del(id);
     await expect(triggerSchedules.retrieve(id)).rejects.toThrow(/not found/i);

@@ -12,11 +12,16 @@ const greet = task({
   run: async (payload: { name: string; when: string }) => ({ greeting: `Hello ${payload.name}`, year: new Date(payload.when).getUTCFullYear() }),
 });
 
+const dated = task({
+  id: "api-dated",
+  run: async (payload: { at: Date; ids: Set<string> }) => ({ isDate: payload.at instanceof Date, isSet: payload.ids instanceof Set, iso: payload.at.toISOString() }),
+});
+
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
-  await t.serveTasks([greet.id]);
+  await t.serveTasks([greet.id, dated.id]);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
 });
 
@@ -37,6 +42,13 @@ describe("trigger API with the real @trigger.dev/sdk", () => {
     expect(run.taskIdentifier).toBe("api-greet");
     expect(run.tags).toEqual(["api", "greet"]);
     expect(run.attemptCount).toBe(1);
+  });
+
+  it("a Date and a Set in a payload reach the task as themselves, through the outbox (superjson packets)", async () => {
+    const at = new Date("2026-03-04T05:06:07.089Z");
+    const handle = await tasks.trigger("api-dated", { at, ids: new Set(["a", "b"]) });
+    const run = await runs.poll(handle, { pollIntervalMs: 200 });
+    expect(run.output).toEqual({ isDate: true, isSet: true, iso: at.toISOString() });
   });
 
   it("an idempotency key returns the same run, marked cached", async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { stintDataConverter } from "@stint/temporal-workers";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 let t: TestWebapp;
@@ -101,7 +102,7 @@ describe("dev sessions sharing an environment", () => {
     const tick = listed.data.find((s) => s.task === "tick-b")!;
     expect(tick).toMatchObject({ type: "DECLARATIVE", timezone: "Asia/Tokyo", generator: { expression: "*/5 * * * *" } });
     const connection = await Connection.connect({ address: inject("temporalAddress") });
-    await new Client({ connection }).schedule.getHandle(tick.id).trigger();
+    await new Client({ connection, dataConverter: stintDataConverter }).schedule.getHandle(tick.id).trigger();
     await connection.close();
     await expect.poll(() => sessionB.output.includes("✔ completed tick-b"), { timeout: 20_000 }).toBe(true);
   });

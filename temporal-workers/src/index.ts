@@ -1,6 +1,7 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
 export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineClientOptions } from "./client/engine-client.js";
 export { EngineError } from "./client/engine-error.js";
+export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
 export { createStintWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
 export { engineWorkflowBundle, WORKFLOWS_PATH } from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";

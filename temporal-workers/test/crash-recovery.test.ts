@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { StintEngineClient } from "../src/client/engine-client.js";
+import { stintDataConverter } from "../src/shared/data-converter.js";
 
 const address = inject("temporalAddress");
 const suffix = randomUUID().slice(0, 8);
@@ -61,7 +62,7 @@ describe("crash recovery", () => {
   it("a run survives kill -9 of its worker; the child run and the timer are not redone", async () => {
     const connection = await Connection.connect({ address });
     const engine = new StintEngineClient({
-      client: new Client({ connection }),
+      client: new Client({ connection, dataConverter: stintDataConverter }),
       ...queues,
       environment: { id: "env_crash", slug: `crash-${suffix}`, type: "DEVELOPMENT", projectRef: "proj_test" },
       settings: { heartbeatTimeoutMs: 3_000 },

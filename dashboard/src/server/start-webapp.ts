@@ -5,7 +5,7 @@
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Client, Connection } from "@temporalio/client";
-import { createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers } from "@stint/temporal-workers";
+import { createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { EnvironmentAuthenticator } from "./auth/authenticate.js";
 import { bootstrapDefaults, type BootstrapResult } from "./bootstrap/first-boot.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./database/embedded-postgres.js";
@@ -107,7 +107,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     const connection = await Connection.connect({ address: options.temporal.address });
     stops.push(() => connection.close());
     await ensureSearchAttributes(connection, namespace);
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
     const queueDirectory = new SharedQueueDirectory(db);
     const engines = new EnvironmentEngines(client, options.engineTaskQueue ?? "stint-engine", {}, (envId, taskId) => queueDirectory.queueOfTask(envId, taskId));
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
-import { InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers } from "@stint/temporal-workers";
+import { InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp, type WebappOptions } from "../../src/index.js";
 
 export interface TestWebapp {
@@ -47,7 +47,7 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
   const dev = project.environments.find((env) => env.type === "DEVELOPMENT")!;
   const prod = project.environments.find((env) => env.type === "PRODUCTION")!;
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: stintDataConverter });
   const workers: StintWorkers[] = [];
   return {
     webapp,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, Connection } from "@temporalio/client";
-import { StintEngineClient } from "@stint/temporal-workers";
+import { StintEngineClient, stintDataConverter } from "@stint/temporal-workers";
 import { DevProcess } from "./harness/dev-process.js";
 
 const CLI = join(import.meta.dirname, "../bin/stint.mjs");
@@ -50,7 +50,7 @@ beforeAll(async () => {
   cpSync(join(import.meta.dirname, "fixtures/dev-project"), project, { recursive: true });
   connection = await Connection.connect({ address });
   engine = new StintEngineClient({
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter: stintDataConverter }),
     workflowTaskQueue: queues.workflowQueue,
     attemptQueue: queues.attemptQueue,
     environment: { id: "env_dev", slug: "dev", type: "DEVELOPMENT", projectRef: "proj_cli_fixture" },

@@ -9,6 +9,7 @@ import { createEngineActivities } from "../activities/engine-activities.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { engineWorkflowBundle } from "./workflow-bundle.js";
 import { gateTaskQueue } from "../shared/queue-gate.js";
+import { stintDataConverter } from "../shared/data-converter.js";
 
 export interface StintWorkersOptions {
   client: Client;
@@ -47,6 +48,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         connection,
         namespace,
         taskQueue: options.workflowTaskQueue,
+        dataConverter: stintDataConverter,
         workflowBundle: await engineWorkflowBundle(),
         ...(colocated ? attemptOptions : {}),
         activities: { ...createEngineActivities(options.client, options.workflowTaskQueue), ...(colocated ? attemptOptions!.activities : {}) },
@@ -57,12 +59,13 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
       connection,
       namespace,
       taskQueue: gateTaskQueue(options.workflowTaskQueue),
+      dataConverter: stintDataConverter,
       workflowBundle: await engineWorkflowBundle(),
       activities: createEngineActivities(options.client, options.workflowTaskQueue),
     });
   }
   if (attemptOptions && !colocated) {
-    workers.push(await Worker.create({ connection, namespace, taskQueue: options.attempts!.taskQueue, ...attemptOptions }));
+    workers.push(await Worker.create({ connection, namespace, taskQueue: options.attempts!.taskQueue, dataConverter: stintDataConverter, ...attemptOptions }));
   }
   let others: Promise<unknown> | undefined;
   let gates: Promise<void> | undefined;

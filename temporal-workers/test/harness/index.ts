@@ -11,6 +11,7 @@ import { createStintWorkers, type StintWorkers } from "../../src/worker/create-w
 import { InProcessExecutor } from "../../src/executor/in-process-executor.js";
 import type { RunLogEntry } from "../../src/executor/attempt-channel.js";
 import type { EngineSettings, RunState } from "../../src/shared/run-types.js";
+import { stintDataConverter } from "../../src/shared/data-converter.js";
 
 export interface TestEngine {
   engine: StintEngineClient;
@@ -30,7 +31,7 @@ export async function startTestEngine(
 ): Promise<TestEngine> {
   const address = inject("temporalAddress");
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: "default" });
+  const client = new Client({ connection, namespace: "default", dataConverter: stintDataConverter });
   const suffix = randomUUID().slice(0, 8);
   const logs: RunLogEntry[] = [];
   const engine = new StintEngineClient({

@@ -1,5 +1,6 @@
 /** The hot SQL of the run outbox, in one place. */
 import type { Database } from "../database/prisma-client.js";
+import { decodeOutboxItem, encodeOutboxItem } from "./outbox-item.js";
 
 export interface ClaimedRun {
   runId: string;
@@ -12,7 +13,7 @@ export interface ClaimedRun {
  * the lease lets another take over the runs of one that died mid-dispatch.
  */
 export async function claimOutboxRuns(db: Database, limit: number, leaseMs: number): Promise<ClaimedRun[]> {
-  return db.$queryRaw<ClaimedRun[]>`
+  const claimed = await db.$queryRaw<ClaimedRun[]>`
     UPDATE "RunOutbox" AS o
        SET "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}::double precision), "attempts" = o."attempts" + 1
      WHERE o."runId" IN (
@@ -22,6 +23,7 @@ export async function claimOutboxRuns(db: Database, limit: number, leaseMs: numb
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
     RETURNING o."runId" AS "runId", o."environmentId" AS "environmentId", o."item" AS "item"`;
+  return claimed.map((run) => ({ ...run, item: decodeOutboxItem(run.item) }));
 }
 
 export async function removeFromOutbox(db: Database, runIds: string[]): Promise<void> {
@@ -61,7 +63,7 @@ export interface AcceptedRun {
 
 /** The trigger API's one write: the run's index row and its outbox entry, in one statement (one round trip). */
 export async function acceptRun(db: Database, run: AcceptedRun): Promise<void> {
-  const item = JSON.stringify(run.item);
+  const item = encodeOutboxItem(run.item);
   await db.$executeRaw`
     WITH indexed AS (
       INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "isTest", "machine", "depth", "createdAt", "updatedAt")

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
-import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
+import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { LoggingExecutor } from "./logging-executor.js";
 import type { ProjectDeclarations } from "../project/build-project.js";
 import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
@@ -53,7 +53,7 @@ export async function startStandaloneBackend(options: {
   if (!address) server = await startDevServer({ dbFile: join(options.stateDir, "temporal.db"), uiPort: options.uiPort, namespace: options.namespace });
   const temporalAddress = address ?? server!.address;
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: options.namespace });
+  const client = new Client({ connection, namespace: options.namespace, dataConverter: stintDataConverter });
   const engine = new StintEngineClient({
     client,
     workflowTaskQueue: options.workflowQueue,
@@ -104,7 +104,7 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
   let session = await registerDevSession(target, project);
   const { address, namespace } = session.temporal;
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
   const shipper = new LogShipper(target);
   const executor = new LoggingExecutor(shipper.push);
   const workersByQueue = new Map<string, StintWorkers>();

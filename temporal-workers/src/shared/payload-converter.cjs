@@ -1,0 +1,57 @@
+/**
+ * The engine's Temporal payload converter: values with types JSON cannot carry (Date, Map, Set, BigInt, RegExp,
+ * undefined inside objects) travel as superjson — what Trigger.dev's SDK uses for payloads and outputs — so a Date
+ * in a payload is a Date in the task, in its output and in a parent's `triggerAndWait` result. Everything else stays
+ * plain `json/plain`, readable in Temporal's Web UI, and histories written before this converter still decode.
+ *
+ * CommonJS on purpose: Temporal's client and worker load a payload converter by path with `require()`, outside any
+ * TypeScript loader, and the workflow bundler includes it from the same path.
+ */
+const {
+  BinaryPayloadConverter,
+  CompositePayloadConverter,
+  JsonPayloadConverter,
+  METADATA_ENCODING_KEY,
+  UndefinedPayloadConverter,
+  ValueError,
+  str,
+  u8,
+} = require("@temporalio/common");
+const superjson = require("superjson").default;
+
+const ENCODING = "json/superjson";
+
+/**
+ * superjson also notes `undefined` values and objects referenced twice; those alone are not worth leaving plain JSON
+ * for (JSON drops the one and copies the other, as the engine always did).
+ */
+function plainJsonWillDo(meta) {
+  const values = meta.values;
+  if (values === undefined) return true;
+  if (typeof values !== "object" || Array.isArray(values)) return false;
+  return Object.values(values).every((annotation) => Array.isArray(annotation) && annotation.length === 1 && annotation[0] === "undefined");
+}
+
+class SuperjsonPayloadConverter {
+  encodingType = ENCODING;
+
+  toPayload(value) {
+    if (value === undefined) return undefined;
+    const { json, meta } = superjson.serialize(value);
+    // Nothing JSON would lose (an undefined property it drops is no loss): let json/plain carry it.
+    if (!meta || plainJsonWillDo(meta)) return undefined;
+    return { metadata: { [METADATA_ENCODING_KEY]: u8(ENCODING) }, data: u8(JSON.stringify({ json, meta })) };
+  }
+
+  fromPayload(payload) {
+    if (payload.data === undefined || payload.data === null) throw new ValueError("Got a json/superjson payload with no data");
+    return superjson.deserialize(JSON.parse(str(payload.data)));
+  }
+}
+
+exports.payloadConverter = new CompositePayloadConverter(
+  new UndefinedPayloadConverter(),
+  new BinaryPayloadConverter(),
+  new SuperjsonPayloadConverter(),
+  new JsonPayloadConverter(),
+);

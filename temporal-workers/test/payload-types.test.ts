@@ -1,0 +1,77 @@
+/**
+ * Payload types, as Trigger.dev's superjson packets carry them: a Date, Map, Set or BigInt in a payload arrives in
+ * the task as itself, and comes back as itself in a parent's triggerAndWait result and in the run's output. Plain
+ * JSON stays plain in Temporal's history (readable in its Web UI).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { str } from "@temporalio/common";
+import { task } from "@stint/sdk";
+import { startTestEngine, type TestEngine } from "./harness/index.js";
+
+interface Rich {
+  at: Date;
+  seen: Set<string>;
+  counts: Map<string, number>;
+  big: bigint;
+}
+
+const describeRich = task({
+  id: "payload-types-child",
+  run: async (payload: Rich) => ({
+    types: [payload.at instanceof Date, payload.seen instanceof Set, payload.counts instanceof Map, typeof payload.big],
+    nextDay: new Date(payload.at.getTime() + 86_400_000),
+    big: payload.big * 2n,
+  }),
+});
+
+const parent = task({
+  id: "payload-types-parent",
+  run: async (payload: { at: Date }) => {
+    const result = await describeRich.triggerAndWait({ at: payload.at, seen: new Set(["a"]), counts: new Map([["a", 1]]), big: 21n });
+    if (!result.ok) throw result.error;
+    return { childNextDayIsDate: result.output.nextDay instanceof Date, nextDay: result.output.nextDay.toISOString(), big: result.output.big.toString() };
+  },
+});
+
+const plain = task({ id: "payload-types-plain", run: async (payload: { n: number }) => payload.n + 1 });
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await startTestEngine();
+});
+afterAll(async () => t?.stop());
+
+/** The encoding of the run workflow's input payload in its history. */
+async function inputEncoding(runId: string): Promise<string> {
+  const history = await t.client.workflow.getHandle(runId).fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  return str(started!.input!.payloads![0]!.metadata!.encoding!);
+}
+
+describe("payload types", () => {
+  it("a Date, Set, Map and BigInt reach the task as themselves, and its output keeps them", async () => {
+    const at = new Date("2026-01-02T03:04:05.678Z");
+    const handle = await describeRich.trigger({ at, seen: new Set(["x", "y"]), counts: new Map([["x", 2]]), big: 2n ** 70n });
+    const state = await t.waitForRun(handle.id);
+    expect(state.status).toBe("COMPLETED");
+    const output = state.output as { types: unknown[]; nextDay: Date; big: bigint };
+    expect(output.types).toEqual([true, true, true, "bigint"]);
+    expect(output.nextDay).toBeInstanceOf(Date);
+    expect(output.nextDay.toISOString()).toBe("2026-01-03T03:04:05.678Z");
+    expect(output.big).toBe(2n ** 71n);
+    expect(await inputEncoding(handle.id)).toBe("json/superjson");
+  });
+
+  it("a parent's triggerAndWait result carries the child's Date", async () => {
+    const handle = await parent.trigger({ at: new Date("2026-06-30T12:00:00.000Z") });
+    const state = await t.waitForRun(handle.id);
+    expect(state.status).toBe("COMPLETED");
+    expect(state.output).toEqual({ childNextDayIsDate: true, nextDay: "2026-07-01T12:00:00.000Z", big: "42" });
+  });
+
+  it("plain JSON payloads stay json/plain in Temporal's history", async () => {
+    const handle = await plain.trigger({ n: 1 });
+    expect((await t.waitForRun(handle.id)).output).toBe(2);
+    expect(await inputEncoding(handle.id)).toBe("json/plain");
+  });
+});
