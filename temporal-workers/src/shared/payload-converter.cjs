@@ -22,6 +22,35 @@ const superjson = require("superjson").default;
 const ENCODING = "json/superjson";
 
 /**
+ * A quick walk that answers "JSON.stringify loses nothing here" for the common case, so most payloads skip
+ * superjson's slower serialize. Deep or unusual values fall through to it.
+ */
+function isPlainJson(value, depth) {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "undefined":
+    case "function":
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (depth > 64) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item === undefined || !isPlainJson(item, depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson(value[key], depth + 1)) return false;
+  return true;
+}
+
+/**
  * superjson also notes `undefined` values and objects referenced twice; those alone are not worth leaving plain JSON
  * for (JSON drops the one and copies the other, as the engine always did).
  */
@@ -36,7 +65,7 @@ class SuperjsonPayloadConverter {
   encodingType = ENCODING;
 
   toPayload(value) {
-    if (value === undefined) return undefined;
+    if (value === undefined || isPlainJson(value, 0)) return undefined;
     const { json, meta } = superjson.serialize(value);
     // Nothing JSON would lose (an undefined property it drops is no loss): let json/plain carry it.
     if (!meta || plainJsonWillDo(meta)) return undefined;
