@@ -29,6 +29,8 @@ describe("bad input", () => {
     ["a superjson payload that is not superjson", "/api/v1/tasks/t/trigger", JSON.stringify({ payload: "{nope", options: { payloadType: "application/super+json" } }), /payload.*superjson/],
     ["a legacy batch without items", "/api/v2/tasks/batch", JSON.stringify({ items: [] }), /items.*at least one/],
     ["a reschedule of a malformed run id", "/api/v1/runs/xyz/reschedule", JSON.stringify({ delay: "1m" }), /runId/],
+    ["a NUL character in a payload", "/api/v1/tasks/t/trigger", JSON.stringify({ payload: { notes: ["ok", "a\u0000b"] } }), /body\.payload\.notes\.1: contains a NUL character/],
+    ["a NUL character in an id", "/api/v1/schedules/sched_%00/activate", "{}", /path: contains a control character/],
   ])("%s → 400 naming the field", async (_name, path, body, message) => {
     const response = await post(path, body);
     expect(response.status).toBe(400);
@@ -49,4 +51,41 @@ describe("bad input", () => {
     expect(missing.status).toBe(404);
     expect(missing.error).toMatch(/not found/);
   });
+
+  it("a sweep of every route with malformed ids, bodies and queries never gets a 5xx", async () => {
+    const ref = t.project.ref;
+    const slug = t.dev.slug;
+    const routes: [string, string][] = [
+      ["GET", "/api/v1/runs"], ["GET", `/api/v1/projects/${ref}/runs`], ["GET", "/api/v3/runs/{id}"], ["GET", "/api/v1/runs/{id}/result"],
+      ["GET", "/api/v1/runs/{id}/metadata"], ["PUT", "/api/v1/runs/{id}/metadata"], ["POST", "/api/v1/runs/{id}/tags"], ["POST", "/api/v1/runs/{id}/replay"],
+      ["POST", "/api/v1/runs/{id}/reschedule"], ["POST", "/api/v2/runs/{id}/cancel"], ["GET", "/api/v2/batches/{id}"],
+      ["POST", "/api/v1/tasks/{id}/trigger"], ["POST", "/api/v1/tasks/{id}/batch"], ["POST", "/api/v1/tasks/batch"], ["POST", "/api/v2/tasks/batch"],
+      ["POST", "/api/v3/batches"], ["POST", "/api/v3/batches/{id}/items"], ["POST", "/api/v1/waitpoints/tokens"], ["GET", "/api/v1/waitpoints/tokens"],
+      ["GET", "/api/v1/waitpoints/tokens/{id}"], ["POST", "/api/v1/waitpoints/tokens/{id}/complete"], ["POST", "/api/v1/waitpoints/tokens/{id}/callback/{id}"],
+      ["POST", "/api/v1/idempotencyKeys/{id}/reset"], ["GET", "/api/v1/schedules"], ["POST", "/api/v1/schedules"], ["GET", "/api/v1/schedules/{id}"],
+      ["PUT", "/api/v1/schedules/{id}"], ["DELETE", "/api/v1/schedules/{id}"], ["POST", "/api/v1/schedules/{id}/activate"], ["POST", "/api/v1/schedules/{id}/deactivate"],
+      ["GET", "/api/v1/queues"], ["GET", "/api/v1/queues/{id}"], ["POST", "/api/v1/queues/{id}/pause"], ["POST", "/api/v1/queues/{id}/concurrency/override"],
+      ["POST", "/api/v1/queues/{id}/concurrency/reset"], ["GET", `/api/v1/projects/${ref}/envvars/${slug}`], ["POST", `/api/v1/projects/${ref}/envvars/${slug}`],
+      ["POST", `/api/v1/projects/${ref}/envvars/${slug}/import`], ["GET", `/api/v1/projects/${ref}/envvars/${slug}/{id}`], ["PUT", `/api/v1/projects/${ref}/envvars/${slug}/{id}`],
+      ["DELETE", `/api/v1/projects/${ref}/envvars/${slug}/{id}`], ["GET", "/api/v1/projects/{id}/envvars/{id}"], ["GET", "/realtime/v1/runs/{id}"], ["GET", "/realtime/v1/runs"],
+      ["GET", "/realtime/v1/batches/{id}"], ["POST", "/engine/v1/dev/sessions"], ["POST", "/engine/v1/dev/sessions/{id}/heartbeat"], ["POST", "/engine/v1/runs/logs"],
+      ["POST", "/api/v1/auth/jwt/claims"],
+    ];
+    const ids = ["run_doesnotexist000000000000", "x", "%00", "%E2%80%AE", "a".repeat(600), "..%2F..%2Fetc"];
+    const bodies = [JSON.stringify({ payload: { note: "a\u0000b" }, items: [{ task: "t", payload: "\u0000" }], name: "A\u0000", value: "\u0000", data: { x: "\u0000" }, tags: ["\u0000"], metadata: { k: "\u0000" } }), "{oops", "null", "[]", "42", '"text"', "", JSON.stringify({ payload: { a: 1 }, options: { tags: [{}], delay: 5, queue: 7, metadata: "m" }, items: [{}], name: 5, value: {}, cron: 1, task: [], data: null, delay: [], tags: "x" })];
+    const queries = ["", "?page[size]=-1&filter[status]=NOPE&filter[createdAt][period]=forever", "?offset=abc&live=maybe&tags=", "?page[after]=%FF&filter[tags]=1"];
+    const failures: string[] = [];
+    for (const [method, template] of routes) {
+      for (const id of ids) {
+        const variants = method === "GET" || method === "DELETE" ? queries.map((query) => [undefined, query] as const) : bodies.map((body, i) => [body, queries[i % queries.length]!] as const);
+        for (const [body, query] of variants) {
+          const path = template.replaceAll("{id}", id) + query;
+          const response = await fetch(`${t.webapp.url}${path}`, { method, body, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
+          const text = await response.text();
+          if (response.status >= 500) failures.push(`${method} ${path.slice(0, 120)} → ${response.status} ${text.slice(0, 200)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

@@ -91,4 +91,40 @@ describe("dashboard accounts", () => {
     const form = await fetch(`${t.webapp.url}/ui-api/environments/${t.dev.id}/keys/rotate`, { method: "POST", headers: { cookie: admin.cookie, "content-type": "application/x-www-form-urlencoded" }, body: "x=1" });
     expect(form.status).toBe(415);
   });
+
+  it("a sweep of the dashboard's API with malformed ids, bodies and queries never gets a 5xx", async () => {
+    const signedIn = new Session();
+    expect((await signedIn.call("/ui-api/login", { email: "admin@example.com", password: "admin-password" })).status).toBe(200);
+    const routes: [string, string][] = [
+      ["POST", "/login"], ["POST", "/login/magic"], ["GET", "/login/magic/{id}"], ["GET", "/auth/github/callback"], ["GET", "/invites/{id}"],
+      ["POST", "/invites/{id}/accept"], ["GET", "/environments/{env}/runs"], ["GET", "/environments/{env}/runs/{id}"], ["GET", "/environments/{env}/runs/{id}/logs"],
+      ["POST", "/environments/{env}/runs/{id}/cancel"], ["POST", "/environments/{env}/runs/{id}/replay"], ["POST", "/environments/{env}/runs/{id}/reschedule"],
+      ["GET", "/environments/{env}/tasks"], ["GET", "/environments/{env}/task-stats"], ["GET", "/environments/{env}/schedules"],
+      ["POST", "/environments/{env}/schedules/{id}/activate"], ["GET", "/environments/{env}/queues"], ["POST", "/environments/{env}/queues/{id}/pause"],
+      ["POST", "/environments/{env}/queues/{id}/limit"], ["POST", "/environments/{env}/tasks/{id}/trigger"], ["GET", "/environments/{env}/workers"],
+      ["GET", "/organizations/{env}/members"], ["POST", "/organizations/{env}/invites"], ["POST", "/organizations/{env}/members/{id}/remove"],
+    ];
+    const environments = [t.dev.id, organizationId, "x", "%00", "a".repeat(300)];
+    const ids = ["run_doesnotexist000000000000", "x", "%00", "%FF", "a".repeat(300)];
+    const bodies = ["{oops", "null", "[]", "", JSON.stringify({ email: 5, password: {}, delay: [], concurrencyLimit: "many", payload: "\u0000", role: "OWNER", name: "\u0000" })];
+    const queries = ["", "?status=NOPE&period=forever&after=%FF", "?task=%00&tag="];
+    const failures: string[] = [];
+    let answered = 0;
+    for (const [method, template] of routes) {
+      for (const env of environments) {
+        for (const id of ids) {
+          const variants = method === "GET" ? queries.map((query) => [undefined, query] as const) : bodies.map((body, i) => [body, queries[i % queries.length]!] as const);
+          for (const [body, query] of variants) {
+            const path = `/ui-api${template.replace("{env}", env).replace("{id}", id)}${query}`;
+            const response = await fetch(`${t.webapp.url}${path}`, { method, body, redirect: "manual", headers: { cookie: signedIn.cookie, "content-type": "application/json" } });
+            if (response.status >= 500) failures.push(`${method} ${path.slice(0, 120)} → ${response.status} ${(await response.text()).slice(0, 200)}`);
+            else if ((await response.arrayBuffer()) && response.status < 300) answered++;
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // The sweep ran signed in: the well-formed requests among it were answered.
+    expect(answered).toBeGreaterThan(20);
+  }, 180_000);
 });

@@ -2,6 +2,7 @@
 import { Hono, type Context, type Next } from "hono";
 import { ApiError, errorResponse, notFound } from "./api-error.js";
 import { publicTokenAccess } from "./public-token-access.js";
+import { refuseControlCharacters } from "./validation.js";
 import type { ApiEnv, ApiServices } from "./services.js";
 import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
@@ -21,6 +22,10 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   app.onError((error, c) => errorResponse(error, c));
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
 
+  app.use("*", async (c, next) => {
+    refuseControlCharacters(new URL(c.req.url));
+    await next();
+  });
   app.get("/healthz", (c) => c.json({ ok: true }));
   waitpointCallbackRoute(app, services);
   timezonesRoute(app);

@@ -10,10 +10,43 @@ export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.length > MAX_BODY_BYTES) throw new ApiError(413, `body: larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
   if (text.trim() === "") return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ApiError(400, "body: not valid JSON; send a JSON object with Content-Type: application/json");
+  }
+  // PostgreSQL cannot store U+0000 in text or jsonb: refuse it here, naming where it is, instead of failing later.
+  if (text.includes("\\u0000")) {
+    const where = pathToNul(value, "body");
+    if (where) throw new ApiError(400, `${where}: contains a NUL character (\\u0000), which cannot be stored; remove it, or encode binary data (base64)`);
+  }
+  return value;
+}
+
+function pathToNul(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return value.includes("\0") ? path : undefined;
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes("\0")) return `${path} (a key)`;
+    const found = pathToNul(item, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Path segments and query values with control characters (a NUL reaching PostgreSQL fails the query) are refused. */
+export function refuseControlCharacters(url: URL): void {
+  const CONTROL = /[\u0000-\u001f\u007f]/;
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    throw new ApiError(400, "path: not valid percent-encoding");
+  }
+  if (CONTROL.test(path)) throw new ApiError(400, "path: contains a control character; ids and names never do");
+  for (const [name, value] of url.searchParams) {
+    if (CONTROL.test(name) || CONTROL.test(value)) throw new ApiError(400, `query ${JSON.stringify(name.replace(CONTROL, "?"))}: contains a control character`);
   }
 }
 

@@ -9,7 +9,7 @@ import type { BatchItemWire, ListRunsFilter, RunStatus } from "@stint/sdk/runtim
 import { ApiError, errorResponse, notFound } from "../api/api-error.js";
 import { ownedRun } from "../api/ownership.js";
 import type { ApiServices } from "../api/services.js";
-import { parseBody, parseValue, runIdParam, taskIdParam } from "../api/validation.js";
+import { parseBody, parseValue, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
 import { environmentForUser, organizationForUser, overviewForUser, requireAdmin } from "./membership.js";
@@ -43,6 +43,10 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   const app = new Hono<UiEnv>().basePath("/ui-api");
   app.onError((error, c) => errorResponse(error, c));
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
+  app.use("*", async (c, next) => {
+    refuseControlCharacters(new URL(c.req.url));
+    await next();
+  });
   const { db } = services;
 
   const startSession = async (c: Context, userId: string) => {
