@@ -95,6 +95,11 @@ describe("dev sessions sharing an environment", () => {
     await expect
       .poll(async () => (await t.webapp.db.runEvent.findMany({ where: { runId: echo.id } })).map((e) => [e.level, e.message, (e.attributes as { text?: string }).text]), { timeout: 10_000 })
       .toEqual([["info", "echoing", "logged"]]);
+    // A log line with a NUL character (PostgreSQL cannot store it) is kept, with U+FFFD in its place.
+    const shipped = await api("/engine/v1/runs/logs", { method: "POST", body: JSON.stringify({ logs: [{ runId: echo.id, level: "warn", message: "bytes: a\u0000b", time: new Date().toISOString() }] }) });
+    expect(shipped).toEqual({ accepted: 1 });
+    const kept = await t.webapp.db.runEvent.findMany({ where: { runId: echo.id, level: "warn" } });
+    expect(kept.map((e) => e.message)).toEqual(["bytes: a\uFFFDb"]);
   });
 
   it("a schedule declared in code becomes a DECLARATIVE schedule whose firings the session runs", async () => {

@@ -6,7 +6,8 @@ import { ApiError } from "./api-error.js";
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export async function readJson(c: Context): Promise<unknown> {
+/** `replaceNul`: for text that must not be lost over one character (log lines), NULs become U+FFFD instead of a 400. */
+export async function readJson(c: Context, options: { replaceNul?: boolean } = {}): Promise<unknown> {
   const text = await c.req.text();
   if (text.length > MAX_BODY_BYTES) throw new ApiError(413, `body: larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
   if (text.trim() === "") return {};
@@ -18,10 +19,18 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   // PostgreSQL cannot store U+0000 in text or jsonb: refuse it here, naming where it is, instead of failing later.
   if (text.includes("\\u0000")) {
+    if (options.replaceNul) return withoutNul(value);
     const where = pathToNul(value, "body");
     if (where) throw new ApiError(400, `${where}: contains a NUL character (\\u0000), which cannot be stored; remove it, or encode binary data (base64)`);
   }
   return value;
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("\0", "\uFFFD");
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [withoutNul(key) as string, withoutNul(item)]));
 }
 
 function pathToNul(value: unknown, path: string): string | undefined {
@@ -50,8 +59,8 @@ export function refuseControlCharacters(url: URL): void {
   }
 }
 
-export async function parseBody<T extends z.ZodTypeAny>(c: Context, schema: T): Promise<z.infer<T>> {
-  return parseValue(schema, await readJson(c), "body");
+export async function parseBody<T extends z.ZodTypeAny>(c: Context, schema: T, options: { replaceNul?: boolean } = {}): Promise<z.infer<T>> {
+  return parseValue(schema, await readJson(c, options), "body");
 }
 
 export function parseValue<T extends z.ZodTypeAny>(schema: T, value: unknown, field: string): z.infer<T> {

@@ -22,7 +22,8 @@ const logsSchema = z.object({
 export function runLogRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/engine/v1/runs/logs", async (c) => {
     const env = c.get("env");
-    const body = await parseBody(c, logsSchema);
+    // A task that logs a NUL character keeps its log line (with U+FFFD in its place): logs are never refused for it.
+    const body = await parseBody(c, logsSchema, { replaceNul: true });
     const runIds = [...new Set(body.logs.map((l) => l.runId))];
     // Only runs of this key's environment take logs: checked against the run index, then the engine for runs the
     // index has not caught up with yet (children started a moment ago).
