@@ -53,9 +53,13 @@ export class EnvironmentAuthenticator {
       this.cache.delete(hash);
       throw new AuthError("Invalid API key: no environment has this secret key (was it rotated?)");
     }
-    if (row.secretKeySealed === null && this.secretBox) {
-      // Only while the key is still this one: a rotation racing this write must not get the old key back.
-      await this.db.runtimeEnvironment.updateMany({ where: { id: row.id, secretKeyHash: hash, secretKeySealed: null }, data: { secretKeySealed: this.secretBox.seal(key) } });
+    if (this.secretBox && (row.secretKeySealed === null || this.openSealed(row.secretKeySealed) !== key)) {
+      // Sealed at first use, or again after the webapp's encryption key changed. Only while the key is still this
+      // one: a rotation racing this write must not get the old key back.
+      await this.db.runtimeEnvironment.updateMany({
+        where: { id: row.id, secretKeyHash: hash, secretKeySealed: row.secretKeySealed },
+        data: { secretKeySealed: this.secretBox.seal(key) },
+      });
     }
     this.cache.set(hash, { env, expires: Date.now() + CACHE_TTL_MS });
     return env;
@@ -71,11 +75,20 @@ export class EnvironmentAuthenticator {
     if (!env) throw new AuthError("Invalid public access token");
     const claims = await verifyPublicToken(token, env.jwtSigningSecret).catch(async () => {
       const sealed = (await this.db.runtimeEnvironment.findUnique({ where: { id: env.id }, select: { secretKeySealed: true } }))?.secretKeySealed;
-      const key = sealed && this.secretBox ? this.secretBox.open(sealed) : undefined;
+      const key = sealed ? this.openSealed(sealed) : undefined;
       return key ? verifyPublicToken(token, key).catch(() => undefined) : undefined;
     });
     if (!claims) throw new AuthError("Invalid or expired public access token (tokens signed with a secret key stop working when the key is rotated)");
     return { env, claims };
+  }
+
+  /** The sealed key, or undefined when it cannot be opened (the webapp's encryption key changed since). */
+  private openSealed(sealed: string): string | undefined {
+    try {
+      return this.secretBox?.open(sealed);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Marks a one-time token used; false if it already was. */

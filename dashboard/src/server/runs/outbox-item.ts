@@ -1,19 +1,20 @@
 /**
  * How a trigger item is kept in the outbox's JSON column: plain JSON of the same shape (what SQL and the run page
- * read), plus superjson's notes on values JSON cannot carry, so a Date in a payload is still a Date when the
- * dispatcher starts the run.
+ * read), plus superjson's notes on the payload's values JSON cannot carry, so a Date in a payload is still a Date
+ * when the dispatcher starts the run. Only the payload is annotated: SQL edits options in place (reschedule).
  */
 import superjson from "superjson";
 
-const TYPES_KEY = "$types";
+const PAYLOAD_TYPES_KEY = "$payloadTypes";
 
 export function encodeOutboxItem(item: unknown): string {
-  const { json, meta } = superjson.serialize(item);
-  return JSON.stringify(meta && json && typeof json === "object" ? { ...json, [TYPES_KEY]: meta } : json);
+  if (!item || typeof item !== "object" || !("payload" in item)) return JSON.stringify(item);
+  const { json, meta } = superjson.serialize((item as { payload: unknown }).payload);
+  return JSON.stringify(meta?.values === undefined ? item : { ...item, payload: json, [PAYLOAD_TYPES_KEY]: meta });
 }
 
 export function decodeOutboxItem(stored: unknown): unknown {
-  if (!stored || typeof stored !== "object" || !(TYPES_KEY in stored)) return stored;
-  const { [TYPES_KEY]: meta, ...json } = stored as Record<string, unknown>;
-  return superjson.deserialize({ json: json as never, meta: meta as never });
+  if (!stored || typeof stored !== "object" || !(PAYLOAD_TYPES_KEY in stored)) return stored;
+  const { [PAYLOAD_TYPES_KEY]: meta, ...item } = stored as Record<string, unknown>;
+  return { ...item, payload: superjson.deserialize({ json: item.payload as never, meta: meta as never }) };
 }
