@@ -1,6 +1,6 @@
 /**
- * The engine's Temporal payload converter: values with types JSON cannot carry (Date, Map, Set, BigInt, RegExp,
- * undefined inside objects) travel as superjson — what Trigger.dev's SDK uses for payloads and outputs — so a Date
+ * The engine's Temporal payload converter: values with types JSON cannot carry (Date, Map, Set, BigInt, RegExp…)
+ * travel as superjson — what Trigger.dev's SDK uses for payloads and outputs — so a Date
  * in a payload is a Date in the task, in its output and in a parent's `triggerAndWait` result. Everything else stays
  * plain `json/plain`, readable in Temporal's Web UI, and histories written before this converter still decode.
  *
