@@ -69,7 +69,7 @@ describe("bad input", () => {
       ["POST", `/api/v1/projects/${ref}/envvars/${slug}/import`], ["GET", `/api/v1/projects/${ref}/envvars/${slug}/{id}`], ["PUT", `/api/v1/projects/${ref}/envvars/${slug}/{id}`],
       ["DELETE", `/api/v1/projects/${ref}/envvars/${slug}/{id}`], ["GET", "/api/v1/projects/{id}/envvars/{id}"], ["GET", "/realtime/v1/runs/{id}"], ["GET", "/realtime/v1/runs"],
       ["GET", "/realtime/v1/batches/{id}"], ["POST", "/engine/v1/dev/sessions"], ["POST", "/engine/v1/dev/sessions/{id}/heartbeat"], ["POST", "/engine/v1/runs/logs"],
-      ["POST", "/api/v1/auth/jwt/claims"],
+      ["POST", "/api/v1/auth/jwt/claims"], ["POST", "/engine/v1/streams/{id}/{id}"], ["GET", "/realtime/v1/streams/{id}/{id}"],
     ];
     const ids = ["run_doesnotexist000000000000", "x", "%00", "%E2%80%AE", "a".repeat(600), "..%2F..%2Fetc"];
     const bodies = [JSON.stringify({ payload: { note: "a\u0000b" }, items: [{ task: "t", payload: "\u0000" }], name: "A\u0000", value: "\u0000", data: { x: "\u0000" }, tags: ["\u0000"], metadata: { k: "\u0000" } }), "{oops", "null", "[]", "42", '"text"', "", JSON.stringify({ payload: { a: 1 }, options: { tags: [{}], delay: 5, queue: 7, metadata: "m" }, items: [{}], name: 5, value: {}, cron: 1, task: [], data: null, delay: [], tags: "x" })];

@@ -76,7 +76,8 @@ export {
   InternalServerError,
 } from "./core/errors.js";
 export { createCache, InMemoryCache, type CacheStore } from "./cache.js";
-export { streams, webhooks, WebhookError, otel } from "./not-yet.js";
+export { webhooks, WebhookError, otel } from "./not-yet.js";
+export { streams, type PipedStream, type StreamOptions, type AsyncIterableStream } from "./streams.js";
 export { envvars, type EnvironmentVariable } from "./envvars.js";
 export { queues, type QueueItem, type RetrieveQueueParam } from "./queues.js";
 export { TaskRunPromise, type TaskRunResult } from "./tasks/run-result.js";

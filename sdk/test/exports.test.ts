@@ -9,9 +9,9 @@ describe("exports", () => {
     expect(missing).toEqual([]);
   });
 
-  it("management calls that need the webapp throw an error naming the feature", () => {
-    expect(() => ours.streams.pipe()).toThrow(/streams\.pipe is not supported by Stint yet/);
-    expect(() => ours.webhooks.constructEvent()).toThrow(/webhooks\.constructEvent/);
+  it("calls Stint does not support yet throw an error naming the feature; streams.pipe outside a task says so", () => {
+    expect(() => ours.webhooks.constructEvent()).toThrow(/webhooks\.constructEvent is not supported by Stint yet/);
+    expect(() => ours.streams.pipe("tokens", (async function* () {})())).toThrow(/streams\.pipe/);
   });
 
   it("queues.* and envvars.* without a configured webapp say how to configure one", async () => {

@@ -61,7 +61,9 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
     onWait: async (info) => callAll([...hooks.onWait, options.onWait], { ...base, wait: toWaitInfo(info) }),
     onResume: async (info) => callAll([...hooks.onResume, options.onResume], { ...base, wait: toWaitInfo(info) }),
   };
-  const scope: AttemptScope = { runtime, waitHooks };
+  const scope: AttemptScope = { runtime, waitHooks, background: new Set() };
+  /** Stream uploads still going when run() returns or throws finish first: readers get every chunk. */
+  const settleBackground = () => Promise.all(scope.background!);
 
   return globals.runStorage.run(scope, async () => {
     let timer: NodeJS.Timeout | undefined;
@@ -103,10 +105,12 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
               timer = setTimeout(() => reject(new MaxDurationExceeded(Math.round((request.ctx.run.maxDuration ?? 0)))), Math.max(0, limitMs));
             }),
           ]));
+      await settleBackground();
       await callAll([...hooks.onSuccess, config?.onSuccess, options.onSuccess], { ...base, output });
       await callAll([...hooks.onComplete, options.onComplete], { ...base, result: { ok: true, data: output } });
       return { kind: "success", output };
     } catch (thrown) {
+      await settleBackground();
       if ((thrown as { name?: string })?.name === "CompleteTaskWithOutput") {
         return { kind: "success", output: (thrown as { output: unknown }).output };
       }

@@ -11,6 +11,8 @@ export interface AttemptScope {
   runtime: RunRuntime;
   /** The attempt's onWait / onResume hooks, handed to the runtime with each durable call. */
   waitHooks: WaitHooks;
+  /** Work the attempt must finish before it reports its outcome (realtime stream uploads). */
+  background?: Set<Promise<unknown>>;
 }
 import type { StintConfig } from "../config.js";
 

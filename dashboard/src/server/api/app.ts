@@ -8,6 +8,7 @@ import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
 import { authRoutes } from "./routes/auth.js";
+import { streamRoutes } from "./routes/streams.js";
 import { runRoutes } from "./routes/runs.js";
 import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
@@ -61,6 +62,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   scheduleRoutes(app, services);
   queueRoutes(app, services);
   realtimeRoutes(app, services);
+  streamRoutes(app, services);
   envVarRoutes(app, services);
   runLogRoutes(app, services);
   devSessionRoutes(app, services, temporal);

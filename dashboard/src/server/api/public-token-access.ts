@@ -6,7 +6,11 @@ export type PublicTokenAccess = "read" | "trigger" | "completeToken" | false;
 export function publicTokenAccess(method: string, url: URL, scopes: string[]): PublicTokenAccess {
   const path = url.pathname;
   if (method === "GET") {
-    const run = /^\/api\/v3\/runs\/([^/]+)$/.exec(path) ?? /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path) ?? /^\/realtime\/v1\/runs\/([^/]+)$/.exec(path);
+    const run =
+      /^\/api\/v3\/runs\/([^/]+)$/.exec(path) ??
+      /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path) ??
+      /^\/realtime\/v1\/runs\/([^/]+)$/.exec(path) ??
+      /^\/realtime\/v1\/streams\/([^/]+)\/[^/]+$/.exec(path);
     if (run) return scopeAllows(scopes, "runs", decodeURIComponent(run[1]!)) && "read";
     const batch = /^\/api\/v2\/batches\/([^/]+)$/.exec(path) ?? /^\/realtime\/v1\/batches\/([^/]+)$/.exec(path);
     if (batch) return scopeAllows(scopes, "batch", decodeURIComponent(batch[1]!)) && "read";

@@ -18,7 +18,8 @@ const DATABASE_STATUS: Partial<Record<RunStatus, string>> = {
 const shapeDate = (iso: string | undefined) => (iso ? iso.replace(/Z$/, "") : null);
 const packet = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
-export function runShapeRow(run: RunRecord): RunShapeRow {
+/** `streamKeys`: the run's realtime streams, so `withStreams()` subscribes to them. */
+export function runShapeRow(run: RunRecord, streamKeys: string[] = []): RunShapeRow {
   return {
     id: run.id,
     friendlyId: run.id,
@@ -46,6 +47,6 @@ export function runShapeRow(run: RunRecord): RunShapeRow {
     outputType: run.output === undefined ? null : "application/json",
     runTags: run.tags,
     error: run.error ? { type: "BUILT_IN_ERROR", name: run.error.name, message: run.error.message, stackTrace: run.error.stack ?? "" } : null,
-    realtimeStreams: [],
+    realtimeStreams: streamKeys,
   };
 }

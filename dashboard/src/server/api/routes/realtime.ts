@@ -11,6 +11,7 @@ import { statusFlags } from "../run-presenter.js";
 import { PERIOD, parseValue, periodStart, runIdParam } from "../validation.js";
 import { runShapeRow, type RunShapeRow } from "../../realtime/run-shape-row.js";
 import { ShapeFeeds } from "../../realtime/shape-feeds.js";
+import { streamKeysOfRun } from "../../streams/run-stream-sql.js";
 import { notFound } from "../api-error.js";
 
 const shapeQuery = z.object({
@@ -36,7 +37,7 @@ export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
     const cached = finishedRows.get(cacheKey);
     if (cached) return cached;
     const run: RunRecord = await ownedRun(services.engines.for(env), env, runId, services.db);
-    const row = runShapeRow(run);
+    const row = runShapeRow(run, await streamKeysOfRun(services.db, runId));
     if (statusFlags(run.status).isCompleted) {
       if (finishedRows.size > 10_000) finishedRows.delete(finishedRows.keys().next().value!);
       finishedRows.set(cacheKey, row);

@@ -1,0 +1,44 @@
+/** The hot SQL of realtime streams, in one place: append chunks (idempotent by seq), read them from a seq on. */
+import type { Database } from "../database/prisma-client.js";
+
+export interface StreamChunk {
+  seq: number;
+  data: unknown;
+  createdAt: Date;
+}
+
+/** Appends `chunks` as seqs `from`, `from + 1`, …; seqs already there are kept (a replaying writer resends them). */
+export async function appendStreamChunks(db: Database, stream: { runId: string; key: string; environmentId: string }, from: number, chunks: unknown[], done: boolean): Promise<void> {
+  if (chunks.length > 0) {
+    await db.$executeRaw`
+      INSERT INTO "RunStreamChunk" ("runId", "key", "seq", "data", "createdAt")
+      SELECT ${stream.runId}, ${stream.key}, ${from}::int + (t.ord - 1)::int, t.elem, now()
+        FROM jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) WITH ORDINALITY AS t(elem, ord)
+      ON CONFLICT DO NOTHING`;
+  }
+  // After the chunks: a reader that sees the stream completed finds every chunk already stored.
+  const completedAt = done ? new Date() : null;
+  await db.$executeRaw`
+    INSERT INTO "RunStream" ("runId", "key", "environmentId", "completedAt", "createdAt")
+    VALUES (${stream.runId}, ${stream.key}, ${stream.environmentId}, ${completedAt}, now())
+    ON CONFLICT ("runId", "key") DO UPDATE SET "completedAt" = COALESCE("RunStream"."completedAt", EXCLUDED."completedAt")`;
+}
+
+export async function readStreamChunks(db: Database, runId: string, key: string, fromSeq: number, limit = 500): Promise<StreamChunk[]> {
+  return db.$queryRaw<StreamChunk[]>`
+    SELECT "seq", "data", "createdAt" FROM "RunStreamChunk"
+     WHERE "runId" = ${runId} AND "key" = ${key} AND "seq" >= ${fromSeq}
+     ORDER BY "seq" LIMIT ${limit}`;
+}
+
+/** The stream's state for readers: undefined until its first chunk (or the writer's first call) arrives. */
+export async function streamState(db: Database, runId: string, key: string, environmentId: string): Promise<{ completed: boolean } | undefined> {
+  const row = await db.runStream.findUnique({ where: { runId_key: { runId, key } }, select: { environmentId: true, completedAt: true } });
+  return row && row.environmentId === environmentId ? { completed: row.completedAt !== null } : undefined;
+}
+
+/** The keys of a run's streams, oldest first (the run shape's `realtimeStreams`). */
+export async function streamKeysOfRun(db: Database, runId: string): Promise<string[]> {
+  const rows = await db.runStream.findMany({ where: { runId }, orderBy: { createdAt: "asc" }, select: { key: true } });
+  return rows.map((row) => row.key);
+}
