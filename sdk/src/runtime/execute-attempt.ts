@@ -41,6 +41,8 @@ async function callAll(fns: Array<((params: any) => unknown) | undefined>, param
   for (const fn of fns) if (fn) await fn(params);
 }
 
+const BACKGROUND_SETTLE_MS = 60_000;
+
 export function findTask(taskId: string): TaskDefinition {
   const definition = sdkGlobals().catalog.get(taskId);
   if (!definition) throw new Error(`Task "${taskId}" is not registered in this worker`);
@@ -62,8 +64,16 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
     onResume: async (info) => callAll([...hooks.onResume, options.onResume], { ...base, wait: toWaitInfo(info) }),
   };
   const scope: AttemptScope = { runtime, waitHooks, background: new Set() };
-  /** Stream uploads still going when run() returns or throws finish first: readers get every chunk. */
-  const settleBackground = () => Promise.all(scope.background!);
+  /**
+   * Stream uploads still going when run() returns or throws finish first, so readers get every chunk — for at most
+   * BACKGROUND_SETTLE_MS: a stream that never ends must not hold the run open forever.
+   */
+  const settleBackground = async () => {
+    if (scope.background!.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(scope.background!), new Promise((resolve) => (timer = setTimeout(resolve, BACKGROUND_SETTLE_MS)))]);
+    clearTimeout(timer);
+  };
 
   return globals.runStorage.run(scope, async () => {
     let timer: NodeJS.Timeout | undefined;
