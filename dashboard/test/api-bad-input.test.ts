@@ -37,6 +37,12 @@ describe("bad input", () => {
     expect(response.error).toMatch(message);
   });
 
+  it("a payload over 1 MB is a 413 naming the limit", async () => {
+    const response = await post("/api/v1/tasks/t/trigger", JSON.stringify({ payload: { text: "x".repeat(1.2 * 1024 * 1024) } }));
+    expect(response.status).toBe(413);
+    expect(response.error).toMatch(/body\.payload: 1\.2 MB is over the 1\.0 MB a run's payload may be/);
+  });
+
   it("nothing was started by the refused requests", async () => {
     expect(await t.webapp.db.taskRun.count()).toBe(0);
   });

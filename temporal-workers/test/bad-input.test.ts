@@ -26,6 +26,21 @@ describe("bad input", () => {
     }
   });
 
+  it("a payload over the size Temporal can carry is a 413 naming the limit; a batch with one starts nothing", async () => {
+    const big = { text: "x".repeat(1.2 * 1024 * 1024) };
+    await expect(t.engine.trigger({ task: "bad-input-known", payload: big })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 1\.2 MB is over the 1\.0 MB/) });
+    const before = (await t.engine.listRuns({ taskIdentifier: ["bad-input-known"] })).data.length;
+    await expect(t.engine.batchTrigger([{ task: "bad-input-known", payload: {} }, { task: "bad-input-known", payload: big }])).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/items\.1\.payload/),
+    });
+    // Just under the limit is fine.
+    const handle = await t.engine.trigger({ task: "bad-input-known", payload: { text: "x".repeat(1000 * 1024) } });
+    expect((await t.waitForRun(handle.id)).status).toBe("COMPLETED");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await t.engine.listRuns({ taskIdentifier: ["bad-input-known"] })).data.length).toBe(before + 1);
+  });
+
   it("run ids are checked before any lookup; unknown runs are 404", async () => {
     await expect(runs.retrieve("not-a-run")).rejects.toThrow(/expected a run id/);
     await expect(t.engine.retrieveRun("run_; drop")).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/runId: expected a run id/) });

@@ -31,6 +31,7 @@ import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js"
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
 import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
+import { payloadTooLarge } from "../shared/payload-size.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { tokenIdFor, tokenSearchAttributes, tokenUrl } from "../workflows/waitpoints.js";
@@ -112,6 +113,8 @@ export class StintEngineClient implements ClientRuntime {
       const queue = await this.options.queueOfTask(item.task);
       if (queue) item = { ...item, options: { ...item.options, queue } };
     }
+    const tooLarge = payloadTooLarge(item.payload, "payload");
+    if (tooLarge) throw new EngineError(413, tooLarge);
     let input;
     try {
       input = buildRunInput(runId, item, placement, Date.now());
@@ -138,7 +141,10 @@ export class StintEngineClient implements ClientRuntime {
       });
     } catch (error) {
       // Starting a given run id again (a dispatcher retrying after a crash) finds the run already there: done.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
+      // A payload the size check under-counted (Maps, Sets) that Temporal refuses would be refused on every retry.
+      if (/blob data size exceeds limit/i.test((error as Error).message)) throw new EngineError(413, `payload: too large for one Temporal payload (2 MB); store large data elsewhere and pass a reference`);
+      throw error;
     }
     return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
   }
@@ -152,6 +158,8 @@ export class StintEngineClient implements ClientRuntime {
   /** Checks a trigger item as `trigger` would, without starting anything (for callers that start it later). */
   validateTrigger(item: BatchItemWire): void {
     const valid = parse(itemSchema, item, "body") as BatchItemWire;
+    const tooLarge = payloadTooLarge(valid.payload, "body.payload");
+    if (tooLarge) throw new EngineError(413, tooLarge);
     try {
       buildRunInput("run_validation", valid, this.placement("trigger"), Date.now());
       if (valid.options?.idempotencyKeyTTL) idempotencyTtlMs(valid.options.idempotencyKeyTTL);
@@ -163,6 +171,11 @@ export class StintEngineClient implements ClientRuntime {
   /** `batchId` adds the items to an existing batch (the REST API's two-phase batches stream items in parts). */
   async batchTrigger(items: BatchItemWire[], options: { idempotencyKey?: string; batchId?: string } = {}): Promise<BatchHandleWire> {
     const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
+    // Checked before any item starts: a batch is not left half started.
+    valid.forEach((item, index) => {
+      const tooLarge = payloadTooLarge(item.payload, `items.${index}.payload`);
+      if (tooLarge) throw new EngineError(413, tooLarge);
+    });
     const batchId = options.batchId ?? newBatchId();
     const runs: RunHandleWire[] = new Array(valid.length);
     const placement = this.placement("batchTrigger", batchId);
@@ -257,7 +270,8 @@ export class StintEngineClient implements ClientRuntime {
   async replayRun(runId: string): Promise<{ id: string }> {
     const state = await this.runState(runId);
     const { idempotencyKey: _key, idempotencyKeyTTL: _ttl, delay: _delay, ...options } = state.item.options ?? {};
-    const handle = await this.startRun({ ...state.item, options }, this.placement("trigger", undefined, runId));
+    // Runs recorded before the state kept the payload once have it in `item` too.
+    const handle = await this.startRun({ ...state.item, payload: state.payload ?? state.item.payload, options }, this.placement("trigger", undefined, runId));
     return { id: handle.id };
   }
 

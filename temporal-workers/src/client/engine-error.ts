@@ -1,7 +1,7 @@
 /** An engine error with the HTTP status the REST API should answer with. */
 export class EngineError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 422 | 429,
+    readonly status: 400 | 404 | 409 | 413 | 422 | 429,
     message: string,
   ) {
     super(message);

@@ -61,7 +61,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     taskIdentifier: input.item.task,
     status: input.delayUntil ? "DELAYED" : "QUEUED",
     payload: input.item.payload,
-    item: input.item,
+    // The payload once (above): the run's result and queries carry this state, and Temporal caps one payload at 2 MB.
+    item: { ...input.item, payload: undefined },
     tags: [...(options.tags ?? [])],
     metadata: { ...(options.metadata ?? {}) },
     idempotencyKey: options.idempotencyKey,

@@ -25,7 +25,7 @@ export function decodePacket(data: unknown, dataType: string | undefined, field:
     case "text/plain":
       return data;
     case "application/store":
-      throw new ApiError(422, `${field}: offloaded packets (application/store) are not supported yet; send payloads under 512 KB`);
+      throw new ApiError(422, `${field}: offloaded packets (application/store) are not supported yet; send the payload inline (up to 1 MB)`);
     default:
       throw new ApiError(415, `${field}: unsupported packet type "${dataType}"; use application/json or application/super+json`);
   }
