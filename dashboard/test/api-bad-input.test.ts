@@ -40,7 +40,7 @@ describe("bad input", () => {
   it("a payload over 1 MB is a 413 naming the limit", async () => {
     const response = await post("/api/v1/tasks/t/trigger", JSON.stringify({ payload: { text: "x".repeat(1.2 * 1024 * 1024) } }));
     expect(response.status).toBe(413);
-    expect(response.error).toMatch(/body\.payload: 1\.2 MB is over the 1\.0 MB a run's payload may be/);
+    expect(response.error).toMatch(/body\.payload: 1\.2 MB is over the 1\.0 MB limit on a run's payload and output/);
   });
 
   it("nothing was started by the refused requests", async () => {

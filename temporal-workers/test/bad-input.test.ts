@@ -4,6 +4,7 @@ import { runs, task } from "@stint/sdk";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 task({ id: "bad-input-known", run: async () => "ok" });
+task({ id: "bad-input-huge-output", run: async () => ({ text: "y".repeat(1.3 * 1024 * 1024) }) });
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ describe("bad input", () => {
 
   it("a payload over the size Temporal can carry is a 413 naming the limit; a batch with one starts nothing", async () => {
     const big = { text: "x".repeat(1.2 * 1024 * 1024) };
-    await expect(t.engine.trigger({ task: "bad-input-known", payload: big })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 1\.2 MB is over the 1\.0 MB/) });
+    await expect(t.engine.trigger({ task: "bad-input-known", payload: big })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 1\.2 MB is over the 1\.0 MB limit/) });
     const before = (await t.engine.listRuns({ taskIdentifier: ["bad-input-known"] })).data.length;
     await expect(t.engine.batchTrigger([{ task: "bad-input-known", payload: {} }, { task: "bad-input-known", payload: big }])).rejects.toMatchObject({
       status: 413,
@@ -39,6 +40,13 @@ describe("bad input", () => {
     expect((await t.waitForRun(handle.id)).status).toBe("COMPLETED");
     await new Promise((r) => setTimeout(r, 1500));
     expect((await t.engine.listRuns({ taskIdentifier: ["bad-input-known"] })).data.length).toBe(before + 1);
+  });
+
+  it("an output over the limit fails the run with a message naming it, instead of a run that can never finish", async () => {
+    const handle = await t.engine.trigger({ task: "bad-input-huge-output", payload: {} });
+    const state = await t.waitForRun(handle.id);
+    expect(state.status).toBe("FAILED");
+    expect(state.error).toMatchObject({ name: "OutputTooLarge", message: expect.stringMatching(/output: 1\.3 MB is over the 1\.0 MB limit/) });
   });
 
   it("run ids are checked before any lookup; unknown runs are 404", async () => {

@@ -1,6 +1,7 @@
 /** The attempt activity: starts an execution of the run's current attempt and hands it to an executor. */
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure, type Client } from "@temporalio/client";
+import { payloadTooLarge } from "../shared/payload-size.js";
 import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js";
 import type { AttemptActivityInput, AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
@@ -36,6 +37,9 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         const announcement = setTimeout(() => announce(startedAt), ANNOUNCE_AFTER_MS);
         try {
           const result = await executor.execute({ info, channel, signal: abort.signal });
+          // An output Temporal cannot carry would fail the attempt's completion on every try: fail the run instead.
+          const tooLarge = result.kind === "success" ? payloadTooLarge(result.output, "output") : undefined;
+          if (tooLarge) return { kind: "failure", status: "FAILED", error: { name: "OutputTooLarge", message: tooLarge }, computeMs: result.computeMs, execution: { token: info.executionId, startedAt } };
           return { ...result, execution: { token: info.executionId, startedAt } };
         } finally {
           clearTimeout(announcement);
