@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { task, wait } from "@stint/sdk";
+import { configure as configureStint, streams, task, wait } from "@stint/sdk";
 import { createUser } from "../src/index.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
@@ -20,6 +20,17 @@ const patient = task({
   },
 });
 
+const streamer = task({
+  id: "e2e-streamer",
+  run: async () => {
+    async function* words() {
+      for (const word of ["Streaming ", "to ", "the ", "dashboard."]) yield word;
+    }
+    await streams.pipe("story", words()).waitUntilComplete();
+    return "told";
+  },
+});
+
 const SCREENSHOTS = join(import.meta.dirname, "../test-screenshots");
 let t: TestWebapp;
 let browser: Browser;
@@ -28,7 +39,9 @@ let page: Page;
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   t = await startTestWebapp({ ui: true, temporalUiUrl: "http://127.0.0.1:8233" });
-  await t.serveTasks([hello.id, patient.id]);
+  await t.serveTasks([hello.id, patient.id, streamer.id]);
+  // What `stint dev` in webapp mode gives task code, for the streaming task.
+  configureStint({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
   const org = await t.webapp.db.project.findUniqueOrThrow({ where: { id: t.project.id } });
   await createUser(t.webapp.db, { email: "e2e@example.com", password: "correct horse", organizationId: org.organizationId, role: "ADMIN" });
   browser = await chromium.launch({
@@ -99,6 +112,19 @@ describe("dashboard in Chromium", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("CANCELED");
     await shot("04-run-canceled");
+  });
+
+  it("shows a run's realtime stream on its page", async () => {
+    await openTestPage();
+    await page.getByLabel("Task id").fill("e2e-streamer");
+    await page.getByLabel("Payload").fill("{}");
+    await page.getByRole("button", { name: "Run test" }).click();
+    await page.waitForURL(/\/runs\/run_/);
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
+    const story = page.locator('[data-stream="story"]');
+    await expect.poll(() => story.getByTestId("stream-text").textContent(), { timeout: 10_000 }).toBe("Streaming to the dashboard.");
+    expect(await story.getByText("complete").count()).toBe(1);
+    await shot("05-run-stream");
   });
 
   it("shows tasks with their run counts, and pauses a schedule", async () => {

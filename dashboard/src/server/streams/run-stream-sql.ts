@@ -42,3 +42,14 @@ export async function streamKeysOfRun(db: Database, runId: string): Promise<stri
   const rows = await db.runStream.findMany({ where: { runId }, orderBy: { createdAt: "asc" }, select: { key: true } });
   return rows.map((row) => row.key);
 }
+
+/** A run's streams with their first chunks, for the dashboard's run page. */
+export async function streamsOfRun(db: Database, runId: string, chunksPerStream: number): Promise<{ key: string; completed: boolean; chunks: unknown[]; more: boolean }[]> {
+  const streams = await db.runStream.findMany({ where: { runId }, orderBy: { createdAt: "asc" }, select: { key: true, completedAt: true } });
+  return Promise.all(
+    streams.map(async (stream) => {
+      const chunks = await readStreamChunks(db, runId, stream.key, 0, chunksPerStream + 1);
+      return { key: stream.key, completed: stream.completedAt !== null, chunks: chunks.slice(0, chunksPerStream).map((c) => c.data), more: chunks.length > chunksPerStream };
+    }),
+  );
+}

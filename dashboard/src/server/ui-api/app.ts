@@ -12,6 +12,10 @@ import type { ApiServices } from "../api/services.js";
 import { parseBody, parseValue, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
+import { streamsOfRun } from "../streams/run-stream-sql.js";
+
+/** The run page shows the start of each realtime stream (readers get all of it from the API). */
+const STREAM_CHUNKS_SHOWN = 500;
 import { environmentForUser, organizationForUser, overviewForUser, requireAdmin } from "./membership.js";
 import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
@@ -165,7 +169,8 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), db);
     const state = await engine.runState(run.id).catch(() => undefined);
     const temporalUrl = options.temporalUiUrl ? `${options.temporalUiUrl}/namespaces/${options.temporalNamespace}/workflows/${run.id}` : undefined;
-    return c.json({ run, attempts: state?.attempts ?? [], waitpoints: state?.journal ?? [], temporalUrl });
+    const streams = await streamsOfRun(db, run.id, STREAM_CHUNKS_SHOWN);
+    return c.json({ run, attempts: state?.attempts ?? [], waitpoints: state?.journal ?? [], streams, temporalUrl });
   });
 
   app.get("/environments/:envId/runs/:runId/logs", async (c) => {

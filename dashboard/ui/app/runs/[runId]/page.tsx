@@ -1,5 +1,8 @@
 "use client";
-/** One run: status timeline, attempts, waitpoints, payload and output, metadata, tags; cancel, replay, reschedule. */
+/**
+ * One run: status timeline, attempts, waitpoints, realtime streams, logs, payload and output, metadata, tags; cancel,
+ * replay, reschedule.
+ */
 import { use, useCallback, useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../../lib/shell";
 import { FINAL_STATUSES, uiApi, type RunRecord } from "../../lib/api";
@@ -24,12 +27,23 @@ interface LogLine {
   attributes?: Record<string, unknown>;
   time: string;
 }
+interface RunStream {
+  key: string;
+  completed: boolean;
+  chunks: unknown[];
+  more: boolean;
+}
 interface RunDetail {
   run: RunRecord;
   attempts: Attempt[];
   waitpoints: Waitpoint[];
+  streams: RunStream[];
   temporalUrl?: string;
 }
+
+/** Text chunks (tokens) read best joined; anything else one JSON value per line. */
+const streamText = (chunks: unknown[]) =>
+  chunks.every((chunk) => typeof chunk === "string") ? chunks.join("") : chunks.map((chunk) => JSON.stringify(chunk)).join("\n");
 
 function RunView({ environment, runId }: ShellContext & { runId: string }) {
   const [detail, setDetail] = useState<RunDetail>();
@@ -144,6 +158,19 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
           </tbody>
         </table>
       </div>
+      {detail.streams.length > 0 && (
+        <div className="card">
+          <h2>Streams</h2>
+          {detail.streams.map((stream) => (
+            <div key={stream.key} data-stream={stream.key}>
+              <h3>
+                {stream.key} <span className="muted">{stream.completed ? "complete" : "streaming…"}{stream.more ? " · first chunks only" : ""}</span>
+              </h3>
+              <pre data-testid="stream-text">{streamText(stream.chunks)}</pre>
+            </div>
+          ))}
+        </div>
+      )}
       <div className="card">
         <h2>Logs</h2>
         <table data-testid="run-logs">
