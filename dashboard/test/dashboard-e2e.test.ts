@@ -56,10 +56,15 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** The test page prefills the first known task once its list loads: typing before that would race the prefill. */
-async function openTestPage(): Promise<void> {
+/** Triggers a task from the test page and lands on the run's page. */
+async function triggerFromTestPage(taskId: string, payload: string): Promise<void> {
   await page.goto(`${t.webapp.url}/test?env=${t.dev.id}`);
+  // The page prefills the first known task once its list loads: typing before that would race the prefill.
   await page.getByTestId("tasks-loading").waitFor({ state: "detached" });
+  await page.getByLabel("Task id").fill(taskId);
+  await page.getByLabel("Payload").fill(payload);
+  await page.getByRole("button", { name: "Run test" }).click();
+  await page.waitForURL(/\/runs\/run_/);
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -79,11 +84,7 @@ describe("dashboard in Chromium", () => {
   });
 
   it("triggers a task from the test page and watches the run complete live", async () => {
-    await openTestPage();
-    await page.getByLabel("Task id").fill("e2e-hello");
-    await page.getByLabel("Payload").fill('{ "name": "Ada" }');
-    await page.getByRole("button", { name: "Run test" }).click();
-    await page.waitForURL(/\/runs\/run_/);
+    await triggerFromTestPage("e2e-hello", '{ "name": "Ada" }');
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
     expect(await page.getByTestId("run-output").textContent()).toContain("Hello Ada");
     await shot("02-run-completed");
@@ -103,11 +104,7 @@ describe("dashboard in Chromium", () => {
   });
 
   it("cancels a waiting run", async () => {
-    await openTestPage();
-    await page.getByLabel("Task id").fill("e2e-patient");
-    await page.getByLabel("Payload").fill("{}");
-    await page.getByRole("button", { name: "Run test" }).click();
-    await page.waitForURL(/\/runs\/run_/);
+    await triggerFromTestPage("e2e-patient", "{}");
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("WAITING");
     await page.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("CANCELED");
@@ -115,11 +112,7 @@ describe("dashboard in Chromium", () => {
   });
 
   it("shows a run's realtime stream on its page", async () => {
-    await openTestPage();
-    await page.getByLabel("Task id").fill("e2e-streamer");
-    await page.getByLabel("Payload").fill("{}");
-    await page.getByRole("button", { name: "Run test" }).click();
-    await page.waitForURL(/\/runs\/run_/);
+    await triggerFromTestPage("e2e-streamer", "{}");
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
     const story = page.locator('[data-stream="story"]');
     await expect.poll(() => story.getByTestId("stream-text").textContent(), { timeout: 10_000 }).toBe("Streaming to the dashboard.");
