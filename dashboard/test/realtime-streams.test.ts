@@ -37,10 +37,24 @@ const storyteller = task({
   },
 });
 
+const skimmer = task({
+  id: "rs-skimmer",
+  run: async () => {
+    const { stream, waitUntilComplete } = stintStreams.pipe("tokens", slowly(TOKENS, 20));
+    let first = "";
+    for await (const token of stream) {
+      first = token;
+      break; // stops reading its own copy; the stream still reaches readers whole
+    }
+    await waitUntilComplete();
+    return { first };
+  },
+});
+
 let t: TestWebapp;
 beforeAll(async () => {
   t = await startTestWebapp();
-  await t.serveTasks([storyteller.id]);
+  await t.serveTasks([storyteller.id, skimmer.id]);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
   // What `stint dev` in webapp mode gives task code (TRIGGER_API_URL / TRIGGER_SECRET_KEY).
   configureStint({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
@@ -67,6 +81,13 @@ describe("realtime streams", () => {
     expect(await collect(await streams.read<string>(handle.id, "status"))).toEqual(["finished"]);
     // Stint's own SDK reads the same stream.
     expect(await collect(await stintStreams.read<string>(handle.id, "tokens"))).toEqual(TOKENS);
+  });
+
+  it("a task that stops reading its own copy still streams every chunk", async () => {
+    const handle = await tasks.trigger("rs-skimmer", {});
+    const run = await runs.poll(handle.id, { pollIntervalMs: 200 });
+    expect(run.output).toEqual({ first: TOKENS[0] });
+    expect(await collect(await streams.read<string>(handle.id, "tokens"))).toEqual(TOKENS);
   });
 
   it("subscribeToRun(…).withStreams() delivers the run's updates and its stream chunks", async () => {

@@ -132,17 +132,19 @@ function pipe<T>(keyOrValue: string | AsyncIterable<T> | ReadableStream<T>, valu
   const { uploader, background } = uploaderFor("streams.pipe", key, options);
   uploader.active++;
   let controller!: ReadableStreamDefaultController<T>;
-  const local = new ReadableStream<T>({ start: (c) => void (controller = c) });
+  // The task may stop reading its copy (break out of the loop): the upload carries on regardless.
+  let localOpen = true;
+  const local = new ReadableStream<T>({ start: (c) => void (controller = c), cancel: () => void (localOpen = false) });
   const uploaded = (async () => {
     try {
       for await (const chunk of toAsyncIterable(value)) {
         if (options?.signal?.aborted) break;
         uploader.push(chunk);
-        controller.enqueue(chunk);
+        if (localOpen) controller.enqueue(chunk);
       }
-      controller.close();
+      if (localOpen) controller.close();
     } catch (error) {
-      controller.error(error);
+      if (localOpen) controller.error(error);
       throw error;
     } finally {
       uploader.active--;
