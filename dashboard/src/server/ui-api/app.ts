@@ -13,13 +13,13 @@ import { parseBody, parseValue, refuseControlCharacters, runIdParam, taskIdParam
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
 import { streamsOfRun } from "../streams/run-stream-sql.js";
-
-/** The run page shows the start of each realtime stream (readers get all of it from the API). */
-const STREAM_CHUNKS_SHOWN = 500;
 import { environmentForUser, organizationForUser, overviewForUser, requireAdmin } from "./membership.js";
 import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
 import { randomToken } from "../auth/secrets.js";
+
+/** The run page shows the start of each realtime stream (readers get all of it from the API). */
+const STREAM_CHUNKS_SHOWN = 500;
 
 type UiEnv = { Variables: { user: SessionUser } };
 
