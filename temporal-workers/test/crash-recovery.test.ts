@@ -82,12 +82,15 @@ describe("crash recovery", () => {
     }
     expect(final?.status).toBe("COMPLETED");
     const all = markers();
-    const childRuns = all.filter((m) => m.step.startsWith("child:"));
-    expect(childRuns).toHaveLength(1);
-    expect(final!.output).toEqual({ child: childRuns[0]!.step.slice("child:".length) });
+    // One child run: the replay got it from the journal instead of triggering another. (Under heavy load Temporal may
+    // deliver the child's attempt twice after a missed heartbeat — at-least-once, the same run — so count run ids.)
+    const childRunIds = [...new Set(all.filter((m) => m.step.startsWith("child:")).map((m) => m.step.slice("child:".length)))];
+    // The markers in the failure message say which process ran what, and when.
+    expect(childRunIds, JSON.stringify(all)).toHaveLength(1);
+    expect(final!.output).toEqual({ child: childRunIds[0] });
     // The replay in the new process ran run() from the top, but got the child and the 3 s timer from the journal.
     const replayed = all.filter((m) => m.pid === second.pid);
-    expect(replayed.map((m) => m.step)).toEqual(["start", "after-child", "after-wait", "done"]);
+    expect(replayed.map((m) => m.step), JSON.stringify(all)).toEqual(["start", "after-child", "after-wait", "done"]);
     // The 3 s timer was not waited again: the replay passed it in well under its duration.
     expect(replayed[2]!.at - replayed[1]!.at).toBeLessThan(1_000);
     expect(replayed[0]!.at - restartedAt).toBeLessThan(30_000);
