@@ -43,6 +43,25 @@ async function collect<T extends { isCompleted: boolean }>(subscription: AsyncIt
   return seen;
 }
 
+/** Outputs of the runs a subscription sees complete, by run id, once `count` of them did (or the guard time passed). */
+async function outputsOfCompleted(
+  subscription: AsyncIterable<{ id: string; isCompleted: boolean; output?: unknown }> & { unsubscribe(): void },
+  count: number,
+  guardMs = 60_000,
+): Promise<Map<string, unknown>> {
+  const outputs = new Map<string, unknown>();
+  const guard = setTimeout(() => subscription.unsubscribe(), guardMs);
+  try {
+    for await (const run of subscription) {
+      if (run.isCompleted) outputs.set(run.id, run.output);
+      if (outputs.size === count) break;
+    }
+  } finally {
+    clearTimeout(guard);
+  }
+  return outputs;
+}
+
 describe("realtime", () => {
   it("subscribeToRun streams status, metadata and output, and ends when the run finishes", async () => {
     const handle = await tasks.trigger("rt-progress", { steps: 3 });
@@ -77,27 +96,13 @@ describe("realtime", () => {
     const tag = `rt-${Date.now()}`;
     const a = await tasks.trigger("rt-quick", { n: 1 }, { tags: [tag] });
     const b = await tasks.trigger("rt-quick", { n: 2 }, { tags: [tag] });
-    const subscription = runs.subscribeToRunsWithTag(tag);
-    const finished = new Map<string, unknown>();
-    const guard = setTimeout(() => subscription.unsubscribe(), 60_000);
-    for await (const run of subscription) {
-      if (run.isCompleted) finished.set(run.id, run.output);
-      if (finished.size === 2) break;
-    }
-    clearTimeout(guard);
+    const finished = await outputsOfCompleted(runs.subscribeToRunsWithTag(tag), 2);
     expect(finished).toEqual(new Map([[a.id, 2], [b.id, 4]]));
   });
 
   it("subscribeToBatch follows the runs of a batch", async () => {
     const batch = await tasks.batchTrigger("rt-quick", [{ payload: { n: 5 } }, { payload: { n: 6 } }, { payload: { n: 7 } }]);
-    const subscription = runs.subscribeToBatch(batch.batchId);
-    const outputs = new Map<string, unknown>();
-    const guard = setTimeout(() => subscription.unsubscribe(), 60_000);
-    for await (const run of subscription) {
-      if (run.isCompleted) outputs.set(run.id, run.output);
-      if (outputs.size === 3) break;
-    }
-    clearTimeout(guard);
+    const outputs = await outputsOfCompleted(runs.subscribeToBatch(batch.batchId), 3);
     expect([...outputs.values()].sort()).toEqual([10, 12, 14]);
   });
 

@@ -6,8 +6,7 @@
  * and the webapp keeps the first copy. A run does not finish before its streams are uploaded.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { apiConfiguration } from "./auth.js";
-import { callApi } from "./management-api.js";
+import { callApi, webappConnection } from "./management-api.js";
 import { currentAttempt, requireRunRuntime } from "./runtime/globals.js";
 import type { RunRuntime } from "./runtime/types.js";
 
@@ -81,10 +80,8 @@ function uploaderFor(api: string, key: string, options: StreamOptions | undefine
   const runId =
     target === "self" ? runtime.ctx.run.id : target === "parent" ? runtime.ctx.parentRunId : target === "root" ? (runtime.ctx.rootRunId ?? runtime.ctx.run.id) : target;
   if (!runId) throw new Error(`${api}: this run has no ${target} run to stream to`);
-  const { baseURL, accessToken, secretKey } = apiConfiguration();
-  if (!baseURL || !(accessToken ?? secretKey)) {
-    throw new Error(`${api}: realtime streams need the Stint webapp; run \`stint dev\` against one (it sets TRIGGER_API_URL and TRIGGER_SECRET_KEY) or call configure({ baseURL, accessToken })`);
-  }
+  // Fail at the pipe, not later in the upload, when there is no webapp to stream to.
+  webappConnection(api);
   let byKey = uploaders.get(runtime);
   if (!byKey) uploaders.set(runtime, (byKey = new Map()));
   const path = `/engine/v1/streams/${encodeURIComponent(runId)}/${encodeURIComponent(key)}`;
@@ -205,12 +202,10 @@ function writer<T>(keyOrOptions: string | ({ execute(api: WriterApi<T>): void | 
 async function read<T = unknown>(runId: string, keyOrOptions?: string | ReadOptions, maybeOptions?: ReadOptions): Promise<AsyncIterableStream<T>> {
   const key = typeof keyOrOptions === "string" ? keyOrOptions : DEFAULT_KEY;
   const options = (typeof keyOrOptions === "string" ? maybeOptions : keyOrOptions) ?? {};
-  const { baseURL, accessToken, secretKey } = apiConfiguration();
-  const token = accessToken ?? secretKey;
-  if (!baseURL || !token) throw new Error("streams.read: no Stint webapp is configured; call configure({ baseURL, accessToken }) or set TRIGGER_API_URL and TRIGGER_SECRET_KEY");
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "text/event-stream", "timeout-seconds": String(options.timeoutInSeconds ?? 60) };
+  const webapp = webappConnection("streams.read");
+  const headers: Record<string, string> = { authorization: `Bearer ${webapp.key}`, accept: "text/event-stream", "timeout-seconds": String(options.timeoutInSeconds ?? 60) };
   if (options.startIndex) headers["last-event-id"] = String(options.startIndex - 1);
-  const response = await fetch(new URL(`/realtime/v1/streams/${encodeURIComponent(runId)}/${encodeURIComponent(key)}`, baseURL), { headers, signal: options.signal });
+  const response = await fetch(new URL(`/realtime/v1/streams/${encodeURIComponent(runId)}/${encodeURIComponent(key)}`, webapp.baseURL), { headers, signal: options.signal });
   if (!response.ok || !response.body) throw new Error(`streams.read: ${response.status} ${await response.text().catch(() => "")}`);
   const body = response.body.pipeThrough(new TextDecoderStream());
   let parser: ReturnType<typeof createParser> | undefined;

@@ -85,6 +85,12 @@ export function newBatchId(): string {
   return runIdFromUuid(randomUUID(), "batch_");
 }
 
+/** A 413 naming `field` when the payload is over the size a run may carry. */
+function checkPayloadSize(payload: unknown, field: string): void {
+  const tooLarge = payloadTooLarge(payload, field);
+  if (tooLarge) throw new EngineError(413, tooLarge);
+}
+
 export class StintEngineClient implements ClientRuntime {
   readonly settings: EngineSettings;
 
@@ -113,8 +119,7 @@ export class StintEngineClient implements ClientRuntime {
       const queue = await this.options.queueOfTask(item.task);
       if (queue) item = { ...item, options: { ...item.options, queue } };
     }
-    const tooLarge = payloadTooLarge(item.payload, "payload");
-    if (tooLarge) throw new EngineError(413, tooLarge);
+    checkPayloadSize(item.payload, "payload");
     let input;
     try {
       input = buildRunInput(runId, item, placement, Date.now());
@@ -158,8 +163,7 @@ export class StintEngineClient implements ClientRuntime {
   /** Checks a trigger item as `trigger` would, without starting anything (for callers that start it later). */
   validateTrigger(item: BatchItemWire): void {
     const valid = parse(itemSchema, item, "body") as BatchItemWire;
-    const tooLarge = payloadTooLarge(valid.payload, "body.payload");
-    if (tooLarge) throw new EngineError(413, tooLarge);
+    checkPayloadSize(valid.payload, "body.payload");
     try {
       buildRunInput("run_validation", valid, this.placement("trigger"), Date.now());
       if (valid.options?.idempotencyKeyTTL) idempotencyTtlMs(valid.options.idempotencyKeyTTL);
@@ -172,10 +176,7 @@ export class StintEngineClient implements ClientRuntime {
   async batchTrigger(items: BatchItemWire[], options: { idempotencyKey?: string; batchId?: string } = {}): Promise<BatchHandleWire> {
     const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
     // Checked before any item starts: a batch is not left half started.
-    valid.forEach((item, index) => {
-      const tooLarge = payloadTooLarge(item.payload, `items.${index}.payload`);
-      if (tooLarge) throw new EngineError(413, tooLarge);
-    });
+    valid.forEach((item, index) => checkPayloadSize(item.payload, `items.${index}.payload`));
     const batchId = options.batchId ?? newBatchId();
     const runs: RunHandleWire[] = new Array(valid.length);
     const placement = this.placement("batchTrigger", batchId);

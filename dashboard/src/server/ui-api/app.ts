@@ -9,7 +9,7 @@ import type { BatchItemWire, ListRunsFilter, RunStatus } from "@stint/sdk/runtim
 import { ApiError, errorResponse, notFound } from "../api/api-error.js";
 import { ownedRun } from "../api/ownership.js";
 import type { ApiServices } from "../api/services.js";
-import { parseBody, parseValue, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
+import { parseBody, parseValue, periodStart, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
 import { streamsOfRun } from "../streams/run-stream-sql.js";
@@ -34,7 +34,6 @@ export interface UiApiOptions {
 
 const OAUTH_STATE_COOKIE = "stint_oauth_state";
 
-const PERIOD_MS: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000 };
 const listQuerySchema = z.object({
   status: z.string().optional(),
   task: z.string().optional(),
@@ -155,7 +154,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
       status: q.status ? (q.status.split(",") as RunStatus[]) : undefined,
       taskIdentifier: q.task || undefined,
       tag: q.tag || undefined,
-      from: q.period ? new Date(Date.now() - PERIOD_MS[q.period]!) : undefined,
+      from: q.period ? periodStart(q.period) : undefined,
       limit: 50,
       after: q.after,
     };
