@@ -213,6 +213,10 @@ export class StintEngineClient implements ClientRuntime {
       const attemptRunning = description.raw.pendingActivities?.some((a) => a.activityType?.name === "runAttempt" && a.state === ACTIVITY_STARTED);
       return state.status === "QUEUED" && attemptRunning ? { ...state, status: "EXECUTING" } : state;
     }
+    if (description.status.name === "CANCELLED") {
+      // Temporal keeps no details with a cancellation: the closed run answers its state query (a replay).
+      return handle.query(runStateQuery).catch(() => recordFromExecution(description, "CANCELED") as RunState);
+    }
     try {
       return (await handle.result()) as RunState;
     } catch (error) {

@@ -582,6 +582,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     // Trigger semantics: a failed run clears its idempotency key, so the next trigger with it starts a new run.
     await wf.getExternalWorkflowHandle(input.idempotencyKeyWorkflowId).signal(releaseKeySignal, { runId: input.runId }).catch(() => undefined);
   }
+  // A canceled run closes as Canceled in Temporal too (runs canceled before this patch closed as Completed). Temporal
+  // keeps no details with a cancellation: readers get the final state by a query instead.
+  if (final.status === "CANCELED" && wf.CancellationScope.current().consideredCancelled && wf.patched("stint-canceled-status")) {
+    throw new wf.CancelledFailure(final.error?.message ?? "Run was canceled");
+  }
   if (final.status === "FAILED" || final.status === "CRASHED" || final.status === "SYSTEM_FAILURE" || final.status === "TIMED_OUT") {
     // A failed run fails its Temporal execution (red in the Web UI); the run's record travels in the details.
     throw ApplicationFailure.create({ message: final.error?.message ?? final.status, type: `StintRun${final.status}`, nonRetryable: true, details: [final] });

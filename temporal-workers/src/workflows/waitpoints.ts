@@ -1,6 +1,6 @@
 /** Temporal primitives behind each kind of waitpoint: child runs, tokens, completion notices. */
 import * as wf from "@temporalio/workflow";
-import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from "@temporalio/common";
+import { CancelledFailure, WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from "@temporalio/common";
 import { SA } from "../shared/search-attributes.js";
 import type { BatchItemWire, ChildRunResult, DurableRequest, RunHandleWire, TokenOptionsWire, TokenResult, TokenWire } from "@stint/sdk/runtime";
 import type { EnvironmentRef, RunState, SubscribeSignal } from "../shared/run-types.js";
@@ -52,6 +52,9 @@ export function childResultFromFailure(runId: string, taskIdentifier: string, er
     const details = (cause as { details?: unknown[] }).details;
     if (Array.isArray(details) && details[0] && typeof details[0] === "object" && "status" in (details[0] as object)) {
       return childResultFromState(details[0] as RunState);
+    }
+    if (cause instanceof CancelledFailure) {
+      return { ok: false, id: runId, taskIdentifier, status: "CANCELED", error: { name: "CanceledError", message: "Run was canceled" } };
     }
     cause = (cause as { cause?: unknown }).cause;
   }
