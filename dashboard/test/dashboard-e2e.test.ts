@@ -1,14 +1,13 @@
 /**
- * The dashboard in Debian's Chromium (playwright-core): log in, trigger a task from the test page and watch the run
- * complete live, see it appear in the runs list, replay it, and cancel a waiting run. Screenshots go to
- * dashboard/test-screenshots/ (git-ignored).
+ * The dashboard in Debian's Chromium (playwright-core): log in with the admin login first boot printed, trigger a
+ * task from the test page and watch the run complete live, see it appear in the runs list, replay it, and cancel a
+ * waiting run. Screenshots go to dashboard/test-screenshots/ (git-ignored).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { configure as configureStint, streams, task, wait } from "@stint/sdk";
-import { createUser } from "../src/index.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const hello = task({ id: "e2e-hello", run: async (payload: { name: string }) => ({ greeting: `Hello ${payload.name}` }) });
@@ -35,15 +34,19 @@ const SCREENSHOTS = join(import.meta.dirname, "../test-screenshots");
 let t: TestWebapp;
 let browser: Browser;
 let page: Page;
+/** What the webapp printed: first boot's admin login among it. */
+const printed: string[] = [];
+let admin: { email: string; password: string };
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await startTestWebapp({ ui: true, temporalUiUrl: "http://127.0.0.1:8233" });
+  t = await startTestWebapp({ ui: true, temporalUiUrl: "http://127.0.0.1:8233", bootstrap: true, log: (line) => printed.push(line) });
+  const login = printed.map((line) => /Admin login:\s+(\S+) \/ (\S+)/.exec(line)).find(Boolean);
+  if (!login) throw new Error(`first boot printed no admin login:\n${printed.join("\n")}`);
+  admin = { email: login[1]!, password: login[2]! };
   await t.serveTasks([hello.id, patient.id, streamer.id]);
   // What `stint dev` in webapp mode gives task code, for the streaming task.
   configureStint({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
-  const org = await t.webapp.db.project.findUniqueOrThrow({ where: { id: t.project.id } });
-  await createUser(t.webapp.db, { email: "e2e@example.com", password: "correct horse", organizationId: org.organizationId, role: "ADMIN" });
   browser = await chromium.launch({
     executablePath: inject("chromiumPath"),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
@@ -70,13 +73,14 @@ async function triggerFromTestPage(taskId: string, payload: string): Promise<voi
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 describe("dashboard in Chromium", () => {
-  it("refuses a wrong password, then logs in and lands on the runs page", async () => {
+  it("refuses a wrong password, then logs in with the printed admin login and lands on the runs page", async () => {
+    expect(admin.email).toBe("admin@localhost");
     await page.goto(`${t.webapp.url}/login`);
-    await page.getByLabel("Email").fill("e2e@example.com");
+    await page.getByLabel("Email").fill(admin.email);
     await page.getByLabel("Password").fill("wrong");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByText("Wrong email or password").waitFor();
-    await page.getByLabel("Password").fill("correct horse");
+    await page.getByLabel("Password").fill(admin.password);
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL("**/runs");
     await page.getByRole("heading", { name: "Runs" }).waitFor();

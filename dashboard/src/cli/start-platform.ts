@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   console.log(`  Temporal UI:  ${temporal.uiUrl}/namespaces/default/workflows`);
   console.log(`  Database:     ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PostgreSQL in ${join(dataDir, "postgres")}`}`);
   if (boot.devSecretKey) console.log(`  Dev key:      ${boot.devSecretKey}  (TRIGGER_SECRET_KEY; also in ${join(dataDir, "dev.env")})`);
-  if (boot.adminPassword) console.log(`  Admin login:  ${boot.adminEmail} / ${boot.adminPassword}  (shown once)`);
+  console.log(`  Admin:        ${boot.adminEmail}${boot.adminPassword ? "  (password printed above, once)" : ""}`);
   console.log("  Ctrl-C stops everything.\n");
 
   let example: ChildProcess | undefined;

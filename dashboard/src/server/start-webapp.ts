@@ -16,6 +16,7 @@ import { createApiApp } from "./api/app.js";
 import { createUiApi } from "./ui-api/app.js";
 import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.js";
 import { listen } from "./http-server.js";
+import { adminEmailFrom } from "./auth/email-address.js";
 import { nextPagesHandler } from "./next-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
 import { QueueService } from "./queues/queue-service.js";
@@ -50,6 +51,8 @@ export interface WebappOptions {
   temporalUiUrl?: string;
   /** Where lines meant for the operator go (magic links and invites without a mail server); default stdout. */
   log?: (line: string) => void;
+  /** The admin account first boot creates (default STINT_ADMIN_EMAIL, else admin@localhost). */
+  adminEmail?: string;
   /** "Log in with GitHub": default from GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET; null turns it off. */
   github?: GitHubOAuthConfig | null;
 }
@@ -82,6 +85,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
   const port = options.port === 0 ? await freePort() : (options.port ?? 3030);
   await assertPortFree(port, host);
   const dataDir = resolve(options.dataDir ?? ".stint");
+  const adminEmail = adminEmailFrom(options.adminEmail ?? process.env.STINT_ADMIN_EMAIL);
+  const log = options.log ?? ((line: string) => console.log(line));
   const url = `http://${host}:${port}`;
   const publicUrl = options.publicUrl ?? url;
   const stops: (() => Promise<void>)[] = [];
@@ -118,7 +123,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       stops.push(() => workers!.shutdown());
     }
 
-    const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl });
+    const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log });
 
     const dispatcher = new RunDispatcher(db, engines);
     if (options.dispatchRuns !== false) {
@@ -139,7 +144,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,
       temporalNamespace: namespace,
-      log: options.log ?? ((line) => console.log(line)),
+      log,
       github: options.github === undefined ? gitHubOAuthFromEnv() : (options.github ?? undefined),
     });
     const pages = options.ui === false ? undefined : await nextPagesHandler();

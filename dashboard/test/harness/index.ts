@@ -27,7 +27,8 @@ export async function createTestDatabase(): Promise<string> {
   return createEmptyDatabase(inject("postgresAdminUrl"), "stint_test");
 }
 
-export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log" | "github"> = {}): Promise<TestWebapp> {
+/** With `bootstrap: true` the webapp runs first boot (admin, organisation, example project) and the test's project joins that organisation. */
+export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log" | "github" | "bootstrap"> = {}): Promise<TestWebapp> {
   const address = inject("temporalAddress");
   const suffix = randomUUID().slice(0, 8);
   const webapp = await startWebapp({
@@ -42,7 +43,9 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
     github: null,
     ...options,
   });
-  const org = await createOrganization(webapp.db, `Test ${suffix}`);
+  const org = options.bootstrap
+    ? await webapp.db.organization.findFirstOrThrow({ orderBy: { createdAt: "asc" } })
+    : await createOrganization(webapp.db, `Test ${suffix}`);
   const project = await createProject(webapp.db, org.id, `Project ${suffix}`);
   const dev = project.environments.find((env) => env.type === "DEVELOPMENT")!;
   const prod = project.environments.find((env) => env.type === "PRODUCTION")!;

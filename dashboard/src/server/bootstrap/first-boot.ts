@@ -19,16 +19,25 @@ export interface BootstrapResult {
   devSecretKey?: string;
 }
 
-export async function bootstrapDefaults(db: Database, options: { devEnvFile: string; apiUrl: string; adminEmail?: string; adminPassword?: string }): Promise<BootstrapResult> {
-  const adminEmail = options.adminEmail ?? "admin@localhost";
+/**
+ * `adminEmail` applies at first boot only (validated by the caller); `log` gets the lines an operator needs: the
+ * admin login on first boot (printed once: only its hash is kept).
+ */
+export async function bootstrapDefaults(db: Database, options: { devEnvFile: string; apiUrl: string; adminEmail: string; adminPassword?: string; log: (line: string) => void }): Promise<BootstrapResult> {
   const existing = await db.project.findFirst({ orderBy: { createdAt: "asc" }, include: { environments: { where: { type: "DEVELOPMENT" } } } });
   if (existing) {
     const devEnv = existing.environments[0];
     const saved = readDevEnvKey(options.devEnvFile);
     const devSecretKey = saved && devEnv && hashSecret(saved) === devEnv.secretKeyHash ? saved : undefined;
     if (devSecretKey) writeDevEnv(options.devEnvFile, options.apiUrl, devSecretKey);
+    const admin = await db.user.findFirst({ where: { isAdmin: true }, orderBy: { createdAt: "asc" }, select: { email: true } });
+    const adminEmail = admin?.email ?? options.adminEmail;
+    if (admin && admin.email !== options.adminEmail && process.env.STINT_ADMIN_EMAIL) {
+      options.log(`[webapp] STINT_ADMIN_EMAIL applies at first boot only: this data folder's admin is ${admin.email}`);
+    }
     return { firstBoot: false, adminEmail, projectRef: existing.ref, devSecretKey };
   }
+  const adminEmail = options.adminEmail;
   const adminPassword = options.adminPassword ?? randomToken(16);
   const userId = await createUser(db, { email: adminEmail, password: adminPassword, name: "Admin" });
   await db.user.update({ where: { id: userId }, data: { isAdmin: true } });
@@ -36,6 +45,8 @@ export async function bootstrapDefaults(db: Database, options: { devEnvFile: str
   const project = await createProject(db, org.id, "Example");
   const devSecretKey = project.environments.find((env) => env.type === "DEVELOPMENT")!.secretKey;
   writeDevEnv(options.devEnvFile, options.apiUrl, devSecretKey);
+  options.log(`[webapp] First boot: created the admin account, organisation "Default" and project ${project.ref}.`);
+  options.log(`  Admin login:  ${adminEmail} / ${adminPassword}  (shown once; STINT_ADMIN_EMAIL chooses the address at first boot)`);
   return { firstBoot: true, adminEmail, adminPassword, projectRef: project.ref, devSecretKey };
 }
 

@@ -17,6 +17,7 @@ import { environmentForUser, organizationForUser, overviewForUser, requireAdmin 
 import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
 import { randomToken } from "../auth/secrets.js";
+import { emailAddressSchema } from "../auth/email-address.js";
 
 /** The run page shows the start of each realtime stream (readers get all of it from the API). */
 const STREAM_CHUNKS_SHOWN = 500;
@@ -58,7 +59,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   };
 
   app.post("/login", async (c) => {
-    const body = await parseBody(c, z.object({ email: z.string().email("email: enter an email address"), password: z.string().min(1, "password is required") }));
+    const body = await parseBody(c, z.object({ email: emailAddressSchema, password: z.string().min(1, "password is required") }));
     const userId = await loginWithPassword(db, body.email, body.password);
     if (!userId) throw new ApiError(401, "Wrong email or password");
     await startSession(c, userId);
@@ -66,7 +67,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   });
 
   app.post("/login/magic", async (c) => {
-    const body = await parseBody(c, z.object({ email: z.string().email("email: enter an email address") }));
+    const body = await parseBody(c, z.object({ email: emailAddressSchema }));
     const link = await createMagicLink(db, body.email, new URL(c.req.url).origin);
     // No mail server: the link goes to the server log. The answer is the same either way (no account probing).
     if (link) options.log(`[login] magic link for ${body.email}: ${link}`);
@@ -278,7 +279,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   app.post("/organizations/:orgId/invites", async (c) => {
     const org = await organizationForUser(db, c.get("user").id, c.req.param("orgId"));
     requireAdmin(org);
-    const body = await parseBody(c, z.object({ email: z.string().email("email: enter an email address"), role: z.enum(["ADMIN", "MEMBER"]).default("MEMBER") }));
+    const body = await parseBody(c, z.object({ email: emailAddressSchema, role: z.enum(["ADMIN", "MEMBER"]).default("MEMBER") }));
     const token = await createInvite(db, org.id, body.email, body.role);
     const inviteUrl = `${new URL(c.req.url).origin}/invite/${token}`;
     // No mail server: the link is shown to the admin once and written to the server log.
