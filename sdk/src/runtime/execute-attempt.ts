@@ -14,8 +14,11 @@ export interface AttemptRequest {
   ctx: TaskRunContext;
   /** Run-level override of retry.maxAttempts (TriggerOptions.maxAttempts). */
   maxAttempts?: number;
-  /** Compute milliseconds left before the run times out (maxDuration), if limited. */
-  remainingComputeMs?: number;
+  /**
+   * Rejects to end the attempt from outside run(): with a MaxDurationExceededError when the executor's compute
+   * clock runs out (→ TIMED_OUT), or with an uncaught error from task code (→ FAILED, with the usual retry decision).
+   */
+  interrupt?: Promise<never>;
   /** True when this execution replays an attempt that suspended (or crashed) earlier. */
   isReplay: boolean;
   /** Whether retries are allowed (dev environments disable them unless the config enables them). */
@@ -30,9 +33,10 @@ function toWaitInfo(info: WaitInfoWire): WaitInfo {
   return info.type === "duration" ? { type: "duration", date: new Date(info.date) } : info;
 }
 
-class MaxDurationExceeded extends Error {
-  constructor(seconds: number) {
-    super(`Run exceeded its maxDuration of ${seconds} seconds`);
+/** Trigger.dev's error for a run past its maxDuration of compute time. */
+export class MaxDurationExceededError extends Error {
+  constructor(readonly maxDurationInSeconds: number) {
+    super(`Run exceeded maximum compute time (maxDuration) of ${maxDurationInSeconds} seconds`);
     this.name = "MaxDurationExceededError";
   }
 }
@@ -76,7 +80,6 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
   };
 
   return globals.runStorage.run(scope, async () => {
-    let timer: NodeJS.Timeout | undefined;
     const abortOnCancel = () => {
       void callAll([...hooks.onCancel, options.onCancel], { ...base, runPromise: Promise.resolve() }).catch(() => undefined);
     };
@@ -105,16 +108,8 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
         return output;
       };
 
-      const limitMs = request.remainingComputeMs;
       const running = body();
-      const output = await (limitMs === undefined
-        ? running
-        : Promise.race([
-            running,
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new MaxDurationExceeded(Math.round((request.ctx.run.maxDuration ?? 0)))), Math.max(0, limitMs));
-            }),
-          ]));
+      const output = await (request.interrupt ? Promise.race([running, request.interrupt]) : running);
       await settleBackground();
       await callAll([...hooks.onSuccess, config?.onSuccess, options.onSuccess], { ...base, output });
       await callAll([...hooks.onComplete, options.onComplete], { ...base, result: { ok: true, data: output } });
@@ -124,7 +119,7 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
       if ((thrown as { name?: string })?.name === "CompleteTaskWithOutput") {
         return { kind: "success", output: (thrown as { output: unknown }).output };
       }
-      if (thrown instanceof MaxDurationExceeded) {
+      if ((thrown as { name?: string })?.name === "MaxDurationExceededError") {
         return { kind: "failure", status: "TIMED_OUT", error: serializeError(thrown) };
       }
       const decision = await decideRetry(thrown, request, definition, base);
@@ -134,7 +129,6 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
       }
       return { kind: "failure", status: "FAILED", error: serializeError(decision.error), retryDelayMs: decision.retryDelayMs };
     } finally {
-      if (timer) clearTimeout(timer);
       signal.removeEventListener("abort", abortOnCancel);
     }
   });

@@ -1,7 +1,7 @@
 /** Engine-facing entry (`@stint/sdk/runtime`): what executors and engines use to run task code. */
 export * from "./types.js";
 export { sdkGlobals, setClientRuntime, resetCatalog, currentRunRuntime } from "./globals.js";
-export { executeAttempt, findTask, type AttemptOutcome, type AttemptRequest } from "./execute-attempt.js";
+export { executeAttempt, findTask, MaxDurationExceededError, type AttemptOutcome, type AttemptRequest } from "./execute-attempt.js";
 export { parseDurationMs, resolveDate } from "../core/duration.js";
 export { serializeError, deserializeError, type SerializedError } from "../core/errors.js";
 export { defaultRetryOptions, retryDelayMs } from "../core/retry.js";

@@ -83,6 +83,8 @@ export interface AttemptStartInfo {
   createdAt: string;
   startedAt: string;
   computeMsUsed: number;
+  /** Compute time of this attempt's earlier executions (maxDuration is per attempt, compute time only). */
+  attemptComputeMsUsed?: number;
   maxAttempts?: number;
   maxDurationSeconds?: number;
   parentRunId?: string;
@@ -143,6 +145,8 @@ export interface AttemptRecord {
   startedAt?: string;
   finishedAt?: string;
   executions: number;
+  /** Compute time of this attempt's executions so far (waits excluded). */
+  computeMs?: number;
   error?: SerializedError;
 }
 

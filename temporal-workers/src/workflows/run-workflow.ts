@@ -164,6 +164,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     createdAt: input.createdAt,
     startedAt: state.startedAt ?? nowIso(),
     computeMsUsed: state.computeMs,
+    attemptComputeMsUsed: currentAttempt()!.computeMs ?? 0,
     maxAttempts: options.maxAttempts,
     maxDurationSeconds: options.maxDuration,
     parentRunId: input.parentRunId,
@@ -528,6 +529,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
         }
         if (result.execution) markLive(result.execution.token, result.execution.startedAt);
         state.computeMs += result.computeMs;
+        currentAttempt()!.computeMs = (currentAttempt()!.computeMs ?? 0) + result.computeMs;
         if (result.kind !== "suspended") break;
         // Suspended: no process is held; wait durably for the waitpoint, then replay run().
         setStatus("WAITING");
