@@ -1,11 +1,18 @@
 /** Bad input gets a 4xx whose message names the field and the fix; never a 500, and nothing is started. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configure, runs, schedules, tasks } from "@trigger.dev/sdk";
+import { task } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { CAMPAIGN_INPUTS, type CampaignContext } from "./harness/campaign-inputs.js";
+
+const campaignTask = task({ id: "campaign-task", run: async () => "done" });
 
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
+  await t.serveTasks([campaignTask.id]);
+  configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
 });
 
 afterAll(async () => {
@@ -14,7 +21,8 @@ afterAll(async () => {
 
 async function post(path: string, body: string) {
   const response = await fetch(`${t.webapp.url}${path}`, { method: "POST", body, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
-  return { status: response.status, error: ((await response.json()) as { error: string }).error };
+  const raw = await response.text();
+  return { status: response.status, error: (JSON.parse(raw) as { error: string }).error, raw };
 }
 
 describe("bad input", () => {
@@ -94,4 +102,74 @@ describe("bad input", () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+});
+
+describe("the fault campaign's inputs (issue 9): each a 4xx at once, never a 5xx", () => {
+  const ctx = {} as CampaignContext;
+
+  beforeAll(async () => {
+    const finished = await tasks.trigger("campaign-task", {});
+    await runs.poll(finished.id, { pollIntervalMs: 200 });
+    ctx.finishedRunId = finished.id;
+    ctx.delayedRunId = (await tasks.trigger("campaign-task", {}, { delay: "1h" })).id;
+    const token = await fetch(`${t.webapp.url}/api/v1/waitpoints/tokens`, { method: "POST", body: "{}", headers: { authorization: `Bearer ${t.dev.secretKey}` } });
+    const { id, url } = (await token.json()) as { id: string; url: string };
+    ctx.tokenId = id;
+    ctx.callbackPath = new URL(url).pathname;
+    const batch = await post("/api/v3/batches", JSON.stringify({ runCount: 2 }));
+    ctx.batchId = (JSON.parse(batch.raw) as { id: string }).id;
+  });
+
+  it.each(CAMPAIGN_INPUTS.map((input) => [input.name, input] as const))("%s", async (_name, input) => {
+    const started = Date.now();
+    const response = await fetch(`${t.webapp.url}${input.path(ctx)}`, { method: input.method, body: input.body?.(ctx), headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
+    const body = (await response.json()) as { error?: string };
+    expect({ status: response.status, error: body.error }).toMatchObject({ status: input.status, error: expect.stringMatching(input.error) });
+    // The garbage cursor and the 1 MB key each took 18–40 s to fail.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("the refused batch lines started nothing: the batch has no runs", async () => {
+    const batch = await fetch(`${t.webapp.url}/api/v2/batches/${ctx.batchId}`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } });
+    expect(((await batch.json()) as { runs: string[] }).runs).toEqual([]);
+  });
+
+  it("tags on a finished run are added, as Trigger.dev does: 200, and the run shows them", async () => {
+    const first = await post(`/api/v1/runs/${ctx.finishedRunId}/tags`, JSON.stringify({ tags: ["late-1", "late-2"] }));
+    expect(first).toMatchObject({ status: 200 });
+    expect(JSON.parse(first.raw)).toEqual({ message: "Successfully set 2 new tags." });
+    const again = await post(`/api/v1/runs/${ctx.finishedRunId}/tags`, JSON.stringify({ tags: "late-1" }));
+    expect(JSON.parse(again.raw)).toEqual({ message: "No new tags to add" });
+    const run = await runs.retrieve(ctx.finishedRunId);
+    expect(run.status).toBe("COMPLETED");
+    expect(run.tags).toEqual(expect.arrayContaining(["late-1", "late-2"]));
+    const tooMany = await post(`/api/v1/runs/${ctx.finishedRunId}/tags`, JSON.stringify({ tags: Array.from({ length: 9 }, (_, i) => `more-${i}`) }));
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.error).toMatch(/at most 10 tags.*has 2/);
+  });
+
+  it("tags on a run not started yet (delayed) reach it", async () => {
+    const response = await post(`/api/v1/runs/${ctx.delayedRunId}/tags`, JSON.stringify({ tags: ["on-delayed"] }));
+    expect(response.status).toBe(200);
+    expect((await runs.retrieve(ctx.delayedRunId)).tags).toContain("on-delayed");
+  });
+
+  it("two concurrent schedule creates with one deduplicationKey make one schedule", async () => {
+    const create = () => schedules.create({ task: "campaign-task", cron: "0 9 * * 1", deduplicationKey: "same-key-at-once" });
+    const [a, b] = await Promise.all([create(), create()]);
+    expect(a.id).toBe(b.id);
+    const listed = await schedules.list();
+    expect(listed.data.filter((s) => s.deduplicationKey === "same-key-at-once")).toHaveLength(1);
+  });
+
+  it("pagination still works with the cursors the API hands out (real SDK, several pages)", async () => {
+    // Finished first: visibility orders running runs by start and closed ones by close, so a run that finishes
+    // mid-listing can move between pages.
+    const handles = await Promise.all([1, 2, 3].map(() => tasks.trigger("campaign-task", {})));
+    await Promise.all(handles.map((handle) => runs.poll(handle.id, { pollIntervalMs: 200 })));
+    const seen: string[] = [];
+    for await (const run of runs.list({ limit: 2 })) seen.push(run.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+  });
 });

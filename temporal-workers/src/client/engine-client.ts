@@ -66,6 +66,8 @@ const itemSchema = z.object({
   options: triggerOptionsSchema.optional(),
 });
 
+/** A search attribute holds a run's tags: bounded as Trigger.dev bounds them (an unbounded one crashed the run). */
+const addTagsSchema = z.array(z.string().min(1, "a tag cannot be empty").max(128, "each tag is at most 128 characters")).max(10, "a run has at most 10 tags");
 const runIdSchema = z.string().regex(/^run_[a-z0-9]+$/i, 'expected a run id like "run_…"');
 const tokenIdSchema = z.string().regex(/^waitpoint_[a-z0-9]+$/i, 'expected a waitpoint token id like "waitpoint_…"');
 
@@ -309,7 +311,13 @@ export class StintEngineClient implements ClientRuntime {
   }
 
   async addTags(runId: string, tags: string[]): Promise<void> {
-    await this.runHandle(runId).signal(addTagsSignal, { tags });
+    const valid = parse(addTagsSchema, tags, "tags");
+    try {
+      await this.runHandle(runId).signal(addTagsSignal, { tags: valid });
+    } catch (error) {
+      if (isNotFound(error)) throw new EngineError(404, `Run ${runId} is not running (it finished, or has not started yet)`);
+      throw error;
+    }
   }
 
   async createToken(options: TokenOptionsWire): Promise<TokenWire> {

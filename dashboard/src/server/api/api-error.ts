@@ -1,12 +1,14 @@
 /**
  * Errors as Trigger.dev's API returns them: `{ error: message }` with a 4xx naming the field and the fix; a 500 only
- * for what really is the server's fault, logged without request bodies (they may hold secrets).
+ * for what really is the server's fault, with a message saying what failed, logged without request bodies (they may
+ * hold secrets). Engine and database errors a route did not map are classified in failure-status.ts.
  */
 import type { Context } from "hono";
 import { ZodError } from "zod";
 import { EngineError } from "@stint/temporal-workers";
 import { describeZodError } from "@stint/sdk/runtime";
 import { AuthError } from "../auth/authenticate.js";
+import { failureStatus } from "./failure-status.js";
 
 export class ApiError extends Error {
   constructor(
@@ -26,6 +28,8 @@ export function errorResponse(error: unknown, c: Context): Response {
   if (error instanceof AuthError) return c.json({ error: error.message }, 401);
   if (error instanceof ZodError) return c.json({ error: describeZodError("body", error) }, 400);
   if (error instanceof EngineError) return c.json({ error: error.message }, error.status as 400);
-  console.error(`[api] ${c.req.method} ${new URL(c.req.url).pathname} failed:`, error instanceof Error ? error.stack : error);
-  return c.json({ error: "Internal server error" }, 500);
+  const failure = failureStatus(error);
+  if (failure.status >= 500) console.error(`[api] ${c.req.method} ${new URL(c.req.url).pathname} failed:`, error instanceof Error ? error.stack : error);
+  if (failure.retryAfter) c.header("retry-after", String(failure.retryAfter));
+  return c.json({ error: failure.message }, failure.status);
 }

@@ -3,6 +3,7 @@ import { Hono, type Context, type Next } from "hono";
 import { ApiError, errorResponse, notFound } from "./api-error.js";
 import { publicTokenAccess } from "./public-token-access.js";
 import { refuseControlCharacters } from "./validation.js";
+import { bodyLimits } from "./body-limits.js";
 import type { ApiEnv, ApiServices } from "./services.js";
 import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
@@ -23,6 +24,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   app.onError((error, c) => errorResponse(error, c));
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
 
+  app.use("*", bodyLimits());
   app.use("*", async (c, next) => {
     refuseControlCharacters(new URL(c.req.url));
     await next();

@@ -5,6 +5,7 @@ import { SA } from "@stint/temporal-workers";
 import type { StintEngineClient } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import { notFound } from "./api-error.js";
+import { statusFlags } from "./run-presenter.js";
 
 /** A run of this environment: from Temporal, or — accepted but not started yet — from the outbox and run index. */
 export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvironment, runId: string, db: Database): Promise<RunRecord> {
@@ -15,7 +16,14 @@ export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvi
     return accepted;
   });
   if (run.environment !== env.id) throw notFound(`Run ${runId}`);
-  return run;
+  return statusFlags(run.status).isCompleted ? withLateTags(db, run) : run;
+}
+
+/** Tags added after a run finished are kept in the run index (its workflow is closed): merged back in here. */
+async function withLateTags(db: Database, run: RunRecord): Promise<RunRecord> {
+  const row = await db.taskRun.findUnique({ where: { id: run.id }, select: { tags: true } });
+  const late = row?.tags.filter((tag) => !run.tags.includes(tag)) ?? [];
+  return late.length > 0 ? { ...run, tags: [...run.tags, ...late] } : run;
 }
 
 async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: string): Promise<RunRecord | undefined> {

@@ -4,24 +4,26 @@
  */
 import superjson from "superjson";
 import { ApiError } from "./api-error.js";
+import { parseClientJson } from "./json-limits.js";
 
 export function decodePacket(data: unknown, dataType: string | undefined, field: string): unknown {
   if (data === undefined || data === null) return data ?? undefined;
   if (typeof data !== "string") return data;
   switch (dataType ?? "application/json") {
-    case "application/super+json":
+    case "application/super+json": {
+      const parsed = parseClientJson(data, field);
       try {
-        return superjson.parse(data);
+        if (!parsed.ok) throw new Error("not JSON");
+        return superjson.deserialize(parsed.value as Parameters<typeof superjson.deserialize>[0]);
       } catch {
         throw new ApiError(400, `${field}: not valid superjson (payloadType application/super+json)`);
       }
-    case "application/json":
-      try {
-        return JSON.parse(data);
-      } catch {
-        // The SDK sends already-parsed JSON values too; a string that is not JSON text is the value itself.
-        return data;
-      }
+    }
+    case "application/json": {
+      const parsed = parseClientJson(data, field);
+      // The SDK sends already-parsed JSON values too; a string that is not JSON text is the value itself.
+      return parsed.ok ? parsed.value : data;
+    }
     case "text/plain":
       return data;
     case "application/store":

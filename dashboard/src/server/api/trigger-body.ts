@@ -3,15 +3,24 @@ import { z } from "zod";
 import type { BatchItemWire } from "@stint/sdk/runtime";
 import { decodePacket } from "./packets.js";
 
-const tags = z.union([z.string(), z.array(z.string())]);
+export const MAX_TAGS_PER_RUN = 10;
+export const MAX_TAG_LENGTH = 128;
+export const MAX_KEY_BYTES = 512;
+
+/** Tags as Trigger.dev takes them: one string or an array, at most 10, each at most 128 characters (either form). */
+const tag = z.string().max(MAX_TAG_LENGTH, `each tag is at most ${MAX_TAG_LENGTH} characters`);
+export const tagsSchema = z.union([tag, z.array(tag).max(MAX_TAGS_PER_RUN, `a run has at most ${MAX_TAGS_PER_RUN} tags`)]);
+
+/** Keys end up in workflow ids (at most 1,000 bytes on Temporal, with the environment and task) and indexes. */
+export const keySchema = z.string().refine((key) => Buffer.byteLength(key) <= MAX_KEY_BYTES, { message: `at most ${MAX_KEY_BYTES} bytes (the SDK sends a 64-character hash)` });
 
 export const wireTriggerOptionsSchema = z
   .object({
-    queue: z.object({ name: z.string().min(1, "queue.name must not be empty") }).optional(),
-    concurrencyKey: z.union([z.string(), z.number()]).optional(),
+    queue: z.object({ name: z.string().min(1, "queue.name must not be empty").max(200, "queue names are at most 200 characters") }).optional(),
+    concurrencyKey: z.union([keySchema, z.number()]).optional(),
     delay: z.union([z.string(), z.coerce.date()]).optional(),
     ttl: z.union([z.string(), z.number().nonnegative().int()]).optional(),
-    tags: tags.optional(),
+    tags: tagsSchema.optional(),
     metadata: z.unknown().optional(),
     metadataType: z.string().optional(),
     maxAttempts: z.number().int().optional(),
@@ -19,11 +28,11 @@ export const wireTriggerOptionsSchema = z
     machine: z.string().optional(),
     priority: z.number().optional(),
     region: z.string().optional(),
-    idempotencyKey: z.string().optional(),
-    idempotencyKeyTTL: z.string().optional(),
+    idempotencyKey: keySchema.optional(),
+    idempotencyKeyTTL: z.string().max(64).optional(),
     idempotencyKeyOptions: z.unknown().optional(),
     lockToVersion: z.string().optional(),
-    parentRunId: z.string().optional(),
+    parentRunId: z.string().max(128).optional(),
     resumeParentOnCompletion: z.boolean().optional(),
     parentAttempt: z.string().optional(),
     test: z.boolean().optional(),

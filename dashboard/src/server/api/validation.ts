@@ -3,45 +3,20 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { describeZodError } from "@stint/sdk/runtime";
 import { ApiError } from "./api-error.js";
+import { parseClientJson } from "./json-limits.js";
 
-const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** JSON bodies read whole; the body-limit middleware refuses larger ones before they are read (see body-limits.ts). */
+export const MAX_JSON_BODY_BYTES = 3 * 1024 * 1024;
 
-/** `replaceNul`: for text that must not be lost over one character (log lines), NULs become U+FFFD instead of a 400. */
+/** `replaceNul`: for text that must not be lost over one character (log lines, stream chunks), NULs and lone
+ * surrogates become U+FFFD instead of a 400. */
 export async function readJson(c: Context, options: { replaceNul?: boolean } = {}): Promise<unknown> {
   const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, `body: larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, `body: larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MB`);
   if (text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "body: not valid JSON; send a JSON object with Content-Type: application/json");
-  }
-  // PostgreSQL cannot store U+0000 in text or jsonb: refuse it here, naming where it is, instead of failing later.
-  if (text.includes("\\u0000")) {
-    if (options.replaceNul) return withoutNul(value);
-    const where = pathToNul(value, "body");
-    if (where) throw new ApiError(400, `${where}: contains a NUL character (\\u0000), which cannot be stored; remove it, or encode binary data (base64)`);
-  }
-  return value;
-}
-
-function withoutNul(value: unknown): unknown {
-  if (typeof value === "string") return value.replaceAll("\0", "\uFFFD");
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [withoutNul(key) as string, withoutNul(item)]));
-}
-
-function pathToNul(value: unknown, path: string): string | undefined {
-  if (typeof value === "string") return value.includes("\0") ? path : undefined;
-  if (value === null || typeof value !== "object") return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes("\0")) return `${path} (a key)`;
-    const found = pathToNul(item, `${path}.${key}`);
-    if (found) return found;
-  }
-  return undefined;
+  const parsed = parseClientJson(text, "body", { replaceUnstorable: options.replaceNul });
+  if (!parsed.ok) throw new ApiError(400, "body: not valid JSON; send a JSON object with Content-Type: application/json");
+  return parsed.value;
 }
 
 /** Path segments and query values with control characters (a NUL reaching PostgreSQL fails the query) are refused. */

@@ -16,6 +16,15 @@ export interface IndexedRun {
   finishedAt?: Date;
 }
 
+/** Tags in first-seen order without repeats: a run's tags are only ever added to. */
+const mergedTags = (current: Prisma.Sql, added: Prisma.Sql) =>
+  Prisma.sql`ARRAY(SELECT t FROM unnest(${current} || ${added}) WITH ORDINALITY AS u(t, n) GROUP BY t ORDER BY min(n))`;
+
+/** Adds tags to a run's index row (a finished run's tags are kept only here). */
+export async function mergeIndexedTags(db: Database, runId: string, tags: string[]): Promise<void> {
+  await db.$executeRaw`UPDATE "TaskRun" SET "tags" = ${mergedTags(Prisma.sql`"tags"`, Prisma.sql`${tags}::text[]`)} WHERE "id" = ${runId}`;
+}
+
 export async function upsertIndexedRuns(db: Database, runs: IndexedRun[]): Promise<void> {
   if (runs.length === 0) return;
   const rows = runs.map(
@@ -27,7 +36,7 @@ export async function upsertIndexedRuns(db: Database, runs: IndexedRun[]): Promi
     INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "batchId", "parentRunId", "rootRunId", "createdAt", "updatedAt", "finishedAt")
     VALUES ${Prisma.join(rows)}
     ON CONFLICT ("id") DO UPDATE SET
-      "status" = EXCLUDED."status", "tags" = EXCLUDED."tags", "updatedAt" = EXCLUDED."updatedAt", "finishedAt" = EXCLUDED."finishedAt",
+      "status" = EXCLUDED."status", "tags" = ${mergedTags(Prisma.sql`"TaskRun"."tags"`, Prisma.sql`EXCLUDED."tags"`)}, "updatedAt" = EXCLUDED."updatedAt", "finishedAt" = EXCLUDED."finishedAt",
       "batchId" = COALESCE("TaskRun"."batchId", EXCLUDED."batchId"),
       "parentRunId" = COALESCE("TaskRun"."parentRunId", EXCLUDED."parentRunId"),
       "rootRunId" = COALESCE("TaskRun"."rootRunId", EXCLUDED."rootRunId")

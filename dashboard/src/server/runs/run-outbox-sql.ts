@@ -50,6 +50,16 @@ export async function rescheduleInOutbox(db: Database, runId: string, delay: str
   return updated > 0;
 }
 
+/** Adds tags to the item of a run nobody started yet; "leased" while a dispatcher is starting it. */
+export async function addTagsInOutbox(db: Database, runId: string, tags: string[]): Promise<"updated" | "leased" | "absent"> {
+  const updated = await db.$executeRaw`
+    UPDATE "RunOutbox"
+       SET item = jsonb_set(item, '{options,tags}', COALESCE(item->'options'->'tags', '[]'::jsonb) || to_jsonb(${tags}::text[]), true)
+     WHERE "runId" = ${runId} AND ("leaseUntil" IS NULL OR "leaseUntil" < now())`;
+  if (updated > 0) return "updated";
+  return (await db.runOutbox.count({ where: { runId } })) > 0 ? "leased" : "absent";
+}
+
 export interface AcceptedRun {
   runId: string;
   environmentId: string;

@@ -2,7 +2,7 @@
  * Imperative schedules on Temporal Schedules: each Stint schedule (`sched_…`) is a Temporal Schedule of the same id
  * whose action starts the engine's schedule-fire workflow; the database keeps the list the API pages through.
  */
-import { ScheduleNotFoundError, type Client } from "@temporalio/client";
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from "@temporalio/client";
 import { CronExpressionParser } from "cron-parser";
 import cronstrue from "cronstrue";
 import { SCHEDULE_FIRE_WORKFLOW_TYPE, type ScheduleFireInput } from "@stint/temporal-workers";
@@ -73,11 +73,18 @@ export class ScheduleService {
       args: [this.fireInput(env, row)],
     };
     const handle = this.client.schedule.getHandle(row.id);
+    const update = () => handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !row.active } }));
     try {
-      await handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !row.active } }));
+      await update();
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
-      await this.client.schedule.create({ scheduleId: row.id, spec, action, state: { paused: !row.active } });
+      try {
+        await this.client.schedule.create({ scheduleId: row.id, spec, action, state: { paused: !row.active } });
+      } catch (createError) {
+        // A concurrent create with the same deduplication key made it a moment ago: update that one instead.
+        if (!(createError instanceof ScheduleAlreadyRunning)) throw createError;
+        await update();
+      }
     }
   }
 
@@ -114,10 +121,16 @@ export class ScheduleService {
   async create(env: AuthenticatedEnvironment, input: ScheduleInput & { deduplicationKey: string }, type: "IMPERATIVE" | "DECLARATIVE" = "IMPERATIVE") {
     const timezone = input.timezone ?? "UTC";
     checkCron(input.cron, timezone);
-    const row = await this.db.taskSchedule.upsert({
-      where: { environmentId_deduplicationKey: { environmentId: env.id, deduplicationKey: input.deduplicationKey } },
-      create: { id: newId("sched_"), environmentId: env.id, taskIdentifier: input.task, type, cron: input.cron, timezone, externalId: input.externalId, deduplicationKey: input.deduplicationKey },
-      update: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId },
+    const upsert = () =>
+      this.db.taskSchedule.upsert({
+        where: { environmentId_deduplicationKey: { environmentId: env.id, deduplicationKey: input.deduplicationKey } },
+        create: { id: newId("sched_"), environmentId: env.id, taskIdentifier: input.task, type, cron: input.cron, timezone, externalId: input.externalId, deduplicationKey: input.deduplicationKey },
+        update: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId },
+      });
+    // Two creates with one key at once: the loser of the insert race finds the winner's row on its second try.
+    const row = await upsert().catch((error: { code?: string }) => {
+      if (error.code === "P2002") return upsert();
+      throw error;
     });
     await this.upsertTemporalSchedule(env, row);
     return this.present(env, row);

@@ -18,6 +18,7 @@ import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
 import { randomToken } from "../auth/secrets.js";
 import { emailAddressSchema } from "../auth/email-address.js";
+import { openCursor, signCursor } from "../api/page-cursor.js";
 
 /** The run page shows the start of each realtime stream (readers get all of it from the API). */
 const STREAM_CHUNKS_SHOWN = 500;
@@ -157,10 +158,10 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
       tag: q.tag || undefined,
       from: q.period ? periodStart(q.period) : undefined,
       limit: 50,
-      after: q.after,
+      after: openCursor(env, q.after, "after"),
     };
     const page = await services.engines.for(env).listRuns(filter);
-    return c.json({ data: page.data, next: page.nextCursor });
+    return c.json({ data: page.data, next: signCursor(env, page.nextCursor) });
   });
 
   app.get("/environments/:envId/runs/:runId", async (c) => {

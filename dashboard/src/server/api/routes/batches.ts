@@ -1,19 +1,20 @@
 /** Two-phase batches (v3: create, then stream NDJSON items) and batch retrieval. */
 import { z } from "zod";
 import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
-import { newBatchId } from "@stint/temporal-workers";
+import { EngineError, newBatchId } from "@stint/temporal-workers";
 import { signPublicToken } from "../../auth/public-tokens.js";
 import { ApiError, notFound } from "../api-error.js";
 import { recordTriggeredRuns } from "../run-index.js";
 import type { ApiApp, ApiServices } from "../services.js";
-import { toTriggerItem, wireTriggerOptionsSchema } from "../trigger-body.js";
+import { keySchema, toTriggerItem, wireTriggerOptionsSchema } from "../trigger-body.js";
 import { parseBody, parseValue, taskIdParam } from "../validation.js";
+import { parseClientJson } from "../json-limits.js";
 
 const createBatchSchema = z.object({
   runCount: z.number().int().min(1, "runCount must be at least 1").max(MAX_BATCH_ITEMS, `runCount is at most ${MAX_BATCH_ITEMS}; split larger batches`),
-  parentRunId: z.string().optional(),
+  parentRunId: z.string().max(128).optional(),
   resumeParentOnCompletion: z.boolean().optional(),
-  idempotencyKey: z.string().optional(),
+  idempotencyKey: keySchema.optional(),
   idempotencyKeyOptions: z.unknown().optional(),
 });
 
@@ -48,28 +49,36 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
     const batchId = parseValue(batchIdSchema, c.req.param("batchId"), "batchId");
     const batch = await services.db.batchTaskRun.findFirst({ where: { id: batchId, environmentId: env.id } });
     if (!batch) throw notFound(`Batch ${batchId}`);
-    const lines = (await c.req.text()).split("\n").filter((line) => line.trim() !== "");
-    const byIndex = new Map<number, ReturnType<typeof toTriggerItem>>();
-    lines.forEach((line, lineNumber) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        throw new ApiError(400, `line ${lineNumber + 1}: not valid JSON (the body is NDJSON: one item object per line)`);
-      }
-      const item = parseValue(itemLineSchema, json, `line ${lineNumber + 1}`);
-      if (item.index >= batch.runCount) throw new ApiError(400, `line ${lineNumber + 1}.index: ${item.index} is outside the batch (runCount ${batch.runCount})`);
-      byIndex.set(item.index, toTriggerItem(taskIdParam(item.task), item.payload, item.options, `line ${lineNumber + 1}`));
+    const lines = (await c.req.text()).split("\n");
+    const byIndex = new Map<number, { item: ReturnType<typeof toTriggerItem>; line: number }>();
+    lines.forEach((text, lineIndex) => {
+      if (text.trim() === "") return;
+      const field = `line ${lineIndex + 1}`;
+      const parsed = parseClientJson(text, field);
+      if (!parsed.ok) throw new ApiError(400, `${field}: not valid JSON (the body is NDJSON: one item object per line)`);
+      const item = parseValue(itemLineSchema, parsed.value, field);
+      if (item.index >= batch.runCount) throw new ApiError(400, `${field}.index: ${item.index} is outside the batch (runCount ${batch.runCount})`);
+      byIndex.set(item.index, { item: toTriggerItem(taskIdParam(item.task), item.payload, item.options, field), line: lineIndex + 1 });
     });
+    const engine = services.engines.for(env);
+    // Every item is checked before any starts: a bad line never leaves the batch half started.
+    for (const { item, line } of byIndex.values()) {
+      try {
+        engine.validateTrigger(item);
+      } catch (error) {
+        if (error instanceof EngineError) throw new ApiError(error.status, `line ${line}: ${error.message}`);
+        throw error;
+      }
+    }
     const runIds = [...batch.runIds];
     const fresh = [...byIndex.entries()].filter(([index]) => !runIds[index]);
     if (fresh.length > 0) {
-      const handle = await services.engines.for(env).batchTrigger(
-        fresh.map(([, item]) => item),
+      const handle = await engine.batchTrigger(
+        fresh.map(([, { item }]) => item),
         { batchId },
       );
       fresh.forEach(([index], i) => (runIds[index] = handle.runs[i]!.id));
-      await recordTriggeredRuns(services.db, env, fresh.map(([, item], i) => ({ id: handle.runs[i]!.id, item, batchId })));
+      await recordTriggeredRuns(services.db, env, fresh.map(([, { item }], i) => ({ id: handle.runs[i]!.id, item, batchId })));
     }
     const enqueued = runIds.filter(Boolean).length;
     const sealed = enqueued === batch.runCount;

@@ -1,7 +1,8 @@
 /** POST /api/v1/idempotencyKeys/{key}/reset: release a key so the next trigger with it starts a new run. */
 import { z } from "zod";
 import type { ApiApp, ApiServices } from "../services.js";
-import { parseBody, taskIdParam } from "../validation.js";
+import { parseBody, parseValue, taskIdParam } from "../validation.js";
+import { keySchema } from "../trigger-body.js";
 
 const resetSchema = z.object({ taskIdentifier: z.string().min(1, "taskIdentifier is required: the task the key was used with") });
 
@@ -9,6 +10,7 @@ export function idempotencyKeyRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/idempotencyKeys/:key/reset", async (c) => {
     const env = c.get("env");
     const body = await parseBody(c, resetSchema);
-    return c.json(await services.engines.for(env).resetIdempotencyKey(taskIdParam(body.taskIdentifier), decodeURIComponent(c.req.param("key"))));
+    const key = parseValue(keySchema, decodeURIComponent(c.req.param("key")), "key");
+    return c.json(await services.engines.for(env).resetIdempotencyKey(taskIdParam(body.taskIdentifier), key));
   });
 }

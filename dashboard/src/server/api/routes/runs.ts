@@ -8,6 +8,9 @@ import { decodePacket } from "../packets.js";
 import { rescheduleInOutbox, withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
+import { tagsSchema } from "../trigger-body.js";
+import { openCursor, signCursor } from "../page-cursor.js";
+import { MAX_TAGS_PER_RUN, addRunTags } from "../../runs/run-tags.js";
 import { PERIOD, parseBody, parseValue, periodStart, queryDate, runIdParam } from "../validation.js";
 
 const RUN_STATUSES = ["PENDING_VERSION", "QUEUED", "DEQUEUED", "EXECUTING", "WAITING", "COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "DELAYED", "EXPIRED", "TIMED_OUT"] as const;
@@ -26,7 +29,7 @@ const listQuerySchema = z.object({
   "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h", "7d" or "30m"').optional(),
   "filter[isTest]": z.enum(["true", "false"]).optional(),
   "page[size]": z.coerce.number().int().min(1, "page[size] must be at least 1").max(100, "page[size] is at most 100").optional(),
-  "page[after]": z.string().optional(),
+  "page[after]": z.string().max(2048, "page[after]: not a cursor this API returned").optional(),
   "page[before]": z.string().optional(),
 });
 
@@ -49,7 +52,7 @@ const metadataBodySchema = z.object({
   rootOperations: z.array(z.unknown()).optional(),
 });
 
-const tagsBodySchema = z.object({ tags: z.union([z.string(), z.array(z.string().max(128, "each tag is at most 128 characters"))]) });
+const tagsBodySchema = z.object({ tags: tagsSchema });
 const rescheduleBodySchema = z.object({ delay: z.union([z.string().min(1), z.coerce.date()]) });
 
 export function runRoutes(app: ApiApp, services: ApiServices): void {
@@ -74,12 +77,12 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
       from: query["filter[createdAt][period]"] ? periodStart(query["filter[createdAt][period]"]) : query["filter[createdAt][from]"],
       to: query["filter[createdAt][to]"],
       limit: query["page[size]"] ?? 25,
-      after: query["page[after]"],
+      after: openCursor(env, query["page[after]"], "page[after]"),
     };
     const page = await services.engines.for(env).listRuns(filter);
     const isTest = query["filter[isTest]"];
     const data = page.data.filter((run) => isTest === undefined || String(run.isTest) === isTest).map((run) => presentListedRun(run, env));
-    return c.json({ data, pagination: { next: page.nextCursor } });
+    return c.json({ data, pagination: { next: signCursor(env, page.nextCursor) } });
   };
   app.get("/api/v1/runs", list);
   app.get("/api/v1/projects/:projectRef/runs", async (c) => {
@@ -161,10 +164,12 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const engine = services.engines.for(env);
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const body = await parseBody(c, tagsBodySchema);
-    const tags = [body.tags].flat();
-    if (new Set([...run.tags, ...tags]).size > 10) throw new ApiError(422, "tags: a run has at most 10 tags");
-    await engine.addTags(run.id, tags);
-    return c.json({ message: `Successfully set ${tags.length} new tags.` });
+    const result = await addRunTags(services.db, engine, run, [body.tags].flat());
+    if ("tooMany" in result) {
+      const { existing, adding } = result.tooMany;
+      throw new ApiError(422, `tags: a run has at most ${MAX_TAGS_PER_RUN} tags; run ${run.id} has ${existing}, and these ${adding.length} were not added: ${adding.map((tag) => `'${tag}'`).join(", ")}`);
+    }
+    return c.json({ message: result.added.length === 0 ? "No new tags to add" : `Successfully set ${result.added.length} new tags.` });
   });
 
   app.get("/api/v1/runs/:runId/result", async (c) => {

@@ -7,7 +7,7 @@ import type { ApiApp, ApiServices } from "../services.js";
 import { toTriggerItem, triggerBodySchema, wireTriggerOptionsSchema } from "../trigger-body.js";
 import { parseBody, taskIdParam } from "../validation.js";
 import { recordBatch, recordTriggeredRuns } from "../run-index.js";
-import { newRunId } from "@stint/temporal-workers";
+import { EngineError, newRunId } from "@stint/temporal-workers";
 import { acceptRun } from "../../runs/run-outbox-sql.js";
 
 const legacyBatchSchema = z.object({
@@ -60,7 +60,17 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
   });
 
   const batch = async (env: Parameters<ApiServices["engines"]["for"]>[0], items: ReturnType<typeof toTriggerItem>[]) => {
-    const handle = await services.engines.for(env).batchTrigger(items);
+    const engine = services.engines.for(env);
+    // Every item is checked before any starts: a bad item never leaves the batch half started.
+    items.forEach((item, index) => {
+      try {
+        engine.validateTrigger(item);
+      } catch (error) {
+        if (error instanceof EngineError) throw new ApiError(error.status, `items.${index}: ${error.message}`);
+        throw error;
+      }
+    });
+    const handle = await engine.batchTrigger(items);
     await recordBatch(services.db, env, handle.batchId, handle.runs.map((r) => r.id), true);
     await recordTriggeredRuns(services.db, env, handle.runs.map((run, index) => ({ id: run.id, item: items[index]!, batchId: handle.batchId })));
     return handle;

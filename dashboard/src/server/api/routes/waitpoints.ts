@@ -9,13 +9,15 @@ import { ApiError, notFound } from "../api-error.js";
 import { assertOwnedToken, tokenEnvironment } from "../ownership.js";
 import { encodeJsonPacket } from "../packets.js";
 import type { ApiApp, ApiServices } from "../services.js";
+import { keySchema, tagsSchema } from "../trigger-body.js";
+import { openCursor, signCursor } from "../page-cursor.js";
 import { PERIOD, parseBody, parseValue, periodStart, queryDate, readJson } from "../validation.js";
 
 const createTokenSchema = z.object({
-  idempotencyKey: z.string().min(1).optional(),
-  idempotencyKeyTTL: z.string().optional(),
-  timeout: z.union([z.string().min(1), z.coerce.date()]).optional(),
-  tags: z.union([z.string(), z.array(z.string())]).optional(),
+  idempotencyKey: keySchema.pipe(z.string().min(1)).optional(),
+  idempotencyKeyTTL: z.string().max(64).optional(),
+  timeout: z.union([z.string().min(1).max(64), z.coerce.date()]).optional(),
+  tags: tagsSchema.optional(),
 });
 
 const completeTokenSchema = z.object({ data: z.unknown().optional() });
@@ -23,13 +25,13 @@ const completeTokenSchema = z.object({ data: z.unknown().optional() });
 const csv = z.string().transform((value) => value.split(",").map((v) => v.trim()).filter(Boolean));
 const listTokensSchema = z.object({
   "filter[status]": csv.pipe(z.array(z.enum(["WAITING", "COMPLETED", "TIMED_OUT"], { errorMap: () => ({ message: "expected WAITING, COMPLETED or TIMED_OUT" }) }))).optional(),
-  "filter[idempotencyKey]": z.string().optional(),
+  "filter[idempotencyKey]": keySchema.optional(),
   "filter[tags]": csv.optional(),
   "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h" or "7d"').optional(),
   "filter[createdAt][from]": queryDate.optional(),
   "filter[createdAt][to]": queryDate.optional(),
   "page[size]": z.coerce.number().int().min(1).max(100, "page[size] is at most 100").optional(),
-  "page[after]": z.string().optional(),
+  "page[after]": z.string().max(2048, "page[after]: not a cursor this API returned").optional(),
 });
 
 /** Token ids derive from the key: hashing it with the environment keeps equal keys of two environments apart. */
@@ -84,11 +86,11 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
       from: q["filter[createdAt][period]"] ? periodStart(q["filter[createdAt][period]"]) : q["filter[createdAt][from]"],
       to: q["filter[createdAt][to]"],
       limit: q["page[size]"],
-      after: q["page[after]"],
+      after: openCursor(env, q["page[after]"], "page[after]"),
     });
     return c.json({
       data: page.data.map((state) => presentToken(env, state)),
-      pagination: { next: page.nextCursor },
+      pagination: { next: signCursor(env, page.nextCursor) },
     });
   });
 
