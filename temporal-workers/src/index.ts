@@ -5,6 +5,10 @@ export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-conver
 export { createStintWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
 export { engineWorkflowBundle, WORKFLOWS_PATH } from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
+export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
+export { childProcessLauncher, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
+export type { RunnerBundle, BundleManifest, ManifestTask } from "./executor/runner-protocol.js";
+export type { RunnerHandle, RunnerLauncher, RunnerExit } from "./executor/runner-transport.js";
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
 export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-channel.js";
 export { AttemptRuntime } from "./executor/attempt-runtime.js";

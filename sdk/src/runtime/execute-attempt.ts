@@ -23,6 +23,8 @@ export interface AttemptRequest {
   isReplay: boolean;
   /** Whether retries are allowed (dev environments disable them unless the config enables them). */
   retriesEnabled?: boolean;
+  /** Told when a cancel has run the onCancel hooks: settles once they finish (an executor may then stop the process). */
+  onCancelHooks?: (settled: Promise<void>) => void;
 }
 
 export type AttemptOutcome =
@@ -81,7 +83,8 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
 
   return globals.runStorage.run(scope, async () => {
     const abortOnCancel = () => {
-      void callAll([...hooks.onCancel, options.onCancel], { ...base, runPromise: Promise.resolve() }).catch(() => undefined);
+      const settled = callAll([...hooks.onCancel, options.onCancel], { ...base, runPromise: Promise.resolve() }).catch(() => undefined);
+      request.onCancelHooks?.(settled);
     };
     signal.addEventListener("abort", abortOnCancel, { once: true });
     try {

@@ -22,7 +22,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       context.heartbeat();
       try {
         const { info, announce } = await startExecution(client, input, context.info.attempt);
-        if (!executor.hasTask(info.item.task)) {
+        if (!executor.hasTask(info.item.task, info.version)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
             "StintTaskNotFound",

@@ -14,6 +14,8 @@ export interface LocalExecutionOptions {
   logSink?: LogSink;
   /** Rejects when task code throws outside run()'s promise chain (an uncaught exception or unhandled rejection). */
   uncaught?: Promise<never>;
+  /** Told when a cancel started the onCancel hooks; `settled` resolves once they finished. */
+  onCancelHooks?: (settled: Promise<void>) => void;
 }
 
 /** "never"/"unlimited" → null (never suspend); numbers are seconds; text is a duration. */
@@ -54,6 +56,7 @@ export async function executeLocally({ info, channel, signal }: AttemptJob, opti
       interrupt: options.uncaught ? Promise.race([interrupt, options.uncaught]) : interrupt,
       isReplay: info.isReplay,
       retriesEnabled: info.settings.retriesEnabled,
+      onCancelHooks: options.onCancelHooks,
     },
     runtime,
     signal,

@@ -10,7 +10,7 @@ export interface AttemptJob {
 }
 
 export interface AttemptExecutor {
-  /** Task ids this executor can run (the attempt activity refuses others with StintTaskNotFound). */
-  hasTask(taskId: string): boolean;
+  /** Task ids this executor can run, in the run's locked version if it has one (the attempt activity refuses others with StintTaskNotFound). */
+  hasTask(taskId: string, version?: string): boolean;
   execute(job: AttemptJob): Promise<AttemptActivityResult>;
 }

@@ -93,6 +93,8 @@ export interface AttemptStartInfo {
   settings: EngineSettings;
   /** Number of metadata operations of this attempt already applied (a replay skips re-applying them). */
   metadataOpsApplied: number;
+  /** The bundle version the run is locked to (the one its first execution ran), if known. */
+  version?: string;
 }
 
 export interface DurableCallInput {

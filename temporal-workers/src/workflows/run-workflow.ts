@@ -133,10 +133,13 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     return { id: id!, attempt: Number(attempt ?? 1) };
   };
   const requireLive = (token: string) => {
-    if (finished) throw new Error(`run ${input.runId} has finished`);
+    // StintStaleExecution: the executor stops the code of an execution the run no longer listens to.
+    if (finished) throw ApplicationFailure.nonRetryable(`run ${input.runId} has finished`, "StintStaleExecution");
     const { id, attempt } = parseToken(token);
     // A zombie process of an older activity attempt must not act for the run once a newer one has started.
-    if (id !== executionId || attempt < liveAttempt) throw new Error(`execution ${token} is no longer the live execution of run ${input.runId}`);
+    if (id !== executionId || attempt < liveAttempt) {
+      throw ApplicationFailure.nonRetryable(`execution ${token} is no longer the live execution of run ${input.runId}`, "StintStaleExecution");
+    }
   };
   /** Records that `token`'s process is running (first news of it: a signal, the start update or a durable call). */
   const markLive = (token: string, startedAt?: string) => {

@@ -10,6 +10,7 @@ import { StintEngineClient } from "../../src/client/engine-client.js";
 import { createStintWorkers, type StintWorkers } from "../../src/worker/create-workers.js";
 import { InProcessExecutor } from "../../src/executor/in-process-executor.js";
 import type { RunLogEntry } from "../../src/executor/attempt-channel.js";
+import type { AttemptExecutor } from "../../src/executor/executor.js";
 import type { EngineSettings, RunState } from "../../src/shared/run-types.js";
 import { stintDataConverter } from "../../src/shared/data-converter.js";
 
@@ -27,7 +28,7 @@ const FINAL = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "
 
 export async function startTestEngine(
   settings: Partial<EngineSettings> = {},
-  options: { attempts?: boolean; colocated?: boolean } = {},
+  options: { attempts?: boolean; colocated?: boolean; executor?: AttemptExecutor } = {},
 ): Promise<TestEngine> {
   const address = inject("temporalAddress");
   const connection = await Connection.connect({ address });
@@ -45,7 +46,7 @@ export async function startTestEngine(
     client,
     address,
     workflowTaskQueue: engine.options.workflowTaskQueue,
-    attempts: options.attempts === false ? undefined : { taskQueue: engine.options.attemptQueue, executor: new InProcessExecutor({ logSink: (e) => logs.push(e) }) },
+    attempts: options.attempts === false ? undefined : { taskQueue: engine.options.attemptQueue, executor: options.executor ?? new InProcessExecutor({ logSink: (e) => logs.push(e) }) },
   });
   void workers.run();
   setClientRuntime(engine);
@@ -73,4 +74,15 @@ export async function startTestEngine(
       await connection.close();
     },
   };
+}
+
+/** Waits until `check` returns a value (not undefined/false), polling; throws after the deadline. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

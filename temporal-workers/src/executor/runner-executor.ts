@@ -1,0 +1,249 @@
+/**
+ * Executes each attempt execution in a runner process of its own (as Trigger.dev's dev CLI does): a cancel, the
+ * end of maxDuration or a newer execution of the same run stops the process, so the code stops too; a process that
+ * crashes (process.exit, a segfault, out of memory) fails that attempt and nothing else. Runs are locked to the
+ * bundle version their first execution ran: a resume or a retry runs the same code even after the project changed.
+ *
+ * Where runners live is the launcher's business (child processes for `stint dev`; containers later), so the
+ * supervisor's executors reuse this class.
+ */
+import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, type SerializedError } from "@stint/sdk/runtime";
+import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
+import type { AttemptChannel, LogSink } from "./attempt-channel.js";
+import { ComputeClock, clockedChannel } from "./compute-clock.js";
+import type { AttemptExecutor, AttemptJob } from "./executor.js";
+import type { BundleManifest, FromRunner, ManifestTask, RunnerBundle } from "./runner-protocol.js";
+import { RunnerPool, type Runner } from "./runner-pool.js";
+import type { RunnerExit, RunnerLauncher } from "./runner-transport.js";
+
+/** The runner's own clock ends a run at its maxDuration; this side steps in only if the runner cannot (a busy loop). */
+const MAX_DURATION_BACKSTOP_MS = 2_000;
+const DEFAULT_CANCEL_GRACE_MS = 5_000;
+
+export interface RunnerExecutorOptions {
+  launcher: RunnerLauncher;
+  /** Runners kept started (bundle loaded) for the current version, so an attempt starts without waiting for Node. */
+  poolSize?: number;
+  logSink?: LogSink;
+  /** Lines for the session's terminal (a run whose version is gone runs on the current one, …). */
+  onNotice?: (message: string) => void;
+  /** How long onCancel hooks may run after a cancel before the process is stopped. */
+  cancelGraceMs?: number;
+}
+
+interface KnownVersion {
+  bundle: RunnerBundle;
+  manifest: BundleManifest;
+}
+
+export class RunnerExecutor implements AttemptExecutor {
+  private readonly versions = new Map<string, KnownVersion>();
+  private current: KnownVersion | undefined;
+  private readonly pool: RunnerPool;
+  /** The execution running per run id: a newer execution of the same run stops an older one still here. */
+  private readonly live = new Map<string, { token: string; stop: (reason: string) => void }>();
+  private readonly runners = new Set<Runner>();
+
+  constructor(private readonly options: RunnerExecutorOptions) {
+    // Task code's management calls (runs.retrieve, tasks.trigger outside a run…) go to this process' engine client.
+    this.pool = new RunnerPool(options.launcher, options.poolSize ?? 1, () => sdkGlobals().client !== undefined);
+  }
+
+  get currentVersion(): BundleManifest | undefined {
+    return this.current?.manifest;
+  }
+
+  /**
+   * Loads `bundle` in a runner and makes it the version new runs start on. Rejects (and keeps the previous version
+   * current) if the bundle fails to load: a task file that throws at import, for one.
+   */
+  async activate(bundle: RunnerBundle): Promise<BundleManifest> {
+    const runner = this.pool.start(bundle);
+    const manifest = await runner.ready;
+    const known = { bundle, manifest };
+    this.versions.set(bundle.version, known);
+    this.current = known;
+    this.pool.setCurrent(bundle, runner);
+    return manifest;
+  }
+
+  /** Makes an earlier version available to the runs locked to it (loaded into a runner only when one needs it). */
+  addVersion(bundle: RunnerBundle, manifest: BundleManifest): void {
+    if (!this.versions.has(bundle.version)) this.versions.set(bundle.version, { bundle, manifest });
+  }
+
+  hasTask(taskId: string, version?: string): boolean {
+    return this.versionFor(version)?.manifest.tasks.some((task) => task.id === taskId) ?? false;
+  }
+
+  /** The version an execution runs: the run's own when it is still available, else the current one. */
+  versionFor(locked: string | undefined): KnownVersion | undefined {
+    return (locked && this.versions.get(locked)) || this.current;
+  }
+
+  async execute(job: AttemptJob): Promise<AttemptActivityResult> {
+    const { info } = job;
+    const version = this.versionFor(info.version);
+    if (!version) throw new Error("no bundle version is loaded yet");
+    if (info.version && version.bundle.version !== info.version) {
+      this.options.onNotice?.(
+        `${info.runId} started on version ${info.version}, which is no longer on disk: it runs on ${version.bundle.version} (a replay may diverge).`,
+      );
+    }
+    const task = version.manifest.tasks.find((t) => t.id === info.item.task);
+    if (!task) throw new Error(`task ${info.item.task} is not in version ${version.bundle.version}`);
+    this.live.get(info.runId)?.stop("a newer execution of its run started");
+    const runner = this.pool.take(version.bundle);
+    this.runners.add(runner);
+    try {
+      return await this.runOn(runner, job, version.manifest, task);
+    } finally {
+      this.runners.delete(runner);
+      runner.handle.stop("its execution ended");
+    }
+  }
+
+  close(): void {
+    this.pool.close();
+    for (const runner of this.runners) runner.handle.stop("the executor closed");
+  }
+
+  private async runOn(runner: Runner, job: AttemptJob, manifest: BundleManifest, task: ManifestTask): Promise<AttemptActivityResult> {
+    const { info, signal } = job;
+    try {
+      await abortable(runner.ready, signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      // The run's version cannot load here (a file that throws at import): retrying cannot help.
+      return { kind: "failure", status: "FAILED", error: { name: "TaskLoadError", ...messageOf(error) }, computeMs: 0 };
+    }
+
+    return new Promise<AttemptActivityResult>((resolve, reject) => {
+      let settled = false;
+      const maxDurationSeconds = info.maxDurationSeconds ?? task.maxDuration ?? manifest.maxDuration;
+      const budgetMs = maxDurationSeconds ? maxDurationSeconds * 1000 - (info.attemptComputeMsUsed ?? 0) + MAX_DURATION_BACKSTOP_MS : undefined;
+      const clock = new ComputeClock(budgetMs, () => {
+        runner.handle.stop("maxDuration");
+        finish(() =>
+          resolve({ kind: "failure", status: "TIMED_OUT", error: serializeError(new MaxDurationExceededError(maxDurationSeconds!)), computeMs: clock.stop() }),
+        );
+      });
+      const channel = clockedChannel(job.channel, clock);
+      let cancelTimer: NodeJS.Timeout | undefined;
+      const finish = (settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        clock.stop();
+        clearTimeout(cancelTimer);
+        signal.removeEventListener("abort", onAbort);
+        if (this.live.get(info.runId)?.token === info.executionId) this.live.delete(info.runId);
+        settle();
+      };
+      const stop = (reason: string, error: Error) => {
+        runner.handle.stop(reason);
+        finish(() => reject(error));
+      };
+      this.live.set(info.runId, {
+        token: info.executionId,
+        stop: (reason) => stop(reason, Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), { name: "StintStaleExecution" })),
+      });
+
+      const onAbort = () => {
+        try {
+          runner.handle.send({ type: "cancel" });
+        } catch {
+          // Gone already: the exit below settles.
+        }
+        cancelTimer = setTimeout(() => stop("canceled", signal.reason), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+      };
+      if (signal.aborted) return stop("canceled", signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+
+      runner.attach((message: FromRunner) => {
+        switch (message.type) {
+          case "call":
+            return void this.answer(runner, channel, message).catch((error: Error) => {
+              // The run moved on without this execution (a newer one runs, or the run finished): stop its code.
+              if (error.name === "StintStaleExecution") stop("its run moved on", error);
+            });
+          case "log":
+            return this.options.logSink?.(message.entry);
+          case "result":
+            return finish(() => resolve(message.result as AttemptActivityResult));
+          case "cancel-done":
+            return stop("canceled", signal.reason);
+        }
+      });
+      void runner.handle.exited.then((exit) => finish(() => resolve(crashResult(exit, info, task, clock.stop()))));
+
+      try {
+        runner.handle.send({ type: "execute", info: { ...info, version: runner.bundle.version } });
+      } catch (error) {
+        finish(() => resolve({ kind: "failure", status: "FAILED", error: { name: "TaskPayloadError", ...messageOf(error) }, computeMs: 0 }));
+      }
+    });
+  }
+
+  /** Answers a runner's call; rejects (after replying) when the engine refused it. */
+  private async answer(runner: Runner, channel: AttemptChannel, message: Extract<FromRunner, { type: "call" }>): Promise<void> {
+    const reply = (result: { ok: true; value: unknown } | { ok: false; error: SerializedError }) => {
+      try {
+        runner.handle.send({ type: "reply", id: message.id, ...result });
+      } catch (error) {
+        if (result.ok) runner.handle.send({ type: "reply", id: message.id, ok: false, error: serializeError(error) });
+      }
+    };
+    try {
+      let value: unknown;
+      if (message.target === "channel") {
+        value = await (channel[message.method] as (...args: unknown[]) => Promise<unknown>)(...message.args);
+      } else {
+        const client = sdkGlobals().client;
+        if (!client) throw new Error(`${message.method}: no Stint engine is configured in the session`);
+        value = await (client[message.method] as (...args: unknown[]) => Promise<unknown>).apply(client, message.args);
+      }
+      reply({ ok: true, value });
+    } catch (error) {
+      reply({ ok: false, error: serializeError(error) });
+      throw error;
+    }
+  }
+}
+
+/** What a runner's death means for its attempt, in Trigger.dev's terms: out of memory, a segfault, an exit code. */
+function crashResult(exit: RunnerExit, info: AttemptStartInfo, task: ManifestTask, computeMs: number): AttemptActivityResult {
+  const heapLimit = /heap out of memory|Reached heap limit|Allocation failed/i.test(exit.stderrTail);
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  let error: SerializedError;
+  let retryable = true;
+  if (heapLimit) {
+    error = { name: "OutOfMemoryError", message: `The task process ran out of memory (JavaScript heap limit reached) and ${how}.` };
+    retryable = false;
+  } else if (exit.signal === "SIGKILL" && !exit.stoppedBy) {
+    error = { name: "OutOfMemoryError", message: `The task process ${how}: the system most likely ran out of memory.` };
+    retryable = false;
+  } else if (exit.signal === "SIGSEGV") {
+    error = { name: "TaskProcessCrashedError", message: `The task process crashed with a segmentation fault (SIGSEGV), most likely in a native module.` };
+    retryable = false;
+  } else {
+    const hint = exit.signal ? "" : " Did task code call process.exit()?";
+    error = { name: "TaskProcessExitedError", message: `The task process ${how} before the attempt finished.${hint}` };
+  }
+  const maxAttempts = info.maxAttempts ?? task.retry.maxAttempts ?? 1;
+  const retry = retryable && info.settings.retriesEnabled && info.attemptNumber < maxAttempts;
+  return { kind: "failure", status: "FAILED", error, retryDelayMs: retry ? retryDelayMs(task.retry, info.attemptNumber) : undefined, computeMs };
+}
+
+function messageOf(error: unknown): { message: string; stack?: string } {
+  const { message, stack } = serializeError(error);
+  return { message, stack };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

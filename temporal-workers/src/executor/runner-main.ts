@@ -1,0 +1,171 @@
+/**
+ * A runner process: loads one bundle version (its task catalog, config and queues), then runs one attempt
+ * execution of it with an AttemptRuntime whose channel forwards to the parent. The parent stops the process after
+ * the result (or on a cancel, a timeout or a stale execution), so nothing of the run outlives its execution here.
+ */
+import { pathToFileURL } from "node:url";
+import { declaredQueues, defaultRetryOptions, sdkGlobals, serializeError, setClientRuntime, type ClientRuntime, type SerializedError } from "@stint/sdk/runtime";
+import type { AttemptChannel, RunLogEntry } from "./attempt-channel.js";
+import { executeLocally } from "./execute-locally.js";
+import { CLIENT_METHODS, type BundleManifest, type ChannelMethod, type ClientMethod, type RunnerBundle, type ToRunner } from "./runner-protocol.js";
+import type { RunnerPort } from "./runner-transport.js";
+
+function ipcPort(): RunnerPort {
+  if (!process.send) throw new Error("runner-main must be started with an IPC channel (by an executor)");
+  return {
+    send: (message) => void process.send!(message),
+    onMessage: (listener) => void process.on("message", (message) => listener(message as ToRunner)),
+    onDisconnect: (listener) => void process.on("disconnect", listener),
+  };
+}
+
+class Runner {
+  private nextCallId = 0;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly cancel = new AbortController();
+  private cancelHooks: Promise<void> | undefined;
+  private failUncaught: ((error: Error) => void) | undefined;
+  private executing = false;
+
+  constructor(private readonly port: RunnerPort) {}
+
+  start(): void {
+    this.port.onDisconnect(() => process.exit(0));
+    this.port.onMessage((message) => void this.handle(message));
+    // Task code that throws outside run()'s promise chain fails its attempt, never the process' session.
+    process.on("uncaughtException", (error) => this.uncaught("Uncaught exception", error));
+    process.on("unhandledRejection", (reason) => this.uncaught("Unhandled promise rejection", reason));
+  }
+
+  private async handle(message: ToRunner): Promise<void> {
+    switch (message.type) {
+      case "load":
+        return this.load(message.bundle, message.clientRuntime);
+      case "execute":
+        return this.execute(message.info);
+      case "cancel":
+        this.cancel.abort();
+        // Give the onCancel hooks their turn, then let the parent stop the process.
+        await (this.cancelHooks ?? Promise.resolve());
+        return this.port.send({ type: "cancel-done" });
+      case "reply": {
+        const call = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (!call) return;
+        if (message.ok) call.resolve(message.value);
+        else call.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+      }
+    }
+  }
+
+  private call(target: "channel" | "client", method: ChannelMethod | ClientMethod, args: unknown[]): Promise<unknown> {
+    const id = ++this.nextCallId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        this.port.send({ type: "call", id, target, method, args } as never);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(new Error(`${method}: a value in this call cannot be sent to the engine (${(error as Error).message})`));
+      }
+    });
+  }
+
+  private async load(bundle: RunnerBundle, clientRuntime: boolean): Promise<void> {
+    const globals = sdkGlobals();
+    let current: string | undefined;
+    try {
+      if (bundle.configFile) {
+        const loaded = (await import(pathToFileURL(bundle.configFile).href)) as { default?: unknown; config?: unknown };
+        globals.config = (loaded.default ?? loaded.config) as typeof globals.config;
+      }
+      for (const entry of bundle.entries) {
+        current = entry.source;
+        globals.currentFile = entry.source;
+        await import(pathToFileURL(entry.file).href);
+      }
+      globals.currentFile = undefined;
+    } catch (error) {
+      const serialized = serializeError(error);
+      if (current) serialized.message = `${current}: ${serialized.message}`;
+      return this.port.send({ type: "load-failed", error: serialized });
+    }
+    if (clientRuntime) setClientRuntime(this.forwardingClient());
+    this.port.send({ type: "loaded", manifest: manifestOf(bundle.version) });
+  }
+
+  private forwardingClient(): ClientRuntime {
+    const client = {} as Record<ClientMethod, (...args: unknown[]) => Promise<unknown>>;
+    for (const method of CLIENT_METHODS) client[method] = (...args) => this.call("client", method, args);
+    return client as unknown as ClientRuntime;
+  }
+
+  private async execute(info: import("../shared/run-types.js").AttemptStartInfo): Promise<void> {
+    this.executing = true;
+    const channel: AttemptChannel = {
+      durableCall: (seq, request) => this.call("channel", "durableCall", [seq, request]) as ReturnType<AttemptChannel["durableCall"]>,
+      awaitWaitpoint: (seq) => this.call("channel", "awaitWaitpoint", [seq]),
+      sendMetadata: (target, fromIndex, operations) => this.call("channel", "sendMetadata", [target, fromIndex, operations]) as Promise<void>,
+      addTags: (tags) => this.call("channel", "addTags", [tags]) as Promise<void>,
+    };
+    const uncaught = new Promise<never>((_, reject) => (this.failUncaught = reject));
+    uncaught.catch(() => undefined);
+    const result = await executeLocally(
+      { info, channel, signal: this.cancel.signal },
+      {
+        logSink: (entry: RunLogEntry) => this.port.send({ type: "log", entry: { ...entry, attributes: sendable(entry.attributes) } }),
+        uncaught,
+        onCancelHooks: (settled) => (this.cancelHooks = settled),
+      },
+    );
+    try {
+      this.port.send({ type: "result", result });
+    } catch (error) {
+      // An output the transport cannot carry (a function, a class with native state): fail the attempt clearly.
+      const failure: SerializedError = {
+        name: "TaskOutputError",
+        message: `run() returned a value that cannot be stored as the run's output: ${(error as Error).message}`,
+      };
+      this.port.send({ type: "result", result: { kind: "failure", status: "FAILED", error: failure, computeMs: result.computeMs } });
+    }
+  }
+
+  private uncaught(what: string, reason: unknown): void {
+    const original = serializeError(reason);
+    const error = Object.assign(new Error(`${what} in task code: ${original.message}`), { name: "UncaughtExceptionError" });
+    if (original.stack) error.stack = `UncaughtExceptionError: ${error.message}\n${original.stack.split("\n").slice(1).join("\n")}`;
+    if (this.executing && this.failUncaught) return this.failUncaught(error);
+    // While loading (a task file's top-level code) the load fails; after the result nothing is listening.
+    if (!this.executing) this.port.send({ type: "load-failed", error: serializeError(error) });
+  }
+}
+
+/** Log attributes are the user's: anything the transport cannot carry is sent as text instead. */
+function sendable(attributes: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!attributes) return undefined;
+  try {
+    structuredClone(attributes);
+    return attributes;
+  } catch {
+    return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, typeof value === "function" ? `[Function ${value.name || "anonymous"}]` : String(value)]));
+  }
+}
+
+function manifestOf(version: string): BundleManifest {
+  const { catalog, config } = sdkGlobals();
+  return {
+    version,
+    tasks: [...catalog.values()].map((definition) => ({
+      id: definition.id,
+      filePath: definition.filePath,
+      exportName: definition.exportName,
+      maxDuration: definition.options.maxDuration,
+      retry: { ...defaultRetryOptions, ...config?.retries?.default, ...definition.options.retry },
+      schedule: definition.schedule,
+    })),
+    queues: declaredQueues(),
+    maxDuration: config?.maxDuration,
+  };
+}
+
+new Runner(ipcPort()).start();

@@ -1,0 +1,144 @@
+/**
+ * The runner protocol: messages between an executor (the parent, which holds the attempt's Temporal-side channel)
+ * and a runner process (which loads a bundle version and runs attempts of it). Transport-agnostic: any ordered
+ * message pipe that carries structured-clone values works (Node IPC today; a container's stdio later).
+ *
+ * A runner loads one bundle version, then runs at most one attempt execution, then is stopped: code of one run never
+ * shares a process with another's, and a cancel, a timeout or a crash ends exactly one execution.
+ */
+import { z } from "zod";
+import type { DeclaredQueue, SerializedError } from "@stint/sdk/runtime";
+import type { AttemptStartInfo } from "../shared/run-types.js";
+
+/** One build of a project: what a runner imports to get its tasks. */
+export interface RunnerBundle {
+  /** Content id of the build; a run is locked to the version its first execution ran. */
+  version: string;
+  /** Task files as built (absolute paths) and the project-relative source each came from. */
+  entries: Array<{ file: string; source: string }>;
+  /** The project's built trigger.config (its hooks and defaults apply to every task). */
+  configFile?: string;
+}
+
+/** Retry settings a task runs with (task options over the config's defaults), for attempts whose process died. */
+export interface ManifestRetry {
+  maxAttempts?: number;
+  factor?: number;
+  minTimeoutInMs?: number;
+  maxTimeoutInMs?: number;
+  randomize?: boolean;
+}
+
+export interface ManifestTask {
+  id: string;
+  filePath: string;
+  exportName?: string;
+  maxDuration?: number;
+  retry: ManifestRetry;
+  schedule?: { cron: string; timezone?: string };
+}
+
+/** What a runner found in a bundle: the tasks, queues and schedules the project declares. */
+export interface BundleManifest {
+  version: string;
+  tasks: ManifestTask[];
+  queues: DeclaredQueue[];
+  /** The config's maxDuration (seconds), the default for tasks without their own. */
+  maxDuration?: number;
+}
+
+export type ChannelMethod = "durableCall" | "awaitWaitpoint" | "sendMetadata" | "addTags";
+/** ClientRuntime methods task code may call (management calls inside run()), answered by the parent's engine. */
+export const CLIENT_METHODS = [
+  "trigger",
+  "batchTrigger",
+  "retrieveRun",
+  "listRuns",
+  "cancelRun",
+  "replayRun",
+  "rescheduleRun",
+  "updateMetadata",
+  "addTags",
+  "createToken",
+  "completeToken",
+  "retrieveToken",
+  "resetIdempotencyKey",
+  "retrieveBatch",
+] as const;
+export type ClientMethod = (typeof CLIENT_METHODS)[number];
+
+/** Parent → runner. */
+export type ToRunner =
+  | { type: "load"; bundle: RunnerBundle; clientRuntime: boolean }
+  | { type: "execute"; info: AttemptStartInfo }
+  | { type: "cancel" }
+  | { type: "reply"; id: number; ok: true; value: unknown }
+  | { type: "reply"; id: number; ok: false; error: SerializedError };
+
+const serializedError = z.object({ name: z.string(), message: z.string(), stack: z.string().optional() });
+
+const resultSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("success"), output: z.unknown(), computeMs: z.number() }),
+  z.object({
+    kind: z.literal("failure"),
+    error: serializedError,
+    status: z.enum(["FAILED", "TIMED_OUT"]),
+    retryDelayMs: z.number().optional(),
+    computeMs: z.number(),
+  }),
+  z.object({ kind: z.literal("suspended"), seq: z.number().int().positive(), computeMs: z.number() }),
+]);
+
+const manifestSchema = z.object({
+  version: z.string(),
+  tasks: z.array(
+    z.object({
+      id: z.string(),
+      filePath: z.string(),
+      exportName: z.string().optional(),
+      maxDuration: z.number().optional(),
+      retry: z.object({
+        maxAttempts: z.number().optional(),
+        factor: z.number().optional(),
+        minTimeoutInMs: z.number().optional(),
+        maxTimeoutInMs: z.number().optional(),
+        randomize: z.boolean().optional(),
+      }),
+      schedule: z.object({ cron: z.string(), timezone: z.string().optional() }).optional(),
+    }),
+  ),
+  queues: z.array(
+    z.object({ name: z.string(), type: z.enum(["task", "custom"]), concurrencyLimit: z.number().nullable(), tasks: z.array(z.string()) }),
+  ),
+  maxDuration: z.number().optional(),
+});
+
+/** Runner → parent, validated: a runner runs user code, so the parent trusts nothing it sends. */
+export const fromRunnerSchema = z.union([
+  z.object({ type: z.literal("loaded"), manifest: manifestSchema }),
+  z.object({ type: z.literal("load-failed"), error: serializedError }),
+  z.object({
+    type: z.literal("call"),
+    id: z.number().int(),
+    target: z.literal("channel"),
+    method: z.enum(["durableCall", "awaitWaitpoint", "sendMetadata", "addTags"]),
+    args: z.array(z.unknown()),
+  }),
+  z.object({ type: z.literal("call"), id: z.number().int(), target: z.literal("client"), method: z.enum(CLIENT_METHODS), args: z.array(z.unknown()) }),
+  z.object({
+    type: z.literal("log"),
+    entry: z.object({
+      runId: z.string(),
+      attempt: z.number(),
+      level: z.enum(["debug", "log", "info", "warn", "error"]),
+      message: z.string(),
+      attributes: z.record(z.unknown()).optional(),
+      time: z.string(),
+    }),
+  }),
+  z.object({ type: z.literal("result"), result: resultSchema }),
+  /** The onCancel hooks finished after a cancel: the process may be stopped. */
+  z.object({ type: z.literal("cancel-done") }),
+]);
+
+export type FromRunner = z.infer<typeof fromRunnerSchema>;

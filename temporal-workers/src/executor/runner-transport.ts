@@ -1,0 +1,39 @@
+/**
+ * How an executor reaches its runners, independent of where they run: a child process of this one (Node IPC), or
+ * later a container or a process on a worker server. Messages are runner-protocol messages, in order.
+ */
+import type { FromRunner, ToRunner } from "./runner-protocol.js";
+
+export interface RunnerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The end of the runner's stderr: what a crash printed (V8's heap-limit message, a native stack). */
+  stderrTail: string;
+  /** Set when this side stopped the runner (cancel, timeout, done): not a crash. */
+  stoppedBy?: string;
+}
+
+/** The parent's end of one runner. */
+export interface RunnerHandle {
+  readonly id: string;
+  /** Throws if the message cannot be carried (a value the transport cannot serialize). */
+  send(message: ToRunner): void;
+  /** Every message the runner sends, unvalidated. */
+  onMessage(listener: (message: unknown) => void): void;
+  /** Resolves once the runner is gone, however it ended. */
+  readonly exited: Promise<RunnerExit>;
+  /** Stops the runner at once (no grace): its code must not run one more instruction for the run. */
+  stop(reason: string): void;
+}
+
+export interface RunnerLauncher {
+  launch(): RunnerHandle;
+}
+
+/** The runner's end: how runner-main talks to its parent. */
+export interface RunnerPort {
+  send(message: FromRunner): void;
+  onMessage(listener: (message: ToRunner) => void): void;
+  /** Called when the parent is gone: the runner must exit (it would otherwise outlive its session). */
+  onDisconnect(listener: () => void): void;
+}
