@@ -25,6 +25,7 @@ import { ScheduleService } from "./schedules/schedule-service.js";
 import { RunIndexSync } from "./runs/run-index-sync.js";
 import { SecretBox } from "./envvars/secret-box.js";
 import { PostgresEventStore } from "./events/postgres-event-store.js";
+import type { EventStore } from "./events/event-store.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -63,6 +64,10 @@ export interface Webapp {
   databaseUrl: string;
   bootstrap?: BootstrapResult;
   engines: EnvironmentEngines;
+  /** Run logs and Stint's notes on runs. */
+  events: EventStore;
+  /** The REST API's routes (the fuzz test enumerates them). */
+  apiRoutes: { method: string; path: string }[];
   stop(): Promise<void>;
 }
 
@@ -125,7 +130,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log });
 
-    const dispatcher = new RunDispatcher(db, engines);
+    const events = new PostgresEventStore(db);
+    const dispatcher = new RunDispatcher(db, engines, events);
     if (options.dispatchRuns !== false) {
       dispatcher.start();
       stops.push(() => dispatcher.stop());
@@ -133,13 +139,13 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     // The run index follows the engine wherever this process dispatches (one syncing process is enough).
     if (options.dispatchRuns !== false) {
-      const sync = new RunIndexSync(db, client);
+      const sync = new RunIndexSync(db, client, events);
       sync.start();
       stops.push(() => sync.stop());
     }
 
     const secretBox = SecretBox.forDataDir(dataDir);
-    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox, events: new PostgresEventStore(db), publicUrl: () => publicUrl };
+    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox, events, publicUrl: () => publicUrl };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,
@@ -154,7 +160,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       server.closeAllConnections();
     }));
 
-    return { url, db, databaseUrl, bootstrap, engines, stop };
+    const apiRoutes = api.routes.filter((route) => route.method !== "ALL").map(({ method, path }) => ({ method, path }));
+    return { url, db, databaseUrl, bootstrap, engines, events, apiRoutes, stop };
   } catch (error) {
     await stop();
     throw error;

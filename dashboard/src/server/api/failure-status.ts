@@ -12,6 +12,7 @@ import {
   WorkflowUpdateFailedError,
   isGrpcServiceError,
 } from "@temporalio/client";
+import { sqlState } from "../database/refused-value.js";
 
 export interface FailureStatus {
   status: 400 | 404 | 409 | 429 | 500 | 503;
@@ -28,13 +29,6 @@ function grpcCode(error: unknown): { code: number; details: string } | undefined
     if (isGrpcServiceError(e)) return { code: e.code, details: e.details || e.message };
   }
   return undefined;
-}
-
-/** A PostgreSQL SQLSTATE behind a Prisma error (raw queries and the pg driver adapter nest it differently). */
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } }; cause?: { originalCode?: unknown; code?: unknown } };
-  const candidates = [e.meta?.code, e.meta?.driverAdapterError?.cause?.originalCode, e.cause?.originalCode, e.cause?.code];
-  return candidates.find((code): code is string => typeof code === "string" && /^[0-9A-Z]{5}$/.test(code));
 }
 
 function firstLine(text: string): string {

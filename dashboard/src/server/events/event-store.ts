@@ -5,7 +5,8 @@
 export interface RunEventInput {
   environmentId: string;
   runId: string;
-  kind: "log";
+  /** "log": a line the task logged; "system": Stint's note on the run (a pipeline could not store part of it). */
+  kind: "log" | "system";
   level: "debug" | "log" | "info" | "warn" | "error";
   message: string;
   attributes?: Record<string, unknown>;

@@ -5,6 +5,10 @@
 import type { Client } from "@temporalio/client";
 import { RUN_WORKFLOW_TYPE, SA } from "@stint/temporal-workers";
 import type { Database } from "../database/prisma-client.js";
+import { isRefusedValue, refusalReason } from "../database/refused-value.js";
+import { toStorable } from "../database/storable-text.js";
+import type { EventStore } from "../events/event-store.js";
+import { noteOnRun } from "../events/run-notes.js";
 import { upsertIndexedRuns, type IndexedRun } from "./run-index-sql.js";
 
 const INTERVAL_MS = 1_000;
@@ -24,6 +28,8 @@ export class RunIndexSync {
   constructor(
     private readonly db: Database,
     private readonly client: Client,
+    /** Where a run the index cannot store gets its note. */
+    private readonly events: EventStore,
   ) {}
 
   start(): void {
@@ -70,7 +76,8 @@ export class RunIndexSync {
       if (!environmentId || !(await this.knowsEnvironment(environmentId))) continue;
       const updatedAt = attributes.get(SA.updatedAt) ?? execution.startTime;
       if (updatedAt > newest) newest = updatedAt;
-      const memo = (execution.memo ?? {}) as { createdAt?: string };
+      const memo = (execution.memo ?? {}) as { createdAt?: unknown };
+      const createdAt = typeof memo.createdAt === "string" ? new Date(memo.createdAt) : execution.startTime;
       const closed = execution.closeTime;
       let status = String(attributes.get(SA.status) ?? "QUEUED");
       if (execution.status.name === "TERMINATED") status = "CRASHED";
@@ -87,15 +94,45 @@ export class RunIndexSync {
         batchId: attributes.get(SA.batchId) ?? undefined,
         parentRunId: attributes.get(SA.parentRunId) ?? undefined,
         rootRunId: attributes.get(SA.rootRunId) ?? undefined,
-        createdAt: memo.createdAt ? new Date(memo.createdAt) : execution.startTime,
+        createdAt: Number.isNaN(createdAt.getTime()) ? execution.startTime : createdAt,
         updatedAt,
         finishedAt: closed ?? undefined,
       });
-      if (batch.length >= PAGE) await upsertIndexedRuns(this.db, batch.splice(0));
+      if (batch.length >= PAGE) await this.write(batch.splice(0));
     }
-    await upsertIndexedRuns(this.db, batch);
+    await this.write(batch);
     this.watermark = newest;
     this.written = seen;
     return indexed;
+  }
+
+  /**
+   * One statement for the batch. A run PostgreSQL refuses (its tags hold a NUL, say) must not stop the index for
+   * every other run: it is written alone, then with its text made storable and a note on the run, or skipped with
+   * a note. The database being unreachable still fails the pass (retried from the same watermark).
+   */
+  private async write(runs: IndexedRun[]): Promise<void> {
+    try {
+      await upsertIndexedRuns(this.db, runs);
+      return;
+    } catch (error) {
+      if (!isRefusedValue(error)) throw error;
+    }
+    for (const run of runs) {
+      try {
+        await upsertIndexedRuns(this.db, [run]);
+      } catch (error) {
+        if (!isRefusedValue(error)) throw error;
+        const repaired: IndexedRun = { ...run, taskIdentifier: toStorable(run.taskIdentifier), tags: toStorable(run.tags), batchId: toStorable(run.batchId), parentRunId: toStorable(run.parentRunId), rootRunId: toStorable(run.rootRunId) };
+        const kept = await upsertIndexedRuns(this.db, [repaired]).then(
+          () => true,
+          (second: unknown) => {
+            if (!isRefusedValue(second)) throw second;
+            return false;
+          },
+        );
+        await noteOnRun(this.events, { environmentId: run.environmentId, runId: run.id }, `the run index could not store this run as the engine has it (${refusalReason(error)}); ${kept ? "it is listed with U+FFFD in place of the characters PostgreSQL cannot store" : "it is missing from the dashboard's lists"}`);
+      }
+    }
   }
 }

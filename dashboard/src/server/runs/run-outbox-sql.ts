@@ -5,7 +5,11 @@ import { decodeOutboxItem, encodeOutboxItem } from "./outbox-item.js";
 export interface ClaimedRun {
   runId: string;
   environmentId: string;
+  /** Undefined when the stored item could not be decoded (see `decodeError`). */
   item: unknown;
+  decodeError?: string;
+  /** How many times a dispatcher has claimed it, this time included. */
+  attempts: number;
 }
 
 /**
@@ -22,17 +26,30 @@ export async function claimOutboxRuns(db: Database, limit: number, leaseMs: numb
         ORDER BY "createdAt"
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
-    RETURNING o."runId" AS "runId", o."environmentId" AS "environmentId", o."item" AS "item"`;
-  return claimed.map((run) => ({ ...run, item: decodeOutboxItem(run.item) }));
+    RETURNING o."runId" AS "runId", o."environmentId" AS "environmentId", o."item" AS "item", o."attempts" AS "attempts"`;
+  // Decoded one by one: an item that cannot be decoded is that run's problem, not the round's.
+  return claimed.map((run) => {
+    try {
+      return { ...run, item: decodeOutboxItem(run.item) };
+    } catch (error) {
+      return { ...run, item: undefined, decodeError: (error as Error).message };
+    }
+  });
 }
 
 export async function removeFromOutbox(db: Database, runIds: string[]): Promise<void> {
   if (runIds.length > 0) await db.runOutbox.deleteMany({ where: { runId: { in: runIds } } });
 }
 
-/** Gives leased runs back at once (the start failed; retry on the next round). */
+/** Gives leased runs back at once (Temporal was unreachable; retry on the next round): such tries do not count. */
 export async function releaseOutboxRuns(db: Database, runIds: string[]): Promise<void> {
-  if (runIds.length > 0) await db.runOutbox.updateMany({ where: { runId: { in: runIds } }, data: { leaseUntil: null } });
+  if (runIds.length > 0) await db.runOutbox.updateMany({ where: { runId: { in: runIds } }, data: { leaseUntil: null, attempts: { decrement: 1 } } });
+}
+
+/** Leaves a run whose start failed alone for a while, so it stops coming back at the head of the queue. */
+export async function deferOutboxRun(db: Database, runId: string, delayMs: number): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "RunOutbox" SET "leaseUntil" = now() + make_interval(secs => ${delayMs / 1000}::double precision) WHERE "runId" = ${runId}`;
 }
 
 /** Takes a run out of the outbox before anyone started it (cancel); false if a dispatcher holds or started it. */

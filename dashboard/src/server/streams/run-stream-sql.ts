@@ -1,5 +1,7 @@
 /** The hot SQL of realtime streams, in one place: append chunks (idempotent by seq), read them from a seq on. */
 import type { Database } from "../database/prisma-client.js";
+import { isRefusedValue, refusalReason } from "../database/refused-value.js";
+import { toStorable } from "../database/storable-text.js";
 
 export interface StreamChunk {
   seq: number;
@@ -7,14 +9,37 @@ export interface StreamChunk {
   createdAt: Date;
 }
 
-/** Appends `chunks` as seqs `from`, `from + 1`, …; seqs already there are kept (a replaying writer resends them). */
-export async function appendStreamChunks(db: Database, stream: { runId: string; key: string; environmentId: string }, from: number, chunks: unknown[], done: boolean): Promise<void> {
+async function insertChunks(db: Database, stream: { runId: string; key: string }, from: number, chunks: unknown[]): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "RunStreamChunk" ("runId", "key", "seq", "data", "createdAt")
+    SELECT ${stream.runId}, ${stream.key}, ${from}::int + (t.ord - 1)::int, t.elem, now()
+      FROM jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) WITH ORDINALITY AS t(elem, ord)
+    ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * Appends `chunks` as seqs `from`, `from + 1`, …; seqs already there are kept (a replaying writer resends them).
+ * A chunk PostgreSQL refuses does not cost the others: it is stored with its text made storable (or as null), and
+ * its seq is returned with the reason so the caller can note it on the run.
+ */
+export async function appendStreamChunks(db: Database, stream: { runId: string; key: string; environmentId: string }, from: number, chunks: unknown[], done: boolean): Promise<{ repaired: { seq: number; reason: string }[] }> {
+  const repaired: { seq: number; reason: string }[] = [];
   if (chunks.length > 0) {
-    await db.$executeRaw`
-      INSERT INTO "RunStreamChunk" ("runId", "key", "seq", "data", "createdAt")
-      SELECT ${stream.runId}, ${stream.key}, ${from}::int + (t.ord - 1)::int, t.elem, now()
-        FROM jsonb_array_elements(${JSON.stringify(chunks)}::jsonb) WITH ORDINALITY AS t(elem, ord)
-      ON CONFLICT DO NOTHING`;
+    try {
+      await insertChunks(db, stream, from, chunks);
+    } catch (error) {
+      if (!isRefusedValue(error)) throw error;
+      for (const [index, chunk] of chunks.entries()) {
+        const seq = from + index;
+        try {
+          await insertChunks(db, stream, seq, [chunk]);
+        } catch (chunkError) {
+          if (!isRefusedValue(chunkError)) throw chunkError;
+          repaired.push({ seq, reason: refusalReason(chunkError) });
+          await insertChunks(db, stream, seq, [toStorable(chunk)]).catch(() => insertChunks(db, stream, seq, [null]));
+        }
+      }
+    }
   }
   // After the chunks: a reader that sees the stream completed finds every chunk already stored.
   const completedAt = done ? new Date() : null;
@@ -22,6 +47,7 @@ export async function appendStreamChunks(db: Database, stream: { runId: string; 
     INSERT INTO "RunStream" ("runId", "key", "environmentId", "completedAt", "createdAt")
     VALUES (${stream.runId}, ${stream.key}, ${stream.environmentId}, ${completedAt}, now())
     ON CONFLICT ("runId", "key") DO UPDATE SET "completedAt" = COALESCE("RunStream"."completedAt", EXCLUDED."completedAt")`;
+  return { repaired };
 }
 
 export async function readStreamChunks(db: Database, runId: string, key: string, fromSeq: number, limit = 500): Promise<StreamChunk[]> {

@@ -11,6 +11,7 @@ import { ownedRun } from "../ownership.js";
 import { statusFlags } from "../run-presenter.js";
 import type { ApiApp, ApiServices } from "../services.js";
 import { parseBody, runIdParam } from "../validation.js";
+import { noteOnRun } from "../../events/run-notes.js";
 import { appendStreamChunks, readStreamChunks, streamState } from "../../streams/run-stream-sql.js";
 
 const appendSchema = z.object({
@@ -59,7 +60,10 @@ export function streamRoutes(app: ApiApp, services: ApiServices): void {
     // Streamed text may carry a NUL character: it becomes U+FFFD rather than losing the batch.
     const body = await parseBody(c, appendSchema, { replaceNul: true });
     await checkOwned(env, runId);
-    await appendStreamChunks(services.db, { runId, key, environmentId: env.id }, body.from, body.chunks, body.done ?? false);
+    const { repaired } = await appendStreamChunks(services.db, { runId, key, environmentId: env.id }, body.from, body.chunks, body.done ?? false);
+    for (const { seq, reason } of repaired) {
+      await noteOnRun(services.events, { environmentId: env.id, runId }, `stream "${key}": chunk ${seq} could not be stored as sent (${reason}); readers get it with U+FFFD in place of the characters PostgreSQL cannot store`);
+    }
     return c.json({ ok: true, next: body.from + body.chunks.length });
   });
 
