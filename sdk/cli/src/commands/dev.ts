@@ -13,6 +13,7 @@ import { buildAndLoadProject } from "../project/build-project.js";
 import { taskDirs } from "../project/find-task-files.js";
 import { writeSession } from "../session-file.js";
 import { startStandaloneBackend, startWebappBackend } from "./dev-backends.js";
+import { AttemptPrinter } from "./attempt-printer.js";
 
 export const devOptionsSchema = z.object({
   cwd: z.string().default("."),
@@ -27,6 +28,8 @@ export const devOptionsSchema = z.object({
   /** With a secret key: run as a session of this Stint webapp instead of on a private Temporal server. */
   apiUrl: z.string().url("--api-url must be a URL like http://127.0.0.1:3030").optional(),
   secretKey: z.string().regex(/^tr_dev_/, "--secret-key must be a development secret key (tr_dev_…)").optional(),
+  /** Print every failed attempt's full stack (by default: once per task and error), and the engine's warnings. */
+  verbose: z.boolean().default(false),
   trigger: z.string().optional(),
   payload: z
     .string()
@@ -54,7 +57,8 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   rmSync(buildRoot, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
 
-  installRuntimeLogger("ERROR");
+  installRuntimeLogger(options.verbose ? "WARN" : "ERROR", { stacks: options.verbose });
+  const printer = new AttemptPrinter({ verbose: options.verbose });
 
   let { config, file: configFile } = await loadConfig(projectDir, buildRoot);
   let project = await buildAndLoadProject(projectDir, config, buildRoot);
@@ -66,8 +70,8 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     process.env.TRIGGER_SECRET_KEY ??= target.secretKey;
   }
   const backend = target
-    ? await startWebappBackend(target, project)
-    : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project });
+    ? await startWebappBackend(target, project, printer)
+    : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project, printer });
   if (!target) await backend.register(project);
 
   const writeState = () =>
@@ -75,10 +79,11 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
       pid: process.pid,
       projectDir,
       temporalAddress: backend.temporalAddress,
+      mode: backend.webapp ? "webapp" : "standalone",
+      webapp: backend.webapp,
       temporalUiUrl: backend.temporalUiUrl,
       namespace: backend.namespace,
-      workflowTaskQueue: backend.workflowTaskQueue,
-      attemptQueue: backend.attemptQueueLabel,
+      queues: backend.queues(),
       taskIds: project.taskIds,
       startedAt: new Date().toISOString(),
     });
@@ -113,7 +118,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   if (options.trigger) {
     const runId = await backend.trigger(options.trigger, options.payload);
     console.log(`[${time()}] Triggered ${options.trigger}: ${runId}`);
-    void backend.waitForResult(runId).then((result) => console.log(`[${time()}] ${runId} ${result.status}: ${JSON.stringify(result.detail)}`));
+    void backend.waitForResult(runId).then((result) => printer.runFinished(runId, result.status, result.detail));
   }
 
   let stopped = false;

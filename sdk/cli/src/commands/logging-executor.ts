@@ -1,16 +1,15 @@
 /** The in-process executor, printing each attempt and each task log line the way `trigger dev` does. */
 import { InProcessExecutor, type AttemptExecutor, type AttemptJob, type LogSink } from "@stint/temporal-workers";
-
-const time = () => new Date().toISOString().slice(11, 19);
+import { AttemptPrinter } from "./attempt-printer.js";
 
 export class LoggingExecutor implements AttemptExecutor {
   private readonly inner: InProcessExecutor;
 
   /** `forward` also receives every log line (a webapp session ships them to the dashboard). */
-  constructor(forward?: LogSink) {
+  constructor(forward?: LogSink, private readonly printer = new AttemptPrinter()) {
     this.inner = new InProcessExecutor({
       logSink: (entry) => {
-        console.log(`[${time()}] ${entry.runId} ${entry.level.toUpperCase().padEnd(5)} ${entry.message}${entry.attributes ? ` ${JSON.stringify(entry.attributes)}` : ""}`);
+        printer.logLine(entry);
         forward?.(entry);
       },
     });
@@ -20,18 +19,10 @@ export class LoggingExecutor implements AttemptExecutor {
     return this.inner.hasTask(taskId);
   }
 
-  async execute(job: AttemptJob) {
-    const { info } = job;
-    const label = `${info.item.task} ${info.runId} attempt ${info.attemptNumber}${info.isReplay ? " (replay)" : ""}`;
-    console.log(`[${time()}] ▶ ${label}`);
+  async execute(job: AttemptJob): ReturnType<AttemptExecutor["execute"]> {
+    this.printer.started(job.info);
     const result = await this.inner.execute(job);
-    const summary =
-      result.kind === "success"
-        ? "✔ completed"
-        : result.kind === "suspended"
-          ? `⏸ suspended at waitpoint #${result.seq}`
-          : `✖ ${result.status.toLowerCase()}: ${result.error.message}${result.retryDelayMs !== undefined ? ` (retrying in ${result.retryDelayMs} ms)` : ""}`;
-    console.log(`[${time()}] ${summary} ${label} (${result.computeMs} ms)`);
+    this.printer.finished(job.info, result);
     return result;
   }
 }

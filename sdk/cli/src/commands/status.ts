@@ -1,7 +1,12 @@
-/** `stint status`: is the project's `stint dev` session up, is its Temporal reachable, who polls its queues. */
+/**
+ * `stint status`: is the project's `stint dev` session up, is its Temporal reachable, and does the session poll every
+ * task queue it serves (a poller's identity is `<pid>@<host>`, so the session's own pollers can be told apart).
+ */
 import { join, resolve } from "node:path";
 import { Connection } from "@temporalio/client";
-import { readSession } from "../session-file.js";
+import { readSession, type PolledQueue } from "../session-file.js";
+
+const TASK_QUEUE_TYPE = { workflows: 1, attempts: 2 } as const;
 
 export async function runStatus(cwd: string, stateDir?: string): Promise<number> {
   const dir = resolve(stateDir ?? join(resolve(cwd), ".stint"));
@@ -11,8 +16,9 @@ export async function runStatus(cwd: string, stateDir?: string): Promise<number>
     return 1;
   }
   console.log(`Project:   ${session.projectDir}`);
-  console.log(`Temporal:  ${session.temporalAddress}${session.temporalUiUrl ? ` (UI ${session.temporalUiUrl})` : ""}`);
-  console.log(`Tasks:     ${session.taskIds.join(", ")}`);
+  console.log(`Mode:      ${session.webapp ? `session ${session.webapp.sessionId} of the webapp at ${session.webapp.url}` : "standalone"}`);
+  console.log(`Temporal:  ${session.temporalAddress} (namespace ${session.namespace})${session.temporalUiUrl ? `, UI ${session.temporalUiUrl}` : ""}`);
+  console.log(`Tasks:     ${session.taskIds.join(", ") || "(none)"}`);
   let alive = true;
   try {
     process.kill(session.pid, 0);
@@ -20,21 +26,30 @@ export async function runStatus(cwd: string, stateDir?: string): Promise<number>
     alive = false;
   }
   console.log(`Process:   ${session.pid} ${alive ? "running" : "not running"}`);
+  let connection: Connection;
   try {
-    const connection = await Connection.connect({ address: session.temporalAddress, connectTimeout: 2_000 });
+    connection = await Connection.connect({ address: session.temporalAddress, connectTimeout: 2_000 });
     const info = await connection.workflowService.getSystemInfo({});
     console.log(`Server:    reachable (Temporal ${info.serverVersion || "dev"})`);
-    for (const [queue, kind] of [
-      [session.workflowTaskQueue, 1],
-      [session.attemptQueue, 2],
-    ] as const) {
-      const description = await connection.workflowService.describeTaskQueue({ namespace: session.namespace, taskQueue: { name: queue }, taskQueueType: kind });
-      console.log(`Queue:     ${queue} — ${description.pollers?.length ?? 0} poller(s)`);
-    }
-    await connection.close();
-    return alive ? 0 : 1;
   } catch (error) {
     console.log(`Server:    unreachable (${(error as Error).message})`);
     return 1;
   }
+  try {
+    let allPolled = true;
+    for (const queue of session.queues) {
+      const pollers = await pollerIdentities(connection, session.namespace, queue);
+      const ours = pollers.filter((identity) => identity.startsWith(`${session.pid}@`)).length;
+      if (ours === 0) allPolled = false;
+      console.log(`Queue:     ${queue.name} (${queue.kind}) — ${pollers.length} poller(s)${ours ? "" : ", none from this session"}`);
+    }
+    return alive && allPolled ? 0 : 1;
+  } finally {
+    await connection.close();
+  }
+}
+
+async function pollerIdentities(connection: Connection, namespace: string, queue: PolledQueue): Promise<string[]> {
+  const description = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: queue.name }, taskQueueType: TASK_QUEUE_TYPE[queue.kind] });
+  return (description.pollers ?? []).map((poller) => poller.identity ?? "");
 }

@@ -1,20 +1,26 @@
 /**
- * esbuild plugin: `@trigger.dev/sdk`, `@trigger.dev/sdk/v3` and `@stint/sdk` resolve to this repository's SDK, even
+ * esbuild plugin: `@trigger.dev/sdk`, `@trigger.dev/sdk/v3` and `@stint/sdk` resolve to the Stint SDK this CLI runs
+ * with (its `@stint/sdk` dependency: the workspace sources in a checkout, the package's dist/ once installed), even
  * where the user project does not install them. They stay external (an absolute import), so the bundle shares the
  * very SDK module instance the engine uses in this process.
  */
 import type { Plugin } from "esbuild";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 
 const SDK_ENTRIES: Record<string, string> = {
-  "@trigger.dev/sdk": "index.ts",
-  "@trigger.dev/sdk/v3": "v3.ts",
-  "@stint/sdk": "index.ts",
-  "@stint/sdk/v3": "v3.ts",
+  "@trigger.dev/sdk": "@stint/sdk",
+  "@trigger.dev/sdk/v3": "@stint/sdk/v3",
+  "@stint/sdk": "@stint/sdk",
+  "@stint/sdk/v3": "@stint/sdk/v3",
 };
 
-export function sdkEntryPath(file: string): string {
-  return fileURLToPath(new URL(`../../../src/${file}`, import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** Absolute path of the SDK entry that `specifier` (e.g. "@trigger.dev/sdk/v3") stands for. */
+export function sdkEntryPath(specifier: keyof typeof SDK_ENTRIES | string): string {
+  const entry = SDK_ENTRIES[specifier];
+  if (!entry) throw new Error(`not an SDK entry: ${specifier}`);
+  return require.resolve(entry);
 }
 
 export function sdkAliasPlugin(): Plugin {
@@ -22,7 +28,7 @@ export function sdkAliasPlugin(): Plugin {
     name: "stint-sdk-alias",
     setup(build) {
       build.onResolve({ filter: /^(@trigger\.dev\/sdk|@stint\/sdk)(\/v3)?$/ }, (args) => ({
-        path: sdkEntryPath(SDK_ENTRIES[args.path]!),
+        path: sdkEntryPath(args.path),
         external: true,
       }));
     },
