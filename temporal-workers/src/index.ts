@@ -6,7 +6,7 @@ export { createStintWorkers, type StintWorkers, type StintWorkersOptions } from 
 export { engineWorkflowBundle, bundleEngineWorkflows, WORKFLOWS_PATH, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
 export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
-export { childProcessLauncher, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
+export { childProcessLauncher, PREBUILT_RUNNER_MAIN, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
 export type { RunnerBundle, BundleManifest, ManifestTask } from "./executor/runner-protocol.js";
 export type { RunnerHandle, RunnerLauncher, RunnerExit } from "./executor/runner-transport.js";
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";

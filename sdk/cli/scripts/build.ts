@@ -1,9 +1,9 @@
 /**
  * Builds the publishable `@stint/cli` into dist/ (run by `npm run build`, and by `npm pack` / `pnpm pack`):
- * - dist/stint.js (the bin) and dist/index.js (the programmatic face), ES modules with the workspace engine
- *   (@stint/temporal-workers) bundled in — a tarball cannot resolve `workspace:*`. Every other import stays a real
- *   dependency: @temporalio/* and esbuild have native parts, and @stint/sdk must be the very module instance that a
- *   project's task bundle imports;
+ * - dist/stint.js (the bin), dist/index.js (the programmatic face) and dist/runner-main.js (the attempt runner
+ *   process): ES modules with the workspace engine (@stint/temporal-workers) bundled in — a tarball cannot resolve
+ *   `workspace:*`. Every other import stays a real dependency: @temporalio/* and esbuild have native parts, and
+ *   @stint/sdk must be the very module instance that a project's task bundle imports;
  * - dist/engine-workflows.bundle.js, the engine's Temporal workflow bundle, prebuilt (there are no workflow sources to
  *   bundle at run time), and dist/payload-converter.cjs, which Temporal loads by path;
  * - dist/*.d.ts for the programmatic face.
@@ -14,7 +14,7 @@ import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { builtinModules, createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleEngineWorkflows, PAYLOAD_CONVERTER_PATH, PREBUILT_WORKFLOW_BUNDLE } from "@stint/temporal-workers";
+import { bundleEngineWorkflows, PAYLOAD_CONVERTER_PATH, PREBUILT_RUNNER_MAIN, PREBUILT_WORKFLOW_BUNDLE } from "@stint/temporal-workers";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -25,7 +25,12 @@ const require = createRequire(join(root, "package.json"));
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { stint: "src/main.ts", index: "src/index.ts" },
+  entryPoints: {
+    stint: "src/main.ts",
+    index: "src/index.ts",
+    // The attempt runner, forked per execution by the engine's child-process launcher, which looks for it beside itself.
+    [PREBUILT_RUNNER_MAIN.replace(/\.js$/, "")]: join(dirname(require.resolve("@stint/temporal-workers")), "executor/runner-main.ts"),
+  },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -65,7 +65,7 @@ afterAll(async () => {
 
 it("installs a stint bin that runs the package's built JavaScript, with type declarations", async () => {
   expect(realpathSync(join(project, "node_modules/.bin/stint"))).toBe(realpathSync(join(project, "node_modules/@stint/cli/dist/stint.js")));
-  for (const file of ["@stint/sdk/dist/index.d.ts", "@stint/sdk/dist/index.js", "@stint/cli/dist/index.d.ts", "@stint/cli/dist/engine-workflows.bundle.js"]) {
+  for (const file of ["@stint/sdk/dist/index.d.ts", "@stint/sdk/dist/index.js", "@stint/cli/dist/index.d.ts", "@stint/cli/dist/engine-workflows.bundle.js", "@stint/cli/dist/runner-main.js"]) {
     expect(existsSync(join(project, "node_modules", file)), file).toBe(true);
   }
   // The engine is bundled into the CLI: no workspace package leaks into the install.

@@ -3,14 +3,25 @@
  * and cycles survive, as they do in Temporal payloads through the superjson converter).
  */
 import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RunnerExit, RunnerHandle, RunnerLauncher } from "./runner-transport.js";
 
 const STDERR_TAIL_BYTES = 8_192;
-const RUNNER_MAIN = fileURLToPath(new URL("./runner-main.ts", import.meta.url));
-/** The runner and the task bundles it loads import Stint's SDK as TypeScript: tsx compiles it on the fly. */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/** Name of the runner a packaged build (the `stint` CLI's dist/) ships as JavaScript beside its bundled engine code. */
+export const PREBUILT_RUNNER_MAIN = "runner-main.js";
+
+/**
+ * The runner's entry and the Node flags it needs. From sources, the runner and the task bundles it loads import
+ * Stint's SDK as TypeScript: tsx compiles them on the fly. A packaged build is plain JavaScript throughout.
+ */
+function runnerEntry(): { main: string; execArgv: string[] } {
+  const built = fileURLToPath(new URL(`./${PREBUILT_RUNNER_MAIN}`, import.meta.url));
+  if (existsSync(built)) return { main: built, execArgv: [] };
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return { main: fileURLToPath(new URL("./runner-main.ts", import.meta.url)), execArgv: ["--import", tsxLoader] };
+}
 
 export interface ChildProcessLauncherOptions {
   /** Working directory of task code (the project folder). */
@@ -25,12 +36,13 @@ export interface ChildProcessLauncherOptions {
 }
 
 export function childProcessLauncher(options: ChildProcessLauncherOptions = {}): RunnerLauncher {
+  const runner = runnerEntry();
   return {
     launch(): RunnerHandle {
-      const child = fork(RUNNER_MAIN, [], {
+      const child = fork(runner.main, [], {
         cwd: options.cwd,
         env: options.env ?? process.env,
-        execArgv: ["--import", TSX_LOADER, "--enable-source-maps", ...(options.execArgv ?? [])],
+        execArgv: [...runner.execArgv, "--enable-source-maps", ...(options.execArgv ?? [])],
         serialization: "advanced",
         stdio: ["ignore", options.stdout ?? "inherit", "pipe", "ipc"],
       });
