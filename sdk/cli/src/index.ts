@@ -1,6 +1,6 @@
 /** @stint/cli — programmatic face of the `stint` CLI. */
 export { runDev, devOptionsSchema, type DevOptions } from "./commands/dev.js";
-export { runInit } from "./commands/init.js";
+export { runInit, type InitOptions, type InitResult } from "./commands/init.js";
 export { runStatus } from "./commands/status.js";
 export { buildAndLoadProject } from "./project/build-project.js";
 export { loadConfig, findConfigFile, ConfigError } from "./project/load-config.js";

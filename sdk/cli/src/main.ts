@@ -44,11 +44,13 @@ program
 
 program
   .command("init [dir]")
-  .description("write trigger.config.ts and an example task")
-  .option("--project <ref>", "project ref")
-  .action((dir: string | undefined, options: { project?: string }) => {
-    const written = runInit(dir ?? ".", options.project);
-    console.log(written.length ? `Created ${written.join(", ")}. Next: stint dev` : "Nothing to do: trigger.config.ts and the example already exist.");
+  .description("write trigger.config.ts, and an example task in a project without tasks")
+  .option("--project <ref>", "project ref for a new trigger.config.ts")
+  .option("--example", "add the example task even when the project has tasks")
+  .action(async (dir: string | undefined, options: { project?: string; example?: boolean }) => {
+    const { created, notes } = await runInit(dir ?? ".", options);
+    for (const note of notes) console.log(note);
+    console.log(created.length ? `Created ${created.join(", ")}. Next: npx stint dev` : "Nothing to create. Next: npx stint dev");
   });
 
 program

@@ -1,6 +1,13 @@
-/** `stint init`: writes a trigger.config.ts and an example task into a project folder (never overwrites). */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+/**
+ * `stint init`: makes a folder a Stint / Trigger.dev project — a trigger.config.ts and, in a project without tasks,
+ * an example task. It never overwrites a file, and says what it found instead of adding an example to a project
+ * that already has tasks (`--example` adds one anyway).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, relative, resolve } from "node:path";
+import { findTaskFiles, taskDirs } from "../project/find-task-files.js";
+import { findConfigFile, loadConfig } from "../project/load-config.js";
 
 const CONFIG = (project: string) => `import { defineConfig } from "@trigger.dev/sdk";
 
@@ -24,18 +31,64 @@ export const helloWorld = task({
 });
 `;
 
-export function runInit(dir: string, project?: string): string[] {
+export interface InitOptions {
+  /** Project ref for a new trigger.config.ts (default: proj_<folder name>). */
+  project?: string;
+  /** Add the example task even when the project has tasks already. */
+  example?: boolean;
+}
+
+export interface InitResult {
+  /** Files written, relative to the project folder. */
+  created: string[];
+  /** What was already there and why it was left alone, one sentence each. */
+  notes: string[];
+}
+
+export async function runInit(dir: string, options: InitOptions = {}): Promise<InitResult> {
   const root = resolve(dir);
-  const ref = project ?? `proj_${basename(root).replace(/[^a-z0-9]/gi, "").toLowerCase() || "stint"}`;
-  const written: string[] = [];
-  const write = (file: string, text: string) => {
-    const path = join(root, file);
-    if (existsSync(path)) return;
-    mkdirSync(join(path, ".."), { recursive: true });
-    writeFileSync(path, text);
-    written.push(file);
-  };
-  write("trigger.config.ts", CONFIG(ref));
-  write("src/trigger/example.ts", EXAMPLE);
-  return written;
+  const result: InitResult = { created: [], notes: [] };
+
+  let dirs: string[] | undefined;
+  let configFile: string | undefined;
+  try {
+    configFile = findConfigFile(root);
+  } catch {
+    // No config yet: written below.
+  }
+  if (configFile) {
+    const scratch = mkdtempSync(join(tmpdir(), "stint-init-"));
+    try {
+      const { config } = await loadConfig(root, scratch);
+      dirs = config.dirs;
+      result.notes.push(`${relative(root, configFile)} exists (project ${config.project}): left as it is.`);
+    } catch (error) {
+      result.notes.push(`${relative(root, configFile)} exists but does not load (${(error as Error).message}): left as it is; looking for tasks in ./src/trigger.`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  } else {
+    const ref = options.project ?? `proj_${basename(root).replace(/[^a-z0-9]/gi, "").toLowerCase() || "stint"}`;
+    write(root, "trigger.config.ts", CONFIG(ref), result);
+    dirs = ["./src/trigger"];
+  }
+
+  const taskFiles = findTaskFiles(taskDirs(root, dirs)).map((file) => relative(root, file));
+  const exampleFile = join(relative(root, taskDirs(root, dirs)[0]!), "example.ts");
+  if (taskFiles.length > 0 && !options.example) {
+    const shown = taskFiles.slice(0, 5).join(", ") + (taskFiles.length > 5 ? `, … (${taskFiles.length} in all)` : "");
+    result.notes.push(`Found task files (${shown}): no example added (\`stint init --example\` adds one).`);
+  } else if (existsSync(join(root, exampleFile))) {
+    result.notes.push(`${exampleFile} exists: left as it is.`);
+  } else {
+    write(root, exampleFile, EXAMPLE, result);
+  }
+  return result;
+}
+
+function write(root: string, file: string, text: string, result: InitResult): void {
+  const path = join(root, file);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, text, { flag: "wx" });
+  result.created.push(file);
 }
