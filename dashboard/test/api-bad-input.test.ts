@@ -4,6 +4,7 @@ import { configure, runs, schedules, tasks } from "@trigger.dev/sdk";
 import { task } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 import { CAMPAIGN_INPUTS, type CampaignContext } from "./harness/campaign-inputs.js";
+import { failureStatus } from "../src/server/api/failure-status.js";
 
 const campaignTask = task({ id: "campaign-task", run: async () => "done" });
 
@@ -171,5 +172,24 @@ describe("the fault campaign's inputs (issue 9): each a 4xx at once, never a 5xx
     for await (const run of runs.list({ limit: 2 })) seen.push(run.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("engine errors a route did not map", () => {
+  it("are a 4xx when the caller's fault, a 503 when Temporal is slow, and a 500 that says what failed otherwise", async () => {
+    const client = t.webapp.engines.client;
+    const caught = async (call: () => Promise<unknown>) => call().then(() => expect.fail("expected an error"), (error: unknown) => failureStatus(error));
+
+    expect(await caught(() => client.workflow.start("anything", { workflowId: "w".repeat(2_000), taskQueue: "nobody" }))).toMatchObject({ status: 400, message: expect.stringMatching(/engine \(Temporal\) refused a value/) });
+    expect(await caught(() => client.workflow.getHandle("run_nosuchrun000000000000").describe())).toMatchObject({ status: 404 });
+    // A query nobody answers (no worker polls the workflow's queue) runs into its deadline: Temporal is too slow.
+    const idle = await client.workflow.start("anything", { workflowId: `idle-${Date.now()}`, taskQueue: "nobody-polls-this" });
+    try {
+      const slow = await caught(() => client.connection.withDeadline(Date.now() + 500, () => idle.query("state")));
+      expect(slow).toMatchObject({ status: 503, retryAfter: 1, message: expect.stringMatching(/did not answer in time/) });
+    } finally {
+      await idle.terminate();
+    }
+    expect(failureStatus(new TypeError("x is not a function"))).toEqual({ status: 500, message: expect.stringMatching(/^Internal server error \(TypeError\); this is not your request's fault/) });
   });
 });

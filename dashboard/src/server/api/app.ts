@@ -24,6 +24,13 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   app.onError((error, c) => errorResponse(error, c));
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
 
+  // A request answered before its body was read (a 401 or 404 ahead of validation) is read to its end here, so its
+  // connection stays usable: the Node adapter would drain it for at most 500 ms and then close the socket, failing
+  // the client's next request on that connection ("other side closed"). The body limit bounds what is read.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.req.raw.body && !c.req.raw.bodyUsed && c.res.status !== 413) await c.req.raw.arrayBuffer().catch(() => undefined);
+  });
   app.use("*", bodyLimits());
   app.use("*", async (c, next) => {
     refuseControlCharacters(new URL(c.req.url));

@@ -66,5 +66,6 @@ const PERIOD_UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_0
 /** The moment a period (already checked against PERIOD) reaches back to. */
 export function periodStart(period: string): Date {
   const [, amount, unit] = PERIOD.exec(period)!;
-  return new Date(Date.now() - Number(amount) * PERIOD_UNIT_MS[unit!]!);
+  // A period reaching back before 1970 means "everything" (9999999d would be a date PostgreSQL cannot hold).
+  return new Date(Math.max(0, Date.now() - Number(amount) * PERIOD_UNIT_MS[unit!]!));
 }
