@@ -6,12 +6,19 @@ import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js"
 import type { AttemptActivityInput, AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
+import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, isTemporalUnreachableError, retryTransient } from "../executor/temporal-retry.js";
 import type { AttemptActivities } from "./attempt-activity-types.js";
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 const ANNOUNCE_AFTER_MS = 250;
 
-export function createAttemptActivities(client: Client, executor: AttemptExecutor): AttemptActivities {
+export interface AttemptActivityOptions {
+  /** How long calls to Temporal retry transient errors before the execution ends as an infrastructure failure. */
+  temporalRetryWindowMs?: number;
+}
+
+export function createAttemptActivities(client: Client, executor: AttemptExecutor, options: AttemptActivityOptions = {}): AttemptActivities {
+  const retryWindowMs = options.temporalRetryWindowMs ?? DEFAULT_TEMPORAL_RETRY_WINDOW_MS;
   return {
     async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult> {
       const { runId } = input;
@@ -21,7 +28,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
       context.heartbeat();
       try {
-        const { info, announce } = await startExecution(client, input, context.info.attempt);
+        const { info, announce } = await startExecution(client, input, context.info.attempt, retryWindowMs);
         if (!executor.hasTask(info.item.task, info.version)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
@@ -30,7 +37,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         }
         const abort = new AbortController();
         context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
-        const channel = new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber);
+        const channel = new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs);
         // Short attempts finish before anyone could see them EXECUTING: announcing only the longer ones saves a
         // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile).
         const startedAt = new Date().toISOString();
@@ -44,6 +51,10 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         } finally {
           clearTimeout(announcement);
         }
+      } catch (error) {
+        // Retried by Temporal as a new execution of this same attempt (a replay from the journal): not a task failure.
+        if (isTemporalUnreachableError(error) || isStaleExecutionError(error)) throw ApplicationFailure.retryable((error as Error).message, "StintInfrastructureError");
+        throw error;
       } finally {
         clearInterval(heartbeat);
       }
@@ -59,13 +70,20 @@ async function startExecution(
   client: Client,
   input: AttemptActivityInput,
   activityAttempt: number,
+  retryWindowMs: number,
 ): Promise<{ info: AttemptStartInfo; announce: (startedAt: string) => void }> {
   const handle = client.workflow.getHandle(input.runId);
   if (input.confirmStart) {
     try {
-      const info = await handle.executeUpdate(startAttemptUpdate, { args: [{ executionId: input.executionId, activityAttempt }] });
+      const updateId = `${input.executionId}/${activityAttempt}:start`;
+      const info = await retryTransient(
+        () => handle.executeUpdate(startAttemptUpdate, { args: [{ executionId: input.executionId, activityAttempt }], updateId }),
+        "attempt start",
+        retryWindowMs,
+      );
       return { info, announce: () => undefined };
     } catch (error) {
+      if (isTemporalUnreachableError(error)) throw error;
       // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
       throw ApplicationFailure.nonRetryable(`attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
     }

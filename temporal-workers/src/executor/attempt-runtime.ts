@@ -1,10 +1,14 @@
 /**
  * The RunRuntime an attempt's task code sees. Numbers durable calls in order, answers replays from the journal
  * (via the workflow), waits in-process for short waits and suspends the attempt for waits past the threshold.
+ * When Temporal stays unreachable past the channel's retry window, or a newer execution of the attempt replaced this
+ * one, run() is parked exactly as for a suspension and the execution ends as an infrastructure failure: task code
+ * never sees a Temporal error.
  */
 import type { DurableRequest, LogLevel, MetadataOperation, MetadataTarget, RunRuntime, TaskRunContext, WaitHooks, WaitInfoWire } from "@stint/sdk/runtime";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
+import { isStaleExecutionError, isTemporalUnreachableError } from "./temporal-retry.js";
 
 const NEVER = new Promise<never>(() => undefined);
 
@@ -14,6 +18,10 @@ export class AttemptRuntime implements RunRuntime {
   private resolveSuspend!: (seq: number) => void;
   /** Resolves with the waitpoint sequence number when this execution suspends. */
   readonly suspended: Promise<number> = new Promise((resolve) => (this.resolveSuspend = resolve));
+  private interruption: Error | undefined;
+  private resolveInterrupted!: (error: Error) => void;
+  /** Resolves when this execution can no longer act for its run (it must end as an infrastructure failure). */
+  readonly interrupted: Promise<Error> = new Promise((resolve) => (this.resolveInterrupted = resolve));
   private readonly opCount: Record<MetadataTarget, number> = { self: 0, parent: 0, root: 0 };
   private readonly pendingOps: Record<MetadataTarget, { fromIndex: number; operations: MetadataOperation[] } | undefined> = {
     self: undefined,
@@ -38,20 +46,41 @@ export class AttemptRuntime implements RunRuntime {
     this.metadata = { ...options.initialMetadata };
   }
 
+  /** Suspended or interrupted: run() is parked and this execution makes no more calls. */
   get isSuspended(): boolean {
-    return this.suspendedAt !== undefined;
+    return this.suspendedAt !== undefined || this.interruption !== undefined;
   }
 
   async durable<T>(request: DurableRequest, hooks?: WaitHooks): Promise<T> {
     if (this.isSuspended) return NEVER;
     const seq = ++this.seq;
-    await this.flushMetadata();
-    const response = await this.channel.durableCall(seq, request);
+    let response;
+    try {
+      await this.flushMetadata();
+      response = await this.channel.durableCall(seq, request);
+    } catch (error) {
+      return this.parkIfInterrupted(error);
+    }
     if (response.status === "completed") return response.result as T;
     await hooks?.onWait(response.wait);
-    const result = await this.awaitPending(seq, response.wait);
+    let result;
+    try {
+      result = await this.awaitPending(seq, response.wait);
+    } catch (error) {
+      return this.parkIfInterrupted(error);
+    }
     await hooks?.onResume(response.wait);
     return result as T;
+  }
+
+  /** A Temporal outage longer than the retry window, or a newer execution, parks run(); other errors are the task's. */
+  private async parkIfInterrupted(error: unknown): Promise<never> {
+    if (!isTemporalUnreachableError(error) && !isStaleExecutionError(error)) throw error;
+    if (this.interruption === undefined) {
+      this.interruption = error as Error;
+      this.resolveInterrupted(error as Error);
+    }
+    return NEVER;
   }
 
   private async awaitPending(seq: number, wait: WaitInfoWire): Promise<unknown> {
@@ -90,7 +119,8 @@ export class AttemptRuntime implements RunRuntime {
     }
     const pending = (this.pendingOps[target] ??= { fromIndex: index, operations: [] });
     pending.operations.push(...operations);
-    this.flushTimer ??= setTimeout(() => void this.flushMetadata().catch(() => undefined), 50);
+    const flushSoon = () => void this.flushMetadata().catch((error: unknown) => this.parkIfInterrupted(error).catch(() => undefined));
+    this.flushTimer ??= setTimeout(flushSoon, 50);
   }
 
   flushMetadata(): Promise<void> {
@@ -108,7 +138,7 @@ export class AttemptRuntime implements RunRuntime {
 
   async addTags(tags: string[]): Promise<void> {
     if (this.isSuspended) return;
-    await this.channel.addTags(tags);
+    await this.channel.addTags(tags).catch((error: unknown) => this.parkIfInterrupted(error));
     this.ctx.run.tags = [...new Set([...this.ctx.run.tags, ...tags])];
   }
 

@@ -61,9 +61,12 @@ export async function executeLocally({ info, channel, signal }: AttemptJob, opti
     runtime,
     signal,
   );
-  const outcome = await Promise.race([execution, runtime.suspended.then((seq) => ({ kind: "suspended" as const, seq }))]);
+  // Temporal out of reach for longer than the retry window (or a newer execution took over): the execution fails as
+  // infrastructure (the activity is retried, replaying this same attempt), never as the task's failure.
+  const interrupted = runtime.interrupted.then((error) => Promise.reject(error));
+  const outcome = await Promise.race([execution, runtime.suspended.then((seq) => ({ kind: "suspended" as const, seq })), interrupted]);
   const computeMs = clock.stop();
-  if (outcome.kind !== "suspended") await runtime.flushMetadata();
+  if (outcome.kind !== "suspended") await Promise.race([runtime.flushMetadata(), interrupted]);
   else await runtime.flushMetadata().catch(() => undefined);
   return { ...outcome, computeMs } as AttemptActivityResult;
 }

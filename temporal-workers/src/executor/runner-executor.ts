@@ -11,6 +11,7 @@ import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, typ
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
+import { isTemporalUnreachableError } from "./temporal-retry.js";
 import type { AttemptExecutor, AttemptJob } from "./executor.js";
 import type { BundleManifest, FromRunner, ManifestTask, RunnerBundle } from "./runner-protocol.js";
 import { RunnerPool, type Runner } from "./runner-pool.js";
@@ -165,6 +166,8 @@ export class RunnerExecutor implements AttemptExecutor {
             return void this.answer(runner, channel, message).catch((error: Error) => {
               // The run moved on without this execution (a newer one runs, or the run finished): stop its code.
               if (error.name === "StintStaleExecution") stop("its run moved on", error);
+              // Temporal stayed out of reach past the retry window: the execution ends as an infrastructure failure.
+              if (isTemporalUnreachableError(error)) stop("Temporal is out of reach", error);
             });
           case "log":
             return this.options.logSink?.(message.entry);

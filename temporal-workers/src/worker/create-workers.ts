@@ -17,7 +17,13 @@ export interface StintWorkersOptions {
   namespace?: string;
   workflowTaskQueue: string;
   /** Omit to run only the engine worker. */
-  attempts?: { taskQueue: string; executor: AttemptExecutor; maxConcurrent?: number };
+  attempts?: {
+    taskQueue: string;
+    executor: AttemptExecutor;
+    maxConcurrent?: number;
+    /** How long an attempt's calls to Temporal retry transient errors before it ends as an infrastructure failure. */
+    temporalRetryWindowMs?: number;
+  };
   runEngine?: boolean;
 }
 
@@ -34,7 +40,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
   const workers: Worker[] = [];
   let gateWorker: Worker | undefined;
   const attemptOptions = options.attempts && {
-    activities: createAttemptActivities(options.client, options.attempts.executor),
+    activities: createAttemptActivities(options.client, options.attempts.executor, { temporalRetryWindowMs: options.attempts.temporalRetryWindowMs }),
     maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
     // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
     maxHeartbeatThrottleInterval: "1 second",

@@ -96,6 +96,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   /** Highest activity attempt seen for the current execution: processes of older attempts are refused. */
   let liveAttempt = 0;
   let journal = new Map<number, JournalEntry>();
+  /** Durable calls of the current attempt still being performed, by waitpoint number. */
+  let performing = new Map<number, Promise<void>>();
   /** Metadata operations of this attempt already applied, per target: a replay re-sends them and they are skipped. */
   let metadataOpsApplied: Record<string, number> = {};
   let attemptStarted = false;
@@ -226,11 +228,22 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
             "StintNonDeterminism",
           );
         }
+        // A repeat while the first request is still being performed (a newer execution replaying after its
+        // predecessor lost Temporal mid-call): answer once the first is done, as the first will.
+        const first = performing.get(seq);
+        if (first && wf.patched("stint-repeated-waitpoint")) await first;
         return existing.done ? { status: "completed", result: existing.result } : { status: "pending", wait: existing.wait! };
       }
       const entry: JournalEntry = { seq, type: request.type, fingerprint, done: false, createdAt: nowIso() };
       journal.set(seq, entry);
-      await performDurableCall(entry, request);
+      const calls = performing;
+      const call = performDurableCall(entry, request);
+      calls.set(seq, call);
+      try {
+        await call;
+      } finally {
+        calls.delete(seq);
+      }
       return entry.done ? { status: "completed", result: entry.result } : { status: "pending", wait: entry.wait! };
     },
     { validator: ({ executionId: execution }) => requireLive(execution) },
@@ -505,6 +518,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
 
     attemptLoop: for (attemptNumber = 1; ; attemptNumber++) {
       journal = new Map();
+      performing = new Map();
       metadataOpsApplied = {};
       state.attemptCount = attemptNumber;
       state.attempts.push({ number: attemptNumber, status: "EXECUTING", executions: 0 });
