@@ -12,6 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./database/embedde
 import { migrateDatabase } from "./database/migrate.js";
 import { createDatabase, type Database } from "./database/prisma-client.js";
 import { EnvironmentEngines } from "./engine/environment-engines.js";
+import { DevSessionRetries } from "./engine/dev-session-retries.js";
 import { createApiApp } from "./api/app.js";
 import { createUiApi } from "./ui-api/app.js";
 import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.js";
@@ -119,7 +120,14 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     await ensureSearchAttributes(connection, namespace);
     const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
     const queueDirectory = new SharedQueueDirectory(db);
-    const engines = new EnvironmentEngines(client, options.engineTaskQueue ?? "stint-engine", {}, (envId, taskId) => queueDirectory.queueOfTask(envId, taskId));
+    const devRetries = new DevSessionRetries(db);
+    const engines = new EnvironmentEngines(
+      client,
+      options.engineTaskQueue ?? "stint-engine",
+      {},
+      (envId, taskId) => queueDirectory.queueOfTask(envId, taskId),
+      (envId, taskId) => devRetries.retriesEnabled(envId, taskId),
+    );
 
     let workers: StintWorkers | undefined;
     if (options.runEngineWorker !== false) {

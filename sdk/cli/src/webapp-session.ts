@@ -36,7 +36,7 @@ async function call(target: WebappTarget, path: string, body: unknown): Promise<
 }
 
 export async function registerDevSession(target: WebappTarget, project: ProjectDeclarations): Promise<WebappSession> {
-  const body = { tasks: project.taskIds, schedules: project.schedules, queues: project.queues };
+  const body = { tasks: project.taskIds, schedules: project.schedules, queues: project.queues, retriesEnabledInDev: project.retriesEnabledInDev };
   return sessionResponseSchema.parse(await call(target, "/engine/v1/dev/sessions", body));
 }
 

@@ -52,6 +52,11 @@ export interface EngineClientOptions {
    * webapp learns it from the queues workers declare). Without it, or when it answers undefined: `task/<id>`.
    */
   queueOfTask?: (taskId: string) => Promise<string | undefined>;
+  /**
+   * Whether a task's runs retry, for environments where the worker's config decides (a development session's
+   * `retries.enabledInDev`); without it, `settings.retriesEnabled` applies to every run.
+   */
+  retriesEnabledFor?: (taskId: string) => Promise<boolean>;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -122,6 +127,9 @@ export class StintEngineClient implements ClientRuntime {
       if (queue) item = { ...item, options: { ...item.options, queue } };
     }
     checkPayloadSize(item.payload, "payload");
+    if (this.options.retriesEnabledFor) {
+      placement = { ...placement, settings: { ...placement.settings, retriesEnabled: await this.options.retriesEnabledFor(item.task) } };
+    }
     let input;
     try {
       input = buildRunInput(runId, item, placement, Date.now());

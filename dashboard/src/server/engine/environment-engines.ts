@@ -21,6 +21,8 @@ export class EnvironmentEngines {
     private readonly settings: Partial<EngineSettings> = {},
     /** Where a task's runs go when a trigger names no queue (its shared queue, declared by a worker). */
     private readonly queueOfTask?: (environmentId: string, taskId: string) => Promise<string | undefined>,
+    /** Development environments: whether a task's runs retry (its session's `retries.enabledInDev`). */
+    private readonly devRetriesEnabled?: (environmentId: string, taskId: string) => Promise<boolean>,
   ) {}
 
   /** For calls that are not scoped to an environment yet (finding whose a token is). */
@@ -39,6 +41,7 @@ export class EnvironmentEngines {
         environment: { id: env.id, slug: env.id, type: env.type, projectRef: env.projectRef },
         settings: this.settings,
         queueOfTask: this.queueOfTask && ((taskId) => this.queueOfTask!(env.id, taskId)),
+        retriesEnabledFor: env.type === "DEVELOPMENT" && this.devRetriesEnabled ? (taskId) => this.devRetriesEnabled!(env.id, taskId) : undefined,
       });
       this.engines.set(env.id, engine);
     }

@@ -24,6 +24,8 @@ export interface ProjectDeclarations {
   schedules: DeclaredSchedule[];
   /** Queues and their concurrency limits, as declared in code. */
   queues: DeclaredQueue[];
+  /** The config's `retries.enabledInDev`: retries are off in dev unless it is true. */
+  retriesEnabledInDev: boolean;
 }
 
 export interface BuiltProject extends ProjectDeclarations {
@@ -70,5 +72,5 @@ export async function buildAndLoadProject(projectDir: string, config: TriggerCon
   }
   globals.currentFile = undefined;
   const schedules = [...globals.catalog.values()].flatMap((definition) => (definition.schedule ? [{ task: definition.id, ...definition.schedule }] : []));
-  return { taskIds: [...globals.catalog.keys()].sort(), schedules, queues: declaredQueues(), files: files.map((f) => relative(projectDir, f)), outDir };
+  return { taskIds: [...globals.catalog.keys()].sort(), schedules, queues: declaredQueues(), retriesEnabledInDev: config.retries?.enabledInDev ?? false, files: files.map((f) => relative(projectDir, f)), outDir };
 }

@@ -24,6 +24,8 @@ const registerSchema = z.object({
       }),)
     .max(1000)
     .default([]),
+  /** The project's `retries.enabledInDev`: runs of the session's tasks retry only when it is true (as in Trigger.dev). */
+  retriesEnabledInDev: z.boolean().default(false),
 });
 
 export interface DevSessionTemporal {
@@ -38,7 +40,7 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
     const body = await parseBody(c, registerSchema);
     const tasks = body.tasks.map(taskIdParam);
     const id = newId("session_");
-    await services.db.devSession.create({ data: { id, environmentId: env.id, taskQueue: attemptQueueFor(env), tasks, lastHeartbeat: new Date() } });
+    await services.db.devSession.create({ data: { id, environmentId: env.id, taskQueue: attemptQueueFor(env), tasks, retriesEnabledInDev: body.retriesEnabledInDev, lastHeartbeat: new Date() } });
     await services.queues.declare(env, body.queues);
     for (const schedule of body.schedules) {
       if (!tasks.includes(schedule.task)) throw new ApiError(400, `schedules: ${schedule.task} is not among the session's tasks`);
