@@ -4,7 +4,7 @@
  * attempt makes to its run is idempotent (waitpoints are keyed by sequence number, metadata by operation index,
  * tags are a set), so repeating one is safe.
  */
-import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from "@temporalio/client";
+import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from "@temporalio/client";
 
 /** How long a call keeps retrying before the execution gives up as an infrastructure failure. */
 export const DEFAULT_TEMPORAL_RETRY_WINDOW_MS = 120_000;
@@ -33,7 +33,13 @@ export function isStaleExecutionError(error: unknown): boolean {
 export function isTransientTemporalError(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
     if (cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-    if (isGrpcServiceError(cause)) return TRANSIENT_CODES.has(cause.code);
+    // An update the server admitted but lost in a restart: sending it again (same update id) starts it anew.
+    if (cause instanceof WorkflowNotFoundError) return /update/i.test(cause.message) && !/workflow/i.test(cause.message);
+    if (isGrpcServiceError(cause)) {
+      // FAILED_PRECONDITION "… due to Workflow Task in failed state": the run's workflow task timed out or failed
+      // (an overloaded or restarted worker) and Temporal takes no update until its next one succeeds.
+      return TRANSIENT_CODES.has(cause.code) || (cause.code === 9 && /workflow task/i.test(cause.details));
+    }
     // Before a connection exists grpc-js and the bridge fail with plain errors.
     if (cause instanceof Error && /failed to connect|connection (refused|reset|closed)|ECONNREFUSED|ECONNRESET|transport error|TransportError/i.test(cause.message)) return true;
   }
