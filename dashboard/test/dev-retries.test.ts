@@ -37,7 +37,7 @@ async function startSession(): Promise<DevProcess> {
     env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
   });
   const started = new DevProcess(child);
-  await started.waitFor("Registered tasks: dev-retry-flaky");
+  await started.waitFor("Registered tasks: dev-retry-flaky", 0, 240_000);
   return started;
 }
 
