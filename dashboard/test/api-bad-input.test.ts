@@ -176,20 +176,28 @@ describe("the fault campaign's inputs (issue 9): each a 4xx at once, never a 5xx
 });
 
 describe("engine errors a route did not map", () => {
-  it("are a 4xx when the caller's fault, a 503 when Temporal is slow, and a 500 that says what failed otherwise", async () => {
-    const client = t.webapp.engines.client;
-    const caught = async (call: () => Promise<unknown>) => call().then(() => expect.fail("expected an error"), (error: unknown) => failureStatus(error));
+  const caught = async (call: () => Promise<unknown>) => call().then((value) => ({ unexpectedly: "no error", value }), (error: unknown) => failureStatus(error));
 
-    expect(await caught(() => client.workflow.start("anything", { workflowId: "w".repeat(2_000), taskQueue: "nobody" }))).toMatchObject({ status: 400, message: expect.stringMatching(/engine \(Temporal\) refused a value/) });
-    expect(await caught(() => client.workflow.getHandle("run_nosuchrun000000000000").describe())).toMatchObject({ status: 404 });
-    // A query nobody answers (no worker polls the workflow's queue) runs into its deadline: Temporal is too slow.
+  it("a value Temporal refuses is a 400 saying so", async () => {
+    expect(await caught(() => t.webapp.engines.client.workflow.start("anything", { workflowId: "w".repeat(2_000), taskQueue: "nobody" }))).toMatchObject({ status: 400, message: expect.stringMatching(/engine \(Temporal\) refused a value/) });
+  });
+
+  it("a workflow Temporal does not have is a 404", async () => {
+    expect(await caught(() => t.webapp.engines.client.workflow.getHandle("run_nosuchrun000000000000").describe())).toMatchObject({ status: 404 });
+  });
+
+  it("a query Temporal cannot answer in time ('Failed to query Workflow' under load) is a 503 to retry", async () => {
+    const client = t.webapp.engines.client;
+    // Nobody polls the workflow's queue, so the query runs into its deadline.
     const idle = await client.workflow.start("anything", { workflowId: `idle-${Date.now()}`, taskQueue: "nobody-polls-this" });
     try {
-      const slow = await caught(() => client.connection.withDeadline(Date.now() + 500, () => idle.query("state")));
-      expect(slow).toMatchObject({ status: 503, retryAfter: 1, message: expect.stringMatching(/did not answer in time/) });
+      expect(await caught(() => client.connection.withDeadline(Date.now() + 500, () => idle.query("state")))).toMatchObject({ status: 503, retryAfter: 1, message: expect.stringMatching(/did not answer in time/) });
     } finally {
       await idle.terminate();
     }
+  });
+
+  it("anything else is a 500 that names what failed", () => {
     expect(failureStatus(new TypeError("x is not a function"))).toEqual({ status: 500, message: expect.stringMatching(/^Internal server error \(TypeError\); this is not your request's fault/) });
   });
 });
