@@ -12,6 +12,12 @@ export type { RunnerHandle, RunnerLauncher, RunnerExit } from "./executor/runner
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
 export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-channel.js";
 export { AttemptRuntime } from "./executor/attempt-runtime.js";
+export { PACKET_REF_KEY, isPacketRef, packetRef, type PacketRef } from "./packets/packet-ref.js";
+export { valueToPacket, packetToValue, packetBytes, type Packet } from "./packets/packet-codec.js";
+export { INLINE_PACKET_BYTES, MAX_PACKET_BYTES, PacketError, formatSize } from "./packets/packet-limits.js";
+export { objectPacketStore, type PacketStore, type ObjectStoreLike } from "./packets/packet-store.js";
+export { ApiPacketStore, type ApiPacketStoreOptions } from "./packets/api-packet-store.js";
+export { resolvePacket, checkReference } from "./packets/store-packets.js";
 export { startDevServer, findTemporalBinary, freePort, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";

@@ -4,7 +4,8 @@ import { runs, task } from "@stint/sdk";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 task({ id: "bad-input-known", run: async () => "ok" });
-task({ id: "bad-input-huge-output", run: async () => ({ text: "y".repeat(1.3 * 1024 * 1024) }) });
+task({ id: "bad-input-huge-output", run: async () => ({ text: "y".repeat(10.5 * 1024 * 1024) }) });
+task({ id: "bad-input-unserializable-output", run: async () => ({ report: { toJSON: () => { throw new Error("a socket cannot be serialized"); } } }) });
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -27,16 +28,16 @@ describe("bad input", () => {
     }
   });
 
-  it("a payload over the size Temporal can carry is a 413 naming the limit; a batch with one starts nothing", async () => {
-    const big = { text: "x".repeat(1.2 * 1024 * 1024) };
-    await expect(t.engine.trigger({ task: "bad-input-known", payload: big })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 1\.2 MB is over the 1\.0 MB limit/) });
+  it("a payload over Trigger.dev's 10 MB limit is a 413 naming the limit; a batch with one starts nothing", async () => {
+    const big = { text: "x".repeat(11 * 1024 * 1024) };
+    await expect(t.engine.trigger({ task: "bad-input-known", payload: big })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 11\.0 MB is over the 10 MB limit/) });
     const before = (await t.engine.listRuns({ taskIdentifier: ["bad-input-known"] })).data.length;
     await expect(t.engine.batchTrigger([{ task: "bad-input-known", payload: {} }, { task: "bad-input-known", payload: big }])).rejects.toMatchObject({
       status: 413,
       message: expect.stringMatching(/items\.1\.payload/),
     });
-    // Just under the limit is fine.
-    const handle = await t.engine.trigger({ task: "bad-input-known", payload: { text: "x".repeat(1000 * 1024) } });
+    // Just under the limit is fine (stored in the object store; the run carries a reference).
+    const handle = await t.engine.trigger({ task: "bad-input-known", payload: { text: "x".repeat(9.9 * 1024 * 1024) } });
     expect((await t.waitForRun(handle.id)).status).toBe("COMPLETED");
     await new Promise((r) => setTimeout(r, 1500));
     expect((await t.engine.listRuns({ taskIdentifier: ["bad-input-known"] })).data.length).toBe(before + 1);
@@ -46,7 +47,16 @@ describe("bad input", () => {
     const handle = await t.engine.trigger({ task: "bad-input-huge-output", payload: {} });
     const state = await t.waitForRun(handle.id);
     expect(state.status).toBe("FAILED");
-    expect(state.error).toMatchObject({ name: "OutputTooLarge", message: expect.stringMatching(/output: 1\.3 MB is over the 1\.0 MB limit/) });
+    expect(state.error).toMatchObject({ name: "OutputTooLarge", message: expect.stringMatching(/output: 10\.5 MB is over the 10 MB limit/) });
+    expect(state.attemptCount).toBe(1);
+  });
+
+  it("an output that cannot be serialized fails the run once with a message, instead of retrying its completion forever", async () => {
+    const handle = await t.engine.trigger({ task: "bad-input-unserializable-output", payload: {} });
+    const state = await t.waitForRun(handle.id);
+    expect(state.status).toBe("FAILED");
+    expect(state.error).toMatchObject({ name: "OutputNotSerializable", message: expect.stringMatching(/^output: cannot be serialized \(a socket cannot be serialized\)/) });
+    expect(state.attemptCount).toBe(1);
   });
 
   it("run ids are checked before any lookup; unknown runs are 404", async () => {

@@ -27,6 +27,9 @@ import { RunIndexSync } from "./runs/run-index-sync.js";
 import { SecretBox } from "./envvars/secret-box.js";
 import { PostgresEventStore } from "./events/postgres-event-store.js";
 import type { EventStore } from "./events/event-store.js";
+import { FileObjectStore, createObjectStore, objectStoreConfigFromEnv, type ObjectStore } from "@stint/object-store";
+import { MAX_PACKET_BYTES } from "@stint/temporal-workers";
+import { EnvironmentPackets } from "./packets/environment-packets.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -57,6 +60,11 @@ export interface WebappOptions {
   adminEmail?: string;
   /** "Log in with GitHub": default from GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET; null turns it off. */
   github?: GitHubOAuthConfig | null;
+  /**
+   * Where large payloads and outputs live: default from the OBJECT_STORE_* variables (an S3-compatible store), else
+   * the embedded store in `<dataDir>/objects`, whose presigned URLs point at this webapp.
+   */
+  objectStore?: ObjectStore;
 }
 
 export interface Webapp {
@@ -114,6 +122,13 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     const db = createDatabase(databaseUrl);
     stops.push(() => db.$disconnect());
 
+    const objectStore =
+      options.objectStore ??
+      // The embedded store takes uploads a bit over the limit, so a trigger can name the limit instead of a bare 413.
+      (await createObjectStore(objectStoreConfigFromEnv(), { root: join(dataDir, "objects"), publicUrl, maxUploadBytes: 2 * MAX_PACKET_BYTES }));
+    await objectStore.ensureReady();
+    const packets = new EnvironmentPackets(objectStore);
+
     const namespace = options.temporal.namespace ?? "default";
     const connection = await Connection.connect({ address: options.temporal.address });
     stops.push(() => connection.close());
@@ -127,6 +142,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       {},
       (envId, taskId) => queueDirectory.queueOfTask(envId, taskId),
       (envId, taskId) => devRetries.retriesEnabled(envId, taskId),
+      packets,
     );
 
     let workers: StintWorkers | undefined;
@@ -153,7 +169,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     }
 
     const secretBox = SecretBox.forDataDir(dataDir);
-    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox, events, publicUrl: () => publicUrl };
+    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox, events, publicUrl: () => publicUrl, packets };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,
@@ -162,7 +178,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       github: options.github === undefined ? gitHubOAuthFromEnv() : (options.github ?? undefined),
     });
     const pages = options.ui === false ? undefined : await nextPagesHandler();
-    const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages }, port, host);
+    const objects = objectStore instanceof FileObjectStore ? (request: Request) => objectStore.handleSignedRequest(request) : undefined;
+    const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages, objects }, port, host);
     stops.push(() => new Promise<void>((resolveClose) => {
       server.close(() => resolveClose());
       server.closeAllConnections();

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
-import { InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
+import { ApiPacketStore, InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp, type WebappOptions } from "../../src/index.js";
 
 export interface TestWebapp {
@@ -28,7 +28,7 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 /** With `bootstrap: true` the webapp runs first boot (admin, organisation, example project) and the test's project joins that organisation. */
-export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log" | "github" | "bootstrap"> = {}): Promise<TestWebapp> {
+export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log" | "github" | "bootstrap" | "objectStore"> = {}): Promise<TestWebapp> {
   const address = inject("temporalAddress");
   const suffix = randomUUID().slice(0, 8);
   const webapp = await startWebapp({
@@ -64,7 +64,12 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
           address,
           workflowTaskQueue: "unused",
           runEngine: false,
-          attempts: { taskQueue: resolveAttemptQueue(attemptQueueFor(dev), taskId), executor: new InProcessExecutor() },
+          attempts: {
+            taskQueue: resolveAttemptQueue(attemptQueueFor(dev), taskId),
+            executor: new InProcessExecutor(),
+            // Large payloads and outputs through the webapp's packets API, as a `stint dev` session reaches them.
+            packets: new ApiPacketStore({ apiUrl: webapp.url, secretKey: dev.secretKey }),
+          },
         });
         void w.run();
         workers.push(w);

@@ -1,12 +1,14 @@
 /** The attempt activity: starts an execution of the run's current attempt and hands it to an executor. */
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure, type Client } from "@temporalio/client";
-import { payloadTooLarge } from "../shared/payload-size.js";
 import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js";
 import type { AttemptActivityInput, AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
 import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, isTemporalUnreachableError, retryTransient } from "../executor/temporal-retry.js";
+import { PacketAttemptChannel } from "../executor/packet-attempt-channel.js";
+import type { PacketStore } from "../packets/packet-store.js";
+import { resolveAttemptPayload, storeAttemptOutput } from "./attempt-packets.js";
 import type { AttemptActivities } from "./attempt-activity-types.js";
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -15,10 +17,13 @@ const ANNOUNCE_AFTER_MS = 250;
 export interface AttemptActivityOptions {
   /** How long calls to Temporal retry transient errors before the execution ends as an infrastructure failure. */
   temporalRetryWindowMs?: number;
+  /** The environment's packet store, for payloads and outputs past the inline limit (see docs/large-payloads.md). */
+  packets?: PacketStore;
 }
 
 export function createAttemptActivities(client: Client, executor: AttemptExecutor, options: AttemptActivityOptions = {}): AttemptActivities {
   const retryWindowMs = options.temporalRetryWindowMs ?? DEFAULT_TEMPORAL_RETRY_WINDOW_MS;
+  const { packets } = options;
   return {
     async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult> {
       const { runId } = input;
@@ -28,25 +33,24 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
       context.heartbeat();
       try {
-        const { info, announce } = await startExecution(client, input, context.info.attempt, retryWindowMs);
-        if (!executor.hasTask(info.item.task, info.version)) {
+        const started = await startExecution(client, input, context.info.attempt, retryWindowMs);
+        const { announce } = started;
+        if (!executor.hasTask(started.info.item.task, started.info.version)) {
           throw ApplicationFailure.nonRetryable(
-            `Task "${info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
+            `Task "${started.info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
             "StintTaskNotFound",
           );
         }
+        const info = await resolveAttemptPayload(started.info, packets);
         const abort = new AbortController();
         context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
-        const channel = new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs);
+        const channel = new PacketAttemptChannel(new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs), packets, info);
         // Short attempts finish before anyone could see them EXECUTING: announcing only the longer ones saves a
         // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile).
         const startedAt = new Date().toISOString();
         const announcement = setTimeout(() => announce(startedAt), ANNOUNCE_AFTER_MS);
         try {
-          const result = await executor.execute({ info, channel, signal: abort.signal });
-          // An output Temporal cannot carry would fail the attempt's completion on every try: fail the run instead.
-          const tooLarge = result.kind === "success" ? payloadTooLarge(result.output, "output") : undefined;
-          if (tooLarge) return { kind: "failure", status: "FAILED", error: { name: "OutputTooLarge", message: tooLarge }, computeMs: result.computeMs, execution: { token: info.executionId, startedAt } };
+          const result = await storeAttemptOutput(await executor.execute({ info, channel, signal: abort.signal }), info, packets);
           return { ...result, execution: { token: info.executionId, startedAt } };
         } finally {
           clearTimeout(announcement);

@@ -31,7 +31,9 @@ import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js"
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
 import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
-import { payloadTooLarge } from "../shared/payload-size.js";
+import { PacketError } from "../packets/packet-limits.js";
+import type { PacketStore } from "../packets/packet-store.js";
+import { mapLimit, resolvePacket, storeIfLarge } from "../packets/store-packets.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { tokenIdFor, tokenSearchAttributes, tokenUrl } from "../workflows/waitpoints.js";
@@ -57,6 +59,11 @@ export interface EngineClientOptions {
    * `retries.enabledInDev`); without it, `settings.retriesEnabled` applies to every run.
    */
   retriesEnabledFor?: (taskId: string) => Promise<boolean>;
+  /**
+   * This environment's packets: payloads past the inline limit are stored here and runs carry a reference. Without
+   * it, payloads stay inline and the limit is 1 MB.
+   */
+  packets?: PacketStore;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -92,10 +99,10 @@ export function newBatchId(): string {
   return runIdFromUuid(randomUUID(), "batch_");
 }
 
-/** A 413 naming `field` when the payload is over the size a run may carry. */
-function checkPayloadSize(payload: unknown, field: string): void {
-  const tooLarge = payloadTooLarge(payload, field);
-  if (tooLarge) throw new EngineError(413, tooLarge);
+/** Packet problems as the REST API answers them (a store that cannot be reached is the only 5xx). */
+function asEngineError(error: unknown): unknown {
+  if (!(error instanceof PacketError) || error.status === 503) return error;
+  return new EngineError(error.status, error.message);
 }
 
 export class StintEngineClient implements ClientRuntime {
@@ -121,12 +128,22 @@ export class StintEngineClient implements ClientRuntime {
     };
   }
 
+  /** The item as its run will carry it: a payload past the inline limit stored, a client's stored packet checked. */
+  private async storePayload(item: BatchItemWire, runId: string, field: string): Promise<BatchItemWire> {
+    try {
+      const payload = await storeIfLarge(item.payload, { store: this.options.packets, path: `runs/${runId}/payload.json`, field });
+      return payload === item.payload ? item : { ...item, payload };
+    } catch (error) {
+      throw asEngineError(error);
+    }
+  }
+
   private async startRun(item: BatchItemWire, placement: RunPlacement, runId = newRunId()): Promise<RunHandleWire> {
     if (item.options?.queue === undefined && this.options.queueOfTask) {
       const queue = await this.options.queueOfTask(item.task);
       if (queue) item = { ...item, options: { ...item.options, queue } };
     }
-    checkPayloadSize(item.payload, "payload");
+    item = await this.storePayload(item, runId, "payload");
     if (this.options.retriesEnabledFor) {
       placement = { ...placement, settings: { ...placement.settings, retriesEnabled: await this.options.retriesEnabledFor(item.task) } };
     }
@@ -158,7 +175,7 @@ export class StintEngineClient implements ClientRuntime {
       // Starting a given run id again (a dispatcher retrying after a crash) finds the run already there: done.
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
       // A payload the size check under-counted (Maps, Sets) that Temporal refuses would be refused on every retry.
-      if (/blob data size exceeds limit/i.test((error as Error).message)) throw new EngineError(413, `payload: too large for one Temporal payload (2 MB); store large data elsewhere and pass a reference`);
+      if (/blob data size exceeds limit/i.test((error as Error).message)) throw new EngineError(413, `payload: the run's input is too large for one Temporal payload (2 MB): keep metadata and options small`);
       throw error;
     }
     return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
@@ -170,36 +187,36 @@ export class StintEngineClient implements ClientRuntime {
     return this.startRun(valid, this.placement("trigger"), options.runId && parse(runIdSchema, options.runId, "runId"));
   }
 
-  /** Checks a trigger item as `trigger` would, without starting anything (for callers that start it later). */
-  validateTrigger(item: BatchItemWire): void {
+  /**
+   * Checks a trigger item as `trigger` would, without starting anything (for callers that start it later under
+   * `runId`), and answers it as the run will carry it (a large payload stored, see storePayload).
+   */
+  async prepareTrigger(item: BatchItemWire, runId: string): Promise<BatchItemWire> {
+    return this.storePayload(this.validateTrigger(item), parse(runIdSchema, runId, "runId"), "body.payload");
+  }
+
+  /** Checks a trigger item's task and options as `trigger` would (its payload's size is checked when it is stored). */
+  validateTrigger(item: BatchItemWire): BatchItemWire {
     const valid = parse(itemSchema, item, "body") as BatchItemWire;
-    checkPayloadSize(valid.payload, "body.payload");
     try {
       buildRunInput("run_validation", valid, this.placement("trigger"), Date.now());
       if (valid.options?.idempotencyKeyTTL) idempotencyTtlMs(valid.options.idempotencyKeyTTL);
     } catch (error) {
       throw new EngineError(400, (error as Error).message);
     }
+    return valid;
   }
 
   /** `batchId` adds the items to an existing batch (the REST API's two-phase batches stream items in parts). */
   async batchTrigger(items: BatchItemWire[], options: { idempotencyKey?: string; batchId?: string } = {}): Promise<BatchHandleWire> {
     const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
-    // Checked before any item starts: a batch is not left half started.
-    valid.forEach((item, index) => checkPayloadSize(item.payload, `items.${index}.payload`));
+    // Payloads are checked (and large ones stored) before any item starts: a batch is not left half started.
+    const runIds = valid.map(() => newRunId());
+    const stored = await mapLimit(valid as BatchItemWire[], 8, (item, index) => this.storePayload(item, runIds[index]!, `items.${index}.payload`));
     const batchId = options.batchId ?? newBatchId();
-    const runs: RunHandleWire[] = new Array(valid.length);
     const placement = this.placement("batchTrigger", batchId);
     // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(32, valid.length) }, async () => {
-        while (next < valid.length) {
-          const index = next++;
-          runs[index] = await this.startRun(valid[index] as BatchItemWire, placement);
-        }
-      }),
-    );
+    const runs = await mapLimit(stored, 32, (item, index) => this.startRun(item, placement, runIds[index]));
     return { batchId, runCount: runs.length, runs, publicAccessToken: "" };
   }
 
@@ -237,9 +254,20 @@ export class StintEngineClient implements ClientRuntime {
     }
   }
 
-  async retrieveRun(runId: string): Promise<RunRecord> {
+  /**
+   * The run's record. Its payload and output are read back from the object store when stored there, unless
+   * `resolvePackets` is false (the webapp hands out presigned URLs to them instead).
+   */
+  async retrieveRun(runId: string, options: { resolvePackets?: boolean } = {}): Promise<RunRecord> {
     const { journal: _journal, item: _item, attempts: _attempts, computeMs: _computeMs, ...record } = await this.runState(runId);
-    return record;
+    if (options.resolvePackets === false) return record;
+    const [payload, output] = await Promise.all([
+      resolvePacket(record.payload, this.options.packets, `payload of ${runId}`),
+      resolvePacket(record.output, this.options.packets, `output of ${runId}`),
+    ]).catch((error: unknown) => {
+      throw asEngineError(error);
+    });
+    return { ...record, payload, output };
   }
 
   async listRuns(filter: ListRunsFilter = {}): Promise<ListRunsPage> {

@@ -7,6 +7,7 @@ import type { Client } from "@temporalio/client";
 import { createAttemptActivities } from "../activities/attempt-activity.js";
 import { createEngineActivities } from "../activities/engine-activities.js";
 import type { AttemptExecutor } from "../executor/executor.js";
+import type { PacketStore } from "../packets/packet-store.js";
 import { engineWorkflowBundle } from "./workflow-bundle.js";
 import { gateTaskQueue } from "../shared/queue-gate.js";
 import { stintDataConverter } from "../shared/data-converter.js";
@@ -23,6 +24,8 @@ export interface StintWorkersOptions {
     maxConcurrent?: number;
     /** How long an attempt's calls to Temporal retry transient errors before it ends as an infrastructure failure. */
     temporalRetryWindowMs?: number;
+    /** The environment's packet store, where payloads and outputs past the inline limit live. */
+    packets?: PacketStore;
   };
   runEngine?: boolean;
 }
@@ -40,7 +43,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
   const workers: Worker[] = [];
   let gateWorker: Worker | undefined;
   const attemptOptions = options.attempts && {
-    activities: createAttemptActivities(options.client, options.attempts.executor, { temporalRetryWindowMs: options.attempts.temporalRetryWindowMs }),
+    activities: createAttemptActivities(options.client, options.attempts.executor, { temporalRetryWindowMs: options.attempts.temporalRetryWindowMs, packets: options.attempts.packets }),
     maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
     // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
     maxHeartbeatThrottleInterval: "1 second",

@@ -3,6 +3,10 @@
  * the calling test file, with the SDK's client runtime pointed at it. Tasks are defined in the test file itself.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileObjectStore } from "@stint/object-store";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
@@ -13,12 +17,15 @@ import type { RunLogEntry } from "../../src/executor/attempt-channel.js";
 import type { AttemptExecutor } from "../../src/executor/executor.js";
 import type { EngineSettings, RunState } from "../../src/shared/run-types.js";
 import { stintDataConverter } from "../../src/shared/data-converter.js";
+import { objectPacketStore, type PacketStore } from "../../src/packets/packet-store.js";
 
 export interface TestEngine {
   engine: StintEngineClient;
   client: Client;
   workers: StintWorkers;
   logs: RunLogEntry[];
+  /** The environment's packet store (an embedded object store in a temporary folder), unless turned off. */
+  packets?: PacketStore;
   /** Waits until the run reaches a final status (or `until` holds) and returns its state. */
   waitForRun(runId: string, until?: (state: RunState) => boolean, timeoutMs?: number): Promise<RunState>;
   stop(): Promise<void>;
@@ -28,25 +35,31 @@ const FINAL = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "
 
 export async function startTestEngine(
   settings: Partial<EngineSettings> = {},
-  options: { attempts?: boolean; colocated?: boolean; executor?: AttemptExecutor } = {},
+  options: { attempts?: boolean; colocated?: boolean; executor?: AttemptExecutor; packets?: boolean } = {},
 ): Promise<TestEngine> {
   const address = inject("temporalAddress");
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: "default", dataConverter: stintDataConverter });
   const suffix = randomUUID().slice(0, 8);
   const logs: RunLogEntry[] = [];
+  const objects = new FileObjectStore({ root: mkdtempSync(join(tmpdir(), "stint-test-objects-")), publicUrl: "http://127.0.0.1:1", maxUploadBytes: 0 });
+  const packets = options.packets === false ? undefined : objectPacketStore(objects, `env_${suffix}`);
   const engine = new StintEngineClient({
     client,
     workflowTaskQueue: `stint-engine-${suffix}`,
     attemptQueue: options.colocated ? `stint-engine-${suffix}` : `stint-attempts-${suffix}`,
     environment: { id: `env_${suffix}`, slug: `test-${suffix}`, type: "DEVELOPMENT", projectRef: "proj_test" },
     settings,
+    packets,
   });
   const workers = await createStintWorkers({
     client,
     address,
     workflowTaskQueue: engine.options.workflowTaskQueue,
-    attempts: options.attempts === false ? undefined : { taskQueue: engine.options.attemptQueue, executor: options.executor ?? new InProcessExecutor({ logSink: (e) => logs.push(e) }) },
+    attempts:
+      options.attempts === false
+        ? undefined
+        : { taskQueue: engine.options.attemptQueue, executor: options.executor ?? new InProcessExecutor({ logSink: (e) => logs.push(e) }), packets },
   });
   void workers.run();
   setClientRuntime(engine);
@@ -67,6 +80,7 @@ export async function startTestEngine(
     client,
     workers,
     logs,
+    packets,
     waitForRun,
     async stop() {
       setClientRuntime(undefined);

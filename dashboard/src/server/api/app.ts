@@ -17,6 +17,7 @@ import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { queueRoutes } from "./routes/queues.js";
 import { realtimeRoutes } from "./routes/realtime.js";
 import { triggerRoutes } from "./routes/trigger.js";
+import { packetRoutes } from "./routes/packets.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 
 export function createApiApp(services: ApiServices, temporal: DevSessionTemporal): Hono<ApiEnv> {
@@ -66,6 +67,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   triggerRoutes(app, services);
   batchRoutes(app, services);
   runRoutes(app, services);
+  packetRoutes(app, services);
   waitpointRoutes(app, services);
   idempotencyKeyRoutes(app, services);
   scheduleRoutes(app, services);

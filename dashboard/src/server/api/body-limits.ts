@@ -1,18 +1,20 @@
 /**
  * The largest request body each route takes, refused with a 413 naming the limit before the body is read (Hono's
- * body-limit middleware counts a chunked body as it streams). JSON bodies get 3 MB (a 1 MB payload plus its
- * options); a batch's NDJSON items and the large-payload upload (packets) get more.
+ * body-limit middleware counts a chunked body as it streams). JSON bodies get 3 MB; triggers and batches, which carry
+ * payloads of up to 10 MB inline (older SDKs do not upload them first), get more. Packet uploads do not come here:
+ * they go to the object store's presigned URLs (see large-payloads.md).
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { MAX_JSON_BODY_BYTES } from "./validation.js";
+import { MAX_JSON_BODY_BYTES, MAX_PAYLOAD_BODY_BYTES } from "./validation.js";
 
 const MB = 1024 * 1024;
 
 const LARGER_BODIES: { path: RegExp; maxBytes: number; what: string }[] = [
-  // Each line is checked on its own (one item: up to a 1 MB payload); the request holds up to 1,000 of them.
+  // Each line is checked on its own (one item: up to a 10 MB payload); the request holds up to 1,000 of them.
   { path: /^\/api\/v3\/batches\/[^/]+\/items$/, maxBytes: 64 * MB, what: "a batch's items" },
-  { path: /^\/api\/v\d+\/packets\//, maxBytes: 10 * MB, what: "an uploaded packet" },
+  { path: /^\/api\/v1\/tasks\/[^/]+\/(trigger|batch)$/, maxBytes: MAX_PAYLOAD_BODY_BYTES, what: "a trigger" },
+  { path: /^\/api\/v[12]\/tasks\/batch$/, maxBytes: MAX_PAYLOAD_BODY_BYTES, what: "a batch" },
 ];
 
 function limited(maxBytes: number, what: string): MiddlewareHandler {

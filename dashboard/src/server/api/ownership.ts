@@ -9,7 +9,8 @@ import { statusFlags } from "./run-presenter.js";
 
 /** A run of this environment: from Temporal, or — accepted but not started yet — from the outbox and run index. */
 export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvironment, runId: string, db: Database): Promise<RunRecord> {
-  const run = await engine.retrieveRun(runId).catch(async (error: unknown) => {
+  // Stored payloads and outputs stay references here: routes hand out presigned URLs to them.
+  const run = await engine.retrieveRun(runId, { resolvePackets: false }).catch(async (error: unknown) => {
     if ((error as { status?: number }).status !== 404) throw error;
     const accepted = await acceptedRun(db, env, runId);
     if (!accepted) throw notFound(`Run ${runId}`);

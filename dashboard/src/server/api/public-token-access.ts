@@ -9,9 +9,13 @@ export function publicTokenAccess(method: string, url: URL, scopes: string[]): P
     const run =
       /^\/api\/v3\/runs\/([^/]+)$/.exec(path) ??
       /^\/api\/v1\/runs\/([^/]+)\/result$/.exec(path) ??
+      /^\/api\/v1\/runs\/([^/]+)\/packets\/(?:payload|output)$/.exec(path) ??
       /^\/realtime\/v1\/runs\/([^/]+)$/.exec(path) ??
       /^\/realtime\/v1\/streams\/([^/]+)\/[^/]+$/.exec(path);
     if (run) return scopeAllows(scopes, "runs", decodeURIComponent(run[1]!)) && "read";
+    // A stored payload or output of a run the token may read (older SDKs ask by path; the engine keeps them under runs/<id>/).
+    const packet = /^\/api\/v1\/packets\/runs(?:\/|%2F)([^/%]+)(?:\/|%2F)/i.exec(path);
+    if (packet) return scopeAllows(scopes, "runs", packet[1]!) && "read";
     const batch = /^\/api\/v2\/batches\/([^/]+)$/.exec(path) ?? /^\/realtime\/v1\/batches\/([^/]+)$/.exec(path);
     if (batch) return scopeAllows(scopes, "batch", decodeURIComponent(batch[1]!)) && "read";
     if (path === "/realtime/v1/runs") {

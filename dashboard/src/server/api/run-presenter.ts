@@ -47,11 +47,21 @@ export function relatedRunFields(run: RunRecord) {
   return { ...commonRunFields(run), depth: run.depth, triggerFunction: run.triggerFunction, batchId: run.batchId };
 }
 
-export function presentRetrievedRun(run: RunRecord, related: { parent?: RunRecord; root?: RunRecord }) {
+/**
+ * `urls`: presigned download URLs of a payload or output stored by reference; the SDK fetches them in place of the
+ * inline value (Trigger.dev answers so for values over 512 KB).
+ */
+export function presentRetrievedRun(
+  run: RunRecord,
+  related: { parent?: RunRecord; root?: RunRecord },
+  urls: { payloadPresignedUrl?: string; outputPresignedUrl?: string } = {},
+) {
   return {
     ...relatedRunFields(run),
-    payload: run.payload,
-    output: run.output,
+    payload: urls.payloadPresignedUrl ? undefined : run.payload,
+    payloadPresignedUrl: urls.payloadPresignedUrl,
+    output: urls.outputPresignedUrl ? undefined : run.output,
+    outputPresignedUrl: urls.outputPresignedUrl,
     error: run.error && { name: run.error.name, message: run.error.message, stackTrace: run.error.stack },
     relatedRuns: {
       parent: related.parent && relatedRunFields(related.parent),

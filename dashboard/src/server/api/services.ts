@@ -8,6 +8,7 @@ import type { ScheduleService } from "../schedules/schedule-service.js";
 import type { QueueService } from "../queues/queue-service.js";
 import type { SecretBox } from "../envvars/secret-box.js";
 import type { EventStore } from "../events/event-store.js";
+import type { EnvironmentPackets } from "../packets/environment-packets.js";
 
 export interface ApiServices {
   db: Database;
@@ -24,6 +25,8 @@ export interface ApiServices {
   events: EventStore;
   /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
   publicUrl: () => string;
+  /** Large payloads and outputs: each environment's folder of the object store. */
+  packets: EnvironmentPackets;
 }
 
 export type ApiEnv = { Variables: { env: AuthenticatedEnvironment } };

@@ -70,5 +70,5 @@ export function toTriggerItem(task: string, payload: unknown, options: WireTrigg
     test: o.test,
   };
   for (const key of Object.keys(engineOptions)) if (engineOptions[key] === undefined) delete engineOptions[key];
-  return { task, payload: decodePacket(payload, o.payloadType, `${field}.payload`), options: engineOptions as BatchItemWire["options"] };
+  return { task, payload: decodePacket(payload, o.payloadType, `${field}.payload`, { allowStore: true }), options: engineOptions as BatchItemWire["options"] };
 }

@@ -8,11 +8,24 @@ import { parseClientJson } from "./json-limits.js";
 /** JSON bodies read whole; the body-limit middleware refuses larger ones before they are read (see body-limits.ts). */
 export const MAX_JSON_BODY_BYTES = 3 * 1024 * 1024;
 
-/** `replaceNul`: for text that must not be lost over one character (log lines, stream chunks), NULs and lone
- * surrogates become U+FFFD instead of a 400. */
-export async function readJson(c: Context, options: { replaceNul?: boolean } = {}): Promise<unknown> {
+/**
+ * Bodies that carry payloads inline (triggers and one-request batches): a 10 MB payload arrives as a JSON string
+ * inside the JSON body, escaped, so the body may be larger than the payload itself.
+ */
+export const MAX_PAYLOAD_BODY_BYTES = 30 * 1024 * 1024;
+
+export interface BodyOptions {
+  /** For text that must not be lost over one character (log lines, stream chunks), NULs and lone surrogates become
+   * U+FFFD instead of a 400. */
+  replaceNul?: boolean;
+  /** Default 3 MB (MAX_JSON_BODY_BYTES). */
+  maxBytes?: number;
+}
+
+export async function readJson(c: Context, options: BodyOptions = {}): Promise<unknown> {
   const text = await c.req.text();
-  if (text.length > MAX_JSON_BODY_BYTES) throw new ApiError(413, `body: larger than ${MAX_JSON_BODY_BYTES / 1024 / 1024} MB`);
+  const maxBytes = options.maxBytes ?? MAX_JSON_BODY_BYTES;
+  if (text.length > maxBytes) throw new ApiError(413, `body: larger than ${maxBytes / 1024 / 1024} MB`);
   if (text.trim() === "") return {};
   const parsed = parseClientJson(text, "body", { replaceUnstorable: options.replaceNul });
   if (!parsed.ok) throw new ApiError(400, "body: not valid JSON; send a JSON object with Content-Type: application/json");
@@ -34,7 +47,7 @@ export function refuseControlCharacters(url: URL): void {
   }
 }
 
-export async function parseBody<T extends z.ZodTypeAny>(c: Context, schema: T, options: { replaceNul?: boolean } = {}): Promise<z.infer<T>> {
+export async function parseBody<T extends z.ZodTypeAny>(c: Context, schema: T, options: BodyOptions = {}): Promise<z.infer<T>> {
   return parseValue(schema, await readJson(c, options), "body");
 }
 

@@ -7,6 +7,7 @@
 import type { Client } from "@temporalio/client";
 import { StintEngineClient, TASK_PLACEHOLDER, type EngineSettings } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
+import type { EnvironmentPackets } from "../packets/environment-packets.js";
 
 export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
   return env.type === "DEVELOPMENT" ? `dev.${env.id}.${TASK_PLACEHOLDER}` : `env.${env.id}`;
@@ -23,6 +24,8 @@ export class EnvironmentEngines {
     private readonly queueOfTask?: (environmentId: string, taskId: string) => Promise<string | undefined>,
     /** Development environments: whether a task's runs retry (its session's `retries.enabledInDev`). */
     private readonly devRetriesEnabled?: (environmentId: string, taskId: string) => Promise<boolean>,
+    /** Where each environment's large payloads go (the run carries a reference). */
+    private readonly packets?: EnvironmentPackets,
   ) {}
 
   /** For calls that are not scoped to an environment yet (finding whose a token is). */
@@ -42,6 +45,7 @@ export class EnvironmentEngines {
         settings: this.settings,
         queueOfTask: this.queueOfTask && ((taskId) => this.queueOfTask!(env.id, taskId)),
         retriesEnabledFor: env.type === "DEVELOPMENT" && this.devRetriesEnabled ? (taskId) => this.devRetriesEnabled!(env.id, taskId) : undefined,
+        packets: this.packets?.storeFor(env.id),
       });
       this.engines.set(env.id, engine);
     }

@@ -3,6 +3,7 @@
  * database-style statuses, dates without a zone suffix, payload/output/metadata as JSON text packets.
  */
 import type { RunRecord, RunStatus } from "@stint/sdk/runtime";
+import { isPacketRef } from "@stint/temporal-workers";
 
 export type RunShapeRow = Record<string, string | number | boolean | string[] | object | null>;
 
@@ -16,7 +17,9 @@ const DATABASE_STATUS: Partial<Record<RunStatus, string>> = {
 
 /** The SDK appends "Z" itself. */
 const shapeDate = (iso: string | undefined) => (iso ? iso.replace(/Z$/, "") : null);
-const packet = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+const packet = (value: unknown) => (value === undefined ? null : isPacketRef(value) ? value.$stintPacket.path : JSON.stringify(value));
+/** A value stored by reference is an `application/store` packet: the SDK asks the packets API for a download URL. */
+const packetType = (value: unknown) => (value === undefined ? null : isPacketRef(value) ? "application/store" : "application/json");
 
 /** `streamKeys`: the run's realtime streams, so `withStreams()` subscribes to them. */
 export function runShapeRow(run: RunRecord, streamKeys: string[] = []): RunShapeRow {
@@ -40,11 +43,11 @@ export function runShapeRow(run: RunRecord, streamKeys: string[] = []): RunShape
     baseCostInCents: 0,
     ttl: run.ttl === undefined ? null : String(run.ttl),
     payload: packet(run.payload),
-    payloadType: run.payload === undefined ? null : "application/json",
+    payloadType: packetType(run.payload),
     metadata: packet(run.metadata),
     metadataType: "application/json",
     output: packet(run.output),
-    outputType: run.output === undefined ? null : "application/json",
+    outputType: packetType(run.output),
     runTags: run.tags,
     error: run.error ? { type: "BUILT_IN_ERROR", name: run.error.name, message: run.error.message, stackTrace: run.error.stack ?? "" } : null,
     realtimeStreams: streamKeys,

@@ -6,6 +6,7 @@ import { Hono, type Context, type Next } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { BatchItemWire, ListRunsFilter, RunStatus } from "@stint/sdk/runtime";
+import { isPacketRef } from "@stint/temporal-workers";
 import { ApiError, errorResponse, notFound } from "../api/api-error.js";
 import { ownedRun } from "../api/ownership.js";
 import type { ApiServices } from "../api/services.js";
@@ -171,7 +172,12 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const state = await engine.runState(run.id).catch(() => undefined);
     const temporalUrl = options.temporalUiUrl ? `${options.temporalUiUrl}/namespaces/${options.temporalNamespace}/workflows/${run.id}` : undefined;
     const streams = await streamsOfRun(db, run.id, STREAM_CHUNKS_SHOWN);
-    return c.json({ run, attempts: state?.attempts ?? [], waitpoints: state?.journal ?? [], streams, temporalUrl });
+    const stored = async (value: unknown) => {
+      const url = await services.packets.downloadUrl(env.id, value);
+      return url && { url, size: isPacketRef(value) ? value.$stintPacket.size : undefined };
+    };
+    const [payload, output] = await Promise.all([stored(run.payload), stored(run.output)]);
+    return c.json({ run, attempts: state?.attempts ?? [], waitpoints: state?.journal ?? [], streams, temporalUrl, stored: { payload, output } });
   });
 
   app.get("/environments/:envId/runs/:runId/logs", async (c) => {

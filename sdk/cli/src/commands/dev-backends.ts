@@ -8,7 +8,18 @@
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
-import { StintEngineClient, createStintWorkers, startDevServer, type DevServer, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
+import { FileObjectStore } from "@stint/object-store";
+import {
+  ApiPacketStore,
+  MAX_PACKET_BYTES,
+  StintEngineClient,
+  createStintWorkers,
+  objectPacketStore,
+  startDevServer,
+  type DevServer,
+  type StintWorkers,
+  stintDataConverter,
+} from "@stint/temporal-workers";
 import { LoggingExecutor } from "./logging-executor.js";
 import type { AttemptPrinter } from "./attempt-printer.js";
 import type { ProjectDeclarations } from "../project/build-project.js";
@@ -59,6 +70,9 @@ export async function startStandaloneBackend(options: {
   const temporalAddress = address ?? server!.address;
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: options.namespace, dataConverter: stintDataConverter });
+  // Large payloads and outputs: the embedded object store in the state folder (no webapp serves presigned URLs here).
+  const objects = new FileObjectStore({ root: join(options.stateDir, "objects"), publicUrl: "http://127.0.0.1", maxUploadBytes: MAX_PACKET_BYTES });
+  const packets = objectPacketStore(objects, "packets");
   const engine = new StintEngineClient({
     client,
     workflowTaskQueue: options.workflowQueue,
@@ -66,13 +80,14 @@ export async function startStandaloneBackend(options: {
     environment: { id: "env_dev", slug: "dev", type: "DEVELOPMENT", projectRef: options.projectRef },
     // Trigger.dev semantics: retries are off in dev unless the config enables them.
     settings: { retriesEnabled: options.retriesEnabled },
+    packets,
   });
   const workers = await createStintWorkers({
     client,
     address: temporalAddress,
     namespace: options.namespace,
     workflowTaskQueue: options.workflowQueue,
-    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor(undefined, options.printer) },
+    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor(undefined, options.printer), packets },
   });
   const running = workers.run();
   setClientRuntime(engine);
@@ -94,7 +109,7 @@ export async function startStandaloneBackend(options: {
     },
     trigger: async (taskId, payload) => (await engine.trigger({ task: taskId, payload })).id,
     waitForResult: async (runId) => {
-      const state = await pollUntilFinal(() => engine.runState(runId));
+      const state = await pollUntilFinal(() => engine.retrieveRun(runId));
       return { status: state.status, detail: state.status === "COMPLETED" ? state.output : state.error };
     },
     async stop() {
@@ -114,12 +129,14 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
   const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
   const shipper = new LogShipper(target);
   const executor = new LoggingExecutor(shipper.push, printer);
+  // Large payloads and outputs through the webapp's packets API (the session holds the environment's key).
+  const packets = new ApiPacketStore({ apiUrl: target.apiUrl, secretKey: target.secretKey });
   const workersByQueue = new Map<string, StintWorkers>();
 
   const pollQueues = async (queues: string[]) => {
     for (const queue of queues) {
       if (workersByQueue.has(queue)) continue;
-      const workers = await createStintWorkers({ client, address, namespace, workflowTaskQueue: queue, runEngine: false, attempts: { taskQueue: queue, executor } });
+      const workers = await createStintWorkers({ client, address, namespace, workflowTaskQueue: queue, runEngine: false, attempts: { taskQueue: queue, executor, packets } });
       void workers.run();
       workersByQueue.set(queue, workers);
     }

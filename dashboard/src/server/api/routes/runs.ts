@@ -1,7 +1,8 @@
 /** Runs: retrieve, list, cancel, replay, reschedule, metadata, tags and result. */
 import type { Context } from "hono";
 import { z } from "zod";
-import type { ListRunsFilter, MetadataOperation, RunStatus } from "@stint/sdk/runtime";
+import type { ListRunsFilter, MetadataOperation, RunRecord, RunStatus } from "@stint/sdk/runtime";
+import { isPacketRef } from "@stint/temporal-workers";
 import { ApiError, notFound } from "../api-error.js";
 import { ownedRun } from "../ownership.js";
 import { decodePacket } from "../packets.js";
@@ -55,14 +56,26 @@ const metadataBodySchema = z.object({
 const tagsBodySchema = z.object({ tags: tagsSchema });
 const rescheduleBodySchema = z.object({ delay: z.union([z.string().min(1), z.coerce.date()]) });
 
+/** Download URLs for a run's payload and output when they are stored by reference (the SDK fetches them). */
+async function presignedUrls(services: ApiServices, environmentId: string, run: RunRecord) {
+  const [payloadPresignedUrl, outputPresignedUrl] = await Promise.all([services.packets.downloadUrl(environmentId, run.payload), services.packets.downloadUrl(environmentId, run.output)]);
+  return { payloadPresignedUrl, outputPresignedUrl };
+}
+
+/** A run's output as the SDK's execution results carry it: JSON text, or the path of its stored packet. */
+function outputPacket(output: unknown): { output?: string; outputType: string } {
+  if (isPacketRef(output)) return { output: output.$stintPacket.path, outputType: "application/store" };
+  return { output: output === undefined ? undefined : JSON.stringify(output), outputType: "application/json" };
+}
+
 export function runRoutes(app: ApiApp, services: ApiServices): void {
   app.get("/api/v3/runs/:runId", async (c) => {
     const env = c.get("env");
     const engine = services.engines.for(env);
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
-    const related = async (id: string | undefined) => (id && id !== run.id ? engine.retrieveRun(id).catch(() => undefined) : undefined);
+    const related = async (id: string | undefined) => (id && id !== run.id ? engine.retrieveRun(id, { resolvePackets: false }).catch(() => undefined) : undefined);
     const [parent, root] = await Promise.all([related(run.parentRunId), related(run.rootRunId)]);
-    return c.json(presentRetrievedRun(run, { parent, root }));
+    return c.json(presentRetrievedRun(run, { parent, root }, await presignedUrls(services, env.id, run)));
   });
 
   const list = async (c: Context<ApiEnv>) => {
@@ -126,10 +139,14 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     if (run.status !== "DELAYED") throw new ApiError(409, `run ${run.id} is ${run.status}; only DELAYED runs can be rescheduled`);
     const delay = body.delay instanceof Date ? body.delay.toISOString() : body.delay;
     // Accepted but not started yet: move the delay it will start with.
-    if (await rescheduleInOutbox(services.db, run.id, delay)) return c.json(presentRetrievedRun(await ownedRun(engine, env, run.id, services.db), {}));
+    if (await rescheduleInOutbox(services.db, run.id, delay)) {
+      const accepted = await ownedRun(engine, env, run.id, services.db);
+      return c.json(presentRetrievedRun(accepted, {}, await presignedUrls(services, env.id, accepted)));
+    }
     for (let tries = 0; ; tries++) {
       try {
-        return c.json(presentRetrievedRun(await engine.rescheduleRun(run.id, delay), {}));
+        const rescheduled = await engine.rescheduleRun(run.id, delay);
+        return c.json(presentRetrievedRun(rescheduled, {}, await presignedUrls(services, env.id, rescheduled)));
       } catch (error) {
         // A dispatcher is starting the run right now: it exists on Temporal a moment later.
         if ((error as { status?: number }).status !== 404 || tries >= 20) throw error;
@@ -180,7 +197,7 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     }
     return c.json(
       run.status === "COMPLETED"
-        ? { ok: true, id: run.id, taskIdentifier: run.taskIdentifier, output: run.output === undefined ? undefined : JSON.stringify(run.output), outputType: "application/json" }
+        ? { ok: true, id: run.id, taskIdentifier: run.taskIdentifier, ...outputPacket(run.output) }
         : { ok: false, id: run.id, taskIdentifier: run.taskIdentifier, error: { type: "BUILT_IN_ERROR", name: run.error?.name ?? "Error", message: run.error?.message ?? run.status, stackTrace: run.error?.stack ?? "" } },
     );
   });

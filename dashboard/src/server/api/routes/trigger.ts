@@ -5,7 +5,7 @@ import { signPublicToken } from "../../auth/public-tokens.js";
 import { ApiError } from "../api-error.js";
 import type { ApiApp, ApiServices } from "../services.js";
 import { toTriggerItem, triggerBodySchema, wireTriggerOptionsSchema } from "../trigger-body.js";
-import { parseBody, taskIdParam } from "../validation.js";
+import { MAX_PAYLOAD_BODY_BYTES, parseBody, taskIdParam } from "../validation.js";
 import { recordBatch, recordTriggeredRuns } from "../run-index.js";
 import { EngineError, newRunId } from "@stint/temporal-workers";
 import { acceptRun } from "../../runs/run-outbox-sql.js";
@@ -28,10 +28,10 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/tasks/:taskId/trigger", async (c) => {
     const env = c.get("env");
     const taskId = taskIdParam(c.req.param("taskId"));
-    const body = await parseBody(c, triggerBodySchema);
+    const body = await parseBody(c, triggerBodySchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
     const headerKey = c.req.header("idempotency-key");
     const options = { ...body.options, idempotencyKey: body.options?.idempotencyKey ?? headerKey, idempotencyKeyTTL: body.options?.idempotencyKeyTTL ?? c.req.header("idempotency-key-ttl") };
-    const item = toTriggerItem(taskId, body.payload, options);
+    let item = toTriggerItem(taskId, body.payload, options);
     const engine = services.engines.for(env);
     let handle: { id: string; isCached?: boolean };
     if (item.options?.idempotencyKey) {
@@ -39,8 +39,9 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
       handle = await engine.trigger(item);
       await recordTriggeredRuns(services.db, env, [{ id: handle.id, item }]);
     } else {
-      engine.validateTrigger(item);
       handle = { id: newRunId(), isCached: false };
+      // Checked, and a large payload stored, before the outbox keeps the item: the run carries a reference.
+      item = await engine.prepareTrigger(item, handle.id);
       await acceptRun(services.db, {
         runId: handle.id,
         environmentId: env.id,
@@ -78,12 +79,12 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
 
   // v1 returns the run ids; v2 the count (the SDK reads batchId/runs from v1 and id/runCount from v2).
   app.post("/api/v1/tasks/batch", async (c) => {
-    const body = await parseBody(c, legacyBatchSchema);
+    const body = await parseBody(c, legacyBatchSchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
     const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`)));
     return c.json({ batchId: handle.batchId, runs: handle.runs.map((r) => r.id) });
   });
   app.post("/api/v2/tasks/batch", async (c) => {
-    const body = await parseBody(c, legacyBatchSchema);
+    const body = await parseBody(c, legacyBatchSchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
     const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`)));
     const jwt = await signPublicToken(c.get("env").id, c.get("env").jwtSigningSecret, [`read:batch:${handle.batchId}`]);
     c.header("x-trigger-jwt", jwt);
@@ -91,7 +92,7 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
   });
   app.post("/api/v1/tasks/:taskId/batch", async (c) => {
     const taskId = taskIdParam(c.req.param("taskId"));
-    const body = await parseBody(c, taskBatchSchema);
+    const body = await parseBody(c, taskBatchSchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
     const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskId, item.payload, item.options, `items.${index}`)));
     return c.json({ batchId: handle.batchId, runs: handle.runs.map((r) => r.id) });
   });

@@ -39,6 +39,25 @@ interface RunDetail {
   waitpoints: Waitpoint[];
   streams: RunStream[];
   temporalUrl?: string;
+  /** Payload and output kept in the object store (over 128 KB): their size and a download link instead of the value. */
+  stored: { payload?: StoredValue; output?: StoredValue };
+}
+interface StoredValue {
+  size?: number;
+  url: string;
+}
+
+/** A value, or where to download it when it is too large to show. */
+function ValueView({ value, stored, testId }: { value: unknown; stored?: StoredValue; testId?: string }) {
+  if (stored) {
+    const size = stored.size === undefined ? "" : ` (${(stored.size / 1024 / 1024).toFixed(1)} MB)`;
+    return (
+      <p data-testid={testId}>
+        Stored in the object store{size}: <a href={stored.url}>download</a>
+      </p>
+    );
+  }
+  return <pre data-testid={testId}>{JSON.stringify(value, null, 2) ?? ""}</pre>;
 }
 
 /** Text chunks (tokens) read best joined; anything else one JSON value per line. */
@@ -189,9 +208,13 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
       </div>
       <div className="card">
         <h2>Payload</h2>
-        <pre>{JSON.stringify(run.payload, null, 2)}</pre>
+        <ValueView value={run.payload} stored={detail.stored?.payload} />
         <h2>{run.error ? "Error" : "Output"}</h2>
-        <pre data-testid="run-output">{run.error ? `${run.error.name}: ${run.error.message}\n${run.error.stack ?? ""}` : JSON.stringify(run.output, null, 2) ?? ""}</pre>
+        {run.error ? (
+          <pre data-testid="run-output">{`${run.error.name}: ${run.error.message}\n${run.error.stack ?? ""}`}</pre>
+        ) : (
+          <ValueView value={run.output} stored={detail.stored?.output} testId="run-output" />
+        )}
         <h2>Metadata</h2>
         <pre>{JSON.stringify(run.metadata, null, 2)}</pre>
       </div>
