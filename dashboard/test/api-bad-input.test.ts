@@ -46,10 +46,10 @@ describe("bad input", () => {
     expect(response.error).toMatch(message);
   });
 
-  it("a payload over 1 MB is a 413 naming the limit", async () => {
-    const response = await post("/api/v1/tasks/t/trigger", JSON.stringify({ payload: { text: "x".repeat(1.2 * 1024 * 1024) } }));
+  it("a payload over 10 MB is a 413 naming the limit", async () => {
+    const response = await post("/api/v1/tasks/t/trigger", JSON.stringify({ payload: { text: "x".repeat(11 * 1024 * 1024) } }));
     expect(response.status).toBe(413);
-    expect(response.error).toMatch(/body\.payload: 1\.2 MB is over the 1\.0 MB limit on a run's payload and output/);
+    expect(response.error).toMatch(/body\.payload: 11\.0 MB is over the 10 MB limit on payloads and outputs/);
   });
 
   it("nothing was started by the refused requests", async () => {
@@ -85,6 +85,7 @@ describe("bad input", () => {
       ["DELETE", `/api/v1/projects/${ref}/envvars/${slug}/{id}`], ["GET", "/api/v1/projects/{id}/envvars/{id}"], ["GET", "/realtime/v1/runs/{id}"], ["GET", "/realtime/v1/runs"],
       ["GET", "/realtime/v1/batches/{id}"], ["POST", "/engine/v1/dev/sessions"], ["POST", "/engine/v1/dev/sessions/{id}/heartbeat"], ["POST", "/engine/v1/runs/logs"],
       ["POST", "/api/v1/auth/jwt/claims"], ["POST", "/engine/v1/streams/{id}/{id}"], ["GET", "/realtime/v1/streams/{id}/{id}"],
+      ["PUT", "/api/v2/packets/{id}"], ["PUT", "/api/v1/packets/{id}"], ["GET", "/api/v1/packets/{id}"], ["GET", "/api/v1/runs/{id}/packets/{id}"],
     ];
     const ids = ["run_doesnotexist000000000000", "x", "%00", "%E2%80%AE", "a".repeat(600), "..%2F..%2Fetc"];
     const bodies = [JSON.stringify({ payload: { note: "a\u0000b" }, items: [{ task: "t", payload: "\u0000" }], name: "A\u0000", value: "\u0000", data: { x: "\u0000" }, tags: ["\u0000"], metadata: { k: "\u0000" } }), "{oops", "null", "[]", "42", '"text"', "", JSON.stringify({ payload: { a: 1 }, options: { tags: [{}], delay: 5, queue: 7, metadata: "m" }, items: [{}], name: 5, value: {}, cron: 1, task: [], data: null, delay: [], tags: "x" })];

@@ -7,7 +7,7 @@
  * references: their Temporal histories stay small. Last, the same against an S3-compatible store (versitygw), whose
  * presigned URLs point at the store itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { batch, configure, runs, tasks } from "@trigger.dev/sdk";
 import * as latest from "trigger-sdk-latest";
 import { task } from "@stint/sdk";
@@ -133,7 +133,7 @@ describe("large payloads with the real @trigger.dev/sdk", () => {
       const done = await Promise.all(retrieved.runs.map((runId) => runs.poll(runId, { pollIntervalMs: 500 })));
       expect(done.map((run) => run.output)).toEqual(Array(12).fill(200 * 1024));
     }
-  });
+  }, 300_000);
 
   it("task code sends 5 MB to a child with triggerAndWait, gets 5 MB back, and batches 2.4 MB of items", async () => {
     const handle = await tasks.trigger(parent.id, {});
@@ -141,7 +141,7 @@ describe("large payloads with the real @trigger.dev/sdk", () => {
     expect(run.error).toBeUndefined();
     expect(run.output).toEqual({ childSawLength: 5 * MB, childSawDate: true, outputLength: 5 * MB, outputAtIsDate: true, batchLengths: Array(24).fill(100 * 1024) });
     expect(await historyBytes(handle.id)).toBeLessThan(2 * MB);
-  });
+  }, 300_000);
 
   it("an 11 MB payload is a 413 naming the 10 MB limit, sent inline (4.3.3) or uploaded first (4.8.3)", async () => {
     const blob = "x".repeat(11 * MB);
@@ -175,7 +175,7 @@ describe("large payloads on an S3-compatible object store (versitygw)", () => {
   let onS3: TestWebapp;
 
   beforeAll(async () => {
-    s3 = await startS3Server();
+    s3 = await startS3Server(inject("s3ServerBinary"));
     const objectStore = await createObjectStore({ kind: "s3", ...s3, bucket: "stint-packets", forcePathStyle: true }, { root: "", publicUrl: "", maxUploadBytes: 0 });
     onS3 = await startTestWebapp({ objectStore });
     await onS3.serveTasks([measure.id, bigOutput.id]);

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { setup as startTemporal, teardown as stopTemporal } from "../../../temporal-workers/test/harness/global-setup.js";
+import { ensureS3ServerBinary } from "@stint/object-store/testing";
 
 const ENSURE_POSTGRES = fileURLToPath(new URL("../../../scripts/ensure-postgres.sh", import.meta.url));
 const ENSURE_CHROMIUM = fileURLToPath(new URL("../../../scripts/ensure-chromium.sh", import.meta.url));
@@ -11,6 +12,8 @@ export async function setup(project: TestProject): Promise<void> {
   const adminUrl = execFileSync("bash", [ENSURE_POSTGRES], { encoding: "utf8" }).trim().split("\n").pop()!;
   project.provide("postgresAdminUrl", adminUrl);
   project.provide("chromiumPath", execFileSync("bash", [ENSURE_CHROMIUM], { encoding: "utf8" }).trim().split("\n").pop()!);
+  // The S3-compatible server large-payloads runs against, built once (not inside a test's time limit).
+  project.provide("s3ServerBinary", ensureS3ServerBinary());
   await startTemporal(project);
 }
 
@@ -22,5 +25,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     postgresAdminUrl: string;
     chromiumPath: string;
+    s3ServerBinary: string;
   }
 }
