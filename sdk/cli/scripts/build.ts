@@ -1,7 +1,8 @@
 /**
  * Builds the publishable `@stint/cli` into dist/ (run by `npm run build`, and by `npm pack` / `pnpm pack`):
  * - dist/stint.js (the bin), dist/index.js (the programmatic face) and dist/runner-main.js (the attempt runner
- *   process): ES modules with the workspace engine (@stint/temporal-workers) bundled in — a tarball cannot resolve
+ *   process): ES modules with the workspace engine (@stint/temporal-workers) and the embedded object store
+ *   (@stint/object-store/embedded, where standalone `stint dev` keeps large payloads) bundled in — a tarball cannot resolve
  *   `workspace:*`. Every other import stays a real dependency: @temporalio/* and esbuild have native parts, and
  *   @stint/sdk must be the very module instance that a project's task bundle imports;
  * - dist/engine-workflows.bundle.js, the engine's Temporal workflow bundle, prebuilt (there are no workflow sources to
@@ -19,7 +20,7 @@ import { bundleEngineWorkflows, PAYLOAD_CONVERTER_PATH, PREBUILT_RUNNER_MAIN, PR
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-const BUNDLED = ["@stint/temporal-workers"];
+const BUNDLED = ["@stint/temporal-workers", "@stint/object-store/embedded"];
 const require = createRequire(join(root, "package.json"));
 
 rmSync(dist, { recursive: true, force: true });

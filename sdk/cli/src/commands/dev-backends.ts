@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { setClientRuntime } from "@stint/sdk/runtime";
-import { FileObjectStore } from "@stint/object-store";
+import { FileObjectStore } from "@stint/object-store/embedded";
 import {
   ApiPacketStore,
   MAX_PACKET_BYTES,
