@@ -2,6 +2,5 @@
 export { runDev, devOptionsSchema, type DevOptions } from "./commands/dev.js";
 export { runInit, type InitOptions, type InitResult } from "./commands/init.js";
 export { runStatus } from "./commands/status.js";
-export { buildAndLoadProject } from "./project/build-project.js";
 export { loadConfig, findConfigFile, ConfigError } from "./project/load-config.js";
 export { sdkAliasPlugin } from "./project/sdk-alias-plugin.js";

@@ -25,6 +25,9 @@ describe("stint init", () => {
     expect(out).toContain("Created trigger.config.ts, src/trigger/example.ts");
     expect(readFileSync(join(dir, "trigger.config.ts"), "utf8")).toContain('project: "proj_myapp"');
     expect(readFileSync(join(dir, "src/trigger/example.ts"), "utf8")).toContain('id: "hello-world"');
+    // Stint's checkpointThreshold for TypeScript that resolves the real @trigger.dev/sdk (see checkpoint-threshold-types).
+    expect(out).toContain("stint-env.d.ts");
+    expect(readFileSync(join(dir, "stint-env.d.ts"), "utf8")).toContain('declare module "@trigger.dev/sdk"');
   });
 
   it("in a project with tasks: says what exists, adds no example, changes nothing", async () => {

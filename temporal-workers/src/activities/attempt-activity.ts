@@ -14,6 +14,10 @@ import type { AttemptActivities } from "./attempt-activity-types.js";
 const HEARTBEAT_INTERVAL_MS = 1_000;
 const ANNOUNCE_AFTER_MS = 250;
 
+interface HeartbeatDetails {
+  version?: string;
+}
+
 export interface AttemptActivityOptions {
   /** How long calls to Temporal retry transient errors before the execution ends as an infrastructure failure. */
   temporalRetryWindowMs?: number;
@@ -30,11 +34,15 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       const context = Context.current();
       // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
       // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
-      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-      context.heartbeat();
+      // The details carry the bundle version this execution runs: a crash retry (the next activity attempt) reads
+      // them and runs the same version, with no round trip to a workflow that may be waiting on a dead worker.
+      const details: HeartbeatDetails = {};
+      const heartbeat = setInterval(() => context.heartbeat(details), HEARTBEAT_INTERVAL_MS);
+      context.heartbeat(details);
       try {
         const started = await startExecution(client, input, context.info.attempt, retryWindowMs);
         const { announce } = started;
+        started.info.version ??= (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
         if (!executor.hasTask(started.info.item.task, started.info.version)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${started.info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
@@ -44,14 +52,19 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         const info = await resolveAttemptPayload(started.info, packets);
         const abort = new AbortController();
         context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
-        const channel = new PacketAttemptChannel(new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs), packets, info);
+        const version = executor.versionFor?.(info);
+        if (version) {
+          details.version = version;
+          context.heartbeat(details);
+        }
+        const channel = new PacketAttemptChannel(new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs, version), packets, info);
         // Short attempts finish before anyone could see them EXECUTING: announcing only the longer ones saves a
         // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile).
         const startedAt = new Date().toISOString();
-        const announcement = setTimeout(() => announce(startedAt), ANNOUNCE_AFTER_MS);
+        const announcement = setTimeout(() => announce(startedAt, version), ANNOUNCE_AFTER_MS);
         try {
           const result = await storeAttemptOutput(await executor.execute({ info, channel, signal: abort.signal }), info, packets);
-          return { ...result, execution: { token: info.executionId, startedAt } };
+          return { ...result, execution: { token: info.executionId, startedAt, version } };
         } finally {
           clearTimeout(announcement);
         }
@@ -75,7 +88,7 @@ async function startExecution(
   input: AttemptActivityInput,
   activityAttempt: number,
   retryWindowMs: number,
-): Promise<{ info: AttemptStartInfo; announce: (startedAt: string) => void }> {
+): Promise<{ info: AttemptStartInfo; announce: (startedAt: string, version?: string) => void }> {
   const handle = client.workflow.getHandle(input.runId);
   if (input.confirmStart) {
     try {
@@ -95,6 +108,6 @@ async function startExecution(
   const token = `${input.executionId}/${activityAttempt}`;
   return {
     info: { ...input.info, executionId: token, isReplay: input.info.isReplay || activityAttempt > 1 },
-    announce: (startedAt) => void handle.signal(attemptStartedSignal, { executionId: token, startedAt }).catch(() => undefined),
+    announce: (startedAt, version) => void handle.signal(attemptStartedSignal, { executionId: token, startedAt, version }).catch(() => undefined),
   };
 }

@@ -4,23 +4,18 @@
  */
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { runnerScript } from "./runner-script.js";
 import type { RunnerExit, RunnerHandle, RunnerLauncher } from "./runner-transport.js";
 
 const STDERR_TAIL_BYTES = 8_192;
 /** Name of the runner a packaged build (the `stint` CLI's dist/) ships as JavaScript beside its bundled engine code. */
 export const PREBUILT_RUNNER_MAIN = "runner-main.js";
 
-/**
- * The runner's entry and the Node flags it needs. From sources, the runner and the task bundles it loads import
- * Stint's SDK as TypeScript: tsx compiles them on the fly. A packaged build is plain JavaScript throughout.
- */
-function runnerEntry(): { main: string; execArgv: string[] } {
+/** The runner's entry: the one a packaged build ships, else one bundled from the sources (plain JavaScript either way). */
+function runnerEntry(): string {
   const built = fileURLToPath(new URL(`./${PREBUILT_RUNNER_MAIN}`, import.meta.url));
-  if (existsSync(built)) return { main: built, execArgv: [] };
-  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return { main: fileURLToPath(new URL("./runner-main.ts", import.meta.url)), execArgv: ["--import", tsxLoader] };
+  return existsSync(built) ? built : runnerScript();
 }
 
 export interface ChildProcessLauncherOptions {
@@ -39,10 +34,11 @@ export function childProcessLauncher(options: ChildProcessLauncherOptions = {}):
   const runner = runnerEntry();
   return {
     launch(): RunnerHandle {
-      const child = fork(runner.main, [], {
+      const child = fork(runner, [], {
         cwd: options.cwd,
         env: options.env ?? process.env,
-        execArgv: [...runner.execArgv, "--enable-source-maps", ...(options.execArgv ?? [])],
+        // Source maps: a task's stack trace names its own files (bundles carry inline maps).
+        execArgv: ["--enable-source-maps", ...(options.execArgv ?? [])],
         serialization: "advanced",
         stdio: ["ignore", options.stdout ?? "inherit", "pipe", "ipc"],
       });

@@ -1,6 +1,7 @@
 /**
  * An attempt's compute time, as Trigger.dev counts it for maxDuration: the clock stops while run() waits on a
- * waitpoint (wait.for, triggerAndWait, wait.forToken…), whether the wait ends in this execution or suspends it.
+ * waitpoint (wait.for, triggerAndWait, wait.forToken…), whether the wait ends in this execution or suspends it, and
+ * while a durable call is with the engine (the round trip is the engine's time, not the task's).
  */
 import type { AttemptChannel } from "./attempt-channel.js";
 
@@ -59,18 +60,19 @@ export class ComputeClock {
   }
 }
 
-/** The channel with the clock stopped while a waitpoint is awaited. */
+/** The channel with the clock stopped while a durable call or a waitpoint is with the engine. */
 export function clockedChannel(channel: AttemptChannel, clock: ComputeClock): AttemptChannel {
+  const stopped = async <T>(call: () => Promise<T>): Promise<T> => {
+    clock.waitStarted();
+    try {
+      return await call();
+    } finally {
+      clock.waitEnded();
+    }
+  };
   return {
-    durableCall: (seq, request) => channel.durableCall(seq, request),
-    async awaitWaitpoint(seq) {
-      clock.waitStarted();
-      try {
-        return await channel.awaitWaitpoint(seq);
-      } finally {
-        clock.waitEnded();
-      }
-    },
+    durableCall: (seq, request) => stopped(() => channel.durableCall(seq, request)),
+    awaitWaitpoint: (seq) => stopped(() => channel.awaitWaitpoint(seq)),
     sendMetadata: (target, fromIndex, operations) => channel.sendMetadata(target, fromIndex, operations),
     addTags: (tags) => channel.addTags(tags),
   };

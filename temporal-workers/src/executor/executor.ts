@@ -13,4 +13,6 @@ export interface AttemptExecutor {
   /** Task ids this executor can run, in the run's locked version if it has one (the attempt activity refuses others with StintTaskNotFound). */
   hasTask(taskId: string, version?: string): boolean;
   execute(job: AttemptJob): Promise<AttemptActivityResult>;
+  /** The bundle version this execution will run, if the executor has versions (the run is then locked to it). */
+  versionFor?(info: AttemptStartInfo): string | undefined;
 }

@@ -31,7 +31,7 @@ export function buildRunContext(info: AttemptStartInfo, task: { filePath: string
       durationMs: info.computeMsUsed,
       costInCents: 0,
       baseCostInCents: 0,
-      version: options.version,
+      version: info.version ?? options.version,
     },
     queue: { name: options.queue ?? `task/${info.item.task}`, id: `queue_${options.queue ?? info.item.task}` },
     environment: { id: info.environment.id, slug: info.environment.slug, type: info.environment.type },

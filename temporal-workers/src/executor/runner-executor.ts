@@ -46,8 +46,7 @@ export class RunnerExecutor implements AttemptExecutor {
   private readonly runners = new Set<Runner>();
 
   constructor(private readonly options: RunnerExecutorOptions) {
-    // Task code's management calls (runs.retrieve, tasks.trigger outside a run…) go to this process' engine client.
-    this.pool = new RunnerPool(options.launcher, options.poolSize ?? 1, () => sdkGlobals().client !== undefined);
+    this.pool = new RunnerPool(options.launcher, options.poolSize ?? 1);
   }
 
   get currentVersion(): BundleManifest | undefined {
@@ -74,17 +73,21 @@ export class RunnerExecutor implements AttemptExecutor {
   }
 
   hasTask(taskId: string, version?: string): boolean {
-    return this.versionFor(version)?.manifest.tasks.some((task) => task.id === taskId) ?? false;
+    return this.knownVersion(version)?.manifest.tasks.some((task) => task.id === taskId) ?? false;
   }
 
   /** The version an execution runs: the run's own when it is still available, else the current one. */
-  versionFor(locked: string | undefined): KnownVersion | undefined {
+  versionFor(info: AttemptStartInfo): string | undefined {
+    return this.knownVersion(info.version)?.bundle.version;
+  }
+
+  private knownVersion(locked: string | undefined): KnownVersion | undefined {
     return (locked && this.versions.get(locked)) || this.current;
   }
 
   async execute(job: AttemptJob): Promise<AttemptActivityResult> {
     const { info } = job;
-    const version = this.versionFor(info.version);
+    const version = this.knownVersion(info.version);
     if (!version) throw new Error("no bundle version is loaded yet");
     if (info.version && version.bundle.version !== info.version) {
       this.options.onNotice?.(
@@ -180,7 +183,8 @@ export class RunnerExecutor implements AttemptExecutor {
       void runner.handle.exited.then((exit) => finish(() => resolve(crashResult(exit, info, task, clock.stop()))));
 
       try {
-        runner.handle.send({ type: "execute", info: { ...info, version: runner.bundle.version } });
+        // Task code's management calls (runs.retrieve…) go to this process' engine client, when it has one.
+        runner.handle.send({ type: "execute", info: { ...info, version: runner.bundle.version }, clientRuntime: sdkGlobals().client !== undefined });
       } catch (error) {
         finish(() => resolve({ kind: "failure", status: "FAILED", error: { name: "TaskPayloadError", ...messageOf(error) }, computeMs: 0 }));
       }

@@ -40,8 +40,9 @@ class Runner {
   private async handle(message: ToRunner): Promise<void> {
     switch (message.type) {
       case "load":
-        return this.load(message.bundle, message.clientRuntime);
+        return this.load(message.bundle);
       case "execute":
+        if (message.clientRuntime) setClientRuntime(this.forwardingClient());
         return this.execute(message.info);
       case "cancel":
         this.cancel.abort();
@@ -71,7 +72,7 @@ class Runner {
     });
   }
 
-  private async load(bundle: RunnerBundle, clientRuntime: boolean): Promise<void> {
+  private async load(bundle: RunnerBundle): Promise<void> {
     const globals = sdkGlobals();
     let current: string | undefined;
     try {
@@ -90,7 +91,6 @@ class Runner {
       if (current) serialized.message = `${current}: ${serialized.message}`;
       return this.port.send({ type: "load-failed", error: serialized });
     }
-    if (clientRuntime) setClientRuntime(this.forwardingClient());
     this.port.send({ type: "loaded", manifest: manifestOf(bundle.version) });
   }
 

@@ -15,7 +15,6 @@ export class Runner {
   constructor(
     readonly handle: RunnerHandle,
     readonly bundle: RunnerBundle,
-    clientRuntime: boolean,
   ) {
     this.ready = new Promise((resolve, reject) => {
       handle.onMessage((raw) => {
@@ -45,7 +44,7 @@ export class Runner {
     });
     this.ready.catch(() => undefined);
     try {
-      handle.send({ type: "load", bundle, clientRuntime });
+      handle.send({ type: "load", bundle });
     } catch {
       handle.stop("could not be reached");
     }
@@ -64,12 +63,11 @@ export class RunnerPool {
   constructor(
     private readonly launcher: RunnerLauncher,
     private readonly size: number,
-    private readonly clientRuntime: () => boolean,
   ) {}
 
   /** Starts a runner for `bundle` (not pooled: the caller owns it). */
   start(bundle: RunnerBundle): Runner {
-    return new Runner(this.launcher.launch(), bundle, this.clientRuntime());
+    return new Runner(this.launcher.launch(), bundle);
   }
 
   /** New runs start on `bundle` from now on: keep runners of it warm, stop the others'. */

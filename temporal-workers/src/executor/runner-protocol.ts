@@ -69,8 +69,9 @@ export type ClientMethod = (typeof CLIENT_METHODS)[number];
 
 /** Parent → runner. */
 export type ToRunner =
-  | { type: "load"; bundle: RunnerBundle; clientRuntime: boolean }
-  | { type: "execute"; info: AttemptStartInfo }
+  | { type: "load"; bundle: RunnerBundle }
+  /** `clientRuntime`: the parent answers task code's management calls (it has an engine client). */
+  | { type: "execute"; info: AttemptStartInfo; clientRuntime: boolean }
   | { type: "cancel" }
   | { type: "reply"; id: number; ok: true; value: unknown }
   | { type: "reply"; id: number; ok: false; error: SerializedError };

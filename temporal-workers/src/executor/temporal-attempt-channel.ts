@@ -25,6 +25,8 @@ export class TemporalAttemptChannel implements AttemptChannel {
     private readonly attempt: number,
     /** How long a call retries transient Temporal errors before the execution gives up on Temporal. */
     private readonly retryWindowMs = DEFAULT_TEMPORAL_RETRY_WINDOW_MS,
+    /** The bundle version this execution runs, reported with each durable call (the run locks to the first). */
+    private readonly version?: string,
   ) {
     this.handle = client.workflow.getHandle(runId);
   }
@@ -35,7 +37,10 @@ export class TemporalAttemptChannel implements AttemptChannel {
 
   durableCall(seq: number, request: DurableRequest): Promise<DurableCallResult> {
     const updateId = `${this.executionId}:call:${seq}`;
-    return this.retry(() => withCause(this.handle.executeUpdate(durableCallUpdate, { args: [{ executionId: this.executionId, seq, request }], updateId })), `waitpoint #${seq}`);
+    return this.retry(
+      () => withCause(this.handle.executeUpdate(durableCallUpdate, { args: [{ executionId: this.executionId, seq, request, version: this.version }], updateId })),
+      `waitpoint #${seq}`,
+    );
   }
 
   async awaitWaitpoint(seq: number): Promise<unknown> {

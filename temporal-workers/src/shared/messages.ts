@@ -21,7 +21,7 @@ export const awaitWaitpointUpdate = defineUpdate<unknown, [AwaitWaitpointInput]>
 export const rescheduleUpdate = defineUpdate<RunState, [{ delayUntil: string }]>("stint.reschedule");
 export const updateMetadataUpdate = defineUpdate<Record<string, unknown>, [{ operations: MetadataOperation[] }]>("stint.updateMetadata");
 
-export const attemptStartedSignal = defineSignal<[{ executionId: string; startedAt?: string }]>("stint.attemptStarted");
+export const attemptStartedSignal = defineSignal<[{ executionId: string; startedAt?: string; version?: string }]>("stint.attemptStarted");
 export const metadataSignal = defineSignal<[MetadataSignal]>("stint.metadata");
 export const addTagsSignal = defineSignal<[{ tags: string[] }]>("stint.addTags");
 export const subscribeSignal = defineSignal<[SubscribeSignal]>("stint.subscribe");

@@ -66,7 +66,7 @@ export type AttemptActivityResult = (
   | { kind: "suspended"; seq: number; computeMs: number }
 ) & {
   /** The execution that produced this result and when it started (short attempts never announce themselves). */
-  execution?: { token: string; startedAt: string };
+  execution?: { token: string; startedAt: string; version?: string };
 };
 
 /** What an attempt execution learns when it starts: everything it needs to run the task. */
@@ -99,6 +99,8 @@ export interface AttemptStartInfo {
 
 export interface DurableCallInput {
   executionId: string;
+  /** The bundle version this execution runs: the run stays on the first one it hears of. */
+  version?: string;
   seq: number;
   request: DurableRequest;
 }

@@ -104,6 +104,13 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   let startedThisExecution = false;
   let awaiting = 0;
   let finished = false;
+  /** Set once an execution reported the bundle version it ran: every later execution runs that version too. */
+  let versionLocked = false;
+  const lockVersion = (version: string | undefined) => {
+    if (!version || versionLocked) return;
+    versionLocked = true;
+    state.version = version;
+  };
   const subscribers: SubscribeSignal[] = [];
   /** Signals this run sends to others: a run must not complete before they are delivered. */
   const outgoing = new Set<Promise<unknown>>();
@@ -177,6 +184,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     batchId: input.batchId,
     settings: input.settings,
     metadataOpsApplied: metadataOpsApplied.self ?? 0,
+    version: state.version,
   });
 
   const complete = (entry: JournalEntry, result: unknown) => {
@@ -205,10 +213,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     },
   );
 
-  wf.setHandler(attemptStartedSignal, ({ executionId: token, startedAt }) => {
+  wf.setHandler(attemptStartedSignal, ({ executionId: token, startedAt, version }) => {
     try {
       requireLive(token);
       markLive(token, startedAt);
+      lockVersion(version);
     } catch {
       // News from a stale execution: ignore it.
     }
@@ -216,8 +225,9 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
 
   wf.setHandler(
     durableCallUpdate,
-    async ({ executionId: token, seq, request }): Promise<DurableCallResult> => {
+    async ({ executionId: token, seq, request, version }): Promise<DurableCallResult> => {
       markLive(token);
+      lockVersion(version);
       const fingerprint = fingerprintOf(request);
       const existing = journal.get(seq);
       if (existing) {
@@ -544,7 +554,10 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
           failRun("EXPIRED", { name: "RunExpired", message: `Run was not started within its ttl of ${options.ttl}` });
           break attemptLoop;
         }
-        if (result.execution) markLive(result.execution.token, result.execution.startedAt);
+        if (result.execution) {
+          markLive(result.execution.token, result.execution.startedAt);
+          lockVersion(result.execution.version);
+        }
         state.computeMs += result.computeMs;
         currentAttempt()!.computeMs = (currentAttempt()!.computeMs ?? 0) + result.computeMs;
         if (result.kind !== "suspended") break;

@@ -30,8 +30,14 @@ export class AttemptPrinter {
     this.write(`[${time()}] ${entry.runId} ${entry.level.toUpperCase().padEnd(5)} ${entry.message}${entry.attributes ? ` ${JSON.stringify(entry.attributes)}` : ""}`);
   };
 
-  started(info: AttemptJob["info"]): void {
-    this.write(`[${time()}] ▶ ${label(info)}`);
+  /** `note` follows the label (e.g. the version a run resumes on). */
+  started(info: AttemptJob["info"], note = ""): void {
+    this.write(`[${time()}] ▶ ${label(info)}${note}`);
+  }
+
+  /** A line of explanation below the attempt lines (no time stamp). */
+  note(text: string): void {
+    this.write(text);
   }
 
   finished(info: AttemptJob["info"], result: AttemptResult): void {

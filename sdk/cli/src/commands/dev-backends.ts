@@ -20,8 +20,7 @@ import {
   type StintWorkers,
   stintDataConverter,
 } from "@stint/temporal-workers";
-import { LoggingExecutor } from "./logging-executor.js";
-import type { AttemptPrinter } from "./attempt-printer.js";
+import type { DevExecutor } from "./dev-executor.js";
 import type { ProjectDeclarations } from "../project/build-project.js";
 import type { PolledQueue } from "../session-file.js";
 import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
@@ -62,7 +61,7 @@ export async function startStandaloneBackend(options: {
   stateDir: string;
   retriesEnabled: boolean;
   projectRef: string;
-  printer: AttemptPrinter;
+  executor: DevExecutor;
 }): Promise<DevBackend> {
   let server: DevServer | undefined;
   const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
@@ -87,7 +86,7 @@ export async function startStandaloneBackend(options: {
     address: temporalAddress,
     namespace: options.namespace,
     workflowTaskQueue: options.workflowQueue,
-    attempts: { taskQueue: options.attemptQueue, executor: new LoggingExecutor(undefined, options.printer), packets },
+    attempts: { taskQueue: options.attemptQueue, executor: options.executor, packets },
   });
   const running = workers.run();
   setClientRuntime(engine);
@@ -122,13 +121,13 @@ export async function startStandaloneBackend(options: {
   };
 }
 
-export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations, printer: AttemptPrinter): Promise<DevBackend> {
+export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations, executor: DevExecutor): Promise<DevBackend> {
   let session = await registerDevSession(target, project);
   const { address, namespace } = session.temporal;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
   const shipper = new LogShipper(target);
-  const executor = new LoggingExecutor(shipper.push, printer);
+  executor.shipLogsTo(shipper.push);
   // Large payloads and outputs through the webapp's packets API (the session holds the environment's key).
   const packets = new ApiPacketStore({ apiUrl: target.apiUrl, secretKey: target.secretKey });
   const workersByQueue = new Map<string, StintWorkers>();

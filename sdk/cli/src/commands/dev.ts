@@ -1,19 +1,21 @@
 /**
- * `stint dev`: bundles the project in the current folder, registers its tasks, and executes their runs in this
- * process. Standalone, against Temporal (a dev server it starts, persisting under .stint/, or --temporal-address);
+ * `stint dev`: bundles the project in the current folder, registers its tasks, and executes each attempt in a child
+ * process (a runner) of the bundle version the run is locked to. Standalone, against Temporal (a dev server it starts, persisting under .stint/, or --temporal-address);
  * with a webapp URL and development secret key, as a session of that webapp. Reloads on file changes.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import chokidar from "chokidar";
 import { z } from "zod";
 import { installRuntimeLogger } from "@stint/temporal-workers";
 import { loadConfig, findConfigFile } from "../project/load-config.js";
-import { buildAndLoadProject } from "../project/build-project.js";
+import { buildProject, declarationsOf } from "../project/build-project.js";
+import { pruneVersions } from "../project/bundle-versions.js";
 import { taskDirs } from "../project/find-task-files.js";
 import { writeSession } from "../session-file.js";
 import { startStandaloneBackend, startWebappBackend } from "./dev-backends.js";
 import { AttemptPrinter } from "./attempt-printer.js";
+import { DevExecutor } from "./dev-executor.js";
 
 export const devOptionsSchema = z.object({
   cwd: z.string().default("."),
@@ -54,14 +56,22 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   const stateDir = resolve(options.stateDir ?? join(projectDir, ".stint"));
   const buildRoot = join(projectDir, ".stint", "build");
   findConfigFile(projectDir);
-  rmSync(buildRoot, { recursive: true, force: true });
+  // Earlier builds stay: runs that started on them resume on the same code (see bundle-versions.ts).
+  pruneVersions(buildRoot);
   mkdirSync(stateDir, { recursive: true });
 
   installRuntimeLogger(options.verbose ? "WARN" : "ERROR", { stacks: options.verbose });
   const printer = new AttemptPrinter({ verbose: options.verbose });
 
-  let { config, file: configFile } = await loadConfig(projectDir, buildRoot);
-  let project = await buildAndLoadProject(projectDir, config, buildRoot);
+  const executor = new DevExecutor({ projectDir, buildRoot, printer });
+  /** Builds the project and loads it in a runner process: the tasks, queues and schedules it declares. */
+  const buildAndLoad = async () => {
+    const loaded = await loadConfig(projectDir, join(buildRoot, "config"));
+    const { bundle } = await buildProject(projectDir, loaded.config, loaded.built, buildRoot);
+    const manifest = await executor.activate(bundle);
+    return { ...loaded, version: bundle.version, project: declarationsOf(manifest, loaded.config) };
+  };
+  let { config, file: configFile, project, version } = await buildAndLoad();
 
   const target = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey } : undefined;
   // Task code reaches the same webapp for management calls (queues.*), as the Trigger.dev SDK would.
@@ -70,8 +80,8 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     process.env.TRIGGER_SECRET_KEY ??= target.secretKey;
   }
   const backend = target
-    ? await startWebappBackend(target, project, printer)
-    : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project, printer });
+    ? await startWebappBackend(target, project, executor)
+    : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project, executor });
   if (!target) await backend.register(project);
 
   const writeState = () =>
@@ -91,6 +101,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
 
   console.log(`stint dev — project ${config.project} (${relative(process.cwd(), projectDir) || "."})`);
   for (const line of backend.describe()) console.log(`  ${line}`);
+  console.log(`  Version:     ${version} (each attempt runs in a child process of this session)`);
   console.log(`  Registered tasks: ${project.taskIds.join(", ")}`);
 
   let watcher: ReturnType<typeof chokidar.watch> | undefined;
@@ -98,11 +109,10 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     let timer: NodeJS.Timeout | undefined;
     const reload = async () => {
       try {
-        ({ config, file: configFile } = await loadConfig(projectDir, buildRoot));
-        project = await buildAndLoadProject(projectDir, config, buildRoot);
+        ({ config, file: configFile, project, version } = await buildAndLoad());
         await backend.register(project);
         writeState();
-        console.log(`[${time()}] Reloaded. Registered tasks: ${project.taskIds.join(", ")}`);
+        console.log(`[${time()}] Reloaded. Registered tasks: ${project.taskIds.join(", ")} (version ${version})`);
       } catch (error) {
         console.error(`[${time()}] Build failed, still running the previous version:\n${(error as Error).message}`);
       }
@@ -127,6 +137,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     stopped = true;
     await watcher?.close();
     await backend.stop();
+    executor.close();
   };
   return { stop };
 }

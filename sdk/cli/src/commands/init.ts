@@ -1,13 +1,19 @@
 /**
- * `stint init`: makes a folder a Stint / Trigger.dev project — a trigger.config.ts and, in a project without tasks,
- * an example task. It never overwrites a file, and says what it found instead of adding an example to a project
- * that already has tasks (`--example` adds one anyway).
+ * `stint init`: makes a folder a Stint / Trigger.dev project — a trigger.config.ts, stint-env.d.ts (Stint's
+ * checkpointThreshold option for TypeScript that resolves the real @trigger.dev/sdk types) and, in a project without
+ * tasks, an example task. It never overwrites a file, and says what it found instead of adding an example to a
+ * project that already has tasks (`--example` adds one anyway).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { findTaskFiles, taskDirs } from "../project/find-task-files.js";
 import { findConfigFile, loadConfig } from "../project/load-config.js";
+
+/** Ships with @stint/sdk: Stint's checkpointThreshold added to the real SDK's types. */
+const STINT_ENV = createRequire(import.meta.url).resolve("@stint/sdk/trigger-dev-types.d.ts");
+const STINT_ENV_FILE = "stint-env.d.ts";
 
 const CONFIG = (project: string) => `import { defineConfig } from "@trigger.dev/sdk";
 
@@ -83,6 +89,8 @@ export async function runInit(dir: string, options: InitOptions = {}): Promise<I
   } else {
     write(root, exampleFile, EXAMPLE, result);
   }
+  // A new project gets Stint's declarations for the real SDK's types; an existing one is left as it is.
+  if (!configFile && !existsSync(join(root, STINT_ENV_FILE))) write(root, STINT_ENV_FILE, readFileSync(STINT_ENV, "utf8"), result);
   return result;
 }
 

@@ -1,15 +1,18 @@
 /**
- * Bundles a project's task files (one esbuild build, shared chunks) and imports them, so their task() calls
- * register in the SDK catalog. Each build goes to its own folder: a reload imports fresh modules.
+ * Bundles a project's task files (one esbuild build, shared chunks) into a bundle version: a folder named by the
+ * build's content, which runner processes import. Nothing of the project runs in this process. A version stays on
+ * disk after the code changes, so runs that started on it resume and retry on the same code.
  */
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
-import { declaredQueues, resetCatalog, sdkGlobals, type DeclaredQueue } from "@stint/sdk/runtime";
+import type { DeclaredQueue } from "@stint/sdk/runtime";
 import type { TriggerConfig } from "@stint/sdk";
+import type { BundleManifest, RunnerBundle } from "@stint/temporal-workers";
 import { findTaskFiles, taskDirs } from "./find-task-files.js";
 import { sdkAliasPlugin } from "./sdk-alias-plugin.js";
+import { BUNDLE_FILE, versionDir } from "./bundle-versions.js";
 
 export interface DeclaredSchedule {
   task: string;
@@ -28,23 +31,27 @@ export interface ProjectDeclarations {
   retriesEnabledInDev: boolean;
 }
 
-export interface BuiltProject extends ProjectDeclarations {
+export interface BuiltProject {
+  bundle: RunnerBundle;
+  /** Task files, relative to the project. */
   files: string[];
-  outDir: string;
 }
 
 let buildNumber = 0;
 
-export async function buildAndLoadProject(projectDir: string, config: TriggerConfig, buildRoot: string): Promise<BuiltProject> {
+/** `configBuild` is the config as loadConfig built it: it goes into the version, so its hooks travel with the code. */
+export async function buildProject(projectDir: string, config: TriggerConfig, configBuild: string, buildRoot: string): Promise<BuiltProject> {
   const files = findTaskFiles(taskDirs(projectDir, config.dirs));
   if (files.length === 0) {
     throw new Error(`No task files found in ${taskDirs(projectDir, config.dirs).map((d) => relative(projectDir, d) || ".").join(", ")}. Put tasks in src/trigger/*.ts or set \`dirs\` in trigger.config.ts.`);
   }
-  const outDir = join(buildRoot, `build-${process.pid}-${++buildNumber}`);
-  mkdirSync(outDir, { recursive: true });
+  // Built next to the versions (same depth, so relative source-map paths match) and renamed once its id is known.
+  const staging = join(buildRoot, `staging-${process.pid}-${++buildNumber}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
   const result = await build({
     entryPoints: files,
-    outdir: outDir,
+    outdir: staging,
     outbase: projectDir,
     bundle: true,
     splitting: true,
@@ -60,17 +67,38 @@ export async function buildAndLoadProject(projectDir: string, config: TriggerCon
     absWorkingDir: projectDir,
     banner: { js: "import { createRequire as __stintRequire } from 'node:module'; const require = __stintRequire(import.meta.url);" },
   });
-  // Only now, with a good build in hand, swap the catalog: a broken edit keeps the previous tasks running.
-  resetCatalog();
-  const globals = sdkGlobals();
-  globals.config = config;
-  for (const [output, meta] of Object.entries((result.metafile as Metafile).outputs)) {
-    if (!meta.entryPoint) continue;
-    globals.currentFile = meta.entryPoint;
-    // Metafile paths are relative to absWorkingDir (the project).
-    await import(pathToFileURL(join(projectDir, output)).href);
+  copyFileSync(configBuild, join(staging, "trigger.config.mjs"));
+
+  const outputs = Object.entries((result.metafile as Metafile).outputs).sort(([a], [b]) => a.localeCompare(b));
+  const hash = createHash("sha256");
+  for (const [output] of outputs) hash.update(`${relative(staging, join(projectDir, output))}\0`).update(readFileSync(join(projectDir, output))).update("\0");
+  hash.update(readFileSync(configBuild));
+  const version = hash.digest("hex").slice(0, 12);
+
+  const dir = versionDir(buildRoot, version);
+  if (existsSync(join(dir, BUNDLE_FILE))) rmSync(staging, { recursive: true, force: true });
+  else {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
   }
-  globals.currentFile = undefined;
-  const schedules = [...globals.catalog.values()].flatMap((definition) => (definition.schedule ? [{ task: definition.id, ...definition.schedule }] : []));
-  return { taskIds: [...globals.catalog.keys()].sort(), schedules, queues: declaredQueues(), retriesEnabledInDev: config.retries?.enabledInDev ?? false, files: files.map((f) => relative(projectDir, f)), outDir };
+  const bundle: RunnerBundle = {
+    version,
+    // Metafile paths are relative to absWorkingDir (the project).
+    entries: outputs.flatMap(([output, meta]) =>
+      meta.entryPoint ? [{ file: join(dir, relative(staging, join(projectDir, output))), source: meta.entryPoint }] : [],
+    ),
+    configFile: join(dir, "trigger.config.mjs"),
+  };
+  writeFileSync(join(dir, BUNDLE_FILE), JSON.stringify(bundle, null, 2));
+  return { bundle, files: files.map((f) => relative(projectDir, f)) };
+}
+
+/** What the session declares: the loaded version's tasks, schedules and queues, and the config's dev retries. */
+export function declarationsOf(manifest: BundleManifest, config: TriggerConfig): ProjectDeclarations {
+  return {
+    taskIds: manifest.tasks.map((task) => task.id).sort(),
+    schedules: manifest.tasks.flatMap((task) => (task.schedule ? [{ task: task.id, ...task.schedule }] : [])),
+    queues: manifest.queues,
+    retriesEnabledInDev: config.retries?.enabledInDev ?? false,
+  };
 }

@@ -36,7 +36,8 @@ export function findConfigFile(projectDir: string): string {
   );
 }
 
-export async function loadConfig(projectDir: string, outDir: string): Promise<{ config: TriggerConfig; file: string }> {
+/** Loads the config; `built` is its bundled form (runner processes import it with the project's tasks). */
+export async function loadConfig(projectDir: string, outDir: string): Promise<{ config: TriggerConfig; file: string; built: string }> {
   const file = findConfigFile(projectDir);
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `trigger.config.${Date.now()}.mjs`);
@@ -58,5 +59,5 @@ export async function loadConfig(projectDir: string, outDir: string): Promise<{ 
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
     throw new ConfigError(`${file}: ${problems}. Export it as \`export default defineConfig({ ... })\`.`);
   }
-  return { config: parsed.data as TriggerConfig, file };
+  return { config: parsed.data as TriggerConfig, file, built: outfile };
 }

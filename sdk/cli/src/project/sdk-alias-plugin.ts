@@ -1,8 +1,8 @@
 /**
  * esbuild plugin: `@trigger.dev/sdk`, `@trigger.dev/sdk/v3` and `@stint/sdk` resolve to the Stint SDK this CLI runs
  * with (its `@stint/sdk` dependency: the workspace sources in a checkout, the package's dist/ once installed), even
- * where the user project does not install them. They stay external (an absolute import), so the bundle shares the
- * very SDK module instance the engine uses in this process.
+ * where the user project does not install them. The SDK is bundled into each build, so a bundle version carries the
+ * SDK it was built with and runs as plain JavaScript in a runner; copies of the SDK in one process share their state.
  */
 import type { Plugin } from "esbuild";
 import { createRequire } from "node:module";
@@ -27,10 +27,7 @@ export function sdkAliasPlugin(): Plugin {
   return {
     name: "stint-sdk-alias",
     setup(build) {
-      build.onResolve({ filter: /^(@trigger\.dev\/sdk|@stint\/sdk)(\/v3)?$/ }, (args) => ({
-        path: sdkEntryPath(args.path),
-        external: true,
-      }));
+      build.onResolve({ filter: /^(@trigger\.dev\/sdk|@stint\/sdk)(\/v3)?$/ }, (args) => ({ path: sdkEntryPath(args.path) }));
     },
   };
 }

@@ -1,5 +1,5 @@
 /** A `stint dev` child process whose output tests wait on. */
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 
 export class DevProcess {
   output = "";
@@ -18,4 +18,16 @@ export class DevProcess {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** `stint dev` in standalone mode against the test's Temporal server, on the given task queues. */
+export function startStandaloneDev(cwd: string, options: { cli: string; temporalAddress: string; workflowQueue: string; attemptQueue: string; extra?: string[] }): DevProcess {
+  // Standalone mode: no webapp settings from the surrounding shell.
+  const { TRIGGER_API_URL: _url, TRIGGER_SECRET_KEY: _key, ...env } = process.env;
+  const child = spawn(
+    process.execPath,
+    [options.cli, "dev", "--temporal-address", options.temporalAddress, "--workflow-queue", options.workflowQueue, "--attempt-queue", options.attemptQueue, ...(options.extra ?? [])],
+    { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...env, TEMPORAL_ADDRESS: "" } },
+  );
+  return new DevProcess(child);
 }
