@@ -5,12 +5,13 @@
  * packet. Outputs come back through `outputPresignedUrl`. Task code (Stint's SDK, in `stint dev`-style workers that
  * reach the store through the packets API) triggers children with large payloads and batches past 2 MB. Runs carry
  * references: their Temporal histories stay small. Last, the same against an S3-compatible store (versitygw), whose
- * presigned URLs point at the store itself.
+ * presigned URLs point at the store itself. Metadata is not offloaded (the SDK sends it inline, as to Trigger.dev):
+ * metadata past 128 KB works up to Trigger.dev's 256 KB limit, and past it is a 413 naming the limit.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { batch, configure, runs, tasks } from "@trigger.dev/sdk";
 import * as latest from "trigger-sdk-latest";
-import { task } from "@stint/sdk";
+import { metadata, task } from "@stint/sdk";
 import { createObjectStore } from "@stint/object-store";
 import { startS3Server, type S3TestServer } from "@stint/object-store/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
@@ -46,11 +47,31 @@ const parent = task({
   },
 });
 
+const KB = 1024;
+
+/** Reads the metadata it was triggered with, adds 100 KB of its own, and tries (and fails) to pass the limit. */
+const withMetadata = task({
+  id: "lp-api-metadata",
+  run: async () => {
+    const fromTrigger = String(metadata.get("fromTrigger") ?? "").length;
+    metadata.set("fromTask", "t".repeat(100 * KB));
+    await metadata.flush();
+    let overLimit = "";
+    try {
+      metadata.set("tooMuch", "o".repeat(300 * KB));
+      await metadata.flush();
+    } catch (error) {
+      overLimit = (error as Error).message;
+    }
+    return { fromTrigger, overLimit, keys: Object.keys(metadata.current() ?? {}).sort() };
+  },
+});
+
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
-  await t.serveTasks([measure.id, bigOutput.id, small.id, parent.id]);
+  await t.serveTasks([measure.id, bigOutput.id, small.id, parent.id, withMetadata.id]);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
   latest.configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
 });
@@ -168,6 +189,59 @@ describe("large payloads with the real @trigger.dev/sdk", () => {
 
     await expect(tasks.trigger(measure.id, { $stintPacket: { path: "runs/x/output.json" } } as never)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/reserved/) });
   });
+});
+
+describe("metadata past 128 KB (inline, up to Trigger.dev's 256 KB)", () => {
+  const big = { fromTrigger: "m".repeat(150 * KB) };
+
+  it("150 KB of trigger metadata reaches the task from both SDK versions; the task adds 100 KB and is refused past 256 KB", async () => {
+    const pinned = async () => runs.poll((await tasks.trigger(withMetadata.id, {}, { metadata: big })).id, { pollIntervalMs: 250 });
+    const newest = async () => latest.runs.poll((await latest.tasks.trigger(withMetadata.id, {}, { metadata: big })).id, { pollIntervalMs: 250 });
+    for (const triggerAndPoll of [pinned, newest]) {
+      const run = await triggerAndPoll();
+      expect(run.status).toBe("COMPLETED");
+      expect(run.output).toEqual({ fromTrigger: 150 * KB, overLimit: expect.stringMatching(/metadata: \d+\.\d KB is over the 256 KB limit on metadata/), keys: ["fromTask", "fromTrigger"] });
+      expect(run.metadata).toEqual({ fromTrigger: big.fromTrigger, fromTask: "t".repeat(100 * KB) });
+    }
+  });
+
+  it("batch items carry 150 KB of metadata each", async () => {
+    const handle = await tasks.batchTrigger(withMetadata.id, [
+      { payload: {}, options: { metadata: big } },
+      { payload: {}, options: { metadata: { fromTrigger: "n".repeat(140 * KB) } } },
+    ]);
+    const retrieved = await batch.retrieve(handle.batchId);
+    const done = await Promise.all(retrieved.runs.map((runId) => runs.poll(runId, { pollIntervalMs: 250 })));
+    expect(done.map((run) => (run.output as { fromTrigger: number }).fromTrigger).sort()).toEqual([140 * KB, 150 * KB]);
+  }, 120_000);
+
+  it("metadata over 256 KB is a 413 naming the field and the limit, at trigger, in a batch item and on PUT /api/v1/runs/{id}/metadata", async () => {
+    const tooBig = { fromTrigger: "m".repeat(300 * KB) };
+    await expect(tasks.trigger(withMetadata.id, {}, { metadata: tooBig })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/options\.metadata: 300\.0 KB is over the 256 KB limit/) });
+    await expect(latest.tasks.trigger(withMetadata.id, {}, { metadata: tooBig })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/options\.metadata: .*256 KB limit/) });
+    const before = (await runs.list({ taskIdentifier: withMetadata.id })).data.length;
+    await expect(tasks.batchTrigger(withMetadata.id, [{ payload: {} }, { payload: {}, options: { metadata: tooBig } }])).rejects.toMatchObject({
+      // The SDK streams items (NDJSON): the refused one is named by its line.
+      cause: { status: 413, message: expect.stringMatching(/line 2: options\.metadata: 300\.0 KB is over the 256 KB limit/) },
+    });
+    expect((await runs.list({ taskIdentifier: withMetadata.id })).data.length).toBe(before);
+
+    // A delayed run is live (its metadata can change) and does not finish while the test updates it.
+    const handle = await tasks.trigger(withMetadata.id, {}, { metadata: { small: 1 }, delay: "1h" });
+    const put = (value: string) =>
+      fetch(`${t.webapp.url}/api/v1/runs/${handle.id}/metadata`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ operations: [{ type: "set", key: "added", value }] }),
+      });
+    const refused = await put("h".repeat(300 * KB));
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/metadata: 300\.\d KB is over the 256 KB limit on metadata/);
+    // The run is unharmed: a later update within the limit (200 KB) is kept.
+    expect((await put("a".repeat(200 * KB))).status).toBe(200);
+    expect((await runs.retrieve(handle.id)).metadata).toEqual({ small: 1, added: "a".repeat(200 * KB) });
+    await runs.cancel(handle.id);
+  }, 120_000);
 });
 
 describe("large payloads on an S3-compatible object store (versitygw)", () => {

@@ -32,6 +32,7 @@ import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
 import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import { PacketError } from "../packets/packet-limits.js";
+import { metadataSizeProblem } from "../shared/apply-metadata.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { mapLimit, resolvePacket, storeIfLarge } from "../packets/store-packets.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
@@ -99,6 +100,12 @@ export function newBatchId(): string {
   return runIdFromUuid(randomUUID(), "batch_");
 }
 
+/** Metadata travels inline in the run's input and state: past Trigger.dev's limit it is refused before anything starts. */
+function checkMetadataSize(item: BatchItemWire): void {
+  const problem = item.options?.metadata === undefined ? undefined : metadataSizeProblem(item.options.metadata, "options.metadata");
+  if (problem) throw new EngineError(413, problem);
+}
+
 /** Packet problems as the REST API answers them (a store that cannot be reached is the only 5xx). */
 function asEngineError(error: unknown): unknown {
   if (!(error instanceof PacketError) || error.status === 503) return error;
@@ -139,6 +146,7 @@ export class StintEngineClient implements ClientRuntime {
   }
 
   private async startRun(item: BatchItemWire, placement: RunPlacement, runId = newRunId()): Promise<RunHandleWire> {
+    checkMetadataSize(item);
     if (item.options?.queue === undefined && this.options.queueOfTask) {
       const queue = await this.options.queueOfTask(item.task);
       if (queue) item = { ...item, options: { ...item.options, queue } };
@@ -198,6 +206,7 @@ export class StintEngineClient implements ClientRuntime {
   /** Checks a trigger item's task and options as `trigger` would (its payload's size is checked when it is stored). */
   validateTrigger(item: BatchItemWire): BatchItemWire {
     const valid = parse(itemSchema, item, "body") as BatchItemWire;
+    checkMetadataSize(valid);
     try {
       buildRunInput("run_validation", valid, this.placement("trigger"), Date.now());
       if (valid.options?.idempotencyKeyTTL) idempotencyTtlMs(valid.options.idempotencyKeyTTL);
@@ -210,7 +219,14 @@ export class StintEngineClient implements ClientRuntime {
   /** `batchId` adds the items to an existing batch (the REST API's two-phase batches stream items in parts). */
   async batchTrigger(items: BatchItemWire[], options: { idempotencyKey?: string; batchId?: string } = {}): Promise<BatchHandleWire> {
     const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
-    // Payloads are checked (and large ones stored) before any item starts: a batch is not left half started.
+    // Metadata and payloads are checked (large payloads stored) before any item starts: a batch is not left half started.
+    valid.forEach((item, index) => {
+      try {
+        checkMetadataSize(item as BatchItemWire);
+      } catch (error) {
+        throw new EngineError(413, `items.${index}: ${(error as Error).message}`);
+      }
+    });
     const runIds = valid.map(() => newRunId());
     const stored = await mapLimit(valid as BatchItemWire[], 8, (item, index) => this.storePayload(item, runIds[index]!, `items.${index}.payload`));
     const batchId = options.batchId ?? newBatchId();
@@ -342,6 +358,8 @@ export class StintEngineClient implements ClientRuntime {
       return await this.runHandle(runId).executeUpdate(updateMetadataUpdate, { args: [{ operations }] });
     } catch (error) {
       if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
+      const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : "";
+      if (/ is over the \d+ KB limit on metadata/.test(cause)) throw new EngineError(413, cause);
       throw new EngineError(409, `Run ${runId} is not running: ${(error as Error).message}`);
     }
   }

@@ -111,12 +111,13 @@ export class AttemptRuntime implements RunRuntime {
   enqueueMetadata(target: MetadataTarget, operations: MetadataOperation[]): void {
     if (this.isSuspended) return;
     const index = this.opCount[target];
-    this.opCount[target] += operations.length;
     if (target === "self") {
       // Operations an earlier execution already applied are already in the metadata this execution started with.
       const fresh = operations.slice(Math.max(0, this.options.metadataOpsApplied - index));
+      // Throws past the size limit, before the operations are counted or sent: the run's metadata stays as it was.
       if (fresh.length > 0) this.metadata = applyMetadataOperations(this.metadata, fresh);
     }
+    this.opCount[target] += operations.length;
     const pending = (this.pendingOps[target] ??= { fromIndex: index, operations: [] });
     pending.operations.push(...operations);
     const flushSoon = () => void this.flushMetadata().catch((error: unknown) => this.parkIfInterrupted(error).catch(() => undefined));

@@ -1,7 +1,16 @@
 /** Applies Trigger metadata operations to a metadata object (pure: runs inside the workflow). */
 import type { MetadataOperation } from "@stint/sdk/runtime";
+import { formatSize } from "../packets/packet-limits.js";
 
+/** Trigger.dev's limit on a run's metadata. The SDK sends metadata inline (never as a stored packet), so it stays so. */
 export const MAX_METADATA_BYTES = 256 * 1024;
+
+/** Why `metadata` is too large to keep (a message naming `field` and the limit), or undefined. */
+export function metadataSizeProblem(metadata: unknown, field = "metadata"): string | undefined {
+  const size = JSON.stringify(metadata ?? {}).length;
+  if (size <= MAX_METADATA_BYTES) return undefined;
+  return `${field}: ${formatSize(size)} is over the ${MAX_METADATA_BYTES / 1024} KB limit on metadata (Trigger.dev's limit); store large data elsewhere and keep a reference in metadata`;
+}
 
 export function applyMetadataOperations(current: Record<string, unknown>, operations: MetadataOperation[]): Record<string, unknown> {
   const next: Record<string, unknown> = { ...current };
@@ -34,8 +43,7 @@ export function applyMetadataOperations(current: Record<string, unknown>, operat
         break;
     }
   }
-  if (JSON.stringify(next).length > MAX_METADATA_BYTES) {
-    throw new Error(`metadata: over the ${MAX_METADATA_BYTES / 1024}KB limit; store large data elsewhere and keep a reference in metadata`);
-  }
+  const problem = metadataSizeProblem(next);
+  if (problem) throw new Error(problem);
   return next;
 }

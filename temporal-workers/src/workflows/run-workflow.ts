@@ -295,10 +295,15 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     },
   );
 
-  wf.setHandler(updateMetadataUpdate, ({ operations }) => {
-    state.metadata = applyMetadataOperations(state.metadata, operations);
-    return { ...state.metadata };
-  });
+  wf.setHandler(
+    updateMetadataUpdate,
+    ({ operations }) => {
+      state.metadata = applyMetadataOperations(state.metadata, operations);
+      return { ...state.metadata };
+    },
+    // Refused before it is accepted (no history), so the handler itself never throws: that would fail the workflow task.
+    { validator: ({ operations }) => void applyMetadataOperations(state.metadata, operations) },
+  );
 
   wf.setHandler(metadataSignal, ({ attempt, fromIndex, target, operations }) => {
     let fresh = operations;
