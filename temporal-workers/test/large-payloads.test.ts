@@ -2,13 +2,15 @@
  * Payloads and outputs of any size up to Trigger.dev's 10 MB, in the engine itself (what `stint dev` runs standalone,
  * with the embedded object store): values past 128 KB are stored and runs carry references, so Temporal's 2 MB
  * message limit and its history never see the large value. Task code triggering children with large payloads and
- * batches that together pass 2 MB work the same way. The webapp and the real SDK are covered by the dashboard's
- * large-payloads test.
+ * batches that together pass 2 MB work the same way, also when attempts run in runner processes as in `stint dev`.
+ * The webapp and the real SDK are covered by the dashboard's large-payloads test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batch, runs, task } from "@stint/sdk";
 import { isPacketRef } from "../src/packets/packet-ref.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
+import { buildFixture, fixture, startRunnerExecutor } from "./harness/runner-executor.js";
+import type { RunnerExecutor } from "../src/executor/runner-executor.js";
 
 const MB = 1024 * 1024;
 const fiveMb = (char: string) => char.repeat(5 * MB);
@@ -125,4 +127,36 @@ describe("large payloads and outputs in the engine", () => {
     const state = await t.waitForRun(handle.id);
     expect(state.output).toMatch(/payload: 11\.0 MB is over the 10 MB limit/);
   });
+});
+
+describe("large payloads and outputs in runner processes (the executor of stint dev)", () => {
+  let onRunners: TestEngine;
+  let executor: RunnerExecutor;
+  beforeAll(async () => {
+    executor = await startRunnerExecutor({ bundle: buildFixture(fixture("large-payload-tasks.ts"), "lp-1"), launch: { stdout: "ignore" } });
+    onRunners = await startTestEngine({}, { executor });
+  });
+  afterAll(async () => {
+    await onRunners?.stop();
+    executor?.close();
+  });
+
+  it("a 5 MB payload and a 5 MB output cross the process boundary; task code sends 5 MB to a child and gets 5 MB back", async () => {
+    const measured = await onRunners.engine.trigger({ task: "runner-lp-measure", payload: { blob: fiveMb("x"), at: new Date() } });
+    expect((await onRunners.waitForRun(measured.id, undefined, 90_000)).output).toEqual({ length: 5 * MB, allX: true, atIsDate: true });
+
+    const produced = await onRunners.engine.trigger({ task: "runner-lp-big-output", payload: { char: "y" } });
+    const producedState = await onRunners.waitForRun(produced.id, undefined, 90_000);
+    expect(producedState.status).toBe("COMPLETED");
+    expect(isPacketRef(producedState.output)).toBe(true);
+    const output = (await onRunners.engine.retrieveRun(produced.id)).output as { blob: string; at: Date };
+    expect(output.blob).toHaveLength(5 * MB);
+    expect(output.at).toEqual(new Date("2026-05-06T07:08:09.000Z"));
+
+    const parentRun = await onRunners.engine.trigger({ task: "runner-lp-parent", payload: {} });
+    const state = await onRunners.waitForRun(parentRun.id, undefined, 120_000);
+    expect(state.error).toBeUndefined();
+    expect(state.output).toEqual({ childSawLength: 5 * MB, childSawDate: true, outputLength: 5 * MB, outputIsZ: true, outputAtIsDate: true });
+    expect(await historyBytes(parentRun.id)).toBeLessThan(512 * 1024);
+  }, 300_000);
 });
