@@ -1,8 +1,9 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
 export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineClientOptions } from "./client/engine-client.js";
-export { EngineError } from "./client/engine-error.js";
+export { EngineError, isEngineUnavailable } from "./client/engine-error.js";
+export { TemporalReachability, RECONNECT_CHANNEL_ARGS, type TemporalReachabilityOptions } from "./client/temporal-reachability.js";
 export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
-export { createStintWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
+export { createStintWorkers, connectWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
 export { engineWorkflowBundle, bundleEngineWorkflows, WORKFLOWS_PATH, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
 export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
@@ -18,12 +19,13 @@ export { INLINE_PACKET_BYTES, MAX_PACKET_BYTES, PacketError, formatSize } from "
 export { objectPacketStore, type PacketStore, type ObjectStoreLike } from "./packets/packet-store.js";
 export { ApiPacketStore, type ApiPacketStoreOptions } from "./packets/api-packet-store.js";
 export { resolvePacket, checkReference } from "./packets/store-packets.js";
-export { startDevServer, findTemporalBinary, freePort, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
+export { startDevServer, findTemporalBinary, freePort, isPortFree, TemporalPortInUseError, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
+export { startSupervisedDevServer, type SupervisedDevServer, type SupervisedDevServerOptions, type DevServerEvent } from "./dev-server/supervised-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
-export { installRuntimeLogger } from "./worker/runtime-logger.js";
+export { installRuntimeLogger, isConnectionNoise } from "./worker/runtime-logger.js";
 export type { ScheduleFireInput } from "./workflows/schedule-workflow.js";
 export type { RunPlacement } from "./shared/run-input.js";
 export { scheduleTimes } from "./shared/schedule-times.js";

@@ -1,26 +1,93 @@
 /**
  * `npm start`: the whole platform on embedded defaults, until Ctrl-C — a Temporal dev server (state and Web UI under
  * .stint/), the webapp on embedded PostgreSQL, and the example project as a `stint dev` session of the webapp.
+ *
+ * Ports are fixed (overridable) so a restart finds everything where it was. The Temporal server and the example
+ * session are watched: one that dies is restarted (Temporal on the same port and state file); after repeated failures
+ * the platform stops with a message saying why, rather than staying half-alive.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
-import { startWebapp, PortInUseError } from "../index.js";
+import { installRuntimeLogger, startSupervisedDevServer, TemporalPortInUseError, type DevServerEvent, type SupervisedDevServer } from "@stint/temporal-workers";
+import { startWebapp, PortInUseError, type Webapp } from "../index.js";
+import { superviseChild, type SupervisedChild } from "./supervised-child.js";
 
 const REPO = fileURLToPath(new URL("../../..", import.meta.url));
 
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ invalid_type_error: `${name} must be a port number (1–65535)` })
+    .int(`${name} must be a port number (1–65535)`)
+    .min(1, `${name} must be a port number (1–65535)`)
+    .max(65_535, `${name} must be a port number (1–65535)`)
+    .default(fallback);
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1, "PORT must be 1–65535").max(65_535, "PORT must be 1–65535").default(3030),
+  PORT: port("PORT", 3030),
+  TEMPORAL_PORT: port("TEMPORAL_PORT", 7233),
+  TEMPORAL_UI_PORT: port("TEMPORAL_UI_PORT", 8233),
   DATABASE_URL: z.string().url("DATABASE_URL must be a postgres:// URL").optional(),
   STINT_DATA_DIR: z.string().default(join(REPO, ".stint")),
-  TEMPORAL_UI_PORT: z.coerce.number().int().optional(),
   STINT_EXAMPLE: z.enum(["on", "off"]).default("on"),
+  /** off: the REST API without the dashboard pages (no UI build). */
+  STINT_UI: z.enum(["on", "off"]).default("on"),
 });
+type PlatformEnv = z.infer<typeof envSchema>;
+
+const PORT_VARIABLE = { gRPC: "TEMPORAL_PORT", "Web UI": "TEMPORAL_UI_PORT" } as const;
+
+const STOP_STEP_MS = 15_000;
+
+function withinMs(ms: number, work: Promise<unknown> | undefined): Promise<unknown> {
+  return Promise.race([work?.catch((error: Error) => console.error(`[stint] while stopping: ${error.message}`)), new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function describeTemporalEvent(event: DevServerEvent): string {
+  if (event.type === "exited") {
+    const how = event.signal ? `was killed (${event.signal})` : `exited with code ${event.code}`;
+    return `[stint] The Temporal server ${how}; restarting it on the same port and state in ${(event.restartInMs / 1000).toFixed(1)} s`;
+  }
+  if (event.type === "restarted") return `[stint] The Temporal server is back at ${event.address}`;
+  return `[stint] ${event.error.message}`;
+}
+
+async function startTemporal(env: PlatformEnv, dataDir: string): Promise<SupervisedDevServer> {
+  try {
+    return await startSupervisedDevServer({
+      dbFile: join(dataDir, "temporal.db"),
+      pidFile: join(dataDir, "temporal.pid"),
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      ownProcessGroup: true,
+      onEvent: (event) => console.log(describeTemporalEvent(event)),
+    });
+  } catch (error) {
+    if (error instanceof TemporalPortInUseError) {
+      const variable = PORT_VARIABLE[error.role];
+      fail(`Port ${error.port} (the Temporal ${error.role}) is already in use: stop what is using it, or start on another port with ${variable}=<port> (for example ${variable}=${error.port + 1})`);
+    }
+    throw error;
+  }
+}
+
+function startExample(webapp: Webapp, devSecretKey: string, dataDir: string): SupervisedChild {
+  return superviseChild({
+    name: "The example's stint dev session",
+    command: process.execPath,
+    args: [join(REPO, "sdk/cli/bin/stint.mjs"), "dev", "--cwd", join(REPO, "examples/hello-world"), "--state-dir", join(dataDir, "example"), "--trigger", "onboarding", "--payload", '{"name":"Ada","email":"ada@example.com"}'],
+    env: { ...process.env, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: devSecretKey },
+  });
+}
 
 async function main(): Promise<void> {
+  const startedAt = Date.now();
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) console.error(`${issue.path.join(".")}: ${issue.message}`);
@@ -31,53 +98,55 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   installRuntimeLogger("WARN");
-  const temporal = await startDevServer({ dbFile: join(dataDir, "temporal.db"), uiPort: env.TEMPORAL_UI_PORT });
-  let webapp;
+  const temporal = await startTemporal(env, dataDir);
+  let webapp: Webapp;
   try {
-    webapp = await startWebapp({ port: env.PORT, dataDir, databaseUrl: env.DATABASE_URL, temporal: { address: temporal.address }, temporalUiUrl: temporal.uiUrl });
+    webapp = await startWebapp({ port: env.PORT, dataDir, databaseUrl: env.DATABASE_URL, temporal: { address: temporal.address }, temporalUiUrl: temporal.uiUrl, ui: env.STINT_UI === "on" });
   } catch (error) {
     await temporal.stop();
-    if (error instanceof PortInUseError) {
-      console.error(error.message);
-      process.exit(1);
-    }
+    if (error instanceof PortInUseError) fail(error.message);
     throw error;
   }
   const boot = webapp.bootstrap!;
 
-  console.log("\nStint is running.");
-  console.log(`  Dashboard:    ${webapp.url}`);
-  console.log(`  API:          ${webapp.url}  (TRIGGER_API_URL)`);
-  console.log(`  Temporal UI:  ${temporal.uiUrl}/namespaces/default/workflows`);
-  console.log(`  Database:     ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PostgreSQL in ${join(dataDir, "postgres")}`}`);
-  if (boot.devSecretKey) console.log(`  Dev key:      ${boot.devSecretKey}  (TRIGGER_SECRET_KEY; also in ${join(dataDir, "dev.env")})`);
-  console.log(`  Admin:        ${boot.adminEmail}${boot.adminPassword ? "  (password printed above, once)" : ""}`);
+  console.log(`\nStint is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s).`);
+  console.log(`  Dashboard:      ${webapp.url}`);
+  console.log(`  API:            ${webapp.url}  (TRIGGER_API_URL; port: PORT)`);
+  console.log(`  Temporal gRPC:  ${temporal.address}  (TEMPORAL_PORT)`);
+  console.log(`  Temporal UI:    ${temporal.uiUrl}/namespaces/default/workflows  (TEMPORAL_UI_PORT)`);
+  console.log(`  Database:       ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PostgreSQL in ${join(dataDir, "postgres")}`}`);
+  if (boot.devSecretKey) console.log(`  Dev key:        ${boot.devSecretKey}  (TRIGGER_SECRET_KEY; also in ${join(dataDir, "dev.env")})`);
+  console.log(`  Admin:          ${boot.adminEmail}${boot.adminPassword ? "  (password printed above, once)" : ""}`);
   console.log("  Ctrl-C stops everything.\n");
 
-  let example: ChildProcess | undefined;
-  if (env.STINT_EXAMPLE === "on" && boot.devSecretKey) {
-    example = spawn(
-      process.execPath,
-      [join(REPO, "sdk/cli/bin/stint.mjs"), "dev", "--cwd", join(REPO, "examples/hello-world"), "--state-dir", join(dataDir, "example"), "--trigger", "onboarding", "--payload", '{"name":"Ada","email":"ada@example.com"}'],
-      { stdio: "inherit", env: { ...process.env, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: boot.devSecretKey } },
-    );
-  }
+  const example = env.STINT_EXAMPLE === "on" && boot.devSecretKey ? startExample(webapp, boot.devSecretKey, dataDir) : undefined;
 
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    console.log("\nStopping…");
-    if (example && example.exitCode === null) {
-      example.kill("SIGTERM");
-      await new Promise((r) => example!.once("exit", r));
-    }
-    await webapp.stop();
-    await temporal.stop();
-    process.exit(0);
+    // Each step is bounded: with Temporal gone, the engine workers' shutdown would otherwise wait for it forever.
+    await withinMs(STOP_STEP_MS, example?.stop());
+    await withinMs(STOP_STEP_MS, webapp.stop());
+    await withinMs(STOP_STEP_MS, temporal.stop());
+    process.exit(exitCode);
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  const onSignal = () => {
+    // A second Ctrl-C while stopping: stop now.
+    if (stopping) process.exit(130);
+    console.log("\nStopping…");
+    void shutdown(0);
+  };
+  // Both children run in process groups of their own: if this process ends any other way, take them down with it.
+  process.once("exit", () => {
+    for (const child of [temporal.current().process, example?.current()]) if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  void Promise.race([temporal.gaveUp, example?.gaveUp ?? new Promise<never>(() => {})]).then((error) => {
+    console.error(`\n[stint] ${error.message}. Stopping the platform: see the lines above for why, then run npm start again.`);
+    void shutdown(1);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Client, Connection } from "@temporalio/client";
-import { createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
+import { RECONNECT_CHANNEL_ARGS, createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { EnvironmentAuthenticator } from "./auth/authenticate.js";
 import { bootstrapDefaults, type BootstrapResult } from "./bootstrap/first-boot.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./database/embedded-postgres.js";
@@ -13,6 +13,7 @@ import { migrateDatabase } from "./database/migrate.js";
 import { createDatabase, type Database } from "./database/prisma-client.js";
 import { EnvironmentEngines } from "./engine/environment-engines.js";
 import { DevSessionRetries } from "./engine/dev-session-retries.js";
+import { EngineHealth } from "./engine/engine-health.js";
 import { createApiApp } from "./api/app.js";
 import { createUiApi } from "./ui-api/app.js";
 import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.js";
@@ -77,6 +78,8 @@ export interface Webapp {
   events: EventStore;
   /** The REST API's routes (the fuzz test enumerates them). */
   apiRoutes: { method: string; path: string }[];
+  /** Whether Temporal is reachable now (the webapp reconnects by itself when it comes back). */
+  engineHealth: EngineHealth;
   stop(): Promise<void>;
 }
 
@@ -130,8 +133,11 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     const packets = new EnvironmentPackets(objectStore);
 
     const namespace = options.temporal.namespace ?? "default";
-    const connection = await Connection.connect({ address: options.temporal.address });
+    const connection = await Connection.connect({ address: options.temporal.address, channelArgs: RECONNECT_CHANNEL_ARGS });
     stops.push(() => connection.close());
+    const engineHealth = new EngineHealth(connection, options.temporal.address, options.log ?? ((line) => console.log(line)));
+    engineHealth.start();
+    stops.push(() => engineHealth.stop());
     await ensureSearchAttributes(connection, namespace);
     const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
     const queueDirectory = new SharedQueueDirectory(db);
@@ -155,7 +161,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log });
 
     const events = new PostgresEventStore(db);
-    const dispatcher = new RunDispatcher(db, engines, events);
+    const dispatcher = new RunDispatcher(db, engines, events, () => engineHealth.reachable);
     if (options.dispatchRuns !== false) {
       dispatcher.start();
       stops.push(() => dispatcher.stop());
@@ -163,13 +169,13 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     // The run index follows the engine wherever this process dispatches (one syncing process is enough).
     if (options.dispatchRuns !== false) {
-      const sync = new RunIndexSync(db, client, events);
+      const sync = new RunIndexSync(db, client, events, () => engineHealth.reachable);
       sync.start();
       stops.push(() => sync.stop());
     }
 
     const secretBox = SecretBox.forDataDir(dataDir);
-    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), secretBox, events, publicUrl: () => publicUrl, packets };
+    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), engineHealth, secretBox, events, publicUrl: () => publicUrl, packets };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,
@@ -186,7 +192,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     }));
 
     const apiRoutes = api.routes.filter((route) => route.method !== "ALL").map(({ method, path }) => ({ method, path }));
-    return { url, db, databaseUrl, bootstrap, engines, events, apiRoutes, stop };
+    return { url, db, databaseUrl, bootstrap, engines, events, apiRoutes, engineHealth, stop };
   } catch (error) {
     await stop();
     throw error;

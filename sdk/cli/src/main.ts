@@ -27,19 +27,22 @@ program
   .action(async (options) => {
     const session = await runDev(options);
     let stoppingSince: number | undefined;
-    const shutdown = async () => {
+    const shutdown = async (reason: "SIGINT" | "SIGTERM" | "parent gone") => {
       // Under npx or npm run, Ctrl-C reaches this process twice (from the terminal and forwarded by npm): one stop.
       if (stoppingSince !== undefined) {
         if (Date.now() - stoppingSince > 2_000) process.exit(130);
         return;
       }
       stoppingSince = Date.now();
-      console.log("\nStopping… (Ctrl-C again to force)");
+      // Only a Ctrl-C typed at this session says so: under `npm start` the platform says it once for everyone.
+      if (reason === "SIGINT") console.log("\nStopping… (Ctrl-C again to force)");
       await session.stop();
       process.exit(0);
     };
-    process.on("SIGINT", shutdown);
-    process.on("SIGTERM", shutdown);
+    process.on("SIGINT", () => void shutdown("SIGINT"));
+    process.on("SIGTERM", () => void shutdown("SIGTERM"));
+    // Started by a supervisor with an IPC channel (npm start): stop when it is gone, even if it was killed.
+    if (process.send) process.once("disconnect", () => void shutdown("parent gone"));
   });
 
 program

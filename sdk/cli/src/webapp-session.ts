@@ -40,8 +40,11 @@ export async function registerDevSession(target: WebappTarget, project: ProjectD
   return sessionResponseSchema.parse(await call(target, "/engine/v1/dev/sessions", body));
 }
 
-export async function heartbeatDevSession(target: WebappTarget, sessionId: string): Promise<void> {
-  await call(target, `/engine/v1/dev/sessions/${sessionId}/heartbeat`, {});
+const heartbeatResponseSchema = z.object({ temporal: z.object({ address: z.string(), namespace: z.string() }).optional() });
+
+/** Says whether this session reaches Temporal; the webapp answers where Temporal is now (it may have moved). */
+export async function heartbeatDevSession(target: WebappTarget, sessionId: string, temporalReachable: boolean): Promise<{ temporal?: { address: string; namespace: string } }> {
+  return heartbeatResponseSchema.parse(await call(target, `/engine/v1/dev/sessions/${sessionId}/heartbeat`, { temporal: { reachable: temporalReachable } }));
 }
 
 export async function triggerViaWebapp(target: WebappTarget, taskId: string, payload: unknown): Promise<string> {

@@ -20,14 +20,45 @@ export interface DevServerOptions {
   namespace?: string;
   /** Forward server logs to this process's stderr. */
   verbose?: boolean;
+  /** Ports of the HTTP API and metrics endpoints (free ones when omitted; a restart passes the first ones again). */
+  httpPort?: number;
+  metricsPort?: number;
+  /**
+   * Start the server in a process group of its own, so a terminal's Ctrl-C reaches only this process, which stops
+   * the server in order (and a supervisor never mistakes a Ctrl-C for a crash).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
   address: string;
+  port: number;
+  uiPort?: number;
+  httpPort: number;
+  metricsPort: number;
   uiUrl?: string;
   namespace: string;
   process: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** A port the caller asked for is taken: `role` says which one, so the caller can name the setting to change. */
+export class TemporalPortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly role: "gRPC" | "Web UI",
+  ) {
+    super(`Port ${port} (Temporal ${role}) is already in use`);
+    this.name = "TemporalPortInUseError";
+  }
+}
+
+export async function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.once("error", () => resolvePort(false));
+    probe.listen(port, host, () => probe.close(() => resolvePort(true)));
+  });
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -79,17 +110,21 @@ async function waitUntilReady(address: string, child: ChildProcess, output: () =
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  if (options.port !== undefined && !(await isPortFree(options.port))) throw new TemporalPortInUseError(options.port, "gRPC");
+  if (!options.headless && options.uiPort !== undefined && !(await isPortFree(options.uiPort))) throw new TemporalPortInUseError(options.uiPort, "Web UI");
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const httpPort = options.httpPort ?? (await freePort());
+  const metricsPort = options.metricsPort ?? (await freePort());
   const namespace = options.namespace ?? "default";
   const args = ["server", "start-dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn"];
-  args.push("--http-port", String(await freePort()), "--metrics-port", String(await freePort()));
+  args.push("--http-port", String(httpPort), "--metrics-port", String(metricsPort));
   if (uiPort) args.push("--ui-port", String(uiPort));
   else args.push("--headless");
   if (options.dbFile) args.push("--db-filename", options.dbFile);
   if (namespace !== "default") args.push("--namespace", namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) args.push("--search-attribute", `${name}=${type}`);
-  const child = spawn(findTemporalBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(findTemporalBinary(), args, { stdio: ["ignore", "pipe", "pipe"], detached: options.ownProcessGroup ?? false });
   let log = "";
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8_000);
@@ -106,6 +141,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   return {
     address,
+    port,
+    uiPort,
+    httpPort,
+    metricsPort,
     uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
     namespace,
     process: child,

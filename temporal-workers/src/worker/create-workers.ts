@@ -28,6 +28,8 @@ export interface StintWorkersOptions {
     packets?: PacketStore;
   };
   runEngine?: boolean;
+  /** A worker connection to share (one per process is enough); without one, these workers open and close their own. */
+  connection?: NativeConnection;
 }
 
 export interface StintWorkers {
@@ -37,8 +39,14 @@ export interface StintWorkers {
   shutdown(): Promise<void>;
 }
 
+/** A worker connection that several sets of workers can share (`StintWorkersOptions.connection`). */
+export function connectWorkers(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
 export async function createStintWorkers(options: StintWorkersOptions): Promise<StintWorkers> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  const ownConnection = !options.connection;
+  const connection = options.connection ?? (await NativeConnection.connect({ address: options.address }));
   const namespace = options.namespace ?? "default";
   const workers: Worker[] = [];
   let gateWorker: Worker | undefined;
@@ -84,7 +92,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
     run() {
       others ??= Promise.all(workers.map((w) => w.run()));
       gates ??= gateWorker?.run() ?? Promise.resolve();
-      running ??= Promise.all([others, gates]).then(() => connection.close());
+      running ??= Promise.all([others, gates]).then(() => (ownConnection ? connection.close() : undefined));
       return running;
     },
     async shutdown() {

@@ -1,8 +1,7 @@
-/** Keeps test output readable: the Temporal SDK logs only errors (failed runs are expected in tests). */
-import { DefaultLogger, Runtime } from "@temporalio/worker";
+/**
+ * Keeps test output readable: the Temporal SDK logs only errors (failed runs are expected in tests), and the native
+ * core's connection warnings (tests that stop Temporal on purpose) are dropped.
+ */
+import { installRuntimeLogger } from "../../src/worker/runtime-logger.js";
 
-try {
-  Runtime.install({ logger: new DefaultLogger("ERROR") });
-} catch {
-  // Already installed in this process.
-}
+installRuntimeLogger("ERROR");

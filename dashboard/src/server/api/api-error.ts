@@ -5,10 +5,11 @@
  */
 import type { Context } from "hono";
 import { ZodError } from "zod";
-import { EngineError } from "@stint/temporal-workers";
+import { EngineError, isEngineUnavailable } from "@stint/temporal-workers";
 import { describeZodError } from "@stint/sdk/runtime";
 import { AuthError } from "../auth/authenticate.js";
 import { failureStatus } from "./failure-status.js";
+import { ENGINE_RETRY_AFTER_SECONDS } from "../engine/engine-health.js";
 
 export class ApiError extends Error {
   constructor(
@@ -28,6 +29,11 @@ export function errorResponse(error: unknown, c: Context): Response {
   if (error instanceof AuthError) return c.json({ error: error.message }, 401);
   if (error instanceof ZodError) return c.json({ error: describeZodError("body", error) }, 400);
   if (error instanceof EngineError) return c.json({ error: error.message }, error.status as 400);
+  if (isEngineUnavailable(error)) {
+    // Not the caller's fault and not a bug: Temporal is down, restarting or too busy. The same request can be retried.
+    c.header("Retry-After", String(ENGINE_RETRY_AFTER_SECONDS));
+    return c.json({ error: `The run engine (Temporal) is unreachable or too busy to answer right now: retry in ${ENGINE_RETRY_AFTER_SECONDS} s` }, 503);
+  }
   const failure = failureStatus(error);
   if (failure.status >= 500) console.error(`[api] ${c.req.method} ${new URL(c.req.url).pathname} failed:`, error instanceof Error ? error.stack : error);
   if (failure.retryAfter) c.header("retry-after", String(failure.retryAfter));

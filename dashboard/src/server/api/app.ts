@@ -1,5 +1,6 @@
 /** The Trigger-compatible REST API as one Hono app: authentication, routes, and errors as `{ error }` 4xx bodies. */
 import { Hono, type Context, type Next } from "hono";
+import { isEngineUnavailable } from "@stint/temporal-workers";
 import { ApiError, errorResponse, notFound } from "./api-error.js";
 import { publicTokenAccess } from "./public-token-access.js";
 import { refuseControlCharacters } from "./validation.js";
@@ -22,7 +23,10 @@ import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js"
 
 export function createApiApp(services: ApiServices, temporal: DevSessionTemporal): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  app.onError((error, c) => errorResponse(error, c));
+  app.onError((error, c) => {
+    if (isEngineUnavailable(error)) services.engineHealth.suspect();
+    return errorResponse(error, c);
+  });
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
 
   // A request answered before its body was read (a 401 or 404 ahead of validation) is read to its end here, so its
@@ -37,7 +41,13 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
     refuseControlCharacters(new URL(c.req.url));
     await next();
   });
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  // Every Temporal call a request makes has a deadline: a 503 within seconds when Temporal is down, never a minute's
+  // wait. Realtime feeds are long-lived and keep the client's own timeouts.
+  app.use("*", async (c, next) => {
+    if (new URL(c.req.url).pathname.startsWith("/realtime/")) return next();
+    await services.engineHealth.withRequestDeadline(c.req.method, () => next());
+  });
+  app.get("/healthz", (c) => c.json({ ok: true, temporal: services.engineHealth.describe() }));
   waitpointCallbackRoute(app, services);
   timezonesRoute(app);
 

@@ -9,6 +9,7 @@ import type { QueueService } from "../queues/queue-service.js";
 import type { SecretBox } from "../envvars/secret-box.js";
 import type { EventStore } from "../events/event-store.js";
 import type { EnvironmentPackets } from "../packets/environment-packets.js";
+import type { EngineHealth } from "../engine/engine-health.js";
 
 export interface ApiServices {
   db: Database;
@@ -23,6 +24,8 @@ export interface ApiServices {
   secretBox: SecretBox;
   /** Run logs and events. */
   events: EventStore;
+  /** Whether Temporal is reachable, and deadlines for the Temporal calls of a request. */
+  engineHealth: EngineHealth;
   /** Base URL the webapp is reached at, for URLs handed out (token callbacks). */
   publicUrl: () => string;
   /** Large payloads and outputs: each environment's folder of the object store. */

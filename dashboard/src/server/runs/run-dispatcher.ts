@@ -34,6 +34,8 @@ export class RunDispatcher {
     private readonly db: Database,
     private readonly engines: EnvironmentEngines,
     private readonly events: EventStore,
+    /** While Temporal is unreachable, rounds are skipped quietly (runs wait in the outbox; nothing is lost). */
+    private readonly engineReachable: () => boolean = () => true,
   ) {}
 
   start(): void {
@@ -56,7 +58,7 @@ export class RunDispatcher {
     while (this.running) {
       let claimed: ClaimedRun[] = [];
       try {
-        claimed = await claimOutboxRuns(this.db, BATCH, LEASE_MS);
+        if (this.engineReachable()) claimed = await claimOutboxRuns(this.db, BATCH, LEASE_MS);
         if (claimed.length > 0) await this.dispatch(claimed);
       } catch (error) {
         console.error("[dispatcher] round failed; retrying:", (error as Error).message);

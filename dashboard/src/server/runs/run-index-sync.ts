@@ -30,12 +30,14 @@ export class RunIndexSync {
     private readonly client: Client,
     /** Where a run the index cannot store gets its note. */
     private readonly events: EventStore,
+    /** While Temporal is unreachable, passes are skipped quietly (the index catches up when it is back). */
+    private readonly engineReachable: () => boolean = () => true,
   ) {}
 
   start(): void {
     const tick = () => {
       const started = Date.now();
-      this.pass = this.syncOnce()
+      this.pass = (this.engineReachable() ? this.syncOnce() : Promise.resolve())
         .catch((error: Error) => console.error("[run-index] sync failed; retrying:", error.message))
         .finally(() => {
           // A visibility query costs Temporal more as runs pile up: when passes get slow, space them out so the

@@ -51,7 +51,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
   app.use("*", async (c, next) => {
     refuseControlCharacters(new URL(c.req.url));
-    await next();
+    await services.engineHealth.withRequestDeadline(c.req.method, () => next());
   });
   const { db } = services;
 
@@ -145,6 +145,9 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     c.set("user", user);
     await next();
   });
+
+  /** For the banner every page shows while Temporal is unreachable. */
+  app.get("/engine-status", (c) => c.json({ temporal: services.engineHealth.describe() }));
 
   app.get("/me", async (c) => c.json({ user: c.get("user"), organizations: await overviewForUser(db, c.get("user").id), temporalUiUrl: options.temporalUiUrl }));
 
@@ -267,7 +270,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   app.get("/environments/:envId/workers", async (c) => {
     const env = await envOf(c);
     const sessions = await db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 50 });
-    return c.json({ sessions: sessions.map((s) => ({ id: s.id, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, createdAt: s.createdAt })) });
+    return c.json({ sessions: sessions.map((s) => ({ id: s.id, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, temporalReachable: s.temporalReachable, createdAt: s.createdAt })) });
   });
 
   app.get("/organizations/:orgId/members", async (c) => {

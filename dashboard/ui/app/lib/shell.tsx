@@ -15,6 +15,7 @@ export function Shell({ title, children }: { title: string; children: (context: 
   const [me, setMe] = useState<Me>();
   const [envId, setEnvId] = useState<string>();
   const [error, setError] = useState<string>();
+  const [temporal, setTemporal] = useState<{ address: string; reachable: boolean; unreachableSince?: string }>();
 
   useEffect(() => {
     uiApi<Me>("/me")
@@ -26,6 +27,14 @@ export function Shell({ title, children }: { title: string; children: (context: 
         setEnvId(all.find((e) => e.id === saved)?.id ?? all.find((e) => e.type === "DEVELOPMENT")?.id ?? all[0]?.id);
       })
       .catch((e: Error) => setError(e.message));
+  }, []);
+
+  // Every page says when the webapp cannot reach Temporal: runs are accepted but start only when it is back.
+  useEffect(() => {
+    const load = () => uiApi<{ temporal: NonNullable<typeof temporal> }>("/engine-status").then((r) => setTemporal(r.temporal), () => undefined);
+    void load();
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
   }, []);
 
   const choose = (id: string) => {
@@ -72,6 +81,13 @@ export function Shell({ title, children }: { title: string; children: (context: 
       </header>
       <main>
         <h1>{title}</h1>
+        {temporal && !temporal.reachable && (
+          <p className="error" role="alert">
+            The run engine (Temporal at {temporal.address}) is unreachable
+            {temporal.unreachableSince ? ` since ${new Date(temporal.unreachableSince).toLocaleTimeString()}` : ""}: triggered runs are
+            accepted and start when it is back; run details answer 503 until then.
+          </p>
+        )}
         {error && <p className="error">{error}</p>}
         {!me && !error && (
           <p>

@@ -8,6 +8,8 @@ interface Session {
   id: string;
   tasks: string[];
   lastHeartbeat: string;
+  /** What the session's last heartbeat said: a session cut off from Temporal runs nothing until it reconnects. */
+  temporalReachable: boolean;
 }
 
 function Workers({ environment }: ShellContext) {
@@ -26,6 +28,7 @@ function Workers({ environment }: ShellContext) {
           <th>Session</th>
           <th>Tasks</th>
           <th>Last heartbeat</th>
+          <th>Status</th>
         </tr>
       </thead>
       <tbody>
@@ -35,11 +38,14 @@ function Workers({ environment }: ShellContext) {
             <tr key={s.id}>
               <td>{s.id}</td>
               <td>{s.tasks.join(", ")}</td>
-              <td className={age > 30 ? "muted" : ""}>{Math.round(age)} s ago{age > 30 ? " (gone)" : ""}</td>
+              <td className={age > 30 ? "muted" : ""}>{Math.round(age)} s ago</td>
+              <td className={age > 30 ? "muted" : s.temporalReachable ? "" : "error"} data-status>
+                {age > 30 ? "gone" : s.temporalReachable ? "alive" : "cannot reach Temporal (reconnecting)"}
+              </td>
             </tr>
           );
         })}
-        {sessions.length === 0 && <tr><td colSpan={3} className="muted">No workers yet: run `stint dev` with this environment's key.</td></tr>}
+        {sessions.length === 0 && <tr><td colSpan={4} className="muted">No workers yet: run `stint dev` with this environment's key.</td></tr>}
       </tbody>
     </table>
   );

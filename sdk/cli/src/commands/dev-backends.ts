@@ -12,21 +12,23 @@ import { FileObjectStore } from "@stint/object-store/embedded";
 import {
   ApiPacketStore,
   MAX_PACKET_BYTES,
+  RECONNECT_CHANNEL_ARGS,
   StintEngineClient,
+  TemporalReachability,
   createStintWorkers,
   objectPacketStore,
-  startDevServer,
-  type DevServer,
-  type StintWorkers,
   stintDataConverter,
+  type SupervisedDevServer,
 } from "@stint/temporal-workers";
 import type { DevExecutor } from "./dev-executor.js";
+import { startLocalTemporal } from "./local-temporal.js";
 import type { ProjectDeclarations } from "../project/build-project.js";
 import type { PolledQueue } from "../session-file.js";
-import { LogShipper, heartbeatDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
+import { LogShipper, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
+import { SessionKeeper } from "./session-keeper.js";
 
+const time = () => new Date().toISOString().slice(11, 19);
 const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
-const HEARTBEAT_MS = 10_000;
 
 export interface DevBackend {
   temporalAddress: string;
@@ -63,11 +65,21 @@ export async function startStandaloneBackend(options: {
   projectRef: string;
   executor: DevExecutor;
 }): Promise<DevBackend> {
-  let server: DevServer | undefined;
+  let server: SupervisedDevServer | undefined;
   const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
-  if (!address) server = await startDevServer({ dbFile: join(options.stateDir, "temporal.db"), uiPort: options.uiPort, namespace: options.namespace });
+  if (!address) server = await startLocalTemporal({ stateDir: options.stateDir, uiPort: options.uiPort, namespace: options.namespace });
   const temporalAddress = address ?? server!.address;
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await Connection.connect({ address: temporalAddress, channelArgs: RECONNECT_CHANNEL_ARGS });
+  // One line when Temporal is lost and one when it is back (the workers reconnect by themselves at the same address).
+  const reachability = new TemporalReachability(() => connection, {
+    onLost: (reason) => console.log(`[${time()}] Lost Temporal at ${temporalAddress} (${reason}); reconnecting…`),
+    onBack: () => console.log(`[${time()}] Reconnected to Temporal at ${temporalAddress}`),
+  }).start();
+  // The dev server failed again and again: stop rather than run on without it.
+  void server?.gaveUp.then((error) => {
+    console.error(`[${time()}] ${error.message}: stopping stint dev`);
+    process.exit(1);
+  });
   const client = new Client({ connection, namespace: options.namespace, dataConverter: stintDataConverter });
   // Large payloads and outputs: the embedded object store in the state folder (no webapp serves presigned URLs here).
   const objects = new FileObjectStore({ root: join(options.stateDir, "objects"), publicUrl: "http://127.0.0.1", maxUploadBytes: MAX_PACKET_BYTES });
@@ -112,6 +124,7 @@ export async function startStandaloneBackend(options: {
       return { status: state.status, detail: state.status === "COMPLETED" ? state.output : state.error };
     },
     async stop() {
+      await reachability.stop();
       setClientRuntime(undefined);
       await workers.shutdown();
       await running.catch(() => undefined);
@@ -123,41 +136,27 @@ export async function startStandaloneBackend(options: {
 
 export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations, executor: DevExecutor): Promise<DevBackend> {
   let session = await registerDevSession(target, project);
-  const { address, namespace } = session.temporal;
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
   const shipper = new LogShipper(target);
   executor.shipLogsTo(shipper.push);
   // Large payloads and outputs through the webapp's packets API (the session holds the environment's key).
   const packets = new ApiPacketStore({ apiUrl: target.apiUrl, secretKey: target.secretKey });
-  const workersByQueue = new Map<string, StintWorkers>();
-
-  const pollQueues = async (queues: string[]) => {
-    for (const queue of queues) {
-      if (workersByQueue.has(queue)) continue;
-      const workers = await createStintWorkers({ client, address, namespace, workflowTaskQueue: queue, runEngine: false, attempts: { taskQueue: queue, executor, packets } });
-      void workers.run();
-      workersByQueue.set(queue, workers);
-    }
-  };
-  await pollQueues(Object.values(session.attemptQueues));
-
-  const heartbeat = setInterval(() => {
-    heartbeatDevSession(target, session.id).catch((error: Error) => console.error(`[stint dev] heartbeat: ${error.message}`));
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  // Heartbeats, reconnection and moves of Temporal (the webapp says where it is).
+  const keeper = await SessionKeeper.start(target, session, { executor, packets });
+  await keeper.update(session, Object.values(session.attemptQueues));
 
   return {
-    temporalAddress: address,
-    namespace,
+    get temporalAddress() {
+      return keeper.address;
+    },
+    namespace: keeper.namespace,
     get webapp() {
       return { url: target.apiUrl, sessionId: session.id };
     },
-    queues: () => [...workersByQueue.keys()].map((name) => ({ name, kind: "attempts" as const })),
-    describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${address}`],
+    queues: () => keeper.queues.map((name) => ({ name, kind: "attempts" as const })),
+    describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${keeper.address}`],
     async register(latest) {
       session = await registerDevSession(target, latest);
-      await pollQueues(Object.values(session.attemptQueues));
+      await keeper.update(session, Object.values(session.attemptQueues));
     },
     trigger: (taskId, payload) => triggerViaWebapp(target, taskId, payload),
     waitForResult: async (runId) => {
@@ -165,10 +164,8 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
       return { status: run.status, detail: run.status === "COMPLETED" ? run.output : run.error };
     },
     async stop() {
-      clearInterval(heartbeat);
-      await Promise.all([...workersByQueue.values()].map((w) => w.shutdown()));
+      await keeper.stop();
       await shipper.stop();
-      await connection.close();
     },
   };
 }

@@ -28,6 +28,11 @@ const registerSchema = z.object({
   retriesEnabledInDev: z.boolean().default(false),
 });
 
+const heartbeatSchema = z.object({
+  /** Whether the session reaches Temporal (sessions before this field existed send nothing: assumed yes). */
+  temporal: z.object({ reachable: z.boolean() }).optional(),
+});
+
 export interface DevSessionTemporal {
   address: string;
   namespace: string;
@@ -56,8 +61,11 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
 
   app.post("/engine/v1/dev/sessions/:sessionId/heartbeat", async (c) => {
     const env = c.get("env");
-    const updated = await services.db.devSession.updateMany({ where: { id: c.req.param("sessionId"), environmentId: env.id }, data: { lastHeartbeat: new Date() } });
+    const body = await parseBody(c, heartbeatSchema);
+    const data = { lastHeartbeat: new Date(), temporalReachable: body.temporal?.reachable ?? true };
+    const updated = await services.db.devSession.updateMany({ where: { id: c.req.param("sessionId"), environmentId: env.id }, data });
     if (updated.count === 0) throw notFound(`Dev session ${c.req.param("sessionId")}`);
-    return c.json({ ok: true });
+    // Where Temporal is now: a session that lost it reconnects to this address (it may have changed).
+    return c.json({ ok: true, temporal });
   });
 }

@@ -57,7 +57,10 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
     const jwt = await signPublicToken(env.id, env.jwtSigningSecret, [`read:runs:${handle.id}`]);
     c.header("x-trigger-jwt", jwt);
     c.header("x-trigger-jwt-claims", JSON.stringify({ sub: env.id, pub: true, scopes: [`read:runs:${handle.id}`] }));
-    return c.json({ id: handle.id, isCached: handle.isCached ?? false });
+    // Accepted into the outbox either way (nothing is lost), but say so when it cannot start yet.
+    const warning = services.engineHealth.reachable ? undefined : "The run engine (Temporal) is unreachable: the run is accepted and starts when it is back";
+    if (warning) c.header("x-stint-warning", warning);
+    return c.json({ id: handle.id, isCached: handle.isCached ?? false, ...(warning ? { warning } : {}) });
   });
 
   const batch = async (env: Parameters<ApiServices["engines"]["for"]>[0], items: ReturnType<typeof toTriggerItem>[]) => {
