@@ -31,7 +31,7 @@ class Watched {
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
   /** Waits for `text` after position `from`; returns the position after it. */
-  async waitFor(text: string | RegExp, from = 0, timeoutMs = 120_000): Promise<number> {
+  async waitFor(text: string | RegExp, from = 0, timeoutMs = 300_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rest = this.output.slice(from);
@@ -72,7 +72,7 @@ async function startPlatform(options: { example: boolean; databaseUrl?: string }
   });
   const platform = Object.assign(new Watched(child), { dataDir, temporalPort, apiUrl: `http://127.0.0.1:${web}` });
   try {
-    await platform.waitFor("Ctrl-C stops everything.", 0, 240_000);
+    await platform.waitFor("Ctrl-C stops everything.", 0, 600_000);
   } catch (error) {
     child.kill("SIGTERM");
     throw error;
@@ -138,9 +138,9 @@ describe("a supervised platform", () => {
     session = new Watched(
       spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: project, env: { ...process.env, TRIGGER_API_URL: platform.apiUrl, TRIGGER_SECRET_KEY: devKey }, stdio: ["ignore", "pipe", "pipe"] }),
     );
-    await session.waitFor("Registered tasks: greet, shout");
-    await platform.waitFor("Registered tasks:"); // the example session too
-  });
+    await session.waitFor("Registered tasks: greet, shout", 0, 600_000);
+    await platform.waitFor("Registered tasks:", 0, 600_000); // the example session too
+  }, 1_200_000);
 
   afterAll(async () => {
     session?.child.kill("SIGTERM");
@@ -157,7 +157,7 @@ describe("a supervised platform", () => {
     expect(platform.output).toContain(`API:            ${platform.apiUrl}`);
   });
 
-  it("restarts a Temporal server killed with SIGKILL on the same port and state; runs before and after complete", async () => {
+  it("restarts a Temporal server killed with SIGKILL on the same port and state; runs before and after complete", { timeout: 600_000 }, async () => {
     const first = await tasks.trigger("greet", { name: "before" });
     expect((await completed(first.id)).output).toMatchObject({ text: "Hello before" });
 
@@ -176,7 +176,7 @@ describe("a supervised platform", () => {
     expect((await completed(after.id)).output).toMatchObject({ text: "Hello after" });
   });
 
-  it("a session cut off from Temporal says so once, is shown as cut off, reconnects by itself and runs new triggers", async () => {
+  it("a session cut off from Temporal says so once, is shown as cut off, reconnects by itself and runs new triggers", { timeout: 600_000 }, async () => {
     const pid = temporalPid(platform);
     const sessionMark = session.output.length;
     const platformMark = platform.output.length;
@@ -202,16 +202,16 @@ describe("a supervised platform", () => {
     expect((await completed(after.id)).output).toMatchObject({ text: "Hello reconnected" });
   });
 
-  it("restarts the example session when it crashes", async () => {
+  it("restarts the example session when it crashes", { timeout: 600_000 }, async () => {
     const example = childrenOf(platform.child.pid!).find((p) => p.args.includes("stint.mjs") && p.args.includes("examples/hello-world"));
     expect(example).toBeDefined();
     const mark = platform.output.length;
     process.kill(example!.pid, "SIGKILL");
     await platform.waitFor("The example's stint dev session was killed (SIGKILL); restarting", mark);
-    await platform.waitFor("Registered tasks:", mark);
+    await platform.waitFor("Registered tasks:", mark, 600_000);
   });
 
-  it("Ctrl-C prints Stopping… once and stops everything", async () => {
+  it("Ctrl-C prints Stopping… once and stops everything", { timeout: 600_000 }, async () => {
     const temporal = temporalPid(platform);
     const children = childrenOf(platform.child.pid!);
     const mark = platform.output.length;
@@ -250,5 +250,5 @@ describe("a Temporal server that cannot come back", () => {
     } finally {
       if (platform.child.exitCode === null) platform.child.kill("SIGKILL");
     }
-  }, 300_000);
+  }, 900_000);
 });

@@ -72,17 +72,19 @@ beforeAll(async () => {
   dev = project.environments.find((env) => env.type === "DEVELOPMENT")!;
   configure({ baseURL: webapp.url, accessToken: dev.secretKey });
   await serveEcho();
-});
+}, 600_000);
 
 afterAll(async () => {
+  // Workers only stop cleanly with Temporal there (a failed test may have left it down).
+  if (temporal && (temporal.process.exitCode !== null || temporal.process.signalCode !== null)) await startTemporal();
   await workers?.shutdown();
   await connection?.close();
   await webapp?.stop();
   await temporal?.stop();
-});
+}, 600_000);
 
 describe("Temporal unavailable", () => {
-  it("reads answer 503 with Retry-After within seconds, triggers are accepted, and runs start once Temporal is back", async () => {
+  it("reads answer 503 with Retry-After within seconds, triggers are accepted, and runs start once Temporal is back", { timeout: 600_000 }, async () => {
     const before = await tasks.trigger("unavailable-echo", { n: 1 });
     expect((await runs.poll(before, { pollIntervalMs: 200 })).output).toEqual({ n: 1 });
 

@@ -8,8 +8,10 @@ import type { Connection } from "@temporalio/client";
 export interface TemporalReachabilityOptions {
   /** Between probes; default 2 s. */
   intervalMs?: number;
-  /** A probe that takes longer counts as unreachable; default 2 s. */
+  /** A probe that takes longer fails; default 5 s (a loaded machine can take seconds to answer). */
   timeoutMs?: number;
+  /** Failed probes in a row before Temporal counts as lost (one slow answer is not an outage); default 2. */
+  failuresToLose?: number;
   /** `reason` says in a few words why (no answer in time, connection refused…). */
   onLost?: (reason: string, error: Error) => void;
   onBack?: () => void;
@@ -20,6 +22,7 @@ export class TemporalReachability {
   private timer: NodeJS.Timeout | undefined;
   private probing: Promise<boolean> | undefined;
   private since = Date.now();
+  private failures = 0;
 
   constructor(
     /** The connection to probe now (a getter: its owner may replace it with one to a new address). */
@@ -59,7 +62,7 @@ export class TemporalReachability {
     return this.probing;
   }
 
-  /** A call just failed for want of Temporal: probe now rather than at the next tick. */
+  /** A call just failed for want of Temporal: probe now rather than at the next tick (it still takes two failures). */
   suspect(): void {
     if (this.state) void this.probe();
   }
@@ -67,10 +70,12 @@ export class TemporalReachability {
   private async check(): Promise<boolean> {
     const connection = this.connection();
     try {
-      await connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 2_000), () => connection.workflowService.getSystemInfo({}));
+      await connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5_000), () => connection.workflowService.getSystemInfo({}));
+      this.failures = 0;
       this.set(true);
     } catch (error) {
-      this.set(false, error as Error);
+      this.failures += 1;
+      if (this.failures >= (this.options.failuresToLose ?? 2)) this.set(false, error as Error);
     }
     return this.state;
   }
@@ -80,7 +85,7 @@ export class TemporalReachability {
     this.state = reachable;
     this.since = Date.now();
     if (reachable) this.options.onBack?.();
-    else this.options.onLost?.(describeConnectionError(error!, this.options.timeoutMs ?? 2_000), error!);
+    else this.options.onLost?.(describeConnectionError(error!, this.options.timeoutMs ?? 5_000), error!);
   }
 }
 

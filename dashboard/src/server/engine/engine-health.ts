@@ -8,8 +8,8 @@
 import type { Connection } from "@temporalio/client";
 import { TemporalReachability } from "@stint/temporal-workers";
 
-/** Reads: the longest a request waits for Temporal (a query a busy worker answers late still fits). */
-const READ_DEADLINE_MS = 10_000;
+/** Reads: the longest a request waits for Temporal (past it, a 503 the SDK retries: a busy worker may answer then). */
+const READ_DEADLINE_MS = 5_000;
 /** Writes may start work on Temporal (batches): more time, so a slow server is not cut off half-way. */
 const WRITE_DEADLINE_MS = 30_000;
 /** While Temporal is unreachable: one quick try (it may just be back), then a 503. */
