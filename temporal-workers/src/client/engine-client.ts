@@ -263,7 +263,9 @@ export class StintEngineClient implements ClientRuntime {
     try {
       return (await handle.result()) as RunState;
     } catch (error) {
-      const details = error instanceof WorkflowFailedError ? (error.cause as { details?: unknown[] } | undefined)?.details : undefined;
+      // Only the run's own failure says how it ended; anything else (Temporal unreachable, a deadline) is not an answer.
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      const details = (error.cause as { details?: unknown[] } | undefined)?.details;
       if (details?.[0]) return details[0] as RunState;
       const status: RunStatus = description.status.name === "TERMINATED" ? "CRASHED" : "SYSTEM_FAILURE";
       return recordFromExecution(description, status) as RunState;
