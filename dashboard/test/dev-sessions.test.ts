@@ -53,6 +53,7 @@ beforeAll(async () => {
     join(projectB, "src/trigger/echo.ts"),
     `import { logger, task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => { logger.info("echoing", { text: p.text }); return "b:" + p.text; } });\n`,
   );
+  writeFileSync(join(projectB, "src/trigger/big.ts"), `import { task } from "@trigger.dev/sdk";\nexport const big = task({ id: "big-b", run: async (p: { kb: number }) => ({ blob: "b".repeat(p.kb * 1024) }) });\n`);
   writeFileSync(
     join(projectB, "src/trigger/tick.ts"),
     `import { schedules } from "@trigger.dev/sdk";\nexport const tick = schedules.task({ id: "tick-b", cron: { pattern: "*/5 * * * *", timezone: "Asia/Tokyo" }, run: async (p) => ({ scheduleId: p.scheduleId, type: p.type, at: p.timestamp.toISOString() }) });\n`,
@@ -60,7 +61,7 @@ beforeAll(async () => {
   sessionA = startSession(projectA);
   sessionB = startSession(projectB);
   await sessionA.waitFor("Registered tasks: greet, shout");
-  await sessionB.waitFor("Registered tasks: echo-b, tick-b");
+  await sessionB.waitFor("Registered tasks: big-b, echo-b, tick-b");
 });
 
 afterAll(async () => {
@@ -102,6 +103,15 @@ describe("dev sessions sharing an environment", () => {
     expect(kept.map((e) => e.message)).toEqual(["bytes: a\uFFFDb"]);
   });
 
+  it("a session's output past 128 KB goes to the webapp's store through the packets API and reads back whole", async () => {
+    const run = (await runToEnd("big-b", { kb: 300 })) as unknown as { status: string; output?: unknown; outputPresignedUrl?: string };
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toBeUndefined();
+    expect(run.outputPresignedUrl).toMatch(new RegExp(`^${t.webapp.url}/objects/v1/packets/${t.dev.id}/`));
+    const stored = (await (await fetch(run.outputPresignedUrl!)).json()) as { blob: string };
+    expect(stored.blob).toBe("b".repeat(300 * 1024));
+  });
+
   it("a schedule declared in code becomes a DECLARATIVE schedule whose firings the session runs", async () => {
     const listed = (await (await fetch(`${t.webapp.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } })).json()) as { data: { id: string; type: string; task: string; timezone: string; generator: { expression: string } }[] };
     const tick = listed.data.find((s) => s.task === "tick-b")!;
@@ -114,6 +124,6 @@ describe("dev sessions sharing an environment", () => {
 
   it("sessions are recorded with their tasks for the dashboard", async () => {
     const sessions = await t.webapp.db.devSession.findMany({ where: { environmentId: t.dev.id } });
-    expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["echo-b,tick-b", "greet,shout"]);
+    expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["big-b,echo-b,tick-b", "greet,shout"]);
   });
 });
