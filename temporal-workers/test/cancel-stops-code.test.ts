@@ -73,6 +73,35 @@ describe("cancel stops running code", () => {
     expect(stepsOf(runId)).toEqual(["started"]);
   });
 
+  it("a newer execution of the run (its activity timed out) stops the older one's process, without onCancel", async () => {
+    const stale = await startTestEngine({ heartbeatTimeoutMs: 2_000 }, { executor });
+    try {
+      const { id: runId } = await stale.engine.trigger({ task: "runner-side-effect-later", payload: { markers, ms: 12_000 } });
+      await eventually(() => stepsOf(runId).includes("started"), 60_000, "the first execution started");
+      const first = pidOf(runId);
+      // This process stops answering (as a worker does under a long pause) while its runner keeps running:
+      // no heartbeat reaches Temporal, which times the activity out and runs a newer execution of the attempt.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6_000);
+      await eventually(() => !isAlive(first), 20_000, "the first execution's runner process exited");
+      const state = await stale.waitForRun(runId);
+      expect(state.status, JSON.stringify(state.error)).toBe("COMPLETED");
+      expect(state.attempts).toHaveLength(1);
+      // Each superseded execution stopped where it was (a loaded machine may time out more than one): only the last
+      // one's side effect happened, and no onCancel ran, since nobody canceled the run.
+      const pids = [...new Set(lines().filter((line) => line.split(" ")[1] === runId).map((line) => Number(line.split(" ")[2])))];
+      const stepsIn = (pid: number) => lines().filter((line) => line.split(" ")[1] === runId && Number(line.split(" ")[2]) === pid).map((line) => line.split(" ")[0]);
+      expect(pids.length).toBeGreaterThanOrEqual(2);
+      expect(pids[0]).toBe(first);
+      for (const pid of pids.slice(0, -1)) {
+        expect(stepsIn(pid)).toEqual(["started"]);
+        expect(isAlive(pid)).toBe(false);
+      }
+      expect(stepsIn(pids.at(-1)!)).toEqual(["started", "side-effect"]);
+    } finally {
+      await stale.stop();
+    }
+  });
+
   it("the worker keeps serving: the next run completes in a fresh process", async () => {
     const { id } = await t.engine.trigger({ task: "runner-healthy", payload: { n: 21 } });
     const state = await t.waitForRun(id);

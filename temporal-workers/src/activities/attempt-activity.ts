@@ -9,6 +9,7 @@ import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, isTemporalUnre
 import { PacketAttemptChannel } from "../executor/packet-attempt-channel.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { resolveAttemptPayload, storeAttemptOutput } from "./attempt-packets.js";
+import { wasRunCanceled } from "./cancel-reason.js";
 import type { AttemptActivities } from "./attempt-activity-types.js";
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -51,7 +52,11 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         }
         const info = await resolveAttemptPayload(started.info, packets);
         const abort = new AbortController();
-        context.cancellationSignal.addEventListener("abort", () => abort.abort(), { once: true });
+        const superseded = new AbortController();
+        // Only a cancel the run asked for is a cancel (onCancel runs); a timed-out or orphaned execution just stops.
+        const onCancel = () => void wasRunCanceled(client, runId, context).then((canceled) => (canceled ? abort : superseded).abort(context.cancellationSignal.reason));
+        if (context.cancellationSignal.aborted) onCancel();
+        else context.cancellationSignal.addEventListener("abort", onCancel, { once: true });
         const version = executor.versionFor?.(info);
         if (version) {
           details.version = version;
@@ -63,7 +68,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         const startedAt = new Date().toISOString();
         const announcement = setTimeout(() => announce(startedAt, version), ANNOUNCE_AFTER_MS);
         try {
-          const result = await storeAttemptOutput(await executor.execute({ info, channel, signal: abort.signal }), info, packets);
+          const result = await storeAttemptOutput(await executor.execute({ info, channel, signal: abort.signal, superseded: superseded.signal }), info, packets);
           return { ...result, execution: { token: info.executionId, startedAt, version } };
         } finally {
           clearTimeout(announcement);

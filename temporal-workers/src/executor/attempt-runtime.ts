@@ -76,11 +76,15 @@ export class AttemptRuntime implements RunRuntime {
   /** A Temporal outage longer than the retry window, or a newer execution, parks run(); other errors are the task's. */
   private async parkIfInterrupted(error: unknown): Promise<never> {
     if (!isTemporalUnreachableError(error) && !isStaleExecutionError(error)) throw error;
-    if (this.interruption === undefined) {
-      this.interruption = error as Error;
-      this.resolveInterrupted(error as Error);
-    }
+    this.interrupt(error as Error);
     return NEVER;
+  }
+
+  /** Parks run() from outside (Temporal ended this execution): it makes no more calls for its run. */
+  interrupt(error: Error): void {
+    if (this.interruption !== undefined) return;
+    this.interruption = error;
+    this.resolveInterrupted(error);
   }
 
   private async awaitPending(seq: number, wait: WaitInfoWire): Promise<unknown> {

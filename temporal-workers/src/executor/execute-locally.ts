@@ -25,7 +25,7 @@ export function parseThreshold(value: string | number | undefined | null): numbe
   return parseDurationMs(value, "checkpointThreshold");
 }
 
-export async function executeLocally({ info, channel, signal }: AttemptJob, options: LocalExecutionOptions = {}): Promise<AttemptActivityResult> {
+export async function executeLocally({ info, channel, signal, superseded }: AttemptJob, options: LocalExecutionOptions = {}): Promise<AttemptActivityResult> {
   const definition = sdkGlobals().catalog.get(info.item.task)!;
   const config = sdkGlobals().config;
   const machine = typeof definition.options.machine === "string" ? definition.options.machine : definition.options.machine?.preset;
@@ -61,6 +61,11 @@ export async function executeLocally({ info, channel, signal }: AttemptJob, opti
     runtime,
     signal,
   );
+  // Code in this process cannot be stopped: a superseded execution is parked at its next durable call instead.
+  const park = () =>
+    runtime.interrupt(Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was superseded (${(superseded?.reason as Error | undefined)?.message})`), { name: "StintStaleExecution" }));
+  if (superseded?.aborted) park();
+  else superseded?.addEventListener("abort", park, { once: true });
   // Temporal out of reach for longer than the retry window (or a newer execution took over): the execution fails as
   // infrastructure (the activity is retried, replaying this same attempt), never as the task's failure.
   const interrupted = runtime.interrupted.then((error) => Promise.reject(error));

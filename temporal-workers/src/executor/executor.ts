@@ -5,8 +5,14 @@ import type { AttemptChannel } from "./attempt-channel.js";
 export interface AttemptJob {
   info: AttemptStartInfo;
   channel: AttemptChannel;
-  /** Aborted when the run is canceled. */
+  /** Aborted when the run is canceled: the onCancel hooks run, then the code stops. */
   signal: AbortSignal;
+  /**
+   * Aborted when this execution is no longer wanted although the run was not canceled: Temporal timed it out (a
+   * newer execution replays the attempt), the run closed, or the worker shuts down. Its code stops at once, without
+   * onCancel: the run goes on elsewhere.
+   */
+  superseded?: AbortSignal;
 }
 
 export interface AttemptExecutor {

@@ -140,6 +140,7 @@ export class RunnerExecutor implements AttemptExecutor {
         clock.stop();
         clearTimeout(cancelTimer);
         signal.removeEventListener("abort", onAbort);
+        job.superseded?.removeEventListener("abort", onSuperseded);
         if (this.live.get(info.runId)?.token === info.executionId) this.live.delete(info.runId);
         settle();
       };
@@ -149,7 +150,7 @@ export class RunnerExecutor implements AttemptExecutor {
       };
       this.live.set(info.runId, {
         token: info.executionId,
-        stop: (reason) => stop(reason, Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), { name: "StintStaleExecution" })),
+        stop: (reason) => stop(reason, staleExecution(info, reason)),
       });
 
       const onAbort = () => {
@@ -160,8 +161,12 @@ export class RunnerExecutor implements AttemptExecutor {
         }
         cancelTimer = setTimeout(() => stop("canceled", signal.reason), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
       };
+      // Not a cancel: Temporal gave up on this execution (a newer one replays the attempt) or the worker stops.
+      const onSuperseded = () => stop("superseded", staleExecution(info, `Temporal ended it (${(job.superseded?.reason as Error | undefined)?.message ?? "superseded"})`));
+      if (job.superseded?.aborted) return onSuperseded();
       if (signal.aborted) return stop("canceled", signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
+      job.superseded?.addEventListener("abort", onSuperseded, { once: true });
 
       runner.attach((message: FromRunner) => {
         switch (message.type) {
@@ -215,6 +220,10 @@ export class RunnerExecutor implements AttemptExecutor {
       throw error;
     }
   }
+}
+
+function staleExecution(info: AttemptStartInfo, reason: string): Error {
+  return Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), { name: "StintStaleExecution" });
 }
 
 /** What a runner's death means for its attempt, in Trigger.dev's terms: out of memory, a segfault, an exit code. */
