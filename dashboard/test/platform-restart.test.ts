@@ -18,6 +18,7 @@ import { createDatabase, type Database } from "../src/index.js";
 import { createTestDatabase } from "./harness/index.js";
 
 const DASHBOARD = fileURLToPath(new URL("..", import.meta.url));
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = fileURLToPath(new URL("../../sdk/cli/bin/stint.mjs", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("../../sdk/cli/test/fixtures/dev-project", import.meta.url));
 
@@ -251,4 +252,69 @@ describe("a Temporal server that cannot come back", () => {
       if (platform.child.exitCode === null) platform.child.kill("SIGKILL");
     }
   }, 900_000);
+});
+
+/**
+ * `npm start` itself, as a user runs it: npm runs the script through `sh -c`, so a signal npm forwards must reach the
+ * platform (a kill -INT of npm used to stop at the shell), and a terminal's Ctrl-C, which reaches npm and the
+ * platform at once (npm forwards it too), must stop everything once, in order.
+ */
+describe("npm start", () => {
+  async function npmStart(how: "terminal" | "plain") {
+    const dataDir = mkdtempSync(join(tmpdir(), "stint-npm-start-"));
+    const [web, temporalPort, ui] = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      PORT: String(web),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(ui),
+      STINT_DATA_DIR: dataDir,
+      STINT_EXAMPLE: "off",
+      STINT_UI: "off",
+      DATABASE_URL: await createTestDatabase(),
+    };
+    // A terminal: `script` runs npm on a pseudo-terminal, where a typed Ctrl-C (\x03) becomes SIGINT for npm's
+    // process group, as in a shell. Plain: npm in a process group of its own, signalled by pid.
+    const child =
+      how === "terminal"
+        ? spawn("script", ["-qefc", "exec npm start", "/dev/null"], { cwd: REPO, env: { ...env, SHELL: "/bin/sh" }, stdio: ["pipe", "pipe", "pipe"] })
+        : spawn("npm", ["start"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const platform = Object.assign(new Watched(child), { dataDir, temporalPort, apiUrl: `http://127.0.0.1:${web}` });
+    await platform.waitFor("Ctrl-C stops everything.", 0, 600_000);
+    return platform;
+  }
+
+  async function expectStoppedInOrder(platform: Platform, mark: number, temporal: number, exitCode: number | null) {
+    expect(exitCode, platform.output.slice(mark)).toBe(0);
+    expect(platform.output.slice(mark).match(/Stopping…/g)).toHaveLength(1);
+    await until("the Temporal server to stop", async () => (isAlive(temporal) ? undefined : true), 15_000);
+    await expect(fetch(`${platform.apiUrl}/healthz`)).rejects.toThrow();
+  }
+
+  it("stops everything on Ctrl-C typed in a terminal", { timeout: 900_000 }, async () => {
+    const platform = await npmStart("terminal");
+    try {
+      const [mark, temporal] = [platform.output.length, temporalPid(platform)];
+      platform.child.stdin!.write("\x03");
+      const exitCode = await Promise.race([platform.exited, new Promise<"running">((r) => setTimeout(() => r("running"), 60_000))]);
+      expect(exitCode, `npm start did not stop within 60 s:\n${platform.output.slice(mark)}`).not.toBe("running");
+      await expectStoppedInOrder(platform, mark, temporal, exitCode as number | null);
+    } finally {
+      if (platform.child.exitCode === null) platform.child.kill("SIGKILL");
+    }
+  });
+
+  it("stops everything on kill -INT of the npm process", { timeout: 900_000 }, async () => {
+    const platform = await npmStart("plain");
+    try {
+      const [mark, temporal] = [platform.output.length, temporalPid(platform)];
+      process.kill(platform.child.pid!, "SIGINT");
+      const exitCode = await Promise.race([platform.exited, new Promise<"running">((r) => setTimeout(() => r("running"), 60_000))]);
+      expect(exitCode, `npm start did not stop within 60 s:\n${platform.output.slice(mark)}`).not.toBe("running");
+      await expectStoppedInOrder(platform, mark, temporal, exitCode as number | null);
+    } finally {
+      // Whatever is left of its process group (npm, the shell, the platform).
+      if (platform.child.exitCode === null) process.kill(-platform.child.pid!, "SIGKILL");
+    }
+  });
 });

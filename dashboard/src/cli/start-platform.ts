@@ -121,10 +121,10 @@ async function main(): Promise<void> {
 
   const example = env.STINT_EXAMPLE === "on" && boot.devSecretKey ? startExample(webapp, boot.devSecretKey, dataDir) : undefined;
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (exitCode: number) => {
-    if (stopping) return;
-    stopping = true;
+    if (stoppingSince !== undefined) return;
+    stoppingSince = Date.now();
     // Each step is bounded: with Temporal gone, the engine workers' shutdown would otherwise wait for it forever.
     await withinMs(STOP_STEP_MS, example?.stop());
     await withinMs(STOP_STEP_MS, webapp.stop());
@@ -132,8 +132,12 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   const onSignal = () => {
-    // A second Ctrl-C while stopping: stop now.
-    if (stopping) process.exit(130);
+    // A terminal's Ctrl-C reaches this process twice under npm (from the terminal, and forwarded by npm): one stop.
+    // A second Ctrl-C typed while stopping stops at once.
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince > 2_000) process.exit(130);
+      return;
+    }
     console.log("\nStopping…");
     void shutdown(0);
   };
