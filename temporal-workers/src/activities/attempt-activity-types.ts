@@ -1,11 +1,11 @@
 /** Activity signatures as the workflows see them (types only: activity code lives outside the sandbox). */
 import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
-import type { AttemptActivityInput, AttemptActivityResult, RunWorkflowInput } from "../shared/run-types.js";
+import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, RunWorkflowInput } from "../shared/run-types.js";
 import type { ClaimKeyResult } from "../shared/idempotency.js";
 import type { AcquireSlotRequest, QueueGateKey, SlotAnswer } from "../shared/queue-gate.js";
 
 export interface AttemptActivities {
-  runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult>;
+  runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult | AttemptRequeue>;
 }
 
 export interface EngineActivities {

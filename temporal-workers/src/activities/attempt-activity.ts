@@ -2,7 +2,7 @@
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure, type Client } from "@temporalio/client";
 import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js";
-import type { AttemptActivityInput, AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
+import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
 import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, isTemporalUnreachableError, retryTransient } from "../executor/temporal-retry.js";
@@ -11,6 +11,7 @@ import type { PacketStore } from "../packets/packet-store.js";
 import { resolveAttemptPayload, storeAttemptOutput } from "./attempt-packets.js";
 import { wasRunCanceled } from "./cancel-reason.js";
 import type { AttemptActivities } from "./attempt-activity-types.js";
+import { checkAdmission } from "./admission-check.js";
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 const ANNOUNCE_AFTER_MS = 250;
@@ -30,9 +31,13 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
   const retryWindowMs = options.temporalRetryWindowMs ?? DEFAULT_TEMPORAL_RETRY_WINDOW_MS;
   const { packets } = options;
   return {
-    async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult> {
+    async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult | AttemptRequeue> {
       const { runId } = input;
       const context = Context.current();
+      // Before anything starts: an execution admitted short of its queue's limit in code goes back to the gate.
+      const lockedVersion = input.info.version ?? (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
+      const requeue = checkAdmission(input.admission, input.info.item.task, executor.declaredQueues(lockedVersion));
+      if (requeue) return requeue;
       // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
       // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
       // The details carry the bundle version this execution runs: a crash retry (the next activity attempt) reads

@@ -41,11 +41,13 @@ export class QueueAdmission {
   ) {}
 
   async acquire(key: QueueGateKey, request: AcquireSlotRequest): Promise<SlotAnswer> {
-    if (!(await this.isGated(key))) return { granted: true, gated: false };
+    // A limit from the run's code always goes through the gate (the settings cached here may predate it).
+    if (request.declaredLimit == null && !(await this.isGated(key))) return { granted: true, gated: false };
     const { granted } = await this.client.workflow.executeUpdateWithStart(acquireSlotUpdate, {
       args: [request],
       startWorkflowOperation: startGate(key, this.workflowTaskQueue),
     });
+    if (request.declaredLimit != null) this.settings.delete(queueGateId(key));
     return { granted, gated: true };
   }
 

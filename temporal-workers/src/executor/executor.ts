@@ -1,4 +1,5 @@
 /** Runs one execution of an attempt somewhere: in this process (`stint dev`) or in a container (supervisor). */
+import type { DeclaredQueue } from "@stint/sdk/runtime";
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel } from "./attempt-channel.js";
 
@@ -18,6 +19,8 @@ export interface AttemptJob {
 export interface AttemptExecutor {
   /** Task ids this executor can run, in the run's locked version if it has one (the attempt activity refuses others with StintTaskNotFound). */
   hasTask(taskId: string, version?: string): boolean;
+  /** The queues the code declares (in the run's locked version if it has one): the attempt activity checks admissions against them. */
+  declaredQueues(version?: string): DeclaredQueue[];
   execute(job: AttemptJob): Promise<AttemptActivityResult>;
   /** The bundle version this execution will run, if the executor has versions (the run is then locked to it). */
   versionFor?(info: AttemptStartInfo): string | undefined;

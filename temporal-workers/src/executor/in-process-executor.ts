@@ -3,7 +3,7 @@
  * runs each attempt in a child process instead). A suspended execution's run() promise is simply dropped: nothing
  * references it once the runtime stops answering.
  */
-import { sdkGlobals } from "@stint/sdk/runtime";
+import { declaredQueues, sdkGlobals, type DeclaredQueue } from "@stint/sdk/runtime";
 import type { AttemptActivityResult } from "../shared/run-types.js";
 import type { LogSink } from "./attempt-channel.js";
 import type { AttemptExecutor, AttemptJob } from "./executor.js";
@@ -20,6 +20,10 @@ export class InProcessExecutor implements AttemptExecutor {
 
   hasTask(taskId: string): boolean {
     return sdkGlobals().catalog.has(taskId);
+  }
+
+  declaredQueues(): DeclaredQueue[] {
+    return declaredQueues();
   }
 
   execute(job: AttemptJob): Promise<AttemptActivityResult> {

@@ -7,7 +7,7 @@
  * Where runners live is the launcher's business (child processes for `stint dev`; containers later), so the
  * supervisor's executors reuse this class.
  */
-import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, type SerializedError } from "@stint/sdk/runtime";
+import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, type DeclaredQueue, type SerializedError } from "@stint/sdk/runtime";
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
@@ -74,6 +74,10 @@ export class RunnerExecutor implements AttemptExecutor {
 
   hasTask(taskId: string, version?: string): boolean {
     return this.knownVersion(version)?.manifest.tasks.some((task) => task.id === taskId) ?? false;
+  }
+
+  declaredQueues(version?: string): DeclaredQueue[] {
+    return this.knownVersion(version)?.manifest.queues ?? [];
   }
 
   /** The version an execution runs: the run's own when it is still available, else the current one. */

@@ -64,6 +64,11 @@ export interface AcquireSlotRequest {
   runId: string;
   concurrencyKey?: string;
   priorityMs: number;
+  /**
+   * The limit the run's code declares for this queue, when a worker sent the run back to it (see AttemptRequeue):
+   * the gate is asked even if the queue has no settings yet, and takes this limit if none was declared to it.
+   */
+  declaredLimit?: number | null;
 }
 
 /** Changes to a queue: `overrideLimit: null` resets the override. */

@@ -58,6 +58,28 @@ export interface AttemptActivityInput {
   confirmStart: boolean;
   /** Everything the execution needs, as of when it was scheduled. */
   info: AttemptStartInfo;
+  /** How the engine admitted this execution (absent for runs from before queue gates): the worker checks it against the task's code. */
+  admission?: ExecutionAdmission;
+}
+
+export interface ExecutionAdmission {
+  /** The queue whose limit the execution was admitted under. */
+  queue: string;
+  /** Whether it holds a slot of that queue's gate (false: admitted at once, as a queue with no known limit). */
+  gated: boolean;
+  /** Whether the trigger named the queue; else it was the engine's guess (the task's own queue) and the code may name another. */
+  named: boolean;
+}
+
+/**
+ * The attempt activity's answer when the execution was admitted short of what the task's code declares (triggered
+ * before any worker declared the queue): nothing ran, and the run asks `queue`'s gate for a slot first.
+ */
+export interface AttemptRequeue {
+  kind: "requeue";
+  queue: string;
+  /** The limit the code declares for `queue` (the gate takes it if it has none yet). */
+  declaredLimit: number | null;
 }
 
 export type AttemptActivityResult = (

@@ -67,7 +67,9 @@ export async function queueGateWorkflow(initial: QueueGateState): Promise<void> 
 
   wf.setHandler(queueSnapshotQuery, () => snapshotOf(state));
 
-  wf.setHandler(acquireSlotUpdate, ({ runId, concurrencyKey, priorityMs }) => {
+  wf.setHandler(acquireSlotUpdate, ({ runId, concurrencyKey, priorityMs, declaredLimit }) => {
+    // A run sent back by the worker that has its code, before that code's queues were declared here.
+    if (declaredLimit != null && state.declaredLimit === null) state.declaredLimit = declaredLimit;
     // Retried requests (a local activity retry) find the run where it already is.
     if (state.holders.some((holder) => holder.runId === runId)) return { granted: true };
     if (!state.waiting.some((entry) => entry.runId === runId)) state.waiting.push({ runId, key: concurrencyKey ?? "", rank: Date.now() - priorityMs });

@@ -10,6 +10,7 @@ import type { ChildRunResult, DurableRequest, TokenResult, WaitInfoWire } from "
 import type {
   AttemptActivityResult,
   AttemptRecord,
+  AttemptRequeue,
   AttemptStartInfo,
   DurableCallResult,
   JournalEntry,
@@ -52,6 +53,8 @@ import type { AttemptActivities, EngineActivities } from "../activities/attempt-
 import { queueGateId, type QueueGateKey } from "../shared/queue-gate.js";
 
 const FINAL: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+/** Past this many requeues of one attempt, its executions run without the worker's admission check. */
+const MAX_REQUEUES_PER_ATTEMPT = 5;
 
 export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   const options = input.item.options ?? {};
@@ -438,8 +441,12 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   });
 
   // ---- queue slot: each execution holds one of its queue's slots, so only executing runs count -----------------
-  const gateKey: QueueGateKey = { environmentId: input.environment.id, queue: state.queue };
-  const gateId = queueGateId(gateKey);
+  let gateKey: QueueGateKey = { environmentId: input.environment.id, queue: state.queue };
+  let gateId = queueGateId(gateKey);
+  /** The limit the task's code declares for the run's queue, once a worker sent the run back to that queue's gate. */
+  let codeLimit: number | null | undefined;
+  /** Times the current attempt was sent back: workers that disagree about the task's queue must not loop forever. */
+  let requeues = 0;
   // Runs started before queue gates replay without them.
   const gated = wf.patched("stint-queue-gate");
   // A slot request that gets no answer is asked again soon: the gate treats a repeated request as the same one.
@@ -457,7 +464,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   /** Waits for a slot; false if the ttl deadline passed first. */
   async function acquireSlot(deadline: number | undefined): Promise<boolean> {
     slotGranted = false;
-    const request = { runId: input.runId, concurrencyKey: options.concurrencyKey, priorityMs: (options.priority ?? 0) * 1000 };
+    const request = { runId: input.runId, concurrencyKey: options.concurrencyKey, priorityMs: (options.priority ?? 0) * 1000, declaredLimit: codeLimit };
     // Until the answer is in, assume a slot may be held: a cancel mid-request still gives it back.
     holdsSlot = true;
     const { granted, gated: held } = await engine.acquireQueueSlot(gateKey, request);
@@ -476,8 +483,19 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     track(wf.CancellationScope.nonCancellable(() => wf.getExternalWorkflowHandle(gateId).signal(releaseSlotSignal, { runId: input.runId })));
   };
 
+  /** The worker found the run admitted short of its code's queue (triggered before the queue was declared). */
+  const moveToQueue = (requeue: AttemptRequeue) => {
+    requeues++;
+    codeLimit = requeue.declaredLimit;
+    if (requeue.queue === state.queue) return;
+    state.queue = requeue.queue;
+    state.updatedAt = nowIso();
+    gateKey = { environmentId: input.environment.id, queue: requeue.queue };
+    gateId = queueGateId(gateKey);
+  };
+
   /** Runs one execution of the current attempt inside a queue slot; 'expired' if the ttl passed before it started. */
-  async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {
+  async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | AttemptRequeue | "expired"> {
     if (!gated) return runAdmittedExecution(ttlDeadline);
     let admitted: boolean;
     try {
@@ -493,13 +511,14 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     }
   }
 
-  async function runAdmittedExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | "expired"> {
+  async function runAdmittedExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | AttemptRequeue | "expired"> {
     executionId = `${attemptNumber}.${++executionCount}`;
     liveAttempt = 0;
     startedThisExecution = false;
     const confirmStart = ttlDeadline !== undefined && !attemptStarted;
     const scope = new wf.CancellationScope();
-    const running = scope.run(() => attempts.runAttempt({ runId: input.runId, executionId, confirmStart, info: startInfo(executionId) }));
+    const admission = gated && requeues < MAX_REQUEUES_PER_ATTEMPT ? { queue: state.queue, gated: holdsSlot, named: options.queue !== undefined } : undefined;
+    const running = scope.run(() => attempts.runAttempt({ runId: input.runId, executionId, confirmStart, info: startInfo(executionId), admission }));
     if (ttlDeadline !== undefined && !attemptStarted) {
       let settled = false;
       void running.then(
@@ -537,7 +556,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
       metadataOpsApplied = {};
       state.attemptCount = attemptNumber;
       state.attempts.push({ number: attemptNumber, status: "EXECUTING", executions: 0 });
-      let result: AttemptActivityResult | "expired";
+      requeues = 0;
+      let result: AttemptActivityResult | AttemptRequeue | "expired";
       for (;;) {
         try {
           result = await runExecution(attemptStarted ? undefined : ttlDeadline);
@@ -558,6 +578,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
           state.attemptCount = 0;
           failRun("EXPIRED", { name: "RunExpired", message: `Run was not started within its ttl of ${options.ttl}` });
           break attemptLoop;
+        }
+        if (result.kind === "requeue") {
+          // Nothing ran: ask the right gate for a slot, then execute again.
+          moveToQueue(result);
+          continue;
         }
         if (result.execution) {
           markLive(result.execution.token, result.execution.startedAt);

@@ -50,6 +50,10 @@ export class DevExecutor implements AttemptExecutor {
     return this.runners.hasTask(taskId, version);
   }
 
+  declaredQueues(version?: string): ReturnType<AttemptExecutor["declaredQueues"]> {
+    return this.runners.declaredQueues(version);
+  }
+
   versionFor(info: AttemptJob["info"]): string | undefined {
     return this.runners.versionFor(info);
   }
