@@ -1,52 +1,36 @@
 /**
  * @stint/sdk — the exports of @trigger.dev/sdk v4, running on Stint's Temporal engine.
- * Code written for @trigger.dev/sdk imports this module unchanged (the stint CLI aliases it).
+ * Code written for @trigger.dev/sdk imports this module unchanged (the stint CLI aliases it). Parts Stint does not
+ * support yet exist too and fail when called, naming the feature (see unsupported.ts).
  */
 import { createSchemaTask, createTask } from "./tasks/task.js";
-import { batchTriggerAndWaitWire, batchTriggerWire, itemsToWire, triggerAndWaitById, triggerById, collectItems } from "./tasks/trigger.js";
-import * as hooks from "./hooks.js";
-import type { BatchTriggerOptions, TriggerAndWaitOptions, TriggerOptions } from "./tasks/trigger-options.js";
-import type { AnyTask, TaskIdentifier, TaskOutput, TaskPayload } from "./tasks/task.js";
-import type { BatchItem } from "./tasks/trigger.js";
+import { authConfiguration } from "./auth.js";
+import { publicTokens } from "./public-tokens.js";
 
 export const task = createTask;
 export const schemaTask = createSchemaTask;
 /** @deprecated Trigger's AI tool wrapper; kept for source compatibility. */
 export const toolTask = createSchemaTask;
+export { tasks } from "./tasks-api.js";
+export const auth = { ...authConfiguration, ...publicTokens };
+export { configure, type ApiClientConfiguration } from "./auth.js";
 
-async function batchById<T extends AnyTask>(id: TaskIdentifier<T>, items: BatchItem<TaskPayload<T>>[] | AsyncIterable<BatchItem<TaskPayload<T>>>) {
-  const list = await collectItems(items);
-  return itemsToWire(list.map((item) => ({ task: id, payload: item.payload, options: item.options })));
-}
-
-export const tasks = {
-  trigger: <T extends AnyTask>(id: TaskIdentifier<T>, payload: TaskPayload<T>, options?: TriggerOptions, _requestOptions?: unknown) =>
-    triggerById<TaskIdentifier<T>>(id, payload, options),
-  triggerAndWait: <T extends AnyTask>(id: TaskIdentifier<T>, payload: TaskPayload<T>, options?: TriggerAndWaitOptions, _requestOptions?: unknown) =>
-    triggerAndWaitById<TaskIdentifier<T>, TaskOutput<T>>(id, payload, options),
-  batchTrigger: async <T extends AnyTask>(id: TaskIdentifier<T>, items: BatchItem<TaskPayload<T>>[], options?: BatchTriggerOptions, _requestOptions?: unknown) =>
-    batchTriggerWire(await batchById<T>(id, items), options, "tasks.batchTrigger"),
-  batchTriggerAndWait: async <T extends AnyTask>(id: TaskIdentifier<T>, items: BatchItem<TaskPayload<T>>[], options?: BatchTriggerOptions) =>
-    batchTriggerAndWaitWire(await batchById<T>(id, items), options, "tasks.batchTriggerAndWait") as Promise<{
-      id: string;
-      runs: import("./tasks/run-result.js").TaskRunResult<TaskIdentifier<T>, TaskOutput<T>>[];
-    }>,
-  onStart: hooks.onStart,
-  onStartAttempt: hooks.onStartAttempt,
-  onFailure: hooks.onFailure,
-  onSuccess: hooks.onSuccess,
-  onComplete: hooks.onComplete,
-  onWait: hooks.onWait,
-  onResume: hooks.onResume,
-  onCancel: hooks.onCancel,
-  handleError: hooks.onHandleError,
-  catchError: hooks.onCatchError,
-  middleware: hooks.middleware,
-};
-
-export { batch } from "./batch.js";
+export {
+  onStart,
+  onStartAttempt,
+  onSuccess,
+  onFailure,
+  onComplete,
+  onWait,
+  onResume,
+  onCancel,
+  onCatchError,
+  onHandleError,
+  middleware,
+} from "./hooks.js";
+export { batch, type Items } from "./batch.js";
 export { wait, ManualWaitpointPromise } from "./wait.js";
-export type { WaitForOptions, WaitUntilOptions, CreateWaitpointTokenOptions, WaitpointTokenResult } from "./wait.js";
+export type { WaitForOptions, WaitUntilOptions, CreateWaitpointTokenOptions, WaitpointTokenResult, ListTokensOptions } from "./wait.js";
 export { metadata } from "./metadata.js";
 export { tags } from "./tags.js";
 export { logger, type LogLevel } from "./logger.js";
@@ -54,9 +38,8 @@ export { idempotencyKeys, type IdempotencyKey, type IdempotencyKeyScope } from "
 export { retry, type RetryOptions } from "./retry.js";
 export { runs, type RunShape, type AnyRunShape, type TaskRunShape, type RealtimeRun, type AnyRealtimeRun, type RetrieveRunResult, type AnyRetrieveRunResult } from "./runs.js";
 export * as schedules from "./schedules.js";
-export { configure, auth, type ApiClientConfiguration } from "./auth.js";
 export { defineConfig, type TriggerConfig } from "./config.js";
-export { queue, usage, locals, timeout, heartbeats, waitUntil, type Queue } from "./misc.js";
+export { queue, usage, locals, timeout, heartbeats, waitUntil, markChatAgentRunForStreamsWarning, type Queue } from "./misc.js";
 export {
   AbortTaskRunError,
   OutOfMemoryError,
@@ -74,13 +57,50 @@ export {
   UnprocessableEntityError,
   RateLimitError,
   InternalServerError,
+  OIDCTokenError,
+  ChatChunkTooLargeError,
+  isChatChunkTooLargeError,
 } from "./core/errors.js";
 export { createCache, InMemoryCache, type CacheStore } from "./cache.js";
-export { webhooks, WebhookError, otel } from "./not-yet.js";
+export { otel } from "./otel.js";
 export { streams, type PipedStream, type StreamOptions, type AsyncIterableStream } from "./streams.js";
+export { InputStreamTimeoutError, InputStreamOncePromise, type InputStreamOnceResult } from "./input-streams.js";
 export { envvars, type EnvironmentVariable } from "./envvars.js";
 export { queues, type QueueItem, type RetrieveQueueParam } from "./queues.js";
+export { concurrencyLimit, concurrencyLimits, type ConcurrencyLimit, type ConcurrencyLimitOptions } from "./concurrency-limits.js";
+export { deployments } from "./deployments.js";
+export { prompts, skills } from "./prompts.js";
+export { query, type QueryOptions, type QueryScope, type QueryFormat } from "./query.js";
+export {
+  sessions,
+  SessionHandle,
+  SessionInputChannel,
+  SessionOutputChannel,
+  __setSessionStartImplForTests,
+  __setSessionOpenImplForTests,
+  __setSessionCloseImplForTests,
+} from "./sessions.js";
+export {
+  webhook,
+  webhooks,
+  webhookSources,
+  providerProducers,
+  defineWebhookEndpoint,
+  normalizeKeyString,
+  chatEvent,
+  WebhookError,
+  WebhookIndexingError,
+  WebhookWaiterCancelledError,
+  WebhookWaiterLimitError,
+  WebhookEndpointNotFoundError,
+  WebhookFilterError,
+  type WebhookEndpoint,
+  type WebhookSource,
+} from "./webhooks.js";
+export { TriggerClient, type TriggerClientConfig } from "./trigger-client.js";
+export { StintUnsupportedError } from "./unsupported.js";
 export { TaskRunPromise, type TaskRunResult } from "./tasks/run-result.js";
+export type { TriggerAndSubscribeOptions } from "./tasks/trigger-and-subscribe.js";
 export type { Task, TaskWithSchema, AnyTask, TaskIdentifier, TaskPayload, TaskOutput, TaskFromIdentifier } from "./tasks/task.js";
 export type { RunHandle, BatchRunHandle, BatchResult, BatchItem } from "./tasks/trigger.js";
 export type { BatchByIdItem, BatchByTaskItem, BatchByIdResult } from "./batch.js";
@@ -96,4 +116,4 @@ export type {
   WaitInfo,
   CatchErrorResult,
 } from "./tasks/definition.js";
-export type { RunStatus } from "./runtime/types.js";
+export type { RunStatus, TaskRunContext } from "./runtime/types.js";

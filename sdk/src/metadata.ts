@@ -1,6 +1,7 @@
 /** metadata.*: sync, chainable updaters on the current run (and its parent / root), flushed in batches. */
 import { requireClientRuntime, requireRunRuntime, currentRunRuntime } from "./runtime/globals.js";
 import type { MetadataOperation, MetadataTarget } from "./runtime/types.js";
+import { streams, type AsyncIterableStream } from "./streams.js";
 
 type Json = unknown;
 
@@ -17,7 +18,8 @@ export interface MetadataUpdaters<Self> {
   remove(key: string, value: Json): Self;
   increment(key: string, value?: number): Self;
   decrement(key: string, value?: number): Self;
-  stream(): Promise<never>;
+  /** Streams `value` to this run's (or the parent's / root's) realtime stream `key`, as `streams.pipe` does; resolves with the same chunks. */
+  stream<T>(key: string, value: AsyncIterable<T> | ReadableStream<T>, signal?: AbortSignal): Promise<AsyncIterableStream<T>>;
 }
 
 interface ParentMetadata extends MetadataUpdaters<ParentMetadata> {}
@@ -32,6 +34,8 @@ export interface RunMetadata extends MetadataUpdaters<RunMetadata> {
   flush(): Promise<void>;
   refresh(): Promise<void>;
   update(runId: string, operations: MetadataOperation[]): Promise<Record<string, Json>>;
+  /** Reads this run's realtime stream `key` (as `streams.read`). */
+  fetchStream<T>(key: string, signal?: AbortSignal): Promise<AsyncIterableStream<T>>;
 }
 
 function updaters<Self>(target: MetadataTarget, self: () => Self): MetadataUpdaters<Self> {
@@ -60,9 +64,8 @@ function updaters<Self>(target: MetadataTarget, self: () => Self): MetadataUpdat
       enqueue(target, { type: "increment", key, value: -value });
       return self();
     },
-    stream: async () => {
-      throw new Error("metadata.stream is not supported by Stint yet");
-    },
+    stream: async <T>(key: string, value: AsyncIterable<T> | ReadableStream<T>, signal?: AbortSignal) =>
+      streams.pipe<T>(key, value, { target: target === "self" ? "self" : target, signal }).stream,
   };
 }
 
@@ -95,6 +98,9 @@ export const metadata: RunMetadata = {
   /** Updates another run's metadata from outside it. */
   async update(runId: string, operations: MetadataOperation[]): Promise<Record<string, Json>> {
     return requireClientRuntime("metadata.update").updateMetadata(runId, operations);
+  },
+  async fetchStream<T>(key: string, signal?: AbortSignal) {
+    return streams.read<T>(requireRunRuntime("metadata.fetchStream").ctx.run.id, key, { signal });
   },
 };
 

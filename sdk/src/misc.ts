@@ -1,5 +1,5 @@
 /** Small helpers of the Trigger v4 surface: queue(), usage, locals, timeout, heartbeats, waitUntil. */
-import { currentRunRuntime } from "./runtime/globals.js";
+import { currentAttempt, currentRunRuntime } from "./runtime/globals.js";
 
 export interface Queue {
   name: string;
@@ -33,12 +33,31 @@ export const usage = {
   },
 };
 
-export const timeout = { None: 0 };
+export const timeout = {
+  /** `maxDuration: timeout.None`: no compute-time limit (Trigger.dev's value, the largest it accepts). */
+  None: 2_147_483_647,
+  /** The signal of the running attempt (aborted when it is cancelled or runs out of time); undefined outside a run. */
+  get signal(): AbortSignal | undefined {
+    return currentAttempt()?.signal;
+  },
+};
 
+let lastHeartbeat: Date | undefined;
 export const heartbeats = {
   /** Yields to the event loop so heartbeats keep flowing in CPU-heavy loops. */
-  yield: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  yield: () =>
+    new Promise<void>((resolve) =>
+      setImmediate(() => {
+        lastHeartbeat = new Date();
+        resolve();
+      }),
+    ),
+  /** When `heartbeats.yield()` last let the runtime breathe (for debugging, as in Trigger.dev). */
+  getLastHeartbeat: (): Date | undefined => lastHeartbeat,
 };
+
+/** Trigger.dev marks chat-agent runs for a streams warning; Stint has no chat agents, so there is nothing to mark. */
+export function markChatAgentRunForStreamsWarning(): void {}
 
 const pending: Promise<unknown>[] = [];
 /** Keeps the attempt alive until `promise` settles. */

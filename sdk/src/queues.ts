@@ -1,5 +1,6 @@
 /** `queues.*`: list, retrieve, pause/resume and concurrency overrides, through the webapp's REST API. */
 import { callApi } from "./management-api.js";
+import { paginateOffset } from "./paginate.js";
 
 export type QueueType = "task" | "custom";
 /** A queue id (`queue_…`), or its type and name (a task queue's name is its task id). */
@@ -31,12 +32,14 @@ function target(queue: RetrieveQueueParam): { type: "id" | QueueType; path: stri
 }
 
 export const queues = {
-  async list(options: { page?: number; perPage?: number } = {}) {
-    const query = new URLSearchParams();
-    if (options.page) query.set("page", String(options.page));
-    if (options.perPage) query.set("perPage", String(options.perPage));
-    const page = await callApi<{ data: WireQueueItem[]; pagination: { currentPage: number; totalPages: number; count: number } }>("GET", `/api/v1/queues?${query}`);
-    return { data: page.data.map(toItem), pagination: page.pagination };
+  /** A page of queues; `for await (const queue of queues.list())` goes through every page. */
+  list(options: { page?: number; perPage?: number } = {}) {
+    return paginateOffset<QueueItem>(async (page) => {
+      const query = new URLSearchParams({ page: String(page) });
+      if (options.perPage) query.set("perPage", String(options.perPage));
+      const answer = await callApi<{ data: WireQueueItem[]; pagination: { currentPage: number; totalPages: number; count: number } }>("GET", `/api/v1/queues?${query}`, undefined, { what: "queues.list" });
+      return { data: answer.data.map(toItem), pagination: answer.pagination };
+    }, options.page ?? 1);
   },
   async retrieve(queue: RetrieveQueueParam): Promise<QueueItem> {
     const { type, path } = target(queue);

@@ -1,52 +1,14 @@
-/** runs.*: retrieve, list, cancel, replay, reschedule, poll. */
+/** runs.*: retrieve, list, cancel, replay, reschedule, poll, realtime subscriptions and streams. */
 import { requireClientRuntime } from "./runtime/globals.js";
-import type { ListRunsFilter, RunRecord, RunStatus } from "./runtime/types.js";
+import type { ListRunsFilter } from "./runtime/types.js";
 import { resolveDate } from "./core/duration.js";
+import { toRunShape, type RetrieveRunResult, type RunShape } from "./run-shape.js";
+import { subscriptions } from "./run-subscriptions.js";
+import { streams } from "./streams.js";
+import { unsupported } from "./unsupported.js";
+import { paginate } from "./paginate.js";
 
-const COMPLETED: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
-
-export interface RunShape<TOutput = any> extends Omit<RunRecord, "createdAt" | "updatedAt" | "startedAt" | "finishedAt" | "delayedUntil" | "output"> {
-  output?: TOutput;
-  createdAt: Date;
-  updatedAt: Date;
-  startedAt?: Date;
-  finishedAt?: Date;
-  delayedUntil?: Date;
-  isQueued: boolean;
-  isExecuting: boolean;
-  isWaiting: boolean;
-  isCompleted: boolean;
-  isSuccess: boolean;
-  isFailed: boolean;
-  isCancelled: boolean;
-}
-export type AnyRunShape = RunShape<any>;
-export type RetrieveRunResult<T = any> = RunShape<T extends { __output?: infer O } ? O : T>;
-export type AnyRetrieveRunResult = RetrieveRunResult<any>;
-export type TaskRunShape<T = any> = RunShape<T>;
-export type RealtimeRun<T = any> = RunShape<T>;
-export type AnyRealtimeRun = RealtimeRun<any>;
-
-const date = (value?: string) => (value ? new Date(value) : undefined);
-
-export function toRunShape<T>(record: RunRecord): RunShape<T> {
-  return {
-    ...record,
-    output: record.output as T,
-    createdAt: new Date(record.createdAt),
-    updatedAt: new Date(record.updatedAt),
-    startedAt: date(record.startedAt),
-    finishedAt: date(record.finishedAt),
-    delayedUntil: date(record.delayedUntil),
-    isQueued: record.status === "QUEUED" || record.status === "DELAYED" || record.status === "PENDING_VERSION",
-    isExecuting: record.status === "EXECUTING" || record.status === "DEQUEUED",
-    isWaiting: record.status === "WAITING",
-    isCompleted: COMPLETED.includes(record.status),
-    isSuccess: record.status === "COMPLETED",
-    isFailed: ["FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"].includes(record.status),
-    isCancelled: record.status === "CANCELED",
-  };
-}
+export type { RunShape, AnyRunShape, RetrieveRunResult, AnyRetrieveRunResult, TaskRunShape, RealtimeRun, AnyRealtimeRun } from "./run-shape.js";
 
 function runId(run: string | { id: string }): string {
   const id = typeof run === "string" ? run : run?.id;
@@ -54,45 +16,15 @@ function runId(run: string | { id: string }): string {
   return id;
 }
 
-/** A page of runs that can also be iterated across pages with `for await`. */
-export class RunsPage implements AsyncIterable<RunShape> {
-  constructor(
-    readonly data: RunShape[],
-    private readonly filter: ListRunsFilter,
-    private readonly nextCursor?: string,
-  ) {}
-  hasNextPage(): boolean {
-    return this.nextCursor !== undefined;
-  }
-  async getNextPage(): Promise<RunsPage> {
-    return listPage({ ...this.filter, after: this.nextCursor });
-  }
-  async *[Symbol.asyncIterator](): AsyncIterator<RunShape> {
-    let page: RunsPage = this;
-    for (;;) {
-      yield* page.data;
-      if (!page.hasNextPage()) return;
-      page = await page.getNextPage();
-    }
-  }
-}
-
-async function listPage(filter: ListRunsFilter): Promise<RunsPage> {
-  const page = await requireClientRuntime("runs.list").listRuns(filter);
-  return new RunsPage(page.data.map((r) => toRunShape(r)), filter, page.nextCursor);
-}
-
 export const runs = {
   retrieve: async <T = any>(run: string | { id: string }): Promise<RetrieveRunResult<T>> =>
     toRunShape(await requireClientRuntime("runs.retrieve").retrieveRun(runId(run))) as RetrieveRunResult<T>,
-  list: (filter: ListRunsFilter = {}): Promise<RunsPage> & AsyncIterable<RunShape> => {
-    const promise = listPage(filter);
-    return Object.assign(promise, {
-      async *[Symbol.asyncIterator]() {
-        yield* await promise;
-      },
-    });
-  },
+  /** A page of runs (newest first); `for await (const run of runs.list(…))` goes through every page. */
+  list: (filter: ListRunsFilter = {}) =>
+    paginate<RunShape, string>(async (after) => {
+      const page = await requireClientRuntime("runs.list").listRuns({ ...filter, after: after ?? filter.after });
+      return { data: page.data.map((record) => toRunShape(record)), next: page.nextCursor };
+    }),
   cancel: (run: string | { id: string }) => requireClientRuntime("runs.cancel").cancelRun(runId(run)),
   replay: (run: string | { id: string }) => requireClientRuntime("runs.replay").replayRun(runId(run)),
   reschedule: async (run: string | { id: string }, options: { delay: string | Date }) => {
@@ -108,5 +40,13 @@ export const runs = {
       await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 1_000));
     }
     throw new Error(`runs.poll: run ${runId(run)} did not complete after 500 polls`);
+  },
+  ...subscriptions,
+  /** A run's realtime stream (as `streams.read`). */
+  fetchStream: <T = unknown>(run: string, key: string, options?: { signal?: AbortSignal; timeoutInSeconds?: number; startIndex?: number }) => streams.read<T>(run, key, options),
+  /** Bulk actions over filtered runs (cancel or replay many) are not supported by Stint yet. */
+  bulk: {
+    create: async (..._args: unknown[]): Promise<never> => unsupported("runs.bulk.create"),
+    retrieve: async (..._args: unknown[]): Promise<never> => unsupported("runs.bulk.retrieve"),
   },
 };

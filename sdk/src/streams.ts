@@ -9,6 +9,7 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { callApi, webappConnection } from "./management-api.js";
 import { currentAttempt, requireRunRuntime } from "./runtime/globals.js";
 import type { RunRuntime } from "./runtime/types.js";
+import { input } from "./input-streams.js";
 
 const DEFAULT_KEY = "default";
 const FLUSH_AFTER_MS = 50;
@@ -238,4 +239,4 @@ function define<T>(definition: { id: string }) {
   };
 }
 
-export const streams = { pipe, read, append, writer, define };
+export const streams = { pipe, read, append, writer, define, input };

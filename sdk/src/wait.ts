@@ -1,8 +1,9 @@
 /** wait.*: durable waits. Inside a run each wait is a journaled waitpoint on the run's Temporal workflow. */
-import { resolveDate, waitForDurationMs, type WaitForDuration } from "./core/duration.js";
+import { parseDurationMs, resolveDate, waitForDurationMs, type WaitForDuration } from "./core/duration.js";
 import { WaitpointTimeoutError, deserializeError } from "./core/errors.js";
 import { currentAttempt, requireAttempt, requireClientRuntime } from "./runtime/globals.js";
-import type { TokenResult, TokenState, TokenWire } from "./runtime/types.js";
+import type { ListTokensFilter, TokenResult, TokenState, TokenWire } from "./runtime/types.js";
+import { paginate } from "./paginate.js";
 import { resolveIdempotencyKey } from "./tasks/trigger-options.js";
 
 export type WaitForOptions = WaitForDuration & { idempotencyKey?: string | string[]; idempotencyKeyTTL?: string };
@@ -18,6 +19,12 @@ export interface CreateWaitpointTokenOptions {
   timeout?: string | Date;
   tags?: string | string[];
 }
+export type ListTokensOptions = Omit<ListTokensFilter, "status" | "tags" | "after"> & {
+  status?: ListTokensFilter["status"] | NonNullable<ListTokensFilter["status"]>[number];
+  tags?: string | string[];
+  /** How far back, e.g. "1h" or "7d". */
+  period?: string;
+};
 export type WaitpointTokenResult<T> = { ok: true; output: T } | { ok: false; error: WaitpointTimeoutError | Error };
 
 /** A token wait's promise; `.unwrap()` returns the output or throws the WaitpointTimeoutError. */
@@ -103,4 +110,18 @@ export const wait = {
   retrieveToken: async (token: string | { id: string }): Promise<TokenState> => {
     return requireClientRuntime("wait.retrieveToken").retrieveToken(tokenId(token));
   },
+
+  /** Waitpoint tokens of the environment, newest first; `for await` goes through every page. */
+  listTokens: (filter: ListTokensOptions = {}) =>
+    paginate<TokenState, string>(async (after) => {
+      const { period, status, tags, ...rest } = filter;
+      const page = await requireClientRuntime("wait.listTokens").listTokens({
+        ...rest,
+        status: status === undefined ? undefined : [status].flat(),
+        tags: tags === undefined ? undefined : [tags].flat(),
+        from: period ? new Date(Date.now() - parseDurationMs(period, "period")) : rest.from,
+        after,
+      });
+      return { data: page.data, next: page.nextCursor };
+    }),
 };

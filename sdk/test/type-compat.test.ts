@@ -24,11 +24,11 @@ function typeErrors(paths?: Record<string, string[]>): string[] {
 }
 
 describe("type compatibility with @trigger.dev/sdk v4", () => {
-  it("the fixture is genuine Trigger.dev code: it compiles against the real @trigger.dev/sdk", () => {
+  it("the fixture is genuine Trigger.dev code: it compiles against the real @trigger.dev/sdk", { timeout: 600_000 }, () => {
     expect(typeErrors()).toEqual([]);
   });
 
-  it("the same code compiles against @stint/sdk in place of @trigger.dev/sdk", () => {
+  it("the same code compiles against @stint/sdk in place of @trigger.dev/sdk", { timeout: 600_000 }, () => {
     expect(
       typeErrors({
         "@trigger.dev/sdk": [join(sdkSrc, "index.ts")],

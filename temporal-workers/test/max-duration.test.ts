@@ -3,7 +3,7 @@
  * compute time only: time waiting in wait.for / triggerAndWait, in the process or suspended, does not count.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { task, wait } from "@stint/sdk";
+import { task, timeout, wait } from "@stint/sdk";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 const attempts: Record<string, number> = {};
@@ -68,6 +68,16 @@ const computeAddsUp = task({
   },
 });
 
+/** `maxDuration: timeout.None` (2147483647 s, past what a Node timer holds) is no limit, as in Trigger.dev. */
+const unlimited = task({
+  id: "max-duration-none",
+  maxDuration: timeout.None,
+  run: async (_payload: unknown, { ctx }) => {
+    await sleep(1_500);
+    return ctx.run.maxDuration;
+  },
+});
+
 let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
@@ -82,6 +92,20 @@ describe("maxDuration", () => {
     expect(state.error?.message).toMatch(/exceeded maximum compute time \(maxDuration\) of 5 seconds/);
     expect(attempts[handle.id]).toBe(1);
     expect(Date.parse(state.finishedAt!) - Date.parse(state.startedAt!)).toBeGreaterThanOrEqual(4_900);
+  });
+
+  it("timeout.None is Trigger.dev's 2147483647 and means no limit (a task's option or a trigger's)", async () => {
+    expect(timeout.None).toBe(2_147_483_647);
+    // The compute clock must not arm a timer Node cannot hold (it would fire every millisecond instead).
+    const overflows: Error[] = [];
+    const onWarning = (warning: Error) => warning.name === "TimeoutOverflowWarning" && overflows.push(warning);
+    process.on("warning", onWarning);
+    const [declared, triggered] = await Promise.all([unlimited.trigger({}), slow.trigger({ ms: 1_500 }, { maxDuration: timeout.None })]);
+    const [a, b] = await Promise.all([t.waitForRun(declared.id), t.waitForRun(triggered.id)]).finally(() => process.off("warning", onWarning));
+    expect(overflows).toEqual([]);
+    expect(a.status, JSON.stringify(a.error)).toBe("COMPLETED");
+    expect(a.output).toBe(2_147_483_647);
+    expect(b.status, JSON.stringify(b.error)).toBe("COMPLETED");
   });
 
   it("the maxDuration trigger option overrides the task's", async () => {

@@ -124,3 +124,31 @@ export type ConflictError = InstanceType<typeof ConflictError>;
 export type UnprocessableEntityError = InstanceType<typeof UnprocessableEntityError>;
 export type RateLimitError = InstanceType<typeof RateLimitError>;
 export type InternalServerError = InstanceType<typeof InternalServerError>;
+
+/** An OIDC token request refused (Stint does not issue OIDC tokens yet; the class exists for `instanceof` checks). */
+export class OIDCTokenError extends ApiError {
+  constructor(
+    readonly code: string,
+    message: string,
+    override readonly cause?: ApiError,
+  ) {
+    super(cause?.status, message, cause);
+    this.name = "OIDCTokenError";
+  }
+}
+
+/** A chat stream chunk over the size limit (chat agents are not supported by Stint yet; the class exists for checks). */
+export class ChatChunkTooLargeError extends Error {
+  constructor(
+    readonly chunkSize: number,
+    readonly maxSize: number,
+    readonly chunkType?: string,
+  ) {
+    super(`Chat chunk${chunkType ? ` (${chunkType})` : ""} of ${chunkSize} bytes is over the limit of ${maxSize} bytes`);
+    this.name = "ChatChunkTooLargeError";
+  }
+}
+
+export function isChatChunkTooLargeError(error: unknown): error is ChatChunkTooLargeError {
+  return (error as { name?: unknown } | null)?.name === "ChatChunkTooLargeError";
+}

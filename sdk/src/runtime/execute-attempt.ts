@@ -69,7 +69,8 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
     onWait: async (info) => callAll([...hooks.onWait, options.onWait], { ...base, wait: toWaitInfo(info) }),
     onResume: async (info) => callAll([...hooks.onResume, options.onResume], { ...base, wait: toWaitInfo(info) }),
   };
-  const scope: AttemptScope = { runtime, waitHooks, background: new Set() };
+  const ended = new AbortController();
+  const scope: AttemptScope = { runtime, waitHooks, background: new Set(), signal, ended: ended.signal };
   /**
    * Stream uploads still going when run() returns or throws finish first, so readers get every chunk — for at most
    * BACKGROUND_SETTLE_MS: a stream that never ends must not hold the run open forever.
@@ -133,6 +134,7 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
       return { kind: "failure", status: "FAILED", error: serializeError(decision.error), retryDelayMs: decision.retryDelayMs };
     } finally {
       signal.removeEventListener("abort", abortOnCancel);
+      ended.abort();
     }
   });
 }

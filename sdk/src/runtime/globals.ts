@@ -13,8 +13,14 @@ export interface AttemptScope {
   waitHooks: WaitHooks;
   /** Work the attempt must finish before it reports its outcome (realtime stream uploads). */
   background?: Set<Promise<unknown>>;
+  /** Aborted when the attempt is cancelled (`timeout.signal`, the `signal` run() gets). */
+  signal?: AbortSignal;
+  /** Aborted when this execution of the attempt ends: background readers (input streams) stop. */
+  ended?: AbortSignal;
 }
 import type { StintConfig } from "../config.js";
+import { configuredWebapp } from "../management-api.js";
+import { restClientRuntime } from "../rest-client-runtime.js";
 
 interface SdkGlobals {
   catalog: Map<string, TaskDefinition>;
@@ -75,14 +81,17 @@ export function setClientRuntime(client: ClientRuntime | undefined): void {
   sdkGlobals().client = client;
 }
 
+/**
+ * Where management calls go: this process' engine (standalone `stint dev`, the engine's own tests), else the
+ * configured webapp's REST API (task code in a webapp session or on a worker server, a backend after configure()).
+ */
 export function requireClientRuntime(api: string): ClientRuntime {
   const client = sdkGlobals().client;
-  if (!client) {
-    throw new Error(
-      `${api}: no Stint engine is configured in this process. Call configure({ baseURL, accessToken }) or run under \`stint dev\`.`,
-    );
-  }
-  return client;
+  if (client) return client;
+  if (configuredWebapp()) return restClientRuntime;
+  throw new Error(
+    `${api}: no Stint engine or webapp is configured in this process. Call configure({ baseURL, accessToken }) (or set TRIGGER_API_URL and TRIGGER_SECRET_KEY), or run under \`stint dev\`.`,
+  );
 }
 
 /** Forgets every registered task and global hook (used when `stint dev` reloads a project). */

@@ -229,6 +229,16 @@ export interface ListRunsPage {
   nextCursor?: string;
 }
 
+export interface ListTokensFilter {
+  status?: ("WAITING" | "COMPLETED" | "TIMED_OUT")[];
+  tags?: string[];
+  idempotencyKey?: string;
+  from?: Date | string;
+  to?: Date | string;
+  limit?: number;
+  after?: string;
+}
+
 /** Triggering and management from outside a run (a backend, a script, the webapp). */
 export interface ClientRuntime {
   trigger(item: BatchItemWire): Promise<RunHandleWire>;
@@ -243,6 +253,7 @@ export interface ClientRuntime {
   createToken(options: TokenOptionsWire): Promise<TokenWire>;
   completeToken(tokenId: string, data: unknown): Promise<{ success: true }>;
   retrieveToken(tokenId: string): Promise<TokenState>;
+  listTokens(filter?: ListTokensFilter): Promise<{ data: TokenState[]; nextCursor?: string }>;
   resetIdempotencyKey(taskIdentifier: string, idempotencyKey: string): Promise<{ id: string }>;
   retrieveBatch(batchId: string): Promise<{ id: string; runCount: number; runs: string[]; status: string }>;
 }

@@ -16,6 +16,7 @@ import {
   type RunHandle,
 } from "./trigger.js";
 import type { BatchTriggerOptions, TriggerAndWaitOptions, TriggerOptions } from "./trigger-options.js";
+import { triggerAndSubscribeById, type TriggerAndSubscribeOptions } from "./trigger-and-subscribe.js";
 
 type Items<T> = Array<BatchItem<T>> | AsyncIterable<BatchItem<T>> | ReadableStream<BatchItem<T>>;
 
@@ -26,6 +27,10 @@ export interface Task<TIdentifier extends string, TInput = void, TOutput = any> 
   batchTrigger: (items: Items<TInput>, options?: BatchTriggerOptions, requestOptions?: unknown) => Promise<BatchRunHandle<TIdentifier, TInput, TOutput>>;
   triggerAndWait: (payload: TInput, options?: TriggerAndWaitOptions, requestOptions?: unknown) => TaskRunPromise<TIdentifier, TOutput>;
   batchTriggerAndWait: (items: Items<TInput>, options?: BatchTriggerOptions) => Promise<BatchResult<TIdentifier, TOutput>>;
+  /** Triggers a run and follows it to its end without a waitpoint (the process stays alive; several can run at once). */
+  triggerAndSubscribe: (payload: TInput, options?: TriggerAndSubscribeOptions, requestOptions?: unknown) => TaskRunPromise<TIdentifier, TOutput>;
+  /** The task's `jsonSchema` option, as declared. */
+  jsonSchema?: unknown;
 }
 
 export type TaskWithSchema<TIdentifier extends string, TSchema extends TaskSchema | undefined = undefined, TOutput = any> = Task<
@@ -52,10 +57,12 @@ function register(definition: TaskDefinition): void {
   sdkGlobals().catalog.set(definition.id, definition);
 }
 
-function instance<TIdentifier extends string, TInput, TOutput>(id: TIdentifier, description?: string): Task<TIdentifier, TInput, TOutput> {
+function instance<TIdentifier extends string, TInput, TOutput>(id: TIdentifier, description?: string, jsonSchema?: unknown): Task<TIdentifier, TInput, TOutput> {
   return {
     id,
     description,
+    jsonSchema,
+    triggerAndSubscribe: (payload, options) => triggerAndSubscribeById<TIdentifier, TOutput>(id, payload, options),
     trigger: (payload, options) => triggerById(id, payload, options) as Promise<RunHandle<TIdentifier, TInput, TOutput>>,
     triggerAndWait: (payload, options) => triggerAndWaitById<TIdentifier, TOutput>(id, payload, options),
     batchTrigger: async (items, options) => {
@@ -78,7 +85,7 @@ export function createTask<TIdentifier extends string, TInput = void, TOutput = 
   options: TaskOptions<TIdentifier, TInput, TOutput, TInit>,
 ): Task<TIdentifier, TInput, TOutput> {
   register({ id: options.id, filePath: definedIn(), options: options as CommonTaskOptions<string, any, any> });
-  return instance<TIdentifier, TInput, TOutput>(options.id, options.description);
+  return instance<TIdentifier, TInput, TOutput>(options.id, options.description, options.jsonSchema);
 }
 
 /** Turns any supported schema (zod, valibot, arktype, a parse function, standard-schema) into an async parser. */
@@ -105,7 +112,7 @@ export function createSchemaTask<TIdentifier extends string, TSchema extends Tas
 ): TaskWithSchema<TIdentifier, TSchema, TOutput> {
   const parsePayload = options.schema ? schemaParser(options.schema) : undefined;
   register({ id: options.id, filePath: definedIn(), options: options as unknown as CommonTaskOptions<string, any, any>, parsePayload });
-  return Object.assign(instance<TIdentifier, TSchema extends TaskSchema ? inferSchemaIn<TSchema> : void, TOutput>(options.id, options.description), {
+  return Object.assign(instance<TIdentifier, TSchema extends TaskSchema ? inferSchemaIn<TSchema> : void, TOutput>(options.id, options.description, options.jsonSchema), {
     schema: options.schema,
   });
 }

@@ -5,6 +5,9 @@
  */
 import type { AttemptChannel } from "./attempt-channel.js";
 
+/** Node's timers hold at most 2^31-1 ms (a longer delay fires at once): a larger budget (timeout.None) re-arms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class ComputeClock {
   private accumulatedMs = 0;
   private runningSince: number | undefined;
@@ -55,7 +58,7 @@ export class ComputeClock {
       if (this.elapsedMs() < this.budgetMs!) return this.arm();
       this.exhausted = true;
       this.onExhausted?.();
-    }, Math.max(0, this.budgetMs - this.elapsedMs()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, this.budgetMs - this.elapsedMs())));
     this.timer.unref?.();
   }
 }

@@ -74,24 +74,33 @@ class Runner {
 
   private async load(bundle: RunnerBundle): Promise<void> {
     const globals = sdkGlobals();
-    let current: string | undefined;
     try {
       if (bundle.configFile) {
         const loaded = (await import(pathToFileURL(bundle.configFile).href)) as { default?: unknown; config?: unknown };
         globals.config = (loaded.default ?? loaded.config) as typeof globals.config;
       }
-      for (const entry of bundle.entries) {
-        current = entry.source;
-        globals.currentFile = entry.source;
-        await import(pathToFileURL(entry.file).href);
-      }
-      globals.currentFile = undefined;
     } catch (error) {
       const serialized = serializeError(error);
-      if (current) serialized.message = `${current}: ${serialized.message}`;
+      serialized.message = `trigger.config: ${serialized.message}`;
       return this.port.send({ type: "load-failed", error: serialized });
     }
-    this.port.send({ type: "loaded", manifest: manifestOf(bundle.version) });
+    // A task file that throws while it loads is reported with its error; the other files' tasks still register.
+    const loadErrors: BundleManifest["loadErrors"] = [];
+    for (const entry of bundle.entries) {
+      globals.currentFile = entry.source;
+      try {
+        await import(pathToFileURL(entry.file).href);
+      } catch (error) {
+        for (const [id, definition] of globals.catalog) if (definition.filePath === entry.source) globals.catalog.delete(id);
+        loadErrors.push({ file: entry.source, error: serializeError(error) });
+      }
+    }
+    globals.currentFile = undefined;
+    if (loadErrors.length > 0 && loadErrors.length === bundle.entries.length) {
+      const error = loadErrors[0]!.error;
+      return this.port.send({ type: "load-failed", error: { ...error, message: loadErrors.map((e) => `${e.file}: ${e.error.message}`).join("; ") } });
+    }
+    this.port.send({ type: "loaded", manifest: { ...manifestOf(bundle.version), ...(loadErrors.length > 0 ? { loadErrors } : {}) } });
   }
 
   private forwardingClient(): ClientRuntime {

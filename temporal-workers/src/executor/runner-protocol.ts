@@ -45,6 +45,8 @@ export interface BundleManifest {
   queues: DeclaredQueue[];
   /** The config's maxDuration (seconds), the default for tasks without their own. */
   maxDuration?: number;
+  /** Task files that threw while loading (their tasks are left out; the others register). */
+  loadErrors?: Array<{ file: string; error: SerializedError }>;
 }
 
 export type ChannelMethod = "durableCall" | "awaitWaitpoint" | "sendMetadata" | "addTags";
@@ -62,6 +64,7 @@ export const CLIENT_METHODS = [
   "createToken",
   "completeToken",
   "retrieveToken",
+  "listTokens",
   "resetIdempotencyKey",
   "retrieveBatch",
 ] as const;
@@ -112,6 +115,7 @@ const manifestSchema = z.object({
     z.object({ name: z.string(), type: z.enum(["task", "custom"]), concurrencyLimit: z.number().nullable(), tasks: z.array(z.string()) }),
   ),
   maxDuration: z.number().optional(),
+  loadErrors: z.array(z.object({ file: z.string(), error: serializedError })).optional(),
 });
 
 /** Runner → parent, validated: a runner runs user code, so the parent trusts nothing it sends. */

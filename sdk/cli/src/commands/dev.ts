@@ -16,6 +16,7 @@ import { writeSession } from "../session-file.js";
 import { startStandaloneBackend, startWebappBackend } from "./dev-backends.js";
 import { AttemptPrinter } from "./attempt-printer.js";
 import { DevExecutor } from "./dev-executor.js";
+import { loadProblems } from "./load-problems.js";
 
 export const devOptionsSchema = z.object({
   cwd: z.string().default("."),
@@ -67,8 +68,9 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   /** Builds the project and loads it in a runner process: the tasks, queues and schedules it declares. */
   const buildAndLoad = async () => {
     const loaded = await loadConfig(projectDir, join(buildRoot, "config"));
-    const { bundle } = await buildProject(projectDir, loaded.config, loaded.built, buildRoot);
+    const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, buildRoot);
     const manifest = await executor.activate(bundle);
+    for (const line of loadProblems(skipped, manifest)) console.error(line);
     return { ...loaded, version: bundle.version, project: declarationsOf(manifest, loaded.config) };
   };
   let { config, file: configFile, project, version } = await buildAndLoad();

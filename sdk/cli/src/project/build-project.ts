@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { build, type Metafile } from "esbuild";
+import { build, type BuildOptions, type BuildResult, type Message, type Metafile } from "esbuild";
 import type { DeclaredQueue } from "@stint/sdk/runtime";
 import type { TriggerConfig } from "@stint/sdk";
 import type { BundleManifest, RunnerBundle } from "@stint/temporal-workers";
@@ -31,10 +31,18 @@ export interface ProjectDeclarations {
   retriesEnabledInDev: boolean;
 }
 
+/** A task file left out of a build because it does not build, with esbuild's errors (file:line:column: text). */
+export interface SkippedFile {
+  file: string;
+  message: string;
+}
+
 export interface BuiltProject {
   bundle: RunnerBundle;
-  /** Task files, relative to the project. */
+  /** Task files in the build, relative to the project. */
   files: string[];
+  /** Task files left out because they do not build (the others' tasks still register). */
+  skipped: SkippedFile[];
 }
 
 let buildNumber = 0;
@@ -49,24 +57,21 @@ export async function buildProject(projectDir: string, config: TriggerConfig, co
   const staging = join(buildRoot, `staging-${process.pid}-${++buildNumber}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const result = await build({
-    entryPoints: files,
-    outdir: staging,
-    outbase: projectDir,
-    bundle: true,
-    splitting: true,
-    // .mjs: the project folder may not say "type": "module", and these files are ES modules.
-    outExtension: { ".js": ".mjs" },
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: "inline",
-    metafile: true,
-    plugins: [sdkAliasPlugin()],
-    logLevel: "silent",
-    absWorkingDir: projectDir,
-    banner: { js: "import { createRequire as __stintRequire } from 'node:module'; const require = __stintRequire(import.meta.url);" },
-  });
+  let entries = files;
+  let skipped: SkippedFile[] = [];
+  let result: BuildResult;
+  try {
+    result = await build(bundleOptions(projectDir, entries, staging));
+  } catch (error) {
+    // One file that does not build must not keep the others' tasks from registering: leave out the files that fail.
+    skipped = await filesThatFail(projectDir, files, error);
+    if (skipped.length === 0 || skipped.length === files.length) throw error;
+    const failing = new Set(skipped.map((entry) => entry.file));
+    entries = files.filter((file) => !failing.has(file));
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    result = await build(bundleOptions(projectDir, entries, staging));
+  }
   copyFileSync(configBuild, join(staging, "trigger.config.mjs"));
 
   const outputs = Object.entries((result.metafile as Metafile).outputs).sort(([a], [b]) => a.localeCompare(b));
@@ -90,7 +95,54 @@ export async function buildProject(projectDir: string, config: TriggerConfig, co
     configFile: join(dir, "trigger.config.mjs"),
   };
   writeFileSync(join(dir, BUNDLE_FILE), JSON.stringify(bundle, null, 2));
-  return { bundle, files: files.map((f) => relative(projectDir, f)) };
+  return {
+    bundle,
+    files: entries.map((f) => relative(projectDir, f)),
+    skipped: skipped.map((entry) => ({ file: relative(projectDir, entry.file), message: entry.message })),
+  };
+}
+
+function bundleOptions(projectDir: string, entryPoints: string[], outdir: string): BuildOptions & { metafile: true; write: true } {
+  return {
+    entryPoints,
+    outdir,
+    outbase: projectDir,
+    bundle: true,
+    splitting: true,
+    // .mjs: the project folder may not say "type": "module", and these files are ES modules.
+    outExtension: { ".js": ".mjs" },
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "inline",
+    metafile: true,
+    write: true,
+    plugins: [sdkAliasPlugin()],
+    logLevel: "silent",
+    absWorkingDir: projectDir,
+    banner: { js: "import { createRequire as __stintRequire } from 'node:module'; const require = __stintRequire(import.meta.url);" },
+  };
+}
+
+/** esbuild's errors as `file:line:column: message` lines. */
+function describeErrors(error: unknown): string {
+  const errors = (error as { errors?: Message[] }).errors;
+  if (!errors?.length) return (error as Error).message;
+  return errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text)).join("\n");
+}
+
+/** The task files that do not build on their own (each checked alone, in memory), with esbuild's errors. */
+async function filesThatFail(projectDir: string, files: string[], error: unknown): Promise<SkippedFile[]> {
+  if (!(error as { errors?: unknown }).errors) return [];
+  const failing: SkippedFile[] = [];
+  for (const file of files) {
+    try {
+      await build({ ...bundleOptions(projectDir, [file], join(projectDir, ".stint-check")), write: false, splitting: false, sourcemap: false });
+    } catch (fileError) {
+      failing.push({ file, message: describeErrors(fileError) });
+    }
+  }
+  return failing;
 }
 
 /** What the session declares: the loaded version's tasks, schedules and queues, and the config's dev retries. */
