@@ -66,9 +66,13 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
 
   const executor = new DevExecutor({ projectDir, buildRoot, printer });
   /** Builds the project and loads it in a runner process: the tasks, queues and schedules it declares. */
+  // The first build leaves out task files that do not build (the others' tasks register); a reload keeps the
+  // previous version instead.
+  let firstBuild = true;
   const buildAndLoad = async () => {
     const loaded = await loadConfig(projectDir, join(buildRoot, "config"));
-    const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, buildRoot);
+    const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, buildRoot, { isolateFailures: firstBuild });
+    firstBuild = false;
     const manifest = await executor.activate(bundle);
     for (const line of loadProblems(skipped, manifest)) console.error(line);
     return { ...loaded, version: bundle.version, project: declarationsOf(manifest, loaded.config) };

@@ -47,8 +47,12 @@ export interface BuiltProject {
 
 let buildNumber = 0;
 
-/** `configBuild` is the config as loadConfig built it: it goes into the version, so its hooks travel with the code. */
-export async function buildProject(projectDir: string, config: TriggerConfig, configBuild: string, buildRoot: string): Promise<BuiltProject> {
+/**
+ * `configBuild` is the config as loadConfig built it: it goes into the version, so its hooks travel with the code.
+ * `isolateFailures`: leave out task files that do not build instead of failing (a first build: the other files' tasks
+ * register; a reload keeps the previous version instead, so a typo never drops the task being edited).
+ */
+export async function buildProject(projectDir: string, config: TriggerConfig, configBuild: string, buildRoot: string, options: { isolateFailures?: boolean } = {}): Promise<BuiltProject> {
   const files = findTaskFiles(taskDirs(projectDir, config.dirs));
   if (files.length === 0) {
     throw new Error(`No task files found in ${taskDirs(projectDir, config.dirs).map((d) => relative(projectDir, d) || ".").join(", ")}. Put tasks in src/trigger/*.ts or set \`dirs\` in trigger.config.ts.`);
@@ -63,6 +67,7 @@ export async function buildProject(projectDir: string, config: TriggerConfig, co
   try {
     result = await build(bundleOptions(projectDir, entries, staging));
   } catch (error) {
+    if (!options.isolateFailures) throw error;
     // One file that does not build must not keep the others' tasks from registering: leave out the files that fail.
     skipped = await filesThatFail(projectDir, files, error);
     if (skipped.length === 0 || skipped.length === files.length) throw error;
