@@ -53,6 +53,8 @@ describe("first boot on the embedded database", () => {
     expect(boot.adminPassword).toBeUndefined();
     expect(boot.projectRef).toBe(projectRef);
     expect(boot.devSecretKey).toBe(firstKey);
+    // Started on another port (0: a free one each time): dev.env names the URL it listens on now.
+    expect(readFileSync(join(dataDir, "dev.env"), "utf8")).toContain(`TRIGGER_API_URL=${running.url}`);
     expect(await running.db.organization.count()).toBe(1);
   });
 

@@ -54,9 +54,10 @@ interface Platform extends Watched {
   apiUrl: string;
 }
 
-async function startPlatform(options: { example: boolean; databaseUrl?: string }): Promise<Platform> {
-  const dataDir = mkdtempSync(join(tmpdir(), "stint-platform-"));
-  const [web, temporalPort, ui] = [await freePort(), await freePort(), await freePort()];
+/** A platform on free ports; `again` starts one on the data folder and webapp port of an earlier one. */
+async function startPlatform(options: { example: boolean; databaseUrl?: string; again?: Platform }): Promise<Platform> {
+  const dataDir = options.again?.dataDir ?? mkdtempSync(join(tmpdir(), "stint-platform-"));
+  const [web, temporalPort, ui] = [options.again ? Number(new URL(options.again.apiUrl).port) : await freePort(), await freePort(), await freePort()];
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start-platform.ts"], {
     cwd: DASHBOARD,
     env: {
@@ -126,15 +127,17 @@ async function completed(runId: string) {
 describe("a supervised platform", () => {
   let platform: Platform;
   let session: Watched;
+  let sessionProject: string;
+  let databaseUrl: string;
   let db: Database;
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
+    databaseUrl = await createTestDatabase();
     db = createDatabase(databaseUrl);
     platform = await startPlatform({ example: true, databaseUrl });
     const devKey = /Dev key:\s+(tr_dev_\w+)/.exec(platform.output)![1]!;
     configure({ baseURL: platform.apiUrl, accessToken: devKey });
-    const project = join(mkdtempSync(join(tmpdir(), "stint-platform-session-")), "project");
+    const project = (sessionProject = join(mkdtempSync(join(tmpdir(), "stint-platform-session-")), "project"));
     cpSync(FIXTURE, project, { recursive: true });
     session = new Watched(
       spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: project, env: { ...process.env, TRIGGER_API_URL: platform.apiUrl, TRIGGER_SECRET_KEY: devKey }, stdio: ["ignore", "pipe", "pipe"] }),
@@ -217,10 +220,33 @@ describe("a supervised platform", () => {
     const children = childrenOf(platform.child.pid!);
     const mark = platform.output.length;
     platform.child.kill("SIGINT");
-    expect(await platform.exited).toBe(0);
+    expect(await platform.exited, platform.output.slice(Math.max(0, mark - 3000))).toBe(0);
     expect(platform.output.slice(mark).match(/Stopping…/g)).toHaveLength(1);
     expect(isAlive(temporal)).toBe(false);
     for (const child of children) await until(`${child.args} to stop`, async () => (isAlive(child.pid) ? undefined : true), 15_000);
+  });
+
+  it("started again with other Temporal ports: it prints them, and a running session follows and says where it is", { timeout: 900_000 }, async () => {
+    const before = platform;
+    const sessionMark = session.output.length;
+    platform = await startPlatform({ example: false, databaseUrl, again: before });
+    expect(platform.temporalPort).not.toBe(before.temporalPort);
+    expect(platform.output).toContain(`Temporal gRPC:  127.0.0.1:${platform.temporalPort}  (TEMPORAL_PORT)`);
+    expect(readFileSync(join(platform.dataDir, "dev.env"), "utf8")).toContain(`TRIGGER_API_URL=${platform.apiUrl}`);
+
+    // The session asks the webapp where Temporal is now and moves there by itself.
+    await session.waitFor(`Temporal moved to 127.0.0.1:${platform.temporalPort} (was 127.0.0.1:${before.temporalPort})`, sessionMark, 120_000);
+    const after = await tasks.trigger("greet", { name: "moved" });
+    const run = await completed(after.id).catch((error: Error) => {
+      throw new Error(`${error.message}\nsession:\n${session.output.slice(sessionMark)}\nplatform:\n${platform.output}`);
+    });
+    expect(run.output).toMatchObject({ text: "Hello moved" });
+
+    // stint status reads the session's new address: reachable, with the session's own pollers.
+    const status = spawn(process.execPath, [CLI, "status"], { cwd: sessionProject, stdio: ["ignore", "pipe", "pipe"] });
+    const watched = new Watched(status);
+    expect(await watched.exited, watched.output).toBe(0);
+    expect(watched.output).toContain(`Temporal:  127.0.0.1:${platform.temporalPort}`);
   });
 });
 

@@ -39,6 +39,8 @@ export interface DevBackend {
   /** The task queues this process polls now (for `stint status`). */
   queues(): PolledQueue[];
   describe(): string[];
+  /** Webapp mode: `listener` runs when the session moves to Temporal at another address (the platform restarted). */
+  onTemporalMoved?(listener: () => void): void;
   /** Called at start and after each reload with the tasks, schedules and queues the project now has. */
   register(project: ProjectDeclarations): Promise<void>;
   trigger(taskId: string, payload: unknown): Promise<string>;
@@ -141,7 +143,8 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
   // Large payloads and outputs through the webapp's packets API (the session holds the environment's key).
   const packets = new ApiPacketStore({ apiUrl: target.apiUrl, secretKey: target.secretKey });
   // Heartbeats, reconnection and moves of Temporal (the webapp says where it is).
-  const keeper = await SessionKeeper.start(target, session, { executor, packets });
+  const moved = new Set<() => void>();
+  const keeper = await SessionKeeper.start(target, session, { executor, packets }, { onMoved: () => moved.forEach((listener) => listener()) });
   await keeper.update(session, Object.values(session.attemptQueues));
 
   return {
@@ -153,6 +156,7 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
       return { url: target.apiUrl, sessionId: session.id };
     },
     queues: () => keeper.queues.map((name) => ({ name, kind: "attempts" as const })),
+    onTemporalMoved: (listener) => void moved.add(listener),
     describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${keeper.address}`],
     async register(latest) {
       session = await registerDevSession(target, latest);

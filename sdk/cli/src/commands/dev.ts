@@ -104,6 +104,8 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
       startedAt: new Date().toISOString(),
     });
   writeState();
+  // `stint status` reads where the session is: keep it true when the session follows Temporal elsewhere.
+  backend.onTemporalMoved?.(writeState);
 
   console.log(`stint dev — project ${config.project} (${relative(process.cwd(), projectDir) || "."})`);
   for (const line of backend.describe()) console.log(`  ${line}`);

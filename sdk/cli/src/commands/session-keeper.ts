@@ -30,6 +30,7 @@ export class SessionKeeper {
     link: TemporalLink,
     private readonly attempts: LinkAttempts,
     private readonly log: (line: string) => void,
+    private readonly onMoved: (address: string) => void,
   ) {
     this.link = link;
     this.reachability = new TemporalReachability(() => this.link.connection, {
@@ -45,9 +46,15 @@ export class SessionKeeper {
     });
   }
 
-  static async start(target: WebappTarget, session: { id: string; temporal: { address: string; namespace: string } }, attempts: LinkAttempts, log = console.log): Promise<SessionKeeper> {
+  /** `onMoved`: the session now works with Temporal at another address (what it records for `stint status`). */
+  static async start(
+    target: WebappTarget,
+    session: { id: string; temporal: { address: string; namespace: string } },
+    attempts: LinkAttempts,
+    { log = console.log, onMoved = () => {} }: { log?: (line: string) => void; onMoved?: (address: string) => void } = {},
+  ): Promise<SessionKeeper> {
     const link = await TemporalLink.open(session.temporal.address, session.temporal.namespace, attempts);
-    const keeper = new SessionKeeper(target, session.id, link, attempts, log);
+    const keeper = new SessionKeeper(target, session.id, link, attempts, log, onMoved);
     keeper.reachability.start();
     keeper.schedule(HEARTBEAT_MS);
     return keeper;
@@ -112,7 +119,8 @@ export class SessionKeeper {
         this.link = next;
         await next.poll(this.polled);
         this.log(`[${time()}] Temporal moved to ${address} (was ${previous.address})`);
-        void previous.close();
+        this.onMoved(address);
+        void previous.retire();
         void this.reachability.probe();
       } catch {
         // Not answering there yet: the next heartbeat asks again.

@@ -22,6 +22,12 @@ interface QueueWorkers {
 }
 
 const CLOSE_TIMEOUT_MS = 10_000;
+/**
+ * How long a link left behind keeps its client connection open. The Temporal client retries a failed call on a timer
+ * (up to 10 tries, 5 s apart at most) and that timer throws, uncaught, if the channel was closed meanwhile: a probe or
+ * an attempt's call to its run that failed just before a move would crash the session.
+ */
+const RETIRED_CONNECTION_LINGER_MS = 60_000;
 
 export class TemporalLink {
   private readonly queues = new Map<string, QueueWorkers>();
@@ -67,10 +73,20 @@ export class TemporalLink {
 
   /** Stops the workers (waiting for running attempts up to a limit: an unreachable server may never answer). */
   async close(): Promise<void> {
+    await this.stopWorkers();
+    await this.connection.close().catch(() => undefined);
+  }
+
+  /** Like close, for a link the session moved away from while it goes on: the client connection closes later. */
+  async retire(): Promise<void> {
+    await this.stopWorkers();
+    setTimeout(() => void this.connection.close().catch(() => undefined), RETIRED_CONNECTION_LINGER_MS).unref();
+  }
+
+  private async stopWorkers(): Promise<void> {
     this.closed = true;
     const shutdown = Promise.all([...this.queues.values()].map((q) => q.workers.shutdown().catch(() => undefined)));
     await Promise.race([shutdown, new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS).unref())]);
     await this.native.close().catch(() => undefined);
-    await this.connection.close().catch(() => undefined);
   }
 }
