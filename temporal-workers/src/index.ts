@@ -6,10 +6,13 @@ export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-conver
 export { createStintWorkers, connectWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
 export { engineWorkflowBundle, bundleEngineWorkflows, WORKFLOWS_PATH, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
+// Runner executor: each attempt execution in a runner process of the version its run is locked to (`stint dev`; the
+// supervisor's process executor plugs in its own launcher, store and client runtime).
 export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
-export { childProcessLauncher, PREBUILT_RUNNER_MAIN, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
-export type { RunnerBundle, BundleManifest, ManifestTask } from "./executor/runner-protocol.js";
-export type { RunnerHandle, RunnerLauncher, RunnerExit } from "./executor/runner-transport.js";
+export { childProcessLauncher, runnerEntry, PREBUILT_RUNNER_MAIN, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
+export { BundleStore, VERSION_RETENTION_MS, type StoredVersion } from "./executor/bundle-store.js";
+export type { RunnerBundle, BundleManifest, ManifestTask, ManifestRetry, ToRunner, FromRunner } from "./executor/runner-protocol.js";
+export type { RunnerHandle, RunnerLauncher, RunnerExit, RunnerPort } from "./executor/runner-transport.js";
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
 export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-channel.js";
 export { AttemptRuntime } from "./executor/attempt-runtime.js";

@@ -12,8 +12,11 @@ const STDERR_TAIL_BYTES = 8_192;
 /** Name of the runner a packaged build (the `stint` CLI's dist/) ships as JavaScript beside its bundled engine code. */
 export const PREBUILT_RUNNER_MAIN = "runner-main.js";
 
-/** The runner's entry: the one a packaged build ships, else one bundled from the sources (plain JavaScript either way). */
-function runnerEntry(): string {
+/**
+ * The runner's entry file: the one a packaged build ships, else one bundled from the sources (plain JavaScript either
+ * way). A launcher of its own (another user, a sandbox) starts this file with an IPC channel.
+ */
+export function runnerEntry(): string {
   const built = fileURLToPath(new URL(`./${PREBUILT_RUNNER_MAIN}`, import.meta.url));
   return existsSync(built) ? built : runnerScript();
 }

@@ -4,15 +4,17 @@
  * crashes (process.exit, a segfault, out of memory) fails that attempt and nothing else. Runs are locked to the
  * bundle version their first execution ran: a resume or a retry runs the same code even after the project changed.
  *
- * Where runners live is the launcher's business (child processes for `stint dev`; containers later), so the
- * supervisor's executors reuse this class.
+ * Where runners live is the launcher's business (child processes for `stint dev`; containers later), where versions
+ * are kept the store's, and who answers task code's management calls the client runtime's: the supervisor's
+ * executors reuse this class with their own.
  */
-import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, type DeclaredQueue, type SerializedError } from "@stint/sdk/runtime";
+import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, type ClientRuntime, type DeclaredQueue, type SerializedError } from "@stint/sdk/runtime";
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
 import { isTemporalUnreachableError } from "./temporal-retry.js";
 import type { AttemptExecutor, AttemptJob } from "./executor.js";
+import type { BundleStore } from "./bundle-store.js";
 import type { BundleManifest, FromRunner, ManifestTask, RunnerBundle } from "./runner-protocol.js";
 import { RunnerPool, type Runner } from "./runner-pool.js";
 import type { RunnerExit, RunnerLauncher } from "./runner-transport.js";
@@ -30,6 +32,16 @@ export interface RunnerExecutorOptions {
   onNotice?: (message: string) => void;
   /** How long onCancel hooks may run after a cancel before the process is stopped. */
   cancelGraceMs?: number;
+  /**
+   * Versions kept across restarts: those in it are available at once to the runs locked to them, activated ones are
+   * added, and each use counts as one (see BundleStore.prune).
+   */
+  store?: BundleStore;
+  /**
+   * Answers task code's management calls (`runs.retrieve`, `tasks.trigger`, …), e.g. an engine client of the
+   * environment the runs belong to. Default: this process' SDK client runtime, when it has one.
+   */
+  clientRuntime?: ClientRuntime;
 }
 
 interface KnownVersion {
@@ -47,6 +59,7 @@ export class RunnerExecutor implements AttemptExecutor {
 
   constructor(private readonly options: RunnerExecutorOptions) {
     this.pool = new RunnerPool(options.launcher, options.poolSize ?? 1);
+    for (const { bundle, manifest } of options.store?.list() ?? []) this.addVersion(bundle, manifest);
   }
 
   get currentVersion(): BundleManifest | undefined {
@@ -64,6 +77,8 @@ export class RunnerExecutor implements AttemptExecutor {
     this.versions.set(bundle.version, known);
     this.current = known;
     this.pool.setCurrent(bundle, runner);
+    this.options.store?.saveManifest(manifest);
+    this.options.store?.touch(bundle.version);
     return manifest;
   }
 
@@ -100,6 +115,7 @@ export class RunnerExecutor implements AttemptExecutor {
     }
     const task = version.manifest.tasks.find((t) => t.id === info.item.task);
     if (!task) throw new Error(`task ${info.item.task} is not in version ${version.bundle.version}`);
+    this.options.store?.touch(version.bundle.version);
     this.live.get(info.runId)?.stop("a newer execution of its run started");
     const runner = this.pool.take(version.bundle);
     this.runners.add(runner);
@@ -193,11 +209,15 @@ export class RunnerExecutor implements AttemptExecutor {
 
       try {
         // Task code's management calls (runs.retrieve…) go to this process' engine client, when it has one.
-        runner.handle.send({ type: "execute", info: { ...info, version: runner.bundle.version }, clientRuntime: sdkGlobals().client !== undefined });
+        runner.handle.send({ type: "execute", info: { ...info, version: runner.bundle.version }, clientRuntime: this.clientRuntime() !== undefined });
       } catch (error) {
         finish(() => resolve({ kind: "failure", status: "FAILED", error: { name: "TaskPayloadError", ...messageOf(error) }, computeMs: 0 }));
       }
     });
+  }
+
+  private clientRuntime(): ClientRuntime | undefined {
+    return this.options.clientRuntime ?? sdkGlobals().client;
   }
 
   /** Answers a runner's call; rejects (after replying) when the engine refused it. */
@@ -214,7 +234,7 @@ export class RunnerExecutor implements AttemptExecutor {
       if (message.target === "channel") {
         value = await (channel[message.method] as (...args: unknown[]) => Promise<unknown>)(...message.args);
       } else {
-        const client = sdkGlobals().client;
+        const client = this.clientRuntime();
         if (!client) throw new Error(`${message.method}: no Stint engine is configured in the session`);
         value = await (client[message.method] as (...args: unknown[]) => Promise<unknown>).apply(client, message.args);
       }

@@ -4,6 +4,7 @@
  * suspends, it says what will re-run when the run resumes.
  */
 import {
+  BundleStore,
   RunnerExecutor,
   childProcessLauncher,
   type AttemptExecutor,
@@ -13,7 +14,6 @@ import {
   type RunLogEntry,
   type RunnerBundle,
 } from "@stint/temporal-workers";
-import { readVersions, touchVersion, writeManifest } from "../project/bundle-versions.js";
 import type { AttemptPrinter } from "./attempt-printer.js";
 
 const time = () => new Date().toISOString().slice(11, 19);
@@ -23,14 +23,14 @@ export class DevExecutor implements AttemptExecutor {
   private forward: LogSink | undefined;
   private readonly suspendedTasks = new Set<string>();
 
-  constructor(private readonly options: { projectDir: string; buildRoot: string; printer: AttemptPrinter }) {
+  constructor(private readonly options: { projectDir: string; store: BundleStore; printer: AttemptPrinter }) {
     this.runners = new RunnerExecutor({
       launcher: childProcessLauncher({ cwd: options.projectDir }),
+      // Versions built before (by this session or an earlier one): runs locked to them resume on their own code.
+      store: options.store,
       logSink: (entry) => this.log(entry),
       onNotice: (message) => options.printer.note(`[${time()}] ${message}`),
     });
-    // Versions built before (by this session or an earlier one): runs locked to them resume on their own code.
-    for (const { bundle, manifest } of readVersions(options.buildRoot)) this.runners.addVersion(bundle, manifest);
   }
 
   /** Log lines also go to `sink` (a webapp session ships them to the dashboard). */
@@ -39,11 +39,8 @@ export class DevExecutor implements AttemptExecutor {
   }
 
   /** Loads a build in a runner (its tasks, queues, schedules) and makes it the version new runs start on. */
-  async activate(bundle: RunnerBundle): Promise<BundleManifest> {
-    const manifest = await this.runners.activate(bundle);
-    writeManifest(this.options.buildRoot, manifest);
-    touchVersion(this.options.buildRoot, bundle.version);
-    return manifest;
+  activate(bundle: RunnerBundle): Promise<BundleManifest> {
+    return this.runners.activate(bundle);
   }
 
   hasTask(taskId: string, version?: string): boolean {
@@ -62,7 +59,6 @@ export class DevExecutor implements AttemptExecutor {
     const { info } = job;
     const version = this.runners.versionFor(info);
     const current = this.runners.currentVersion?.version;
-    if (version) touchVersion(this.options.buildRoot, version);
     this.options.printer.started(info, version && version !== current ? ` on version ${version}, the one it started on` : "");
     const result = await this.runners.execute(job);
     this.options.printer.finished(info, result);

@@ -7,10 +7,9 @@ import { mkdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import chokidar from "chokidar";
 import { z } from "zod";
-import { installRuntimeLogger } from "@stint/temporal-workers";
+import { BundleStore, installRuntimeLogger } from "@stint/temporal-workers";
 import { loadConfig, findConfigFile } from "../project/load-config.js";
 import { buildProject, declarationsOf } from "../project/build-project.js";
-import { pruneVersions } from "../project/bundle-versions.js";
 import { taskDirs } from "../project/find-task-files.js";
 import { writeSession } from "../session-file.js";
 import { startStandaloneBackend, startWebappBackend } from "./dev-backends.js";
@@ -57,21 +56,22 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   const stateDir = resolve(options.stateDir ?? join(projectDir, ".stint"));
   const buildRoot = join(projectDir, ".stint", "build");
   findConfigFile(projectDir);
-  // Earlier builds stay: runs that started on them resume on the same code (see bundle-versions.ts).
-  pruneVersions(buildRoot);
+  // Earlier builds stay: runs that started on them resume on the same code (see BundleStore).
+  const store = new BundleStore(buildRoot);
+  store.prune();
   mkdirSync(stateDir, { recursive: true });
 
   installRuntimeLogger(options.verbose ? "WARN" : "ERROR", { stacks: options.verbose });
   const printer = new AttemptPrinter({ verbose: options.verbose });
 
-  const executor = new DevExecutor({ projectDir, buildRoot, printer });
+  const executor = new DevExecutor({ projectDir, store, printer });
   /** Builds the project and loads it in a runner process: the tasks, queues and schedules it declares. */
   // The first build leaves out task files that do not build (the others' tasks register); a reload keeps the
   // previous version instead.
   let firstBuild = true;
   const buildAndLoad = async () => {
     const loaded = await loadConfig(projectDir, join(buildRoot, "config"));
-    const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, buildRoot, { isolateFailures: firstBuild });
+    const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, store, { isolateFailures: firstBuild });
     firstBuild = false;
     const manifest = await executor.activate(bundle);
     for (const line of loadProblems(skipped, manifest)) console.error(line);

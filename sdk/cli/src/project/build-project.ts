@@ -4,15 +4,14 @@
  * disk after the code changes, so runs that started on it resume and retry on the same code.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build, type BuildOptions, type BuildResult, type Message, type Metafile } from "esbuild";
 import type { DeclaredQueue } from "@stint/sdk/runtime";
 import type { TriggerConfig } from "@stint/sdk";
-import type { BundleManifest, RunnerBundle } from "@stint/temporal-workers";
+import type { BundleManifest, BundleStore, RunnerBundle } from "@stint/temporal-workers";
 import { findTaskFiles, taskDirs } from "./find-task-files.js";
 import { sdkAliasPlugin } from "./sdk-alias-plugin.js";
-import { BUNDLE_FILE, versionDir } from "./bundle-versions.js";
 
 export interface DeclaredSchedule {
   task: string;
@@ -52,13 +51,13 @@ let buildNumber = 0;
  * `isolateFailures`: leave out task files that do not build instead of failing (a first build: the other files' tasks
  * register; a reload keeps the previous version instead, so a typo never drops the task being edited).
  */
-export async function buildProject(projectDir: string, config: TriggerConfig, configBuild: string, buildRoot: string, options: { isolateFailures?: boolean } = {}): Promise<BuiltProject> {
+export async function buildProject(projectDir: string, config: TriggerConfig, configBuild: string, store: BundleStore, options: { isolateFailures?: boolean } = {}): Promise<BuiltProject> {
   const files = findTaskFiles(taskDirs(projectDir, config.dirs));
   if (files.length === 0) {
     throw new Error(`No task files found in ${taskDirs(projectDir, config.dirs).map((d) => relative(projectDir, d) || ".").join(", ")}. Put tasks in src/trigger/*.ts or set \`dirs\` in trigger.config.ts.`);
   }
   // Built next to the versions (same depth, so relative source-map paths match) and renamed once its id is known.
-  const staging = join(buildRoot, `staging-${process.pid}-${++buildNumber}`);
+  const staging = join(store.root, `staging-${process.pid}-${++buildNumber}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   let entries = files;
@@ -85,8 +84,8 @@ export async function buildProject(projectDir: string, config: TriggerConfig, co
   hash.update(readFileSync(configBuild));
   const version = hash.digest("hex").slice(0, 12);
 
-  const dir = versionDir(buildRoot, version);
-  if (existsSync(join(dir, BUNDLE_FILE))) rmSync(staging, { recursive: true, force: true });
+  const dir = store.dir(version);
+  if (store.has(version)) rmSync(staging, { recursive: true, force: true });
   else {
     rmSync(dir, { recursive: true, force: true });
     renameSync(staging, dir);
@@ -99,7 +98,7 @@ export async function buildProject(projectDir: string, config: TriggerConfig, co
     ),
     configFile: join(dir, "trigger.config.mjs"),
   };
-  writeFileSync(join(dir, BUNDLE_FILE), JSON.stringify(bundle, null, 2));
+  store.saveBundle(bundle);
   return {
     bundle,
     files: entries.map((f) => relative(projectDir, f)),
