@@ -1,0 +1,388 @@
+/**
+ * The scenarios whose histories become replay fixtures (test/replay-histories): each drives real runs through a real
+ * engine and names the workflows to record. Together they reach every `patched()` branch and the main paths of every
+ * workflow type. Scenarios only use the engine's public client and task code, so the recorder can drive an older
+ * checkout's engine with them (for histories made before a patch).
+ */
+import type { RunState } from "../src/shared/run-types.js";
+import type { StintEngineClient } from "../src/client/engine-client.js";
+import type { Client } from "@temporalio/client";
+
+/** The parts of an engine checkout a scenario uses (loaded from the checkout being recorded, see the recorder). */
+export interface ScenarioContext {
+  engine: StintEngineClient;
+  client: Client;
+  /** That checkout's SDK: `task`, `wait`, `metadata`, … (task code runs in this process). */
+  sdk: typeof import("@stint/sdk");
+  /** That checkout's messages module (workflow update and signal definitions). */
+  messages: typeof import("../src/shared/messages.js");
+  waitForRun(runId: string, until?: (state: RunState) => boolean, timeoutMs?: number): Promise<RunState>;
+  /** The `patched()` ids of the workflow code being recorded. */
+  patches: string[];
+  /** Queue gate workflow id of a queue of this environment. */
+  gateId(queue: string): string;
+}
+
+/** A workflow to record, named `<scenario>.<role>.json`. */
+export interface Recorded {
+  role: string;
+  workflowId: string;
+  workflowType: "runWorkflow" | "tokenWorkflow" | "queueGateWorkflow" | "idempotencyKeyWorkflow" | "scheduleFireWorkflow";
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** `patched()` ids whose call this scenario reaches (the branch taken depends on the code that records it). */
+  patches: string[];
+  run(ctx: ScenarioContext): Promise<Recorded[]>;
+}
+
+const run = (role: string, workflowId: string): Recorded => ({ role, workflowId, workflowType: "runWorkflow" });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+/** Every run reaches setStatus and (on a queue) the gate check. */
+const RUN_PATCHES = ["stint-updated-at", "stint-queue-gate"];
+
+/** Task code for the scenarios; defined with the SDK of the checkout being recorded. */
+export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
+  const { task, wait, metadata, tags } = sdk;
+  const child = task({ id: "replay-child", retry: { maxAttempts: 1 }, run: async (payload: { n: number; ms?: number; fail?: boolean }) => {
+    if (payload.ms) await sleep(payload.ms);
+    if (payload.fail) throw new Error(`child ${payload.n} failed`);
+    return { doubled: payload.n * 2 };
+  } });
+  task({ id: "replay-hello", run: async (payload: unknown) => ({ echo: payload }) });
+  task({
+    id: "replay-metadata-tags",
+    run: async () => {
+      metadata.set("progress", 0.5);
+      await tags.add("replay-tag");
+      metadata.set("progress", 1);
+      await metadata.flush();
+      return "tagged";
+    },
+  });
+  task({ id: "replay-wait-short", run: async () => (await wait.for({ seconds: 1 }), "waited") });
+  task({ id: "replay-wait-suspended", checkpointThreshold: 1, run: async () => (await wait.for({ seconds: 2 }), "woke") });
+  task({ id: "replay-wait-long", checkpointThreshold: 1, run: async () => (await wait.for({ minutes: 10 }), "never") });
+  task({ id: "replay-trigger-and-wait", checkpointThreshold: 1, run: async () => child.triggerAndWait({ n: 21, ms: 2_500 }).unwrap() });
+  task({ id: "replay-parent-in-process", run: async () => child.triggerAndWait({ n: 1, ms: 8_000 }).unwrap() });
+  task({
+    id: "replay-batch",
+    run: async () => {
+      const fired = await child.trigger({ n: 0 });
+      const background = await child.batchTrigger([{ payload: { n: 1 } }, { payload: { n: 2 } }]);
+      const waited = await child.batchTriggerAndWait([{ payload: { n: 3 } }, { payload: { n: 4, fail: true } }]);
+      return { fired: fired.id, background: background.batchId, ok: waited.runs.map((r) => r.ok) };
+    },
+  });
+  task({
+    id: "replay-token",
+    checkpointThreshold: 1,
+    run: async (payload: { timeout?: string }) => {
+      const token = await wait.createToken({ timeout: payload.timeout ?? "10m", tags: ["replay"] });
+      const result = await wait.forToken<{ approved: boolean }>(token);
+      return result.ok ? { approved: result.output.approved } : { error: result.error.name };
+    },
+  });
+  task({ id: "replay-complete-token", run: async (payload: { tokenId: string }) => wait.completeToken(payload.tokenId, { approved: true }) });
+  task({
+    id: "replay-retry",
+    retry: { maxAttempts: 3, minTimeoutInMs: 200, maxTimeoutInMs: 200, factor: 1 },
+    run: async (_: unknown, { ctx }) => {
+      if (ctx.attempt.number < 2) throw new Error("first attempt fails");
+      return { attempt: ctx.attempt.number };
+    },
+  });
+  task({ id: "replay-fails", retry: { maxAttempts: 2, minTimeoutInMs: 200, maxTimeoutInMs: 200, factor: 1 }, run: async () => {
+    throw new Error("always fails");
+  } });
+  task({ id: "replay-idempotent-children", run: async () => {
+    const fired = await child.trigger({ n: 5 }, { idempotencyKey: "replay-child-trigger" });
+    const waited = await child.triggerAndWait({ n: 6 }, { idempotencyKey: "replay-child-wait" }).unwrap();
+    return { fired: fired.id, waited };
+  } });
+  task({ id: "replay-single-slot", queue: { name: "replay-single", concurrencyLimit: 1 }, run: async (payload: { ms: number }) => (await sleep(payload.ms), "held") });
+  task({ id: "replay-large", run: async (payload: { blob: string }) => ({ length: payload.blob.length, blob: payload.blob }) });
+  task({ id: "replay-blocked", run: async (payload: { ms: number }) => (await sleep(payload.ms), "released") });
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: "run-completes",
+    description: "a run that completes at its first attempt",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-hello", payload: { hello: "world" }, options: { tags: ["replay"] } });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-metadata-tags",
+    description: "task code sets metadata and adds tags (signals to its run), the client updates metadata",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-metadata-tags", payload: null, options: { metadata: { from: "trigger" } } });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-wait-short",
+    description: "wait.for under the checkpoint threshold: the execution stays and waits on the run's timer",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-wait-short", payload: null });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-wait-suspended",
+    description: "wait.for past the checkpoint threshold: the execution ends (suspended), a new one replays run()",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-wait-suspended", payload: null });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-trigger-and-wait",
+    description: "triggerAndWait: a child run (a child workflow), the parent suspended until it completes",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-trigger-and-wait", payload: null });
+      const state = await waitForRun(id);
+      const childId = (state.journal[0]?.wait as { runId?: string } | undefined)?.runId;
+      if (!childId) throw new Error("the parent's journal names no child run");
+      return [run("parent", id), run("child", childId)];
+    },
+  },
+  {
+    name: "run-batch",
+    description: "trigger, batchTrigger and batchTriggerAndWait from task code; one waited child fails",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-batch", payload: null });
+      const state = await waitForRun(id);
+      const failed = (state.journal[2]?.result as { results?: { id: string; ok: boolean }[] } | undefined)?.results?.find((r) => !r.ok);
+      if (!failed) throw new Error("the batch has no failed child");
+      await waitForRun(failed.id);
+      return [run("parent", id), run("failed-child", failed.id)];
+    },
+  },
+  {
+    name: "token-completed",
+    description: "wait.createToken + wait.forToken in a suspended run, the token completed from outside",
+    patches: [...RUN_PATCHES, "stint-token-status"],
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-token", payload: {} });
+      const waiting = await waitForRun(id, (s) => s.journal.length === 2 && s.status === "WAITING");
+      const tokenId = (waiting.journal[0]!.result as { id: string }).id;
+      await engine.completeToken(tokenId, { approved: true });
+      await waitForRun(id);
+      return [run("run", id), { role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" }];
+    },
+  },
+  {
+    name: "token-timed-out",
+    description: "a token that times out; the waiting run gets WaitpointTimeoutError",
+    patches: [...RUN_PATCHES, "stint-token-status"],
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-token", payload: { timeout: "1s" } });
+      const state = await waitForRun(id);
+      const tokenId = (state.journal[0]!.result as { id: string }).id;
+      return [run("run", id), { role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" }];
+    },
+  },
+  {
+    name: "token-completed-by-run",
+    description: "a token created by the client and completed from task code (wait.completeToken)",
+    patches: [...RUN_PATCHES, "stint-token-status"],
+    async run({ engine, waitForRun }) {
+      // The engine takes the date the SDK computes from a duration.
+      const token = await engine.createToken({ timeout: inMinutes(10) });
+      const { id } = await engine.trigger({ task: "replay-complete-token", payload: { tokenId: token.id } });
+      await waitForRun(id);
+      await until(async () => (await engine.retrieveToken(token.id)).status === "COMPLETED");
+      return [run("run", id), { role: "token", workflowId: token.id, workflowType: "tokenWorkflow" }];
+    },
+  },
+  {
+    name: "run-retry",
+    description: "the first attempt fails, the retry (after a workflow timer) succeeds",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-retry", payload: null });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-failed",
+    description: "every attempt fails: the run ends FAILED (its workflow fails with the run's state)",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-fails", payload: null });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-canceled-suspended",
+    description: "a run canceled while suspended on a long wait",
+    patches: [...RUN_PATCHES, "stint-canceled-status"],
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-wait-long", payload: null });
+      await waitForRun(id, (s) => s.status === "WAITING" && s.journal.length === 1);
+      await sleep(1_500);
+      await engine.cancelRun(id);
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-canceled-with-child",
+    description: "a parent canceled while its execution waits on a child in process: the cancel reaches the child",
+    patches: [...RUN_PATCHES, "stint-canceled-status"],
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-parent-in-process", payload: null });
+      const waiting = await waitForRun(id, (s) => s.journal.length === 1 && s.status === "WAITING");
+      const childId = (waiting.journal[0]!.wait as { runId: string }).runId;
+      await waitForRun(childId, (s) => s.status === "EXECUTING");
+      await engine.cancelRun(id);
+      await waitForRun(id);
+      await waitForRun(childId);
+      return [run("parent", id), run("child", childId)];
+    },
+  },
+  {
+    name: "run-delayed",
+    description: "a delayed run, rescheduled sooner, then runs",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { delay: "1h" } });
+      await waitForRun(id, (s) => s.status === "DELAYED");
+      await engine.rescheduleRun(id, new Date(Date.now() + 1_000).toISOString());
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-ttl-expired",
+    description: "a run on a paused queue does not start within its ttl: EXPIRED",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      await engine.configureQueue("replay-paused", { paused: true });
+      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { ttl: "2s", queue: "replay-paused" } });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "queue-limit",
+    description: "a queue of limit 1: the second run waits for the gate's grant, a third expires (ttl) while waiting",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun, gateId }) {
+      await engine.configureQueue("replay-single", { declaredLimit: 1 });
+      const holder = await engine.trigger({ task: "replay-single-slot", payload: { ms: 3_000 } });
+      await waitForRun(holder.id, (s) => s.status === "EXECUTING");
+      const waiter = await engine.trigger({ task: "replay-single-slot", payload: { ms: 10 } });
+      const expiring = await engine.trigger({ task: "replay-single-slot", payload: { ms: 10 }, options: { ttl: "1s" } });
+      await Promise.all([holder.id, waiter.id, expiring.id].map((runId) => waitForRun(runId)));
+      return [
+        run("holder", holder.id),
+        run("waiter", waiter.id),
+        run("expired", expiring.id),
+        { role: "gate", workflowId: gateId("replay-single"), workflowType: "queueGateWorkflow" },
+      ];
+    },
+  },
+  {
+    name: "idempotency-key",
+    description: "two triggers with one idempotency key: the key workflow starts the run once, the repeat gets it cached",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const item = { task: "replay-hello", payload: { n: 1 }, options: { idempotencyKey: `replay-${Date.now()}`, idempotencyKeyTTL: "1h" } };
+      const first = await engine.trigger(item);
+      const again = await engine.trigger(item);
+      if (again.id !== first.id || !again.isCached) throw new Error("the repeated trigger did not get the cached run");
+      await waitForRun(first.id);
+      const keyId = await workflowIdOfKey(engine, first.id);
+      return [run("run", first.id), { role: "key", workflowId: keyId, workflowType: "idempotencyKeyWorkflow" }];
+    },
+  },
+  {
+    name: "idempotency-key-failed-run",
+    description: "a run started through an idempotency key fails: it releases its key",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-fails", payload: null, options: { idempotencyKey: `replay-fail-${Date.now()}` } });
+      await waitForRun(id);
+      const keyId = await workflowIdOfKey(engine, id);
+      return [run("run", id), { role: "key", workflowId: keyId, workflowType: "idempotencyKeyWorkflow" }];
+    },
+  },
+  {
+    name: "run-idempotent-children",
+    description: "task code triggers and triggerAndWaits children with idempotency keys (claimed by the key workflow)",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-idempotent-children", payload: null });
+      await waitForRun(id);
+      return [run("parent", id)];
+    },
+  },
+  {
+    name: "run-large-payload",
+    description: "a 300 KB payload and output: the run carries references to the object store",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-large", payload: { blob: "x".repeat(300_000) } });
+      await waitForRun(id);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-repeated-waitpoint",
+    description:
+      "a newer execution repeats a durable call while its predecessor's is still being performed (two stint.durableCall " +
+      "updates for waitpoint #1 in one workflow task, as after an execution lost Temporal mid-call)",
+    patches: [...RUN_PATCHES, "stint-repeated-waitpoint"],
+    async run({ engine, client, messages, patches, waitForRun }) {
+      const { id } = await engine.trigger({ task: "replay-blocked", payload: { ms: 4_000 } });
+      await waitForRun(id, (s) => s.status === "EXECUTING");
+      const handle = client.workflow.getHandle(id);
+      // The first execution of attempt 1 is `1.1`, activity attempt 1 (see runAdmittedExecution).
+      const call = { executionId: "1.1/1", seq: 1, request: { type: "createToken" as const, options: { timeout: inMinutes(1) } } };
+      const [first, repeat] = await Promise.all([
+        handle.executeUpdate(messages.durableCallUpdate, { args: [call] }),
+        handle.executeUpdate(messages.durableCallUpdate, { args: [call] }),
+      ]);
+      if (first.status !== "completed") throw new Error(`the first call answered ${JSON.stringify(first)}`);
+      // Before the patch a repeat arriving mid-call was answered at once: pending. Later, it did not overlap.
+      if (!patches.includes("stint-repeated-waitpoint") && repeat.status !== "pending") throw new Error("the repeat did not overlap the first call");
+      const state = await waitForRun(id);
+      const tokenId = (state.journal[0]?.result as { id?: string } | undefined)?.id;
+      return [run("run", id), ...(tokenId ? [{ role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" as const }] : [])];
+    },
+  },
+];
+
+/** The key workflow's id, as the engine names it (read from the run's start: its parent is the key workflow). */
+async function workflowIdOfKey(engine: StintEngineClient, runId: string): Promise<string> {
+  const description = await engine.client.workflow.getHandle(runId).describe();
+  const parent = description.parentExecution?.workflowId;
+  if (!parent) throw new Error(`run ${runId} was not started by an idempotency key workflow`);
+  return parent;
+}
