@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fulfilOrder } from "../../docs/examples/replay-safe-order.js";
 import { summarize, syncTenant } from "../../docs/examples/queue-limits.js";
+import { onDocumentEdited } from "../../docs/examples/debounce.js";
 import { declaredQueues } from "@stint/sdk/runtime";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
@@ -34,5 +35,13 @@ describe("docs/examples", () => {
     const tenants = await Promise.all(["acme", "acme", "globex"].map((tenant) => syncTenant.trigger({ tenant }, { concurrencyKey: tenant })));
     await expect.poll(async () => (await t.engine.describeQueue("task/docs-sync-tenant")).running, { timeout: 10_000, interval: 50 }).toBe(2);
     await Promise.all(tenants.map((h) => t.waitForRun(h.id)));
+  });
+
+  it("debounce: a burst of edits makes one run, which indexes the last revision", async () => {
+    const handles = [];
+    for (let revision = 1; revision <= 4; revision++) handles.push(await onDocumentEdited("d-1", revision));
+    expect(new Set(handles.map((h) => h.id)).size).toBe(1);
+    const state = await t.waitForRun(handles[0]!.id);
+    expect(state.output).toEqual({ indexed: "d-1", revision: 4 });
   });
 });

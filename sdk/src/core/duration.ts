@@ -25,6 +25,22 @@ export function parseDurationMs(input: string | number, field = "duration"): num
   return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNIT_MS[unit!]!, 0);
 }
 
+/**
+ * A debounce duration as Trigger.dev takes one: whole numbers of w, d, h (or hr), m and s, combined ("2h30m"), at
+ * least one second. Never a date: it is applied again from each trigger that pushes the run back.
+ */
+export function parseDebounceDurationMs(input: string, field = "debounce.delay"): number {
+  const text = typeof input === "string" ? input.trim() : "";
+  const parts = [...text.matchAll(/(\d+)(w|d|hr|h|m|s)/g)];
+  if (text.length === 0 || text.length > 100 || parts.map((p) => p[0]).join("") !== text) {
+    throw new TypeError(`${field}: "${String(input)}" is not a duration; use whole numbers of w, d, h, m and s such as "5s", "1m" or "2h30m"`);
+  }
+  const unitMs: Record<string, number> = { w: 604_800_000, d: 86_400_000, hr: 3_600_000, h: 3_600_000, m: 60_000, s: 1_000 };
+  const ms = parts.reduce((total, [, amount, unit]) => total + Number(amount) * unitMs[unit!]!, 0);
+  if (ms < 1_000) throw new TypeError(`${field}: "${input}" is under the minimum of 1 second`);
+  return ms;
+}
+
 /** Resolves a delay (duration from now, or a Date / ISO string) to an absolute date. */
 export function resolveDate(input: DurationInput, field = "delay", now = Date.now()): Date {
   if (input instanceof Date) {

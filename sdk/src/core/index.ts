@@ -1,4 +1,4 @@
 /** Pure helpers with no Node imports: safe inside Temporal's deterministic workflow sandbox. */
-export { parseDurationMs, resolveDate, waitForDurationMs } from "./duration.js";
+export { parseDebounceDurationMs, parseDurationMs, resolveDate, waitForDurationMs } from "./duration.js";
 export { retryDelayMs, defaultRetryOptions, type RetryOptions } from "./retry.js";
 export { serializeError, deserializeError, isNonRetryableError, type SerializedError } from "./errors.js";

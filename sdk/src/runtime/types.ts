@@ -48,6 +48,18 @@ export interface TriggerOptionsWire {
   priority?: number;
   version?: string;
   test?: boolean;
+  debounce?: DebounceOptionsWire;
+}
+
+/** Collapses triggers with one key (per environment and task) into one delayed run; see docs/triggering.md. */
+export interface DebounceOptionsWire {
+  key: string;
+  /** A duration ("5s", "2h30m"), applied from each trigger. */
+  delay: string;
+  /** "leading" (default) runs the first trigger's payload; "trailing" the last one's. */
+  mode?: "leading" | "trailing";
+  /** Bound on how far after the first trigger the run may be pushed. */
+  maxDelay?: string;
 }
 
 export interface BatchItemWire {

@@ -1,7 +1,7 @@
 /** Validates user-facing TriggerOptions and turns them into their wire form. */
 import { z } from "zod";
 import { hashIdempotencyKey, isIdempotencyKey, type IdempotencyKey } from "../core/idempotency.js";
-import { parseDurationMs } from "../core/duration.js";
+import { parseDebounceDurationMs, parseDurationMs } from "../core/duration.js";
 import { currentRunRuntime } from "../runtime/globals.js";
 import type { TriggerOptionsWire } from "../runtime/types.js";
 import type { MachinePresetName } from "./definition.js";
@@ -45,6 +45,39 @@ const durationText = z.string().refine(
   { message: 'expected a duration such as "30s", "5m", "2h" or "3d"' },
 );
 
+/** A debounce duration: checked here so a bad one is refused before anything starts. */
+const debounceDuration = (field: string) =>
+  z.string({ invalid_type_error: `expected a duration string such as "5s" (not a date)` }).superRefine((value, ctx) => {
+    try {
+      parseDebounceDurationMs(value, field);
+    } catch (error) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message.replace(`${field}: `, "") });
+    }
+  });
+
+/** Trigger.dev's debounce option: key ≤ 512 characters, delay ≥ 1 s, maxDelay longer than delay. */
+export const debounceOptionsSchema = z
+  .object({
+    key: z.string().min(1, "the debounce key cannot be empty").max(512, "a debounce key is at most 512 characters"),
+    delay: debounceDuration("debounce.delay"),
+    mode: z.enum(["leading", "trailing"]).optional(),
+    maxDelay: debounceDuration("debounce.maxDelay").optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.maxDelay === undefined) return;
+    try {
+      if (parseDebounceDurationMs(value.maxDelay) <= parseDebounceDurationMs(value.delay)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["maxDelay"],
+          message: `must be longer than debounce.delay (${value.delay}): a run is pushed back only while it stays within maxDelay, so every trigger would start its own run`,
+        });
+      }
+    } catch {
+      // A malformed duration is reported on its own field.
+    }
+  });
+
 const tagsSchema = z
   .union([z.string(), z.array(z.string())])
   .transform((tags) => (Array.isArray(tags) ? tags : [tags]))
@@ -66,7 +99,7 @@ export const triggerOptionsSchema = z
     priority: z.number().nonnegative().optional(),
     version: z.string().optional(),
     region: z.string().optional(),
-    debounce: z.any().optional(),
+    debounce: debounceOptionsSchema.optional(),
     externalDeploymentId: z.string().optional(),
     test: z.boolean().optional(),
   })
@@ -108,5 +141,6 @@ export function toWireOptions(options: TriggerOptions | undefined, field = "opti
   if (o.priority !== undefined) wire.priority = o.priority;
   if (o.version) wire.version = o.version;
   if (o.test) wire.test = true;
+  if (o.debounce) wire.debounce = o.debounce;
   return wire;
 }

@@ -2,6 +2,7 @@
 import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
 import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, RunWorkflowInput } from "../shared/run-types.js";
 import type { ClaimKeyResult } from "../shared/idempotency.js";
+import type { DebounceClaimResult, DebouncePush } from "../shared/debounce.js";
 import type { AcquireSlotRequest, QueueGateKey, SlotAnswer } from "../shared/queue-gate.js";
 
 export interface AttemptActivities {
@@ -14,6 +15,12 @@ export interface EngineActivities {
   readTokenState(tokenId: string): Promise<TokenState | null>;
   /** Workflows cannot update-with-start, so runs triggered under an idempotency key go through this activity. */
   claimIdempotentRun(run: RunWorkflowInput, ttlMs: number): Promise<ClaimKeyResult>;
+  /** Debounced triggers from task code go through the key workflow (update-with-start), like idempotent ones. */
+  claimDebouncedRun(run: RunWorkflowInput): Promise<DebounceClaimResult>;
+  /** A debounce key's push to its delayed run (the run's `stint.debounce` update); refused once it started. */
+  pushDebouncedRun(runId: string, push: DebouncePush): Promise<{ pushed: true; delayUntil: string } | { pushed: false; reason: string }>;
+  /** When the run is due to start if it is still DELAYED, else null. */
+  delayedUntil(runId: string): Promise<string | null>;
   /** Final result of a run that already closed, for a late waiter; null while it is still running. */
   readRunResult(runId: string): Promise<ChildRunResult | null>;
   /** Admission for an execution: at once for queues without limit or pause, else a slot from the queue's gate. */

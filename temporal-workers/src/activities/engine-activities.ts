@@ -2,6 +2,7 @@
 import type { Client } from "@temporalio/client";
 import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
 import { claimIdempotentRun } from "../client/claim-idempotent-run.js";
+import { claimDebouncedRun, delayedUntil, pushDebouncedRun } from "../client/claim-debounced-run.js";
 import { childResultFromFailure, childResultFromState } from "../workflows/waitpoints.js";
 import type { RunState } from "../shared/run-types.js";
 import { tokenStateQuery } from "../shared/messages.js";
@@ -38,6 +39,9 @@ export function createEngineActivities(client: Client, workflowTaskQueue: string
       return closed.filter((runId): runId is string => runId !== null);
     },
     claimIdempotentRun: (run, ttlMs) => claimIdempotentRun(client, workflowTaskQueue, run, ttlMs),
+    claimDebouncedRun: (run) => claimDebouncedRun(client, workflowTaskQueue, run),
+    pushDebouncedRun: (runId, push) => pushDebouncedRun(client, runId, push),
+    delayedUntil: (runId) => delayedUntil(client, runId),
     async readRunResult(runId: string): Promise<ChildRunResult | null> {
       const handle = client.workflow.getHandle(runId);
       if ((await handle.describe()).status.name === "RUNNING") return null;

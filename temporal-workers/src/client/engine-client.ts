@@ -26,6 +26,7 @@ import {
 import { z } from "zod";
 import proto from "@temporalio/proto";
 import { claimIdempotentRun } from "./claim-idempotent-run.js";
+import { claimDebouncedRun } from "./claim-debounced-run.js";
 import { configureQueue, describeQueue } from "./queue-gates.js";
 import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js";
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
@@ -171,6 +172,11 @@ export class StintEngineClient implements ClientRuntime {
       const claim = await claimIdempotentRun(this.client, this.options.workflowTaskQueue, input, ttlMs);
       return { id: claim.runId, taskIdentifier: item.task, isCached: claim.isCached, publicAccessToken: "" };
     }
+    if (item.options?.debounce) {
+      // The key's delayed run takes this trigger, or this trigger's run becomes the key's: the answer names the run.
+      const claim = await claimDebouncedRun(this.client, this.options.workflowTaskQueue, input);
+      return { id: claim.runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
+    }
     try {
       await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: runId,
@@ -231,8 +237,16 @@ export class StintEngineClient implements ClientRuntime {
     const stored = await mapLimit(valid as BatchItemWire[], 8, (item, index) => this.storePayload(item, runIds[index]!, `items.${index}.payload`));
     const batchId = options.batchId ?? newBatchId();
     const placement = this.placement("batchTrigger", batchId);
-    // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once.
-    const runs = await mapLimit(stored, 32, (item, index) => this.startRun(item, placement, runIds[index]));
+    // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once. Items sharing a
+    // debounce key go one after another, in item order, so the last of them is the trailing one.
+    const debounceChains = new Map<string, Promise<unknown>>();
+    const runs = await mapLimit(stored, 32, (item, index) => {
+      const debounceKey = item.options?.debounce && `${item.task}\u0000${item.options.debounce.key}`;
+      if (!debounceKey) return this.startRun(item, placement, runIds[index]);
+      const started = (debounceChains.get(debounceKey) ?? Promise.resolve()).then(() => this.startRun(item, placement, runIds[index]));
+      debounceChains.set(debounceKey, started.catch(() => undefined));
+      return started;
+    });
     return { batchId, runCount: runs.length, runs, publicAccessToken: "" };
   }
 
@@ -330,7 +344,7 @@ export class StintEngineClient implements ClientRuntime {
 
   async replayRun(runId: string): Promise<{ id: string }> {
     const state = await this.runState(runId);
-    const { idempotencyKey: _key, idempotencyKeyTTL: _ttl, delay: _delay, ...options } = state.item.options ?? {};
+    const { idempotencyKey: _key, idempotencyKeyTTL: _ttl, delay: _delay, debounce: _debounce, ...options } = state.item.options ?? {};
     // Runs recorded before the state kept the payload once have it in `item` too.
     const handle = await this.startRun({ ...state.item, payload: state.payload ?? state.item.payload, options }, this.placement("trigger", undefined, runId));
     return { id: handle.id };

@@ -13,6 +13,7 @@ import type {
   WaitpointResolvedSignal,
 } from "./run-types.js";
 import type { ClaimKeyResult } from "./idempotency.js";
+import type { DebounceClaimResult, DebouncePush } from "./debounce.js";
 import type { AcquireSlotRequest, QueueConfiguration, QueueSnapshot } from "./queue-gate.js";
 
 export const startAttemptUpdate = defineUpdate<AttemptStartInfo, [{ executionId: string; activityAttempt?: number }]>("stint.startAttempt");
@@ -29,6 +30,13 @@ export const waitpointResolvedSignal = defineSignal<[WaitpointResolvedSignal]>("
 
 export const claimKeyUpdate = defineUpdate<ClaimKeyResult, [{ run: RunWorkflowInput; ttlMs: number }]>("stint.claimKey");
 export const releaseKeySignal = defineSignal<[{ runId?: string }]>("stint.releaseKey");
+
+/** To a debounce key's workflow: push its delayed run back with this trigger, or start `run` (update-with-start). */
+export const debounceClaimUpdate = defineUpdate<DebounceClaimResult, [{ run: RunWorkflowInput }]>("stint.debounceClaim");
+/** To a delayed run: be pushed back (and take a trailing trigger's fields); refused once started or past maxDelay. */
+export const debounceRunUpdate = defineUpdate<{ delayUntil: string }, [DebouncePush]>("stint.debounce");
+/** From a debounced run to its key's workflow: it left DELAYED, so the next trigger starts a new run. */
+export const debounceReleasedSignal = defineSignal<[{ runId: string }]>("stint.debounceReleased");
 
 export const runStateQuery = defineQuery<RunState>("stint.runState");
 

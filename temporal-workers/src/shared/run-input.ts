@@ -1,5 +1,5 @@
 /** Builds a run's workflow input and start options from a trigger item (pure: used by client and workflow). */
-import { parseDurationMs, resolveDate } from "@stint/sdk/core";
+import { parseDebounceDurationMs, parseDurationMs, resolveDate } from "@stint/sdk/core";
 import type { BatchItemWire, TriggerFunction } from "@stint/sdk/runtime";
 import type { EngineSettings, EnvironmentRef, RunWorkflowInput } from "./run-types.js";
 import { SA } from "./search-attributes.js";
@@ -29,13 +29,19 @@ export interface RunPlacement {
 export function buildRunInput(runId: string, item: BatchItemWire, placement: RunPlacement, now: number): RunWorkflowInput {
   const options = item.options ?? {};
   const ttl = options.ttl;
+  // A debounced run waits its debounce delay unless the trigger gives a delay of its own (Trigger.dev's rule).
+  const delayUntil = options.delay
+    ? resolveDate(options.delay, "delay", now)
+    : options.debounce
+      ? new Date(now + parseDebounceDurationMs(options.debounce.delay))
+      : undefined;
   return {
     runId,
     item,
     environment: placement.environment,
     attemptQueue: placement.attemptQueue,
     createdAt: new Date(now).toISOString(),
-    delayUntil: options.delay ? resolveDate(options.delay, "delay", now).toISOString() : undefined,
+    delayUntil: delayUntil?.toISOString(),
     ttlMs: ttl === undefined || ttl === 0 || ttl === "0" ? undefined : parseDurationMs(ttl, "ttl"),
     parentRunId: placement.parentRunId,
     rootRunId: placement.rootRunId,

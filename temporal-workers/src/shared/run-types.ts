@@ -40,6 +40,8 @@ export interface RunWorkflowInput {
   replayedFrom?: string;
   /** Key workflow holding this run's idempotency key: a failed run releases it. */
   idempotencyKeyWorkflowId?: string;
+  /** Key workflow of this run's debounce key: told when the run leaves DELAYED. */
+  debounceKeyWorkflowId?: string;
 }
 
 export interface EngineSettings {

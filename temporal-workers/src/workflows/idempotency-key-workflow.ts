@@ -5,6 +5,9 @@
 import * as wf from "@temporalio/workflow";
 import { claimKeyUpdate, releaseKeySignal } from "../shared/messages.js";
 import { runMemo, runSearchAttributes } from "../shared/run-input.js";
+import type { EngineActivities } from "../activities/attempt-activity-types.js";
+
+const engine = wf.proxyActivities<EngineActivities>({ startToCloseTimeout: "1 minute" });
 
 export interface IdempotencyKeyWorkflowInput {
   key: string;
@@ -31,21 +34,26 @@ export async function idempotencyKeyWorkflow(_input: IdempotencyKeyWorkflowInput
     expiresAt = Date.now() + ttlMs;
     released = false;
     changed = true;
-    starting = wf.startChild("runWorkflow", {
-      workflowId: run.runId,
-      args: [{ ...run, idempotencyKeyWorkflowId: wf.workflowInfo().workflowId }],
-      taskQueue: wf.workflowInfo().taskQueue,
-      parentClosePolicy: "ABANDON",
-      typedSearchAttributes: runSearchAttributes(run, run.delayUntil ? "DELAYED" : "QUEUED"),
-      memo: runMemo(run),
-    });
+    const keyed = { ...run, idempotencyKeyWorkflowId: wf.workflowInfo().workflowId };
+    // Idempotency comes first (Trigger.dev's rule); a new trigger that also has a debounce key may land in that
+    // key's delayed run, which this key then names.
+    starting = run.item.options?.debounce
+      ? engine.claimDebouncedRun(keyed).then((claim) => (runId = claim.runId))
+      : wf.startChild("runWorkflow", {
+          workflowId: run.runId,
+          args: [keyed],
+          taskQueue: wf.workflowInfo().taskQueue,
+          parentClosePolicy: "ABANDON",
+          typedSearchAttributes: runSearchAttributes(run, run.delayUntil ? "DELAYED" : "QUEUED"),
+          memo: runMemo(run),
+        });
     try {
       await starting;
     } catch (error) {
       runId = undefined;
       throw error;
     }
-    return { runId: run.runId, isCached: false };
+    return { runId: runId!, isCached: false };
   });
 
   wf.setHandler(releaseKeySignal, ({ runId: failedRun }) => {

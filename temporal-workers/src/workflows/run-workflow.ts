@@ -34,7 +34,10 @@ import {
   slotGrantedSignal,
   updateMetadataUpdate,
   waitpointResolvedSignal,
+  debounceRunUpdate,
+  debounceReleasedSignal,
 } from "../shared/messages.js";
+import { debouncePushRefusal, type TrailingFields } from "../shared/debounce.js";
 import { SA } from "../shared/search-attributes.js";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import { resolveAttemptQueue } from "../shared/run-input.js";
@@ -48,6 +51,9 @@ import {
   subscribeToToken,
   subscribeToRun,
   claimIdempotentChild,
+  claimDebouncedChild,
+  DebouncedItems,
+  debouncedHandle,
 } from "./waitpoints.js";
 import type { AttemptActivities, EngineActivities } from "../activities/attempt-activity-types.js";
 import { queueGateId, type QueueGateKey } from "../shared/queue-gate.js";
@@ -57,7 +63,9 @@ const FINAL: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTE
 const MAX_REQUEUES_PER_ATTEMPT = 5;
 
 export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
-  const options = input.item.options ?? {};
+  /** The trigger's item; a trailing debounce trigger replaces parts of it while the run is DELAYED. */
+  let item = input.item;
+  let options = item.options ?? {};
   const nowIso = () => new Date(Date.now()).toISOString();
   const state: RunState = {
     id: input.runId,
@@ -124,6 +132,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
 
   const setStatus = (status: RunStatus) => {
     if (state.status === status) return;
+    if (state.status === "DELAYED" && input.debounceKeyWorkflowId) {
+      // Leaving DELAYED ends the debounce window: the key's next trigger starts a new run.
+      const keyWorkflow = wf.getExternalWorkflowHandle(input.debounceKeyWorkflowId);
+      track(wf.CancellationScope.nonCancellable(() => keyWorkflow.signal(debounceReleasedSignal, { runId: input.runId })));
+    }
     state.status = status;
     state.updatedAt = nowIso();
     // Runs started before StintUpdatedAt existed replay without it (their histories lack that upsert).
@@ -172,7 +185,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     executionId: token,
     attemptNumber,
     isReplay: currentAttempt()!.executions > 0,
-    item: input.item,
+    item,
     environment: input.environment,
     metadata: { ...state.metadata },
     tags: [...state.tags],
@@ -298,6 +311,47 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     },
   );
 
+  /** A trailing debounce trigger's payload and options replace the first trigger's (Trigger.dev's list of fields). */
+  const takeTrailingFields = (fields: TrailingFields) => {
+    const { payload, ...replaced } = fields;
+    options = { ...options, ...replaced };
+    item = { ...item, payload, options };
+    state.payload = payload;
+    state.item = { ...item, payload: undefined };
+    if (fields.metadata !== undefined) state.metadata = { ...fields.metadata };
+    if (fields.machine !== undefined) state.machine = fields.machine;
+    if (fields.tags !== undefined) {
+      state.tags = [...fields.tags];
+      wf.upsertSearchAttributes([{ key: SA.tags, value: state.tags }]);
+    }
+  };
+
+  // Only a DELAYED run takes a push, checked before the update is accepted: once the delay ends it is refused, so a
+  // trigger either lands in this run or starts its own.
+  wf.setHandler(
+    debounceRunUpdate,
+    (push) => {
+      const until = Date.parse(push.delayUntil);
+      // A push only ever moves the run later.
+      if (delayUntil === undefined || until > delayUntil) {
+        delayUntil = until;
+        delayChanged = true;
+        state.delayedUntil = push.delayUntil;
+      }
+      if (push.trailing) takeTrailingFields(push.trailing);
+      state.updatedAt = nowIso();
+      wf.upsertSearchAttributes([{ key: SA.updatedAt, value: new Date(Date.now()) }]);
+      return { delayUntil: state.delayedUntil ?? push.delayUntil };
+    },
+    {
+      validator: (push) => {
+        const refusal = debouncePushRefusal(state.status, input.createdAt, push);
+        if (refusal) throw new Error(refusal);
+        if (Number.isNaN(Date.parse(push.delayUntil))) throw new Error(`delayUntil: "${push.delayUntil}" is not a date`);
+      },
+    },
+  );
+
   wf.setHandler(
     updateMetadataUpdate,
     ({ operations }) => {
@@ -341,7 +395,24 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     else subscribers.push(subscriber);
   });
 
+  /** Batch items waited for through completion notices (debounced runs), by `<attempt>:<seq>:<index>`. */
+  const itemWaiters = new Map<string, (result: ChildRunResult) => void>();
+  const notifiedResult = (runId: string, key: string) =>
+    new Promise<ChildRunResult>((resolve) => {
+      itemWaiters.set(key, resolve);
+      void subscribeToRun(runId, input.runId, key).then((finishedAlready) => {
+        if (finishedAlready && itemWaiters.delete(key)) resolve(finishedAlready);
+      });
+    });
+
   wf.setHandler(waitpointResolvedSignal, ({ key, result }) => {
+    const waiter = itemWaiters.get(key);
+    if (waiter) {
+      itemWaiters.delete(key);
+      return waiter(result as ChildRunResult);
+    }
+    // A batch item's notice nobody waits for any more (an earlier attempt's) is not the whole waitpoint's.
+    if (key.split(":").length > 2) return;
     const [attempt, seq] = key.split(":").map(Number);
     if (attempt !== attemptNumber) return;
     const entry = journal.get(seq!);
@@ -378,18 +449,37 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
           const claim = await claimIdempotentChild(request.item, placement("trigger"));
           return complete(entry, { id: claim.runId, taskIdentifier: request.item.task, isCached: claim.isCached, publicAccessToken: "" });
         }
+        if (request.item.options?.debounce) {
+          const claim = await claimDebouncedChild(request.item, placement("trigger"));
+          return complete(entry, { id: claim.runId, taskIdentifier: request.item.task, isCached: false, publicAccessToken: "" });
+        }
         const child = await startChildRun(request.item, placement("trigger"), "ABANDON");
         return complete(entry, child.handle);
       }
       case "batchTrigger": {
         const batchId = `batch_${wf.uuid4().replace(/-/g, "").slice(0, 24)}`;
-        const children = await Promise.all(request.items.map((item) => startChildRun(item, placement("batchTrigger", batchId), "ABANDON")));
-        return complete(entry, { batchId, runCount: children.length, runs: children.map((c) => c.handle), publicAccessToken: "" });
+        const debounced = new DebouncedItems();
+        const handles = await Promise.all(
+          request.items.map((item) =>
+            item.options?.debounce
+              ? debounced.claim(item, placement("batchTrigger", batchId)).then((claim) => debouncedHandle(claim.runId, item))
+              : startChildRun(item, placement("batchTrigger", batchId), "ABANDON").then((c) => c.handle),
+          ),
+        );
+        return complete(entry, { batchId, runCount: handles.length, runs: handles, publicAccessToken: "" });
       }
       case "triggerAndWait": {
         if (request.item.options?.idempotencyKey) {
           // The key may point to a run that is not our child: wait for it through a completion notice.
           const claim = await claimIdempotentChild(request.item, placement("triggerAndWait"));
+          entry.wait = { type: "task", runId: claim.runId };
+          const finishedAlready = await subscribeToRun(claim.runId, input.runId, `${attemptNumber}:${entry.seq}`);
+          if (finishedAlready) complete(entry, finishedAlready);
+          return;
+        }
+        if (request.item.options?.debounce) {
+          // The debounced run may be another trigger's: wait for it through a completion notice.
+          const claim = await claimDebouncedChild(request.item, placement("triggerAndWait"));
           entry.wait = { type: "task", runId: claim.runId };
           const finishedAlready = await subscribeToRun(claim.runId, input.runId, `${attemptNumber}:${entry.seq}`);
           if (finishedAlready) complete(entry, finishedAlready);
@@ -402,8 +492,16 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
       }
       case "batchTriggerAndWait": {
         const batchId = `batch_${wf.uuid4().replace(/-/g, "").slice(0, 24)}`;
+        const debounced = new DebouncedItems();
         const children = await Promise.all(
-          request.items.map((item) => startChildRun(item, placement("batchTriggerAndWait", batchId), "REQUEST_CANCEL")),
+          request.items.map((item, index) =>
+            item.options?.debounce
+              ? debounced.claim(item, placement("batchTriggerAndWait", batchId)).then((claim) => ({
+                  handle: debouncedHandle(claim.runId, item),
+                  result: notifiedResult(claim.runId, `${attemptNumber}:${entry.seq}:${index}`),
+                }))
+              : startChildRun(item, placement("batchTriggerAndWait", batchId), "REQUEST_CANCEL"),
+          ),
         );
         entry.wait = { type: "batch", batchId, runCount: children.length };
         void Promise.all(children.map((c) => c.result)).then((results: ChildRunResult[]) => complete(entry, { batchId, results }));

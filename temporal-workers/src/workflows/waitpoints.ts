@@ -9,6 +9,7 @@ import { completeTokenSignal, subscribeSignal, waitpointResolvedSignal } from ".
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
 import type { TokenWorkflowInput } from "./token-workflow.js";
 import { idempotencyTtlMs, type ClaimKeyResult } from "../shared/idempotency.js";
+import type { DebounceClaimResult } from "../shared/debounce.js";
 
 const engine = wf.proxyActivities<EngineActivities>({ startToCloseTimeout: "1 minute" });
 
@@ -163,5 +164,27 @@ export async function subscribeToRun(runId: string, subscriberId: string, key: s
     return undefined;
   } catch {
     return (await engine.readRunResult(runId)) ?? undefined;
+  }
+}
+
+/** Pushes back the delayed run of the item's debounce key, or starts the item's own run, through the key workflow. */
+export async function claimDebouncedChild(item: BatchItemWire, placement: RunPlacement): Promise<DebounceClaimResult> {
+  const input = buildRunInput(runIdFromUuid(wf.uuid4()), item, placement, Date.now());
+  return engine.claimDebouncedRun(input);
+}
+
+export function debouncedHandle(runId: string, item: BatchItemWire): RunHandleWire {
+  return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
+}
+
+/** A batch's debounced items: those sharing a key are claimed one after another, in item order (the last one trails). */
+export class DebouncedItems {
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  claim(item: BatchItemWire, placement: RunPlacement): Promise<DebounceClaimResult> {
+    const key = `${item.task}\u0000${item.options!.debounce!.key}`;
+    const claimed = (this.chains.get(key) ?? Promise.resolve()).then(() => claimDebouncedChild(item, placement));
+    this.chains.set(key, claimed.catch(() => undefined));
+    return claimed;
   }
 }

@@ -14,7 +14,7 @@ export async function recordTriggeredRuns(db: Database, env: AuthenticatedEnviro
       id,
       environmentId: env.id,
       taskIdentifier: item.task,
-      status: item.options?.delay ? "DELAYED" : "QUEUED",
+      status: item.options?.delay || item.options?.debounce ? "DELAYED" : "QUEUED",
       tags: item.options?.tags ? [item.options.tags].flat() : [],
       isTest: item.options?.test ?? false,
       batchId,

@@ -68,6 +68,8 @@ export function toTriggerItem(task: string, payload: unknown, options: WireTrigg
     idempotencyKey: o.idempotencyKey,
     idempotencyKeyTTL: o.idempotencyKeyTTL,
     test: o.test,
+    // Checked by the engine (the SDK's schema): a bad one is a 400 naming options.debounce.<field>.
+    debounce: o.debounce,
   };
   for (const key of Object.keys(engineOptions)) if (engineOptions[key] === undefined) delete engineOptions[key];
   return { task, payload: decodePacket(payload, o.payloadType, `${field}.payload`, { allowStore: true }), options: engineOptions as BatchItemWire["options"] };

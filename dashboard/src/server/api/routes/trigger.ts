@@ -34,8 +34,9 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
     let item = toTriggerItem(taskId, body.payload, options);
     const engine = services.engines.for(env);
     let handle: { id: string; isCached?: boolean };
-    if (item.options?.idempotencyKey) {
-      // A key must be claimed on Temporal before answering: a repeat has to return the run the key names.
+    if (item.options?.idempotencyKey || item.options?.debounce) {
+      // A key must be claimed on Temporal before answering: a repeat has to return the run the key names (an
+      // idempotency key's run, or the debounce key's delayed run).
       handle = await engine.trigger(item);
       await recordTriggeredRuns(services.db, env, [{ id: handle.id, item }]);
     } else {
