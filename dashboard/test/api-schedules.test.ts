@@ -76,6 +76,28 @@ describe("schedules", () => {
     await expect(triggerSchedules.retrieve(id)).rejects.toThrow(/not found/i);
   });
 
+  it("accepts every IANA name Intl and Temporal know: current canonical names, links, Etc zones", async () => {
+    // Node's Intl.supportedValuesOf("timeZone") lists ICU's ids (Asia/Calcutta, Europe/Kiev) and none of these.
+    for (const [timezone, utcHour, utcMinute] of [["Asia/Kolkata", 3, 30], ["Europe/Kyiv", 7, 0], ["America/Nuuk", 11, 0], ["US/Eastern", 14, 0], ["Etc/GMT+5", 14, 0], ["GMT", 9, 0]] as const) {
+      const created = await triggerSchedules.create({ task: "sched-report", cron: "0 9 1 12 *", timezone, deduplicationKey: `tz-${timezone}` });
+      expect(created.timezone).toBe(timezone);
+      // 09:00 on 1 December in that zone (no daylight saving time then, except in the southern hemisphere).
+      expect([created.nextRun!.getUTCHours(), created.nextRun!.getUTCMinutes()]).toEqual([utcHour, utcMinute]);
+      await triggerSchedules.del(created.id);
+    }
+    // Capitals as the tz database writes them, which Temporal needs: a listed name is respelled, a link becomes ICU's id.
+    const lower = await triggerSchedules.create({ task: "sched-report", cron: "0 9 * * *", timezone: "europe/paris", deduplicationKey: "tz-lower" });
+    expect(lower.timezone).toBe("Europe/Paris");
+    const link = await triggerSchedules.create({ task: "sched-report", cron: "0 9 * * *", timezone: "asia/kolkata", deduplicationKey: "tz-lower-link" });
+    expect(link.timezone).toBe("Asia/Calcutta");
+    // Written with capitals the tz database does not use: Temporal refuses it, so ICU's id is stored instead.
+    const oddCapitals = await triggerSchedules.create({ task: "sched-report", cron: "0 9 * * *", timezone: "Asia/KOLKATA", deduplicationKey: "tz-odd-capitals" });
+    expect(oddCapitals.timezone).toBe("Asia/Calcutta");
+    expect((await triggerSchedules.retrieve(oddCapitals.id)).timezone).toBe("Asia/Calcutta");
+    await Promise.all([triggerSchedules.del(lower.id), triggerSchedules.del(link.id), triggerSchedules.del(oddCapitals.id)]);
+    await expect(triggerSchedules.create({ task: "sched-report", cron: "0 9 * * *", timezone: "+05:30", deduplicationKey: "tz-offset" })).rejects.toThrow(/timezone: "\+05:30" is not an IANA timezone name/);
+  });
+
   it("timezones lists IANA zones; a bad cron or timezone is a 400 naming the field", async () => {
     const { timezones } = await triggerSchedules.timezones();
     expect(timezones).toContain("Europe/Paris");

@@ -2,7 +2,7 @@
  * Imperative schedules on Temporal Schedules: each Stint schedule (`sched_…`) is a Temporal Schedule of the same id
  * whose action starts the engine's schedule-fire workflow; the database keeps the list the API pages through.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from "@temporalio/client";
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleHandle, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec, type Workflow } from "@temporalio/client";
 import { CronExpressionParser } from "cron-parser";
 import cronstrue from "cronstrue";
 import { SCHEDULE_FIRE_WORKFLOW_TYPE, type ScheduleFireInput } from "@stint/temporal-workers";
@@ -12,6 +12,7 @@ import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import { attemptQueueFor } from "../engine/environment-engines.js";
 import { ApiError, notFound } from "../api/api-error.js";
 import { newId } from "../auth/secrets.js";
+import { ianaTimezone, icuTimezoneId } from "./timezones.js";
 import type { TaskSchedule } from "../../generated/prisma/index.js";
 
 export interface ScheduleInput {
@@ -21,20 +22,17 @@ export interface ScheduleInput {
   externalId?: string;
 }
 
-const TIMEZONES = new Set(Intl.supportedValuesOf("timeZone"));
-
-export function allTimezones(): string[] {
-  return ["UTC", ...[...TIMEZONES].filter((tz) => tz !== "UTC")];
-}
-
-function checkCron(cron: string, timezone: string): void {
-  if (timezone !== "UTC" && !TIMEZONES.has(timezone)) throw new ApiError(400, `timezone: "${timezone}" is not an IANA timezone (see GET /api/v1/timezones), e.g. "Europe/Paris"`);
+/** The timezone as it is stored, after checking it and the cron expression in it. */
+function checkCron(cron: string, requestedTimezone: string): string {
+  const timezone = ianaTimezone(requestedTimezone);
+  if (!timezone) throw new ApiError(400, `timezone: "${requestedTimezone}" is not an IANA timezone name; use one like "Europe/Paris" or "Asia/Kolkata" (GET /api/v1/timezones lists them)`);
   if (cron.trim().split(/\s+/).length !== 5) throw new ApiError(400, `cron: "${cron}" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1"`);
   try {
     CronExpressionParser.parse(cron, { tz: timezone });
   } catch (error) {
     throw new ApiError(400, `cron: "${cron}" is not a valid cron expression (${(error as Error).message})`);
   }
+  return timezone;
 }
 
 export class ScheduleService {
@@ -63,7 +61,8 @@ export class ScheduleService {
     };
   }
 
-  private async upsertTemporalSchedule(env: AuthenticatedEnvironment, row: TaskSchedule): Promise<void> {
+  /** Returns the row as stored: its timezone is respelled when Temporal does not know the name as written. */
+  private async upsertTemporalSchedule(env: AuthenticatedEnvironment, row: TaskSchedule): Promise<TaskSchedule> {
     const spec = { cronExpressions: [row.cron], timezone: row.timezone };
     const action = {
       type: "startWorkflow" as const,
@@ -72,7 +71,20 @@ export class ScheduleService {
       taskQueue: this.engines.workflowTaskQueue,
       args: [this.fireInput(env, row)],
     };
-    const handle = this.client.schedule.getHandle(row.id);
+    try {
+      await this.putTemporalSchedule(this.client.schedule.getHandle(row.id), row, spec, action);
+      return row;
+    } catch (error) {
+      // A link spelled with odd capitals ("Asia/KOLKATA"): ICU knows it, the tz database Temporal reads is
+      // case-sensitive. The row is already written, so rather than refuse, store ICU's id of the same zone.
+      const icuId = icuTimezoneId(row.timezone);
+      if (!/unknown time zone/i.test((error as Error).message) || !icuId || icuId === row.timezone) throw error;
+      const respelled = await this.db.taskSchedule.update({ where: { id: row.id }, data: { timezone: icuId } });
+      return this.upsertTemporalSchedule(env, respelled);
+    }
+  }
+
+  private async putTemporalSchedule(handle: ScheduleHandle, row: TaskSchedule, spec: ScheduleSpec, action: ScheduleOptionsStartWorkflowAction<Workflow>): Promise<void> {
     const update = () => handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !row.active } }));
     try {
       await update();
@@ -119,8 +131,7 @@ export class ScheduleService {
 
   /** Trigger.dev semantics: creating with a deduplication key that exists updates that schedule. */
   async create(env: AuthenticatedEnvironment, input: ScheduleInput & { deduplicationKey: string }, type: "IMPERATIVE" | "DECLARATIVE" = "IMPERATIVE") {
-    const timezone = input.timezone ?? "UTC";
-    checkCron(input.cron, timezone);
+    const timezone = checkCron(input.cron, input.timezone ?? "UTC");
     const upsert = () =>
       this.db.taskSchedule.upsert({
         where: { environmentId_deduplicationKey: { environmentId: env.id, deduplicationKey: input.deduplicationKey } },
@@ -132,8 +143,7 @@ export class ScheduleService {
       if (error.code === "P2002") return upsert();
       throw error;
     });
-    await this.upsertTemporalSchedule(env, row);
-    return this.present(env, row);
+    return this.present(env, await this.upsertTemporalSchedule(env, row));
   }
 
   async get(env: AuthenticatedEnvironment, id: string): Promise<TaskSchedule> {
@@ -145,11 +155,9 @@ export class ScheduleService {
   async update(env: AuthenticatedEnvironment, id: string, input: ScheduleInput) {
     const existing = await this.get(env, id);
     if (existing.type === "DECLARATIVE") throw new ApiError(400, "This schedule is declared in code (schedules.task cron): change it there");
-    const timezone = input.timezone ?? existing.timezone;
-    checkCron(input.cron, timezone);
+    const timezone = checkCron(input.cron, input.timezone ?? existing.timezone);
     const row = await this.db.taskSchedule.update({ where: { id }, data: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId } });
-    await this.upsertTemporalSchedule(env, row);
-    return this.present(env, row);
+    return this.present(env, await this.upsertTemporalSchedule(env, row));
   }
 
   async setActive(env: AuthenticatedEnvironment, id: string, active: boolean) {

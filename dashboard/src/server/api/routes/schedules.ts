@@ -1,7 +1,7 @@
 /** Schedules: CRUD, activate/deactivate, and the timezones they accept. */
 import { z } from "zod";
 import type { ApiApp, ApiServices } from "../services.js";
-import { allTimezones } from "../../schedules/schedule-service.js";
+import { listedTimezones } from "../../schedules/timezones.js";
 import { parseBody, parseValue, taskIdParam } from "../validation.js";
 
 const scheduleFields = {
@@ -37,5 +37,5 @@ export function scheduleRoutes(app: ApiApp, services: ApiServices): void {
 
 /** Mounted without authentication, as in Trigger.dev: the SDK asks for timezones without a key. */
 export function timezonesRoute(app: ApiApp): void {
-  app.get("/api/v1/timezones", (c) => c.json({ timezones: allTimezones() }));
+  app.get("/api/v1/timezones", (c) => c.json({ timezones: listedTimezones() }));
 }
