@@ -4,13 +4,13 @@
  * own client runtime for task code's management calls, and a BundleStore that keeps versions across a restart of the
  * executor, so a run suspended before the restart resumes on the version it started on.
  */
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { buildSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setClientRuntime, type ClientRuntime } from "@stint/sdk/runtime";
-import { BundleStore, RunnerExecutor, childProcessLauncher, type AttemptExecutor, type AttemptJob, type RunnerBundle } from "../src/index.js";
+import { BundleStore, RunnerExecutor, childProcessLauncher, runnerEntry, type AttemptExecutor, type AttemptJob, type RunnerBundle } from "../src/index.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 import { fixture } from "./harness/runner-executor.js";
 
@@ -47,6 +47,22 @@ const newExecutor = () =>
       },
     }),
   });
+
+/** Runner processes this process started that are still alive (children running the runner's entry file). */
+function liveRunners(): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return parent === process.pid && stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] !== "Z" && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(runnerEntry());
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
 
 /** The worker's executor slot: the test swaps the executor behind it, as a restarted worker process would start anew. */
 let executor: RunnerExecutor;
@@ -100,5 +116,11 @@ describe("the runner executor on a worker server", () => {
     expect(resumed.output).toEqual({ code: "v1", version: "deploy-1" });
     expect(started.output).toMatchObject({ code: "v2", version: "deploy-2" });
     expect(store.list().map((v) => v.bundle.version).sort()).toEqual(["deploy-1", "deploy-2"]);
+  });
+
+  it("keeps one warm runner however often the current version is activated again (a rebuild of unchanged code)", async () => {
+    for (let i = 0; i < 3; i++) await executor.activate(v2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(liveRunners()).toHaveLength(1);
   });
 });

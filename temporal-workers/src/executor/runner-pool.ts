@@ -79,6 +79,13 @@ export class RunnerPool {
       this.warm.delete(version);
     }
     if (alreadyLoaded) this.keep(alreadyLoaded);
+    // The same version activated again (a rebuild of unchanged code) brings a runner of its own: keep the newest.
+    const runners = this.warm.get(bundle.version);
+    for (const runner of runners ?? []) {
+      if (runners!.size <= this.size) break;
+      runners!.delete(runner);
+      runner.handle.stop("the pool is full");
+    }
     this.fill();
   }
 
