@@ -129,12 +129,18 @@ async function startEngine(address: string) {
     }
     throw new Error(`run ${runId} did not reach the expected state in ${timeoutMs} ms; last status ${last?.status}`);
   };
+  const ended = async (runId: string, status: RunState["status"]): Promise<RunState> => {
+    const state = await waitForRun(runId);
+    if (state.status !== status) throw new Error(`run ${runId} ended ${state.status}, not ${status}: ${state.error?.message ?? ""}`);
+    return state;
+  };
   const context: ScenarioContext = {
     engine,
     client,
     sdk,
     messages,
     waitForRun,
+    ended,
     patches: enginePatches,
     gateId: (queue) => {
       if (!gates) throw new Error("this engine has no queue gates");

@@ -17,6 +17,8 @@ export interface ScenarioContext {
   /** That checkout's messages module (workflow update and signal definitions). */
   messages: typeof import("../src/shared/messages.js");
   waitForRun(runId: string, until?: (state: RunState) => boolean, timeoutMs?: number): Promise<RunState>;
+  /** Waits until the run has finished and checks it finished with `status` (a scenario that went another way throws). */
+  ended(runId: string, status: RunState["status"]): Promise<RunState>;
   /** The `patched()` ids of the workflow code being recorded. */
   patches: string[];
   /** Queue gate workflow id of a queue of this environment. */
@@ -112,6 +114,21 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
   } });
   task({ id: "replay-single-slot", queue: { name: "replay-single", concurrencyLimit: 1 }, run: async (payload: { ms: number }) => (await sleep(payload.ms), "held") });
   task({ id: "replay-large", run: async (payload: { blob: string }) => ({ length: payload.blob.length, blob: payload.blob }) });
+  task({ id: "replay-timed-out", maxDuration: 5, retry: { maxAttempts: 2 }, run: async () => (await sleep(8_000), "too late") });
+  let stalled = false;
+  task({
+    id: "replay-stalls-once",
+    run: async () => {
+      await sleep(500);
+      if (!stalled) {
+        stalled = true;
+        // The process stops answering (no heartbeats) for longer than the heartbeat timeout, as a hung worker does.
+        const until = Date.now() + 5_000;
+        while (Date.now() < until);
+      }
+      return "after a stall";
+    },
+  });
   task({ id: "replay-blocked", run: async (payload: { ms: number }) => (await sleep(payload.ms), "released") });
 }
 
@@ -120,9 +137,9 @@ export const scenarios: Scenario[] = [
     name: "run-completes",
     description: "a run that completes at its first attempt",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-hello", payload: { hello: "world" }, options: { tags: ["replay"] } });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -130,9 +147,9 @@ export const scenarios: Scenario[] = [
     name: "run-metadata-tags",
     description: "task code sets metadata and adds tags (signals to its run), the client updates metadata",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-metadata-tags", payload: null, options: { metadata: { from: "trigger" } } });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -140,9 +157,9 @@ export const scenarios: Scenario[] = [
     name: "run-wait-short",
     description: "wait.for under the checkpoint threshold: the execution stays and waits on the run's timer",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-wait-short", payload: null });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -150,9 +167,9 @@ export const scenarios: Scenario[] = [
     name: "run-wait-suspended",
     description: "wait.for past the checkpoint threshold: the execution ends (suspended), a new one replays run()",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-wait-suspended", payload: null });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -160,9 +177,9 @@ export const scenarios: Scenario[] = [
     name: "run-trigger-and-wait",
     description: "triggerAndWait: a child run (a child workflow), the parent suspended until it completes",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-trigger-and-wait", payload: null });
-      const state = await waitForRun(id);
+      const state = await ended(id, "COMPLETED");
       const childId = (state.journal[0]?.wait as { runId?: string } | undefined)?.runId;
       if (!childId) throw new Error("the parent's journal names no child run");
       return [run("parent", id), run("child", childId)];
@@ -172,12 +189,12 @@ export const scenarios: Scenario[] = [
     name: "run-batch",
     description: "trigger, batchTrigger and batchTriggerAndWait from task code; one waited child fails",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-batch", payload: null });
-      const state = await waitForRun(id);
+      const state = await ended(id, "COMPLETED");
       const failed = (state.journal[2]?.result as { results?: { id: string; ok: boolean }[] } | undefined)?.results?.find((r) => !r.ok);
       if (!failed) throw new Error("the batch has no failed child");
-      await waitForRun(failed.id);
+      await ended(failed.id, "FAILED");
       return [run("parent", id), run("failed-child", failed.id)];
     },
   },
@@ -185,12 +202,12 @@ export const scenarios: Scenario[] = [
     name: "token-completed",
     description: "wait.createToken + wait.forToken in a suspended run, the token completed from outside",
     patches: [...RUN_PATCHES, "stint-token-status"],
-    async run({ engine, waitForRun }) {
+    async run({ engine, waitForRun, ended }) {
       const { id } = await engine.trigger({ task: "replay-token", payload: {} });
       const waiting = await waitForRun(id, (s) => s.journal.length === 2 && s.status === "WAITING");
       const tokenId = (waiting.journal[0]!.result as { id: string }).id;
       await engine.completeToken(tokenId, { approved: true });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id), { role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" }];
     },
   },
@@ -198,9 +215,9 @@ export const scenarios: Scenario[] = [
     name: "token-timed-out",
     description: "a token that times out; the waiting run gets WaitpointTimeoutError",
     patches: [...RUN_PATCHES, "stint-token-status"],
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-token", payload: { timeout: "1s" } });
-      const state = await waitForRun(id);
+      const state = await ended(id, "COMPLETED");
       const tokenId = (state.journal[0]!.result as { id: string }).id;
       return [run("run", id), { role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" }];
     },
@@ -209,11 +226,11 @@ export const scenarios: Scenario[] = [
     name: "token-completed-by-run",
     description: "a token created by the client and completed from task code (wait.completeToken)",
     patches: [...RUN_PATCHES, "stint-token-status"],
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       // The engine takes the date the SDK computes from a duration.
       const token = await engine.createToken({ timeout: inMinutes(10) });
       const { id } = await engine.trigger({ task: "replay-complete-token", payload: { tokenId: token.id } });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       await until(async () => (await engine.retrieveToken(token.id)).status === "COMPLETED");
       return [run("run", id), { role: "token", workflowId: token.id, workflowType: "tokenWorkflow" }];
     },
@@ -222,9 +239,9 @@ export const scenarios: Scenario[] = [
     name: "run-retry",
     description: "the first attempt fails, the retry (after a workflow timer) succeeds",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-retry", payload: null });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -232,9 +249,9 @@ export const scenarios: Scenario[] = [
     name: "run-failed",
     description: "every attempt fails: the run ends FAILED (its workflow fails with the run's state)",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-fails", payload: null });
-      await waitForRun(id);
+      await ended(id, "FAILED");
       return [run("run", id)];
     },
   },
@@ -242,12 +259,12 @@ export const scenarios: Scenario[] = [
     name: "run-canceled-suspended",
     description: "a run canceled while suspended on a long wait",
     patches: [...RUN_PATCHES, "stint-canceled-status"],
-    async run({ engine, waitForRun }) {
+    async run({ engine, waitForRun, ended }) {
       const { id } = await engine.trigger({ task: "replay-wait-long", payload: null });
       await waitForRun(id, (s) => s.status === "WAITING" && s.journal.length === 1);
       await sleep(1_500);
       await engine.cancelRun(id);
-      await waitForRun(id);
+      await ended(id, "CANCELED");
       return [run("run", id)];
     },
   },
@@ -255,14 +272,14 @@ export const scenarios: Scenario[] = [
     name: "run-canceled-with-child",
     description: "a parent canceled while its execution waits on a child in process: the cancel reaches the child",
     patches: [...RUN_PATCHES, "stint-canceled-status"],
-    async run({ engine, waitForRun }) {
+    async run({ engine, waitForRun, ended }) {
       const { id } = await engine.trigger({ task: "replay-parent-in-process", payload: null });
       const waiting = await waitForRun(id, (s) => s.journal.length === 1 && s.status === "WAITING");
       const childId = (waiting.journal[0]!.wait as { runId: string }).runId;
       await waitForRun(childId, (s) => s.status === "EXECUTING");
       await engine.cancelRun(id);
-      await waitForRun(id);
-      await waitForRun(childId);
+      await ended(id, "CANCELED");
+      await ended(childId, "CANCELED");
       return [run("parent", id), run("child", childId)];
     },
   },
@@ -270,11 +287,11 @@ export const scenarios: Scenario[] = [
     name: "run-delayed",
     description: "a delayed run, rescheduled sooner, then runs",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, waitForRun, ended }) {
       const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { delay: "1h" } });
       await waitForRun(id, (s) => s.status === "DELAYED");
       await engine.rescheduleRun(id, new Date(Date.now() + 1_000).toISOString());
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -282,10 +299,10 @@ export const scenarios: Scenario[] = [
     name: "run-ttl-expired",
     description: "a run on a paused queue does not start within its ttl: EXPIRED",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       await engine.configureQueue("replay-paused", { paused: true });
       const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { ttl: "2s", queue: "replay-paused" } });
-      await waitForRun(id);
+      await ended(id, "EXPIRED");
       return [run("run", id)];
     },
   },
@@ -293,13 +310,13 @@ export const scenarios: Scenario[] = [
     name: "queue-limit",
     description: "a queue of limit 1: the second run waits for the gate's grant, a third expires (ttl) while waiting",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun, gateId }) {
+    async run({ engine, waitForRun, ended, gateId }) {
       await engine.configureQueue("replay-single", { declaredLimit: 1 });
       const holder = await engine.trigger({ task: "replay-single-slot", payload: { ms: 3_000 } });
       await waitForRun(holder.id, (s) => s.status === "EXECUTING");
       const waiter = await engine.trigger({ task: "replay-single-slot", payload: { ms: 10 } });
       const expiring = await engine.trigger({ task: "replay-single-slot", payload: { ms: 10 }, options: { ttl: "1s" } });
-      await Promise.all([holder.id, waiter.id, expiring.id].map((runId) => waitForRun(runId)));
+      await Promise.all([ended(holder.id, "COMPLETED"), ended(waiter.id, "COMPLETED"), ended(expiring.id, "EXPIRED")]);
       return [
         run("holder", holder.id),
         run("waiter", waiter.id),
@@ -312,12 +329,12 @@ export const scenarios: Scenario[] = [
     name: "idempotency-key",
     description: "two triggers with one idempotency key: the key workflow starts the run once, the repeat gets it cached",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const item = { task: "replay-hello", payload: { n: 1 }, options: { idempotencyKey: `replay-${Date.now()}`, idempotencyKeyTTL: "1h" } };
       const first = await engine.trigger(item);
       const again = await engine.trigger(item);
       if (again.id !== first.id || !again.isCached) throw new Error("the repeated trigger did not get the cached run");
-      await waitForRun(first.id);
+      await ended(first.id, "COMPLETED");
       const keyId = await workflowIdOfKey(engine, first.id);
       return [run("run", first.id), { role: "key", workflowId: keyId, workflowType: "idempotencyKeyWorkflow" }];
     },
@@ -326,9 +343,9 @@ export const scenarios: Scenario[] = [
     name: "idempotency-key-failed-run",
     description: "a run started through an idempotency key fails: it releases its key",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-fails", payload: null, options: { idempotencyKey: `replay-fail-${Date.now()}` } });
-      await waitForRun(id);
+      await ended(id, "FAILED");
       const keyId = await workflowIdOfKey(engine, id);
       return [run("run", id), { role: "key", workflowId: keyId, workflowType: "idempotencyKeyWorkflow" }];
     },
@@ -337,19 +354,22 @@ export const scenarios: Scenario[] = [
     name: "run-idempotent-children",
     description: "task code triggers and triggerAndWaits children with idempotency keys (claimed by the key workflow)",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-idempotent-children", payload: null });
-      await waitForRun(id);
-      return [run("parent", id)];
+      const state = await ended(id, "COMPLETED");
+      // The waited run is not a child workflow: the parent subscribed to it (stint.subscribe) and it signalled back.
+      const waitedId = (state.journal[1]?.wait as { runId?: string } | undefined)?.runId;
+      if (!waitedId) throw new Error("the parent's journal names no waited run");
+      return [run("parent", id), run("waited", waitedId)];
     },
   },
   {
     name: "run-large-payload",
     description: "a 300 KB payload and output: the run carries references to the object store",
     patches: RUN_PATCHES,
-    async run({ engine, waitForRun }) {
+    async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-large", payload: { blob: "x".repeat(300_000) } });
-      await waitForRun(id);
+      await ended(id, "COMPLETED");
       return [run("run", id)];
     },
   },
@@ -359,7 +379,7 @@ export const scenarios: Scenario[] = [
       "a newer execution repeats a durable call while its predecessor's is still being performed (two stint.durableCall " +
       "updates for waitpoint #1 in one workflow task, as after an execution lost Temporal mid-call)",
     patches: [...RUN_PATCHES, "stint-repeated-waitpoint"],
-    async run({ engine, client, messages, patches, waitForRun }) {
+    async run({ engine, client, messages, patches, waitForRun, ended }) {
       const { id } = await engine.trigger({ task: "replay-blocked", payload: { ms: 4_000 } });
       await waitForRun(id, (s) => s.status === "EXECUTING");
       const handle = client.workflow.getHandle(id);
@@ -372,9 +392,128 @@ export const scenarios: Scenario[] = [
       if (first.status !== "completed") throw new Error(`the first call answered ${JSON.stringify(first)}`);
       // Before the patch a repeat arriving mid-call was answered at once: pending. Later, it did not overlap.
       if (!patches.includes("stint-repeated-waitpoint") && repeat.status !== "pending") throw new Error("the repeat did not overlap the first call");
-      const state = await waitForRun(id);
+      const state = await ended(id, "COMPLETED");
       const tokenId = (state.journal[0]?.result as { id?: string } | undefined)?.id;
       return [run("run", id), ...(tokenId ? [{ role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" as const }] : [])];
+    },
+  },
+  {
+    name: "run-client-updates",
+    description: "while a run waits on a token, the client updates its metadata (stint.updateMetadata) and adds tags",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun, ended }) {
+      const { id } = await engine.trigger({ task: "replay-token", payload: {} });
+      const waiting = await waitForRun(id, (s) => s.journal.length === 2 && s.status === "WAITING");
+      await engine.updateMetadata(id, [
+        { type: "set", key: "stage", value: "review" },
+        { type: "increment", key: "reviews", value: 1 },
+      ]);
+      await engine.addTags(id, ["reviewed"]);
+      await engine.completeToken((waiting.journal[0]!.result as { id: string }).id, { approved: false });
+      await ended(id, "COMPLETED");
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-timed-out",
+    description: "a run computing past its maxDuration ends TIMED_OUT, not retried",
+    patches: RUN_PATCHES,
+    async run({ engine, ended }) {
+      const { id } = await engine.trigger({ task: "replay-timed-out", payload: null });
+      await ended(id, "TIMED_OUT");
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "run-task-not-found",
+    description: "a run of a task no worker has: its attempt fails StintTaskNotFound, the run ends SYSTEM_FAILURE",
+    patches: RUN_PATCHES,
+    async run({ engine, ended }) {
+      const { id } = await engine.trigger({ task: "replay-no-such-task", payload: null });
+      await ended(id, "SYSTEM_FAILURE");
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "queue-paused",
+    description: "a run on a paused queue waits QUEUED; resuming the queue admits it (the gate signals its grant)",
+    patches: RUN_PATCHES,
+    async run({ engine, ended, gateId }) {
+      await engine.configureQueue("replay-paused-resumed", { paused: true });
+      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { queue: "replay-paused-resumed" } });
+      await until(async () => (await engine.describeQueue("replay-paused-resumed")).queued === 1);
+      await engine.configureQueue("replay-paused-resumed", { paused: false });
+      await ended(id, "COMPLETED");
+      return [run("run", id), { role: "gate", workflowId: gateId("replay-paused-resumed"), workflowType: "queueGateWorkflow" }];
+    },
+  },
+  {
+    name: "idempotency-key-reset",
+    description: "an idempotency key reset by the client (idempotencyKeys.reset): the key workflow lets go and ends",
+    patches: RUN_PATCHES,
+    async run({ engine, client, ended }) {
+      const key = `replay-reset-${Date.now()}`;
+      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { idempotencyKey: key } });
+      await ended(id, "COMPLETED");
+      const keyId = await workflowIdOfKey(engine, id);
+      await engine.resetIdempotencyKey("replay-hello", key);
+      await client.workflow.getHandle(keyId).result();
+      return [run("run", id), { role: "key", workflowId: keyId, workflowType: "idempotencyKeyWorkflow" }];
+    },
+  },
+  {
+    name: "schedule-fire",
+    description: "a Temporal Schedule fires (triggered now): scheduleFireWorkflow starts the scheduled task's run",
+    patches: RUN_PATCHES,
+    async run({ engine, client, ended }) {
+      const scheduleId = `sched_replay${Date.now()}`;
+      const placement = { environment: engine.options.environment, attemptQueue: engine.options.attemptQueue, settings: engine.settings, depth: 0, triggerFunction: "trigger" as const };
+      const input = { scheduleId, type: "IMPERATIVE" as const, taskIdentifier: "replay-hello", cron: "0 0 1 1 *", timezone: "UTC", placement };
+      const schedule = await client.schedule.create({
+        scheduleId,
+        spec: { cronExpressions: [input.cron], timezone: input.timezone },
+        action: { type: "startWorkflow", workflowType: "scheduleFireWorkflow", workflowId: `${scheduleId}-fire`, taskQueue: engine.options.workflowTaskQueue, args: [input] },
+      });
+      try {
+        await schedule.trigger();
+        let fireId: string | undefined;
+        await until(async () => Boolean((fireId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId)));
+        const { runId } = (await client.workflow.getHandle(fireId!).result()) as { runId: string };
+        await ended(runId, "COMPLETED");
+        return [{ role: "fire", workflowId: fireId!, workflowType: "scheduleFireWorkflow" }, run("run", runId)];
+      } finally {
+        await schedule.delete();
+      }
+    },
+  },
+  {
+    name: "run-crash-retry",
+    description: "an execution stops heartbeating (a hung worker): Temporal retries the attempt activity, a new execution runs",
+    patches: RUN_PATCHES,
+    async run({ engine, ended }) {
+      // Runs take the heartbeat timeout from their trigger's engine settings.
+      const impatient = new (engine.constructor as typeof StintEngineClient)({ ...engine.options, settings: { ...engine.settings, heartbeatTimeoutMs: 2_000 } });
+      const { id } = await impatient.trigger({ task: "replay-stalls-once", payload: null });
+      const state = await ended(id, "COMPLETED");
+      if ((state.attempts[0]?.executions ?? 0) < 2) throw new Error(`expected a second execution of attempt 1, got ${JSON.stringify(state.attempts)}`);
+      return [run("run", id)];
+    },
+  },
+  {
+    name: "queue-holder-gone",
+    description: "a run holding a queue's only slot is terminated (never gives it back): the gate's holder check frees the slot",
+    patches: RUN_PATCHES,
+    async run({ engine, client, waitForRun, ended, gateId }) {
+      await engine.configureQueue("replay-holder-gone", { declaredLimit: 1 });
+      const options = { queue: "replay-holder-gone" };
+      const holder = await engine.trigger({ task: "replay-blocked", payload: { ms: 8_000 }, options });
+      await waitForRun(holder.id, (s) => s.status === "EXECUTING");
+      const waiter = await engine.trigger({ task: "replay-blocked", payload: { ms: 10 }, options });
+      await until(async () => (await engine.describeQueue("replay-holder-gone")).queued === 1);
+      await client.workflow.getHandle(holder.id).terminate("replay scenario: a run that never gives its slot back");
+      // The gate checks its holders once a minute while runs wait.
+      await ended(waiter.id, "COMPLETED");
+      return [run("waiter", waiter.id), { role: "gate", workflowId: gateId("replay-holder-gone"), workflowType: "queueGateWorkflow" }];
     },
   },
 ];
