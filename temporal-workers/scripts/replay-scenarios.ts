@@ -29,7 +29,7 @@ export interface ScenarioContext {
 export interface Recorded {
   role: string;
   workflowId: string;
-  workflowType: "runWorkflow" | "tokenWorkflow" | "queueGateWorkflow" | "idempotencyKeyWorkflow" | "scheduleFireWorkflow";
+  workflowType: "runWorkflow" | "tokenWorkflow" | "queueGateWorkflow" | "idempotencyKeyWorkflow" | "debounceKeyWorkflow" | "scheduleFireWorkflow";
 }
 
 export interface Scenario {
@@ -115,6 +115,17 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
   task({ id: "replay-single-slot", queue: { name: "replay-single", concurrencyLimit: 1 }, run: async (payload: { ms: number }) => (await sleep(payload.ms), "held") });
   task({ id: "replay-large", run: async (payload: { blob: string }) => ({ length: payload.blob.length, blob: payload.blob }) });
   task({ id: "replay-timed-out", maxDuration: 5, retry: { maxAttempts: 2 }, run: async () => (await sleep(8_000), "too late") });
+  task({
+    id: "replay-debounce-parent",
+    run: async (payload: { key: string }) => {
+      const waited = await child.triggerAndWait({ n: 7 }, { debounce: { key: `${payload.key}-wait`, delay: "1s" } });
+      const batch = await child.batchTriggerAndWait([
+        { payload: { n: 8 }, options: { debounce: { key: `${payload.key}-batch`, delay: "1s" } } },
+        { payload: { n: 9 }, options: { debounce: { key: `${payload.key}-batch`, delay: "1s", mode: "trailing" } } },
+      ]);
+      return { waited: waited.ok, batch: batch.runs.map((r) => r.id) };
+    },
+  });
   let stalled = false;
   task({
     id: "replay-stalls-once",
@@ -516,9 +527,39 @@ export const scenarios: Scenario[] = [
       return [run("waiter", waiter.id), { role: "gate", workflowId: gateId("replay-holder-gone"), workflowType: "queueGateWorkflow" }];
     },
   },
+  {
+    name: "debounce-trailing",
+    description: "three triggers on one debounce key (trailing): one DELAYED run pushed back twice (stint.debounce), then released",
+    patches: RUN_PATCHES,
+    async run({ engine, client, ended }) {
+      const debounce = { key: `replay-${Date.now()}`, delay: "2s", mode: "trailing" as const };
+      const first = await engine.trigger({ task: "replay-hello", payload: { n: 1 }, options: { debounce } });
+      for (const n of [2, 3]) {
+        const again = await engine.trigger({ task: "replay-hello", payload: { n }, options: { debounce, tags: [`n${n}`] } });
+        if (again.id !== first.id) throw new Error(`trigger ${n} started ${again.id} instead of landing in ${first.id}`);
+      }
+      const state = await ended(first.id, "COMPLETED");
+      if ((state.output as { echo: { n: number } }).echo.n !== 3) throw new Error(`the run did not take the trailing payload: ${JSON.stringify(state.output)}`);
+      const keyId = await workflowIdOfKey(engine, first.id);
+      await client.workflow.getHandle(keyId).result();
+      return [run("run", first.id), { role: "key", workflowId: keyId, workflowType: "debounceKeyWorkflow" }];
+    },
+  },
+  {
+    name: "debounce-from-task",
+    description: "task code triggerAndWaits a debounced run and batchTriggerAndWaits two items sharing a key (completion notices)",
+    patches: RUN_PATCHES,
+    async run({ engine, ended }) {
+      const { id } = await engine.trigger({ task: "replay-debounce-parent", payload: { key: `replay-${Date.now()}` } });
+      const state = await ended(id, "COMPLETED");
+      const output = state.output as { waited: boolean; batch: string[] };
+      if (!output.waited || new Set(output.batch).size !== 1) throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
+      return [run("parent", id), run("batch-run", output.batch[0]!)];
+    },
+  },
 ];
 
-/** The key workflow's id, as the engine names it (read from the run's start: its parent is the key workflow). */
+/** The idempotency or debounce key workflow's id (read from the run's start: its parent is the key workflow). */
 async function workflowIdOfKey(engine: StintEngineClient, runId: string): Promise<string> {
   const description = await engine.client.workflow.getHandle(runId).describe();
   const parent = description.parentExecution?.workflowId;
