@@ -41,7 +41,7 @@ export const batch = {
     options?: BatchTriggerOptions,
   ): Promise<BatchRunHandle> => batchTriggerWire(await byTask(items as unknown as Items<BatchByTaskItem>), options, "batch.triggerByTask"),
   triggerByTaskAndWait: async <TTasks extends readonly AnyTask[]>(
-    items: { [K in keyof TTasks]: BatchByTaskItem<TTasks[K]> },
+    items: { [K in keyof TTasks]: BatchByTaskItem<TTasks[K]> } | AsyncIterable<BatchByTaskItem> | ReadableStream<BatchByTaskItem>,
     options?: BatchTriggerOptions,
   ): Promise<{ id: string; runs: { [K in keyof TTasks]: TaskRunResult<TaskIdentifier<TTasks[K]>, TaskOutput<TTasks[K]>> } }> =>
     (await batchTriggerAndWaitWire(await byTask(items as unknown as Items<BatchByTaskItem>), options, "batch.triggerByTaskAndWait")) as never,

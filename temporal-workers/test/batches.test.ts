@@ -40,6 +40,37 @@ const parent = task({
   },
 });
 
+/** Items from an async generator (a file read line by line, say) and from a ReadableStream, as Trigger.dev takes them. */
+const streamed = task({
+  id: "batch-streamed",
+  run: async () => {
+    async function* numbers(from: number, count: number) {
+      for (let n = from; n < from + count; n++) yield { payload: { n } };
+    }
+    const fromStream = new ReadableStream<{ id: "batch-label"; payload: { text: string } }>({
+      start(controller) {
+        for (const text of ["s1", "s2"]) controller.enqueue({ id: "batch-label", payload: { text } });
+        controller.close();
+      },
+    });
+    const waited = await square.batchTriggerAndWait(numbers(1, 3));
+    const byId = await batch.triggerAndWait<typeof label>(fromStream);
+    const byTask = await batch.triggerByTaskAndWait(
+      (async function* () {
+        yield { task: label, payload: { text: "t1" } };
+        yield { task: square, payload: { n: 5 } };
+      })(),
+    );
+    const fired = await tasks.batchTrigger<typeof square>("batch-square", numbers(6, 2));
+    return {
+      waited: waited.runs.map((r) => (r.ok ? r.output : null)),
+      byId: byId.runs.map((r) => (r.ok ? r.output : null)),
+      byTask: byTask.runs.map((r) => (r.ok ? r.output : null)),
+      fired: fired.runCount,
+    };
+  },
+});
+
 let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
@@ -75,6 +106,17 @@ describe("batches", () => {
     expect((await Promise.all(mixed.runs.map((r) => t.waitForRun(r.id)))).map((s) => s.output)).toEqual(["[a]", 16]);
     const retrieved = await batch.retrieve(mixed.batchId);
     expect(retrieved.runs.sort()).toEqual(mixed.runs.map((r) => r.id).sort());
+  });
+
+  it("items from async iterables and ReadableStreams, inside a run and out", async () => {
+    const state = await t.waitForRun((await streamed.trigger()).id);
+    expect(state.status, JSON.stringify(state.error)).toBe("COMPLETED");
+    expect(state.output).toEqual({ waited: [1, 4, 9], byId: ["[s1]", "[s2]"], byTask: ["[t1]", 25], fired: 2 });
+    async function* items() {
+      yield { id: "batch-label" as const, payload: { text: "out" } };
+    }
+    const outside = await batch.trigger<typeof label>(items());
+    expect((await t.waitForRun(outside.runs[0]!.id)).output).toBe("[out]");
   });
 
   it("1,001 items is refused naming the limit; an empty batch is refused", async () => {

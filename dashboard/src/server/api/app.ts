@@ -11,6 +11,7 @@ import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
 import { authRoutes } from "./routes/auth.js";
 import { streamRoutes } from "./routes/streams.js";
+import { inputStreamRoutes } from "./routes/input-streams.js";
 import { runRoutes } from "./routes/runs.js";
 import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
@@ -84,6 +85,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   queueRoutes(app, services);
   realtimeRoutes(app, services);
   streamRoutes(app, services);
+  inputStreamRoutes(app, services);
   envVarRoutes(app, services);
   runLogRoutes(app, services);
   devSessionRoutes(app, services, temporal);

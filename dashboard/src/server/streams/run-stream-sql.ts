@@ -63,15 +63,16 @@ export async function streamState(db: Database, runId: string, key: string, envi
   return row && row.environmentId === environmentId ? { completed: row.completedAt !== null } : undefined;
 }
 
-/** The keys of a run's streams, oldest first (the run shape's `realtimeStreams`). */
+/** The keys of a run's streams, oldest first (the run shape's `realtimeStreams`; not Stint's own "$" keys). */
 export async function streamKeysOfRun(db: Database, runId: string): Promise<string[]> {
-  const rows = await db.runStream.findMany({ where: { runId }, orderBy: { createdAt: "asc" }, select: { key: true } });
+  const rows = await db.runStream.findMany({ where: { runId, NOT: { key: { startsWith: "$" } } }, orderBy: { createdAt: "asc" }, select: { key: true } });
   return rows.map((row) => row.key);
 }
 
 /** A run's streams with their first chunks, for the dashboard's run page. */
 export async function streamsOfRun(db: Database, runId: string, chunksPerStream: number): Promise<{ key: string; completed: boolean; chunks: unknown[]; more: boolean }[]> {
-  const streams = await db.runStream.findMany({ where: { runId }, orderBy: { createdAt: "asc" }, select: { key: true, completedAt: true } });
+  // Keys starting with "$" are Stint's own (input streams' records), not streams the task wrote.
+  const streams = await db.runStream.findMany({ where: { runId, NOT: { key: { startsWith: "$" } } }, orderBy: { createdAt: "asc" }, select: { key: true, completedAt: true } });
   return Promise.all(
     streams.map(async (stream) => {
       const chunks = await readStreamChunks(db, runId, stream.key, 0, chunksPerStream + 1);
