@@ -185,7 +185,7 @@ export function input<TData>(options: { id: string }) {
           },
         });
         // The webapp completes the token with the first record from `fromSeq` on: at once if one is already there.
-        await callApi("POST", `/api/v1/runs/${encodeURIComponent(scope.runtime.ctx.run.id)}/input-streams/wait`, { streamId, waitpointId: token.id, fromSeq: tail.consumed }, { what: api("wait") });
+        await callApi("POST", `/api/v1/runs/${encodeURIComponent(scope.runtime.ctx.run.id)}/input-streams/wait`, { streamId, waitpointId: token.id, fromSeq: tail.consumed }, { what: api("wait"), retryPost: true });
         const result = await scope.runtime.durable<TokenResult>({ type: "waitToken", tokenId: token.id }, scope.waitHooks);
         if (!result.ok) {
           const error = result.error.name === "WaitpointTimeoutError" ? new WaitpointTimeoutError(result.error.message) : deserializeError(result.error);

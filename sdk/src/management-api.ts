@@ -64,15 +64,58 @@ export function withQuery(path: string, query: Query | undefined): string {
   return text ? `${path}${path.includes("?") ? "&" : "?"}${text}` : path;
 }
 
-export async function callApi<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, options: { what?: string; signal?: AbortSignal } = {}): Promise<T> {
-  const { baseURL, key } = webappConnection(options.what ?? path);
-  const response = await fetch(new URL(path, baseURL), {
-    method,
-    signal: options.signal,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+/** Answers that mean "not now" (the webapp says so with 503 and Retry-After when Temporal is busy or unreachable). */
+const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
+
+export interface CallOptions {
+  /** Names the caller in errors (`runs.retrieve: …`). */
+  what?: string;
+  signal?: AbortSignal;
+  /**
+   * Retry a POST on a "not now" answer or a lost connection too (it must be safe to repeat: a stream upload numbered by
+   * seq, say). GET, PUT and DELETE always are, as the Trigger.dev SDK retries them.
+   */
+  retryPost?: boolean;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
   });
-  const json = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw apiError(response.status, `${options.what ? `${options.what}: ` : ""}${json.error ?? `${method} ${path} answered ${response.status}`}`, json);
-  return json as T;
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : undefined;
+}
+
+export async function callApi<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+  const { baseURL, key } = webappConnection(options.what ?? path);
+  const retries = method !== "POST" || options.retryPost;
+  const prefix = options.what ? `${options.what}: ` : "";
+  for (let attempt = 0; ; attempt++) {
+    const mayRetry = retries && attempt < RETRY_DELAYS_MS.length && !options.signal?.aborted;
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, baseURL), {
+        method,
+        signal: options.signal,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      if (!mayRetry || options.signal?.aborted) throw error;
+      await sleep(RETRY_DELAYS_MS[attempt]!, options.signal);
+      continue;
+    }
+    const json = (await response.json().catch(() => ({}))) as { error?: string };
+    if (response.ok) return json as T;
+    if (mayRetry && RETRY_STATUSES.has(response.status)) {
+      await sleep(retryAfterMs(response) ?? RETRY_DELAYS_MS[attempt]!, options.signal);
+      continue;
+    }
+    throw apiError(response.status, `${prefix}${json.error ?? `${method} ${path} answered ${response.status}`}`, json);
+  }
 }

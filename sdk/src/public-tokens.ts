@@ -47,7 +47,7 @@ export function flattenScopes(permissions: PublicTokenScopes): string[] {
 
 async function sign(payload: Record<string, unknown>, expirationTime: CreatePublicTokenOptions["expirationTime"], api: string): Promise<string> {
   const { key } = webappConnection(api);
-  const claims = await callApi<Record<string, unknown>>("POST", "/api/v1/auth/jwt/claims", undefined, { what: api });
+  const claims = await callApi<Record<string, unknown>>("POST", "/api/v1/auth/jwt/claims", undefined, { what: api, retryPost: true });
   const { SignJWT } = await import("jose");
   return new SignJWT({ ...claims, ...payload })
     .setIssuer(ISSUER)

@@ -151,7 +151,7 @@ export const restClientRuntime: ClientRuntime = {
     const page = await callApi<{ data: ApiRun[]; pagination: { next?: string } }>("GET", path, undefined, { what: "runs.list" });
     return { data: await Promise.all(page.data.map(toRecord)), nextCursor: page.pagination.next ?? undefined };
   },
-  cancelRun: (runId) => callApi("POST", `/api/v2/runs/${encodeURIComponent(runId)}/cancel`, {}, { what: "runs.cancel" }),
+  cancelRun: (runId) => callApi("POST", `/api/v2/runs/${encodeURIComponent(runId)}/cancel`, {}, { what: "runs.cancel", retryPost: true }),
   replayRun: (runId) => callApi("POST", `/api/v1/runs/${encodeURIComponent(runId)}/replay`, {}, { what: "runs.replay" }),
   async rescheduleRun(runId: string, delay: string): Promise<RunRecord> {
     return toRecord(await callApi<ApiRun>("POST", `/api/v1/runs/${encodeURIComponent(runId)}/reschedule`, { delay }, { what: "runs.reschedule" }));
@@ -161,13 +161,13 @@ export const restClientRuntime: ClientRuntime = {
     return answer.metadata;
   },
   async addTags(runId: string, tags: string[]): Promise<void> {
-    await callApi("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tags`, { tags }, { what: "tags.add" });
+    await callApi("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tags`, { tags }, { what: "tags.add", retryPost: true });
   },
   async createToken(options: TokenOptionsWire): Promise<TokenWire> {
     const token = await callApi<{ id: string; isCached: boolean; url: string }>("POST", "/api/v1/waitpoints/tokens", options, { what: "wait.createToken" });
     return { ...token, publicAccessToken: "" };
   },
-  completeToken: (tokenId, data) => callApi("POST", `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}/complete`, { data }, { what: "wait.completeToken" }),
+  completeToken: (tokenId, data) => callApi("POST", `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}/complete`, { data }, { what: "wait.completeToken", retryPost: true }),
   async retrieveToken(tokenId: string): Promise<TokenState> {
     const token = await callApi<TokenState & { output?: string; outputIsError?: boolean }>("GET", `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}`, undefined, {
       what: "wait.retrieveToken",
@@ -189,6 +189,6 @@ export const restClientRuntime: ClientRuntime = {
     return { data: page.data, nextCursor: page.pagination.next ?? undefined };
   },
   resetIdempotencyKey: (taskIdentifier, idempotencyKey) =>
-    callApi("POST", `/api/v1/idempotencyKeys/${encodeURIComponent(idempotencyKey)}/reset`, { taskIdentifier }, { what: "idempotencyKeys.reset" }),
+    callApi("POST", `/api/v1/idempotencyKeys/${encodeURIComponent(idempotencyKey)}/reset`, { taskIdentifier }, { what: "idempotencyKeys.reset", retryPost: true }),
   retrieveBatch: (batchId) => callApi("GET", `/api/v2/batches/${encodeURIComponent(batchId)}`, undefined, { what: "batch.retrieve" }),
 };

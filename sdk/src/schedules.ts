@@ -73,7 +73,7 @@ const schedulePath = (id?: string, action?: string) =>
 
 /** Schedules API calls (through the webapp, which runs them on Temporal Schedules). */
 export function create(options: CreateScheduleOptions): Promise<ScheduleObject> {
-  return callApi("POST", schedulePath(), options, { what: "schedules.create" });
+  return callApi("POST", schedulePath(), options, { what: "schedules.create", retryPost: true });
 }
 export function retrieve(scheduleId: string): Promise<ScheduleObject> {
   return callApi("GET", schedulePath(scheduleId), undefined, { what: "schedules.retrieve" });
@@ -85,10 +85,10 @@ export function del(scheduleId: string): Promise<ScheduleObject> {
   return callApi("DELETE", schedulePath(scheduleId), undefined, { what: "schedules.del" });
 }
 export function activate(scheduleId: string): Promise<ScheduleObject> {
-  return callApi("POST", schedulePath(scheduleId, "activate"), {}, { what: "schedules.activate" });
+  return callApi("POST", schedulePath(scheduleId, "activate"), {}, { what: "schedules.activate", retryPost: true });
 }
 export function deactivate(scheduleId: string): Promise<ScheduleObject> {
-  return callApi("POST", schedulePath(scheduleId, "deactivate"), {}, { what: "schedules.deactivate" });
+  return callApi("POST", schedulePath(scheduleId, "deactivate"), {}, { what: "schedules.deactivate", retryPost: true });
 }
 /** A page of schedules; `for await` goes through every page. */
 export function list(options: { page?: number; perPage?: number } = {}) {

@@ -61,7 +61,8 @@ class StreamUploader {
     if (chunks.length > 0 || done) {
       this.chain = this.chain.then(async () => {
         if (this.failure) return;
-        await callApi("POST", this.path, { from, chunks, done }).catch((error: Error) => {
+        // Safe to repeat: the webapp keeps the first copy of each numbered chunk.
+        await callApi("POST", this.path, { from, chunks, done }, { retryPost: true }).catch((error: Error) => {
           this.failure = error;
         });
       });
