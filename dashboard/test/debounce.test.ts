@@ -110,6 +110,8 @@ describe("debounce with the real @trigger.dev/sdk", () => {
       ids.push((await latest.tasks.trigger("api-debounce-collect", { n }, options)).id);
     }
     expect(new Set(ids).size).toBeGreaterThanOrEqual(2);
+    // The first run was pushed back at least once before the cap: the triggers came faster than the delay.
+    expect(ids.filter((id) => id === first.id).length).toBeGreaterThanOrEqual(2);
     expect(ids.filter((id) => id === first.id)).toEqual(ids.slice(0, ids.lastIndexOf(first.id) + 1));
     const run = await latest.runs.poll(first.id, { pollIntervalMs: 250 });
     expect(run.status).toBe("COMPLETED");

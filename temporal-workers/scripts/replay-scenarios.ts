@@ -126,6 +126,16 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
       return { waited: waited.ok, batch: batch.runs.map((r) => r.id) };
     },
   });
+  task({
+    id: "replay-debounce-triggers",
+    run: async (payload: { key: string }) => {
+      const debounce = (suffix: string) => ({ debounce: { key: `${payload.key}-${suffix}`, delay: "2s" } });
+      const fired = await child.trigger({ n: 10 }, debounce("one"));
+      const again = await child.trigger({ n: 11 }, debounce("one"));
+      const batch = await child.batchTrigger([{ payload: { n: 12 }, options: debounce("batch") }, { payload: { n: 13 }, options: debounce("batch") }, { payload: { n: 14 } }]);
+      return { same: fired.id === again.id, batch: batch.runs.map((r) => r.id) };
+    },
+  });
   let stalled = false;
   task({
     id: "replay-stalls-once",
@@ -555,6 +565,66 @@ export const scenarios: Scenario[] = [
       const output = state.output as { waited: boolean; batch: string[] };
       if (!output.waited || new Set(output.batch).size !== 1) throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
       return [run("parent", id), run("batch-run", output.batch[0]!)];
+    },
+  },
+  {
+    name: "debounce-trigger-from-task",
+    description: "task code triggers twice with one debounce key and batchTriggers two items sharing a key (key workflows, in item order)",
+    patches: RUN_PATCHES,
+    async run({ engine, ended }) {
+      const { id } = await engine.trigger({ task: "replay-debounce-triggers", payload: { key: `replay-${Date.now()}` } });
+      const state = await ended(id, "COMPLETED");
+      const output = state.output as { same: boolean; batch: string[] };
+      if (!output.same || output.batch[0] !== output.batch[1] || output.batch[1] === output.batch[2]) throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
+      return [run("parent", id)];
+    },
+  },
+  {
+    name: "debounce-max-delay",
+    description: "a push past maxDelay is refused by the run (validator): it starts when it was due and the key starts a second run",
+    patches: RUN_PATCHES,
+    async run({ engine, client, ended }) {
+      // Pushing 1.5 s after the first trigger would put the run past its maxDelay, long before it is due.
+      const item = { task: "replay-hello", payload: { n: 1 }, options: { debounce: { key: `replay-max-${Date.now()}`, delay: "8s", maxDelay: "9s" } } };
+      const first = await engine.trigger(item);
+      await sleep(1_500);
+      const second = await engine.trigger({ ...item, payload: { n: 2 } });
+      if (second.id === first.id) throw new Error("a push past maxDelay was taken");
+      if ((await engine.runState(first.id)).status !== "DELAYED") throw new Error("the first run was no longer delayed: the push was not refused for maxDelay");
+      await Promise.all([ended(first.id, "COMPLETED"), ended(second.id, "COMPLETED")]);
+      const keyId = await workflowIdOfKey(engine, first.id);
+      await client.workflow.getHandle(keyId).result();
+      return [run("first", first.id), run("second", second.id), { role: "key", workflowId: keyId, workflowType: "debounceKeyWorkflow" }];
+    },
+  },
+  {
+    name: "debounce-canceled",
+    description: "a delayed debounced run is canceled: it tells its key (from the canceled scope), which closes",
+    patches: [...RUN_PATCHES, "stint-canceled-status"],
+    async run({ engine, client, ended }) {
+      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { debounce: { key: `replay-cancel-${Date.now()}`, delay: "1h" } } });
+      await engine.cancelRun(id);
+      await ended(id, "CANCELED");
+      const keyId = await workflowIdOfKey(engine, id);
+      await client.workflow.getHandle(keyId).result();
+      return [run("run", id), { role: "key", workflowId: keyId, workflowType: "debounceKeyWorkflow" }];
+    },
+  },
+  {
+    name: "idempotency-key-debounced",
+    description: "a trigger with an idempotency key and a debounce key: the idempotency key workflow claims the debounce key",
+    patches: RUN_PATCHES,
+    async run({ engine, ended }) {
+      const idempotencyKey = `replay-idem-debounce-${Date.now()}`;
+      const { id } = await engine.trigger({ task: "replay-hello", payload: { n: 1 }, options: { idempotencyKey, debounce: { key: idempotencyKey, delay: "1s" } } });
+      await ended(id, "COMPLETED");
+      // The run is the debounce key workflow's child; the idempotency key workflow is named as the engine names it.
+      const debounceKeyId = await workflowIdOfKey(engine, id);
+      return [
+        run("run", id),
+        { role: "key", workflowId: `idem_${engine.options.environment.slug}_replay-hello_${idempotencyKey}`, workflowType: "idempotencyKeyWorkflow" },
+        { role: "debounce-key", workflowId: debounceKeyId, workflowType: "debounceKeyWorkflow" },
+      ];
     },
   },
 ];

@@ -164,6 +164,8 @@ describe("debounce", () => {
     const distinct = [...new Set(ids)];
     expect(distinct.length).toBeGreaterThanOrEqual(2);
     expect(distinct[0]).toBe(first.id);
+    // The first run was pushed back at least once before the cap: the triggers came faster than the delay.
+    expect(ids.filter((id) => id === first.id).length).toBeGreaterThanOrEqual(2);
     // The triggers are grouped in order: once a later run takes them, the earlier one is never named again.
     expect(ids.filter((id) => id === first.id)).toEqual(ids.slice(0, ids.lastIndexOf(first.id) + 1));
     const state = await t.waitForRun(first.id);
