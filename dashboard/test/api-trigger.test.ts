@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, tasks } from "@trigger.dev/sdk";
 import { task } from "@stint/sdk";
+import * as latest from "trigger-sdk-latest";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const greet = task({
@@ -17,11 +18,13 @@ const dated = task({
   run: async (payload: { at: Date; ids: Set<string> }) => ({ isDate: payload.at instanceof Date, isSet: payload.ids instanceof Set, iso: payload.at.toISOString() }),
 });
 
+const showsKey = task({ id: "api-shows-key", run: async (_payload: unknown, { ctx }) => ctx.run.idempotencyKey });
+
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
-  await t.serveTasks([greet.id, dated.id]);
+  await t.serveTasks([greet.id, dated.id, showsKey.id]);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
 });
 
@@ -55,6 +58,13 @@ describe("trigger API with the real @trigger.dev/sdk", () => {
     const first = await tasks.trigger("api-greet", { name: "Bo", when: new Date().toISOString() }, { idempotencyKey: "greet-bo-once" });
     const second = await tasks.trigger("api-greet", { name: "Bo", when: new Date().toISOString() }, { idempotencyKey: "greet-bo-once" });
     expect(second.id).toBe(first.id);
+  });
+
+  it("ctx.run.idempotencyKey is the user's key the newest SDK (4.8.3) sends next to its hash", async () => {
+    latest.configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
+    const userKey = `signup-${Date.now()}`;
+    const handle = await latest.tasks.trigger("api-shows-key", {}, { idempotencyKey: await latest.idempotencyKeys.create(userKey) });
+    expect((await latest.runs.poll(handle, { pollIntervalMs: 200 })).output).toBe(userKey);
   });
 
   it("a delayed run is DELAYED until rescheduled to now, then completes", async () => {

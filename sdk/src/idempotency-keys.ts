@@ -1,4 +1,4 @@
-import { hashIdempotencyKey, type IdempotencyKey, type IdempotencyKeyScope } from "./core/idempotency.js";
+import { hashIdempotencyKey, registerIdempotencyKey, type IdempotencyKey, type IdempotencyKeyScope } from "./core/idempotency.js";
 import { currentRunRuntime, requireClientRuntime } from "./runtime/globals.js";
 
 export type { IdempotencyKey, IdempotencyKeyScope };
@@ -14,7 +14,9 @@ export const idempotencyKeys = {
     const ctx = currentRunRuntime()?.ctx;
     const scopeParts =
       scope === "global" || !ctx ? [] : scope === "run" ? [ctx.run.id] : [ctx.run.id, String(ctx.attempt.number)];
-    return hashIdempotencyKey(material, scopeParts);
+    const hash = hashIdempotencyKey(material, scopeParts);
+    registerIdempotencyKey(hash, { key: material.join("-"), scope });
+    return hash;
   },
   reset: async (taskIdentifier: string, idempotencyKey: string): Promise<{ id: string }> => {
     return requireClientRuntime("idempotencyKeys.reset").resetIdempotencyKey(taskIdentifier, idempotencyKey);

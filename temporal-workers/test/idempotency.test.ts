@@ -25,6 +25,18 @@ const parent = task({
   },
 });
 
+const showsKey = task({ id: "idem-shows-key", run: async (_payload: unknown, { ctx }) => ctx.run.idempotencyKey });
+
+/** ctx.run.idempotencyKey inside children triggered with a key the parent made each way. */
+const keyParent = task({
+  id: "idem-key-parent",
+  run: async (_payload: unknown, { ctx }) => {
+    const scoped = await showsKey.triggerAndWait({}, { idempotencyKey: await idempotencyKeys.create(["user", ctx.run.id], { scope: "run" }) }).unwrap();
+    const raw = await showsKey.triggerAndWait({}, { idempotencyKey: `raw-${ctx.run.id}` }).unwrap();
+    return { scoped, raw, runId: ctx.run.id };
+  },
+});
+
 let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine({ retriesEnabled: false });
@@ -95,6 +107,18 @@ describe("idempotency keys", () => {
     expect(executions[o1.first]).toBe(1);
     // A raw string key is scoped to its parent run (Trigger v4.3.1+): two parents get two children.
     expect(o2.first).not.toBe(o1.first);
+  });
+
+  it("ctx.run.idempotencyKey is the key as the user gave it, not its hash (as in Trigger.dev)", async () => {
+    const userKey = `order-${Date.now()}`;
+    const made = await idempotencyKeys.create(userKey, { scope: "global" });
+    expect(made).toMatch(/^[0-9a-f]{64}$/);
+    const handle = await showsKey.trigger({}, { idempotencyKey: made });
+    expect((await t.waitForRun(handle.id)).output).toBe(userKey);
+    const parent = await t.waitForRun((await keyParent.trigger({})).id);
+    const { scoped, raw, runId } = parent.output as { scoped: string; raw: string; runId: string };
+    expect(scoped).toBe(`user-${runId}`);
+    expect(raw).toBe(`raw-${runId}`);
   });
 
   it("global scope shares one child across parents", async () => {

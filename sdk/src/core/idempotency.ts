@@ -13,3 +13,29 @@ export function hashIdempotencyKey(material: string[], scopeParts: string[]): Id
     .update([...material, ...scopeParts].join("-"))
     .digest("hex") as IdempotencyKey;
 }
+
+/** The key a user gave and its scope, which Trigger.dev sends with a trigger as `idempotencyKeyOptions`. */
+export interface IdempotencyKeyOptions {
+  key: string;
+  scope: IdempotencyKeyScope;
+}
+
+const CATALOG = Symbol.for("stint.sdk.idempotencyKeyCatalog");
+const MAX_CATALOG_ENTRIES = 10_000;
+
+function catalog(): Map<string, IdempotencyKeyOptions> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, IdempotencyKeyOptions> | undefined>;
+  return (holder[CATALOG] ??= new Map());
+}
+
+/** Remembers what a hashed key was made from, so a trigger with it can say (ctx.run.idempotencyKey is the user's key). */
+export function registerIdempotencyKey(hash: string, options: IdempotencyKeyOptions): void {
+  const keys = catalog();
+  keys.delete(hash);
+  keys.set(hash, options);
+  if (keys.size > MAX_CATALOG_ENTRIES) keys.delete(keys.keys().next().value!);
+}
+
+export function idempotencyKeyOptionsOf(hash: string): IdempotencyKeyOptions | undefined {
+  return catalog().get(hash);
+}

@@ -36,6 +36,8 @@ export type TriggerFunction = "trigger" | "triggerAndWait" | "batchTrigger" | "b
 export interface TriggerOptionsWire {
   idempotencyKey?: string;
   idempotencyKeyTTL?: string;
+  /** The key as the user gave it and its scope (Trigger.dev's idempotencyKeyOptions); `idempotencyKey` is its hash. */
+  idempotencyKeyOptions?: { key: string; scope: "run" | "attempt" | "global" };
   delay?: string;
   ttl?: string | number;
   tags?: string[];

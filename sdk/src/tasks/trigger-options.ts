@@ -1,6 +1,6 @@
 /** Validates user-facing TriggerOptions and turns them into their wire form. */
 import { z } from "zod";
-import { hashIdempotencyKey, isIdempotencyKey, type IdempotencyKey } from "../core/idempotency.js";
+import { hashIdempotencyKey, idempotencyKeyOptionsOf, isIdempotencyKey, registerIdempotencyKey, type IdempotencyKey } from "../core/idempotency.js";
 import { parseDebounceDurationMs, parseDurationMs } from "../core/duration.js";
 import { currentRunRuntime } from "../runtime/globals.js";
 import type { TriggerOptionsWire } from "../runtime/types.js";
@@ -87,6 +87,7 @@ export const triggerOptionsSchema = z
   .object({
     idempotencyKey: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
     idempotencyKeyTTL: durationText.optional(),
+    idempotencyKeyOptions: z.object({ key: z.string().max(2048), scope: z.enum(["run", "attempt", "global"]) }).optional(),
     delay: z.union([durationText, z.date(), z.string().datetime({ offset: true })]).optional(),
     ttl: z.union([durationText, z.number().nonnegative()]).optional(),
     tags: tagsSchema.optional(),
@@ -117,7 +118,9 @@ export function resolveIdempotencyKey(key: string | string[] | undefined): strin
   if (isIdempotencyKey(key)) return key;
   const material = Array.isArray(key) ? key : [key];
   const runId = currentRunRuntime()?.ctx.run.id;
-  return hashIdempotencyKey(material, runId ? [runId] : []);
+  const hash = hashIdempotencyKey(material, runId ? [runId] : []);
+  registerIdempotencyKey(hash, { key: material.join("-"), scope: runId ? "run" : "global" });
+  return hash;
 }
 
 export function toWireOptions(options: TriggerOptions | undefined, field = "options"): TriggerOptionsWire {
@@ -128,6 +131,9 @@ export function toWireOptions(options: TriggerOptions | undefined, field = "opti
   const wire: TriggerOptionsWire = {};
   const key = resolveIdempotencyKey(o.idempotencyKey);
   if (key) wire.idempotencyKey = key;
+  // The key as the user gave it (ctx.run.idempotencyKey), when this process made the hash.
+  const keyOptions = key ? idempotencyKeyOptionsOf(key) : undefined;
+  if (keyOptions) wire.idempotencyKeyOptions = keyOptions;
   if (o.idempotencyKeyTTL) wire.idempotencyKeyTTL = o.idempotencyKeyTTL;
   if (o.delay !== undefined) wire.delay = o.delay instanceof Date ? o.delay.toISOString() : o.delay;
   if (o.ttl !== undefined) wire.ttl = o.ttl;

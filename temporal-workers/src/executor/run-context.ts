@@ -25,7 +25,8 @@ export function buildRunContext(info: AttemptStartInfo, task: { filePath: string
       isTest: options.test ?? false,
       createdAt: new Date(info.createdAt),
       startedAt: new Date(info.startedAt),
-      idempotencyKey: options.idempotencyKey,
+      // The key as the user gave it (Trigger.dev's ctx), else the hash the trigger carried.
+      idempotencyKey: options.idempotencyKeyOptions?.key ?? options.idempotencyKey,
       maxAttempts: info.maxAttempts,
       maxDuration: info.maxDurationSeconds,
       durationMs: info.computeMsUsed,

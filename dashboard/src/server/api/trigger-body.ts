@@ -50,6 +50,14 @@ export const triggerBodySchema = z.object({
 
 export type WireTriggerOptions = z.infer<typeof wireTriggerOptionsSchema>;
 
+const keyOptionsSchema = z.object({ key: z.string().max(2048), scope: z.enum(["run", "attempt", "global"]) });
+
+/** The user's key the SDK sends next to its hash (ctx.run.idempotencyKey shows it); anything else is left out. */
+function keyOptions(value: unknown): z.infer<typeof keyOptionsSchema> | undefined {
+  const parsed = keyOptionsSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Options the engine validates and acts on; protocol-only fields (packet types, version locks) stay behind. */
 export function toTriggerItem(task: string, payload: unknown, options: WireTriggerOptions | undefined, field = "body"): BatchItemWire {
   const o = options ?? {};
@@ -67,6 +75,7 @@ export function toTriggerItem(task: string, payload: unknown, options: WireTrigg
     region: o.region,
     idempotencyKey: o.idempotencyKey,
     idempotencyKeyTTL: o.idempotencyKeyTTL,
+    idempotencyKeyOptions: o.idempotencyKey ? keyOptions(o.idempotencyKeyOptions) : undefined,
     test: o.test,
     // Checked by the engine (the SDK's schema): a bad one is a 400 naming options.debounce.<field>.
     debounce: o.debounce,
