@@ -15,7 +15,7 @@ fi
 if ! pg_lsclusters -h | grep -q "^$version main .* online"; then
   pg_ctlcluster "$version" main start
 fi
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do  # up to 60 s: a cluster recovering after a crash takes a while
   if runuser -u postgres -- psql -qAtc "select 1" >/dev/null 2>&1; then break; fi
   sleep 0.2
 done

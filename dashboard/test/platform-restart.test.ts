@@ -199,7 +199,9 @@ describe("a supervised platform", () => {
     expect(sessionLines.length, sessionLines.join("\n")).toBeLessThanOrEqual(3);
     const platformLines = platform.output.slice(platformMark).split("\n").filter(Boolean);
     expect(platformLines.filter((line) => /WARN|retried \d+ times/.test(line)), platformLines.join("\n")).toEqual([]);
-    expect(platformLines.length, platformLines.join("\n")).toBeLessThanOrEqual(8);
+    // One line each when lost and when back, from the webapp and from the example's session; what else the example
+    // prints meanwhile (its own runs) is not about the connection.
+    expect(platformLines.filter((line) => /Temporal|gRPC|reconnect/i.test(line)).length, platformLines.join("\n")).toBeLessThanOrEqual(4);
 
     await until("the session to be shown as reaching Temporal again", async () => ((await db.devSession.findMany({ where: { temporalReachable: false, lastHeartbeat: { gt: new Date(Date.now() - 5_000) } } })).length === 0 ? true : undefined), 60_000);
     const after = await tasks.trigger("greet", { name: "reconnected" });

@@ -2,6 +2,7 @@
 export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineClientOptions } from "./client/engine-client.js";
 export { EngineError, isEngineUnavailable } from "./client/engine-error.js";
 export { TemporalReachability, RECONNECT_CHANNEL_ARGS, type TemporalReachabilityOptions } from "./client/temporal-reachability.js";
+export { tolerateClosedTemporalChannel } from "./client/closed-channel-guard.js";
 export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
 export { createStintWorkers, connectWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
 export { engineWorkflowBundle, bundleEngineWorkflows, WORKFLOWS_PATH, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";

@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { installRuntimeLogger, startSupervisedDevServer, TemporalPortInUseError, type DevServerEvent, type SupervisedDevServer } from "@stint/temporal-workers";
+import { installRuntimeLogger, startSupervisedDevServer, TemporalPortInUseError, tolerateClosedTemporalChannel, type DevServerEvent, type SupervisedDevServer } from "@stint/temporal-workers";
 import { startWebapp, PortInUseError, type Webapp } from "../index.js";
 import { superviseChild, type SupervisedChild } from "./supervised-child.js";
 
@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   const shutdown = async (exitCode: number) => {
     if (stoppingSince !== undefined) return;
     stoppingSince = Date.now();
+    tolerateClosedTemporalChannel();
     // Each step is bounded: with Temporal gone, the engine workers' shutdown would otherwise wait for it forever.
     await withinMs(STOP_STEP_MS, example?.stop());
     await withinMs(STOP_STEP_MS, webapp.stop());

@@ -5,6 +5,7 @@ import { runDev } from "./commands/dev.js";
 import { runInit } from "./commands/init.js";
 import { runStatus } from "./commands/status.js";
 import { runUnavailable } from "./commands/unavailable.js";
+import { tolerateClosedTemporalChannel } from "@stint/temporal-workers";
 
 const program = new Command("stint").description("Trigger.dev-compatible tasks on Temporal").showHelpAfterError();
 
@@ -34,6 +35,7 @@ program
         return;
       }
       stoppingSince = Date.now();
+      tolerateClosedTemporalChannel();
       // Only a Ctrl-C typed at this session says so: under `npm start` the platform says it once for everyone.
       if (reason === "SIGINT") console.log("\nStopping… (Ctrl-C again to force)");
       await session.stop();
