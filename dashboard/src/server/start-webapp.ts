@@ -8,6 +8,7 @@ import { Client, Connection } from "@temporalio/client";
 import { RECONNECT_CHANNEL_ARGS, createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
 import { EnvironmentAuthenticator } from "./auth/authenticate.js";
 import { bootstrapDefaults, type BootstrapResult } from "./bootstrap/first-boot.js";
+import { ensureDefaultWorkerGroup } from "./workers/worker-groups.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./database/embedded-postgres.js";
 import { migrateDatabase } from "./database/migrate.js";
 import { createDatabase, type Database } from "./database/prisma-client.js";
@@ -82,6 +83,9 @@ export interface Webapp {
   engineHealth: EngineHealth;
   stop(): Promise<void>;
 }
+
+/** Where first boot writes the default worker group's token, in the data folder (the "token lost?" path). */
+export const WORKER_TOKEN_FILE = "worker-token";
 
 export class PortInUseError extends Error {
   constructor(readonly port: number) {
@@ -159,6 +163,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     }
 
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log });
+    if (options.bootstrap !== false) await ensureDefaultWorkerGroup(db, { tokenFile: join(dataDir, WORKER_TOKEN_FILE), log });
 
     const events = new PostgresEventStore(db);
     const dispatcher = new RunDispatcher(db, engines, events, () => engineHealth.reachable);

@@ -21,6 +21,7 @@ import { realtimeRoutes } from "./routes/realtime.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { packetRoutes } from "./routes/packets.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
+import { workerRoutes } from "./routes/worker-servers.js";
 
 export function createApiApp(services: ApiServices, temporal: DevSessionTemporal): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -51,6 +52,8 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   app.get("/healthz", (c) => c.json({ ok: true, temporal: services.engineHealth.describe() }));
   waitpointCallbackRoute(app, services);
   timezonesRoute(app);
+  // Supervisors authenticate with their worker group's token, not with an environment's key.
+  workerRoutes(app, services, temporal);
 
   // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access
   // token (a JWT) may only read, trigger or complete what its scopes name.

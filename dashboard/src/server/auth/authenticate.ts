@@ -98,7 +98,8 @@ export class EnvironmentAuthenticator {
     return count === 1;
   }
 
-  private async byId(id: string): Promise<AuthenticatedEnvironment | undefined> {
+  /** An environment by id (for callers that are not a key of it: supervisors acting for runs of the environment). */
+  async byId(id: string): Promise<AuthenticatedEnvironment | undefined> {
     const row = await this.db.runtimeEnvironment.findUnique({
       where: { id },
       select: { id: true, slug: true, type: true, projectId: true, jwtSigningSecret: true, project: { select: { ref: true, organizationId: true } } },

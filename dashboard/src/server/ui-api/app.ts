@@ -14,7 +14,8 @@ import { parseBody, parseValue, periodStart, refuseControlCharacters, runIdParam
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
 import { streamsOfRun } from "../streams/run-stream-sql.js";
-import { environmentForUser, organizationForUser, overviewForUser, requireAdmin } from "./membership.js";
+import { environmentForUser, organizationForUser, overviewForUser, requireAdmin, requireInstanceAdmin } from "./membership.js";
+import { createWorkerGroup, listWorkerGroups, rotateWorkerToken } from "../workers/worker-groups.js";
 import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
 import { randomToken } from "../auth/secrets.js";
@@ -271,6 +272,21 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const env = await envOf(c);
     const sessions = await db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 50 });
     return c.json({ sessions: sessions.map((s) => ({ id: s.id, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, temporalReachable: s.temporalReachable, createdAt: s.createdAt })) });
+  });
+
+  /** Worker groups and their servers (instance-wide): every logged-in user sees them; admins create and rotate. */
+  app.get("/worker-groups", async (c) => c.json({ groups: await listWorkerGroups(db) }));
+
+  app.post("/worker-groups", async (c) => {
+    await requireInstanceAdmin(db, c.get("user").id);
+    const body = await parseBody(c, z.object({ name: z.string({ message: "name is required" }) }));
+    // The token is shown once, in this answer: only its hash is kept.
+    return c.json(await createWorkerGroup(db, body.name));
+  });
+
+  app.post("/worker-groups/:groupId/rotate-token", async (c) => {
+    await requireInstanceAdmin(db, c.get("user").id);
+    return c.json(await rotateWorkerToken(db, c.req.param("groupId")));
   });
 
   app.get("/organizations/:orgId/members", async (c) => {

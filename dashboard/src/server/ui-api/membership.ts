@@ -41,3 +41,9 @@ export async function overviewForUser(db: Database, userId: string) {
     projects: m.organization.projects.map((p) => ({ id: p.id, name: p.name, ref: p.ref, environments: p.environments })),
   }));
 }
+
+/** Instance-wide settings (worker groups and their tokens) belong to the instance's admins, not to one organisation. */
+export async function requireInstanceAdmin(db: Database, userId: string): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { isAdmin: true } });
+  if (!user?.isAdmin) throw new ApiError(403, "Only the instance's admins can manage worker groups and their tokens");
+}

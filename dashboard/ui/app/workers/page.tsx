@@ -1,5 +1,8 @@
 "use client";
-/** Workers serving the current environment: `stint dev` sessions (supervisors come with the supervisor). */
+/**
+ * Workers: the worker servers of every worker group (their supervisors, Connected while they heartbeat) and the
+ * `stint dev` sessions serving the current environment. Admins create groups and rotate a group's token (shown once).
+ */
 import { useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
 import { uiApi } from "../lib/api";
@@ -12,7 +15,109 @@ interface Session {
   temporalReachable: boolean;
 }
 
-function Workers({ environment }: ShellContext) {
+interface WorkerServer {
+  id: string;
+  name: string;
+  executor: string;
+  capacity: number;
+  running: number;
+  versions: string[];
+  lastHeartbeatAt: string;
+  connected: boolean;
+}
+
+interface WorkerGroup {
+  id: string;
+  name: string;
+  taskQueue: string;
+  tokenHint: string;
+  rotatedAt: string | null;
+  servers: WorkerServer[];
+}
+
+const secondsAgo = (time: string) => Math.round((Date.now() - new Date(time).getTime()) / 1000);
+
+function WorkerGroups() {
+  const [groups, setGroups] = useState<WorkerGroup[]>();
+  const [revealed, setRevealed] = useState<{ group: string; token: string }>();
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string>();
+  const load = () => uiApi<{ groups: WorkerGroup[] }>("/worker-groups").then((r) => setGroups(r.groups));
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const act = async (run: () => Promise<{ name: string; token: string }>) => {
+    setError(undefined);
+    try {
+      const { name: group, token } = await run();
+      setRevealed({ group, token });
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const create = () => act(() => uiApi<{ name: string; token: string }>("/worker-groups", { body: { name } }).then((r) => (setName(""), r)));
+  const rotate = (group: WorkerGroup) => {
+    if (!window.confirm(`Rotate the token of ${group.name}? Its supervisors are refused from their next call until they get the new one.`)) return;
+    void act(() => uiApi<{ token: string }>(`/worker-groups/${group.id}/rotate-token`, { body: {} }).then((r) => ({ name: group.name, token: r.token })));
+  };
+
+  if (!groups) return <p><span className="spinner" /> Loading…</p>;
+  return (
+    <div className="card">
+      <h3>Worker servers</h3>
+      <p className="muted">Deployed environments run on worker servers: a supervisor on each, started with its group's worker token (tr_wgt_…).</p>
+      {revealed && (
+        <p>
+          New token of <b>{revealed.group}</b> (shown once): <span className="key" data-testid="revealed-worker-token">{revealed.token}</span>
+        </p>
+      )}
+      {groups.map((group) => (
+        <div key={group.id} data-worker-group={group.name}>
+          <h4>
+            {group.name} <span className="muted">· task queue {group.taskQueue} · token tr_wgt_…{group.tokenHint}</span>{" "}
+            <button className="secondary" onClick={() => rotate(group)}>Rotate token</button>
+          </h4>
+          <table>
+            <thead>
+              <tr>
+                <th>Server</th>
+                <th>Status</th>
+                <th>Executor</th>
+                <th>Running / capacity</th>
+                <th>Versions</th>
+                <th>Last heartbeat</th>
+              </tr>
+            </thead>
+            <tbody>
+              {group.servers.map((server) => (
+                <tr key={server.id} data-worker-server={server.name}>
+                  <td>{server.name}</td>
+                  <td className={server.connected ? "" : "muted"} data-status>{server.connected ? "Connected" : "Disconnected"}</td>
+                  <td>{server.executor}</td>
+                  <td>{server.running} / {server.capacity}</td>
+                  <td>{server.versions.join(", ") || "—"}</td>
+                  <td>{secondsAgo(server.lastHeartbeatAt)} s ago</td>
+                </tr>
+              ))}
+              {group.servers.length === 0 && <tr><td colSpan={6} className="muted">No server yet: start a supervisor with this group's token.</td></tr>}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      <p>
+        <input placeholder="new group name" value={name} onChange={(e) => setName(e.target.value)} />{" "}
+        <button onClick={() => void create()} disabled={!name}>Create worker group</button>
+      </p>
+      {error && <p className="error">{error}</p>}
+    </div>
+  );
+}
+
+function DevSessions({ environment }: ShellContext) {
   const [sessions, setSessions] = useState<Session[]>();
   useEffect(() => {
     const load = () => uiApi<{ sessions: Session[] }>(`/environments/${environment.id}/workers`).then((r) => setSessions(r.sessions));
@@ -22,35 +127,47 @@ function Workers({ environment }: ShellContext) {
   }, [environment.id]);
   if (!sessions) return <p><span className="spinner" /> Loading…</p>;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th>Session</th>
-          <th>Tasks</th>
-          <th>Last heartbeat</th>
-          <th>Status</th>
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => {
-          const age = (Date.now() - new Date(s.lastHeartbeat).getTime()) / 1000;
-          return (
-            <tr key={s.id}>
-              <td>{s.id}</td>
-              <td>{s.tasks.join(", ")}</td>
-              <td className={age > 30 ? "muted" : ""}>{Math.round(age)} s ago</td>
-              <td className={age > 30 ? "muted" : s.temporalReachable ? "" : "error"} data-status>
-                {age > 30 ? "gone" : s.temporalReachable ? "alive" : "cannot reach Temporal (reconnecting)"}
-              </td>
-            </tr>
-          );
-        })}
-        {sessions.length === 0 && <tr><td colSpan={4} className="muted">No workers yet: run `stint dev` with this environment's key.</td></tr>}
-      </tbody>
-    </table>
+    <div className="card">
+      <h3>stint dev sessions</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>Session</th>
+            <th>Tasks</th>
+            <th>Last heartbeat</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => {
+            const age = secondsAgo(s.lastHeartbeat);
+            return (
+              <tr key={s.id}>
+                <td>{s.id}</td>
+                <td>{s.tasks.join(", ")}</td>
+                <td className={age > 30 ? "muted" : ""}>{age} s ago</td>
+                <td className={age > 30 ? "muted" : s.temporalReachable ? "" : "error"} data-status>
+                  {age > 30 ? "gone" : s.temporalReachable ? "alive" : "cannot reach Temporal (reconnecting)"}
+                </td>
+              </tr>
+            );
+          })}
+          {sessions.length === 0 && <tr><td colSpan={4} className="muted">No workers yet: run `stint dev` with this environment's key.</td></tr>}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 export default function WorkersPage() {
-  return <Shell title="Workers">{(context) => <Workers {...context} />}</Shell>;
+  return (
+    <Shell title="Workers">
+      {(context) => (
+        <>
+          {context.environment.type === "DEVELOPMENT" ? <DevSessions {...context} /> : null}
+          <WorkerGroups />
+        </>
+      )}
+    </Shell>
+  );
 }
