@@ -6,7 +6,7 @@ bash scripts/setup.sh
 export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=4096"
 status=0
 results=()
-for pkg in sdk sdk/cli object-store temporal-workers dashboard; do
+for pkg in sdk sdk/cli object-store temporal-workers dashboard supervisor; do
   if [ -f "$pkg/vitest.config.ts" ]; then
     echo "=== $pkg"
     report="$(mktemp)"

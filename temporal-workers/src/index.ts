@@ -13,7 +13,9 @@ export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-ex
 export { childProcessLauncher, runnerEntry, PREBUILT_RUNNER_MAIN, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
 export { BundleStore, VERSION_RETENTION_MS, type StoredVersion } from "./executor/bundle-store.js";
 export type { RunnerBundle, BundleManifest, ManifestTask, ManifestRetry, ToRunner, FromRunner } from "./executor/runner-protocol.js";
-export type { RunnerHandle, RunnerLauncher, RunnerExit, RunnerPort } from "./executor/runner-transport.js";
+export type { RunnerHandle, RunnerLauncher, RunnerLaunchSpec, RunnerExit, RunnerPort } from "./executor/runner-transport.js";
+// Runners that are not forked children (containers): the protocol over a Unix socket the runner connects to.
+export { RunnerSocket, RUNNER_SOCKET_ENV } from "./executor/socket-transport.js";
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
 export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-channel.js";
 export { AttemptRuntime } from "./executor/attempt-runtime.js";
@@ -27,7 +29,7 @@ export { startDevServer, findTemporalBinary, freePort, isPortFree, TemporalPortI
 export { startSupervisedDevServer, type SupervisedDevServer, type SupervisedDevServerOptions, type DevServerEvent } from "./dev-server/supervised-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";
-export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord } from "./shared/run-types.js";
+export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord, AttemptStartInfo } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
 export { installRuntimeLogger, isConnectionNoise } from "./worker/runtime-logger.js";
 export type { ScheduleFireInput } from "./workflows/schedule-workflow.js";

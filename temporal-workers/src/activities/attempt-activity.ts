@@ -36,7 +36,8 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
       const context = Context.current();
       // Before anything starts: an execution admitted short of its queue's limit in code goes back to the gate.
       const lockedVersion = input.info.version ?? (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
-      const requeue = checkAdmission(input.admission, input.info.item.task, executor.declaredQueues(lockedVersion));
+      await executor.prepare?.({ ...input.info, version: lockedVersion });
+      const requeue = checkAdmission(input.admission, input.info.item.task, executor.declaredQueues(lockedVersion, input.info.environment.id));
       if (requeue) return requeue;
       // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
       // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
@@ -49,7 +50,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         const started = await startExecution(client, input, context.info.attempt, retryWindowMs);
         const { announce } = started;
         started.info.version ??= (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
-        if (!executor.hasTask(started.info.item.task, started.info.version)) {
+        if (!executor.hasTask(started.info.item.task, started.info.version, started.info.environment.id)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${started.info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
             "StintTaskNotFound",

@@ -17,11 +17,19 @@ export interface AttemptJob {
 }
 
 export interface AttemptExecutor {
-  /** Task ids this executor can run, in the run's locked version if it has one (the attempt activity refuses others with StintTaskNotFound). */
-  hasTask(taskId: string, version?: string): boolean;
+  /**
+   * Task ids this executor can run, in the run's locked version if it has one (the attempt activity refuses others with
+   * StintTaskNotFound). `environmentId`: for executors serving several environments, whose version names may repeat.
+   */
+  hasTask(taskId: string, version?: string, environmentId?: string): boolean;
   /** The queues the code declares (in the run's locked version if it has one): the attempt activity checks admissions against them. */
-  declaredQueues(version?: string): DeclaredQueue[];
+  declaredQueues(version?: string, environmentId?: string): DeclaredQueue[];
   execute(job: AttemptJob): Promise<AttemptActivityResult>;
+  /**
+   * Called first for each attempt execution, before any other method sees it: an executor that fetches versions on
+   * demand (a worker server's) gets the run's locked version here.
+   */
+  prepare?(info: AttemptStartInfo): Promise<void>;
   /** The bundle version this execution will run, if the executor has versions (the run is then locked to it). */
   versionFor?(info: AttemptStartInfo): string | undefined;
 }

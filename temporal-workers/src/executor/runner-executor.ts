@@ -117,7 +117,7 @@ export class RunnerExecutor implements AttemptExecutor {
     if (!task) throw new Error(`task ${info.item.task} is not in version ${version.bundle.version}`);
     this.options.store?.touch(version.bundle.version);
     this.live.get(info.runId)?.stop("a newer execution of its run started");
-    const runner = this.pool.take(version.bundle);
+    const runner = this.pool.take(version.bundle, { info, task });
     this.runners.add(runner);
     try {
       return await this.runOn(runner, job, version.manifest, task);
@@ -256,7 +256,10 @@ function crashResult(exit: RunnerExit, info: AttemptStartInfo, task: ManifestTas
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   let error: SerializedError;
   let retryable = true;
-  if (heapLimit) {
+  if (exit.outOfMemory && !exit.stoppedBy) {
+    error = { name: "OutOfMemoryError", message: exit.outOfMemory };
+    retryable = false;
+  } else if (heapLimit) {
     error = { name: "OutOfMemoryError", message: `The task process ran out of memory (JavaScript heap limit reached) and ${how}.` };
     retryable = false;
   } else if (exit.signal === "SIGKILL" && !exit.stoppedBy) {

@@ -9,6 +9,7 @@ import type { AttemptChannel, RunLogEntry } from "./attempt-channel.js";
 import { executeLocally } from "./execute-locally.js";
 import { CLIENT_METHODS, type BundleManifest, type ChannelMethod, type ClientMethod, type RunnerBundle, type ToRunner } from "./runner-protocol.js";
 import type { RunnerPort } from "./runner-transport.js";
+import { RUNNER_SOCKET_ENV, socketRunnerPort } from "./socket-transport.js";
 
 function ipcPort(): RunnerPort {
   if (!process.send) throw new Error("runner-main must be started with an IPC channel (by an executor)");
@@ -177,4 +178,6 @@ function manifestOf(version: string): BundleManifest {
   };
 }
 
-new Runner(ipcPort()).start();
+// A runner in a container has no IPC channel: it connects to the socket its executor mounted for it.
+const socketPath = process.env[RUNNER_SOCKET_ENV];
+new Runner(socketPath ? socketRunnerPort(socketPath) : ipcPort()).start();

@@ -3,7 +3,7 @@
  * project costs hundreds of milliseconds, so the pool keeps a few started for the version new runs start on.
  */
 import { fromRunnerSchema, type BundleManifest, type FromRunner, type RunnerBundle } from "./runner-protocol.js";
-import type { RunnerHandle, RunnerLauncher } from "./runner-transport.js";
+import type { RunnerHandle, RunnerLaunchSpec, RunnerLauncher } from "./runner-transport.js";
 
 /** One runner process and the bundle it loads; its messages after loading go to the execution attached to it. */
 export class Runner {
@@ -66,8 +66,8 @@ export class RunnerPool {
   ) {}
 
   /** Starts a runner for `bundle` (not pooled: the caller owns it). */
-  start(bundle: RunnerBundle): Runner {
-    return new Runner(this.launcher.launch(), bundle);
+  start(bundle: RunnerBundle, execution?: RunnerLaunchSpec["execution"]): Runner {
+    return new Runner(this.launcher.launch({ bundle, execution }), bundle);
   }
 
   /** New runs start on `bundle` from now on: keep runners of it warm, stop the others'. */
@@ -89,13 +89,13 @@ export class RunnerPool {
     this.fill();
   }
 
-  /** A runner for `bundle`: a warm one when there is one, else a new one (loading). */
-  take(bundle: RunnerBundle): Runner {
+  /** A runner for `bundle`: a warm one when there is one, else a new one (loading) started for `execution`. */
+  take(bundle: RunnerBundle, execution?: RunnerLaunchSpec["execution"]): Runner {
     const runners = this.warm.get(bundle.version);
     const runner = runners?.values().next().value as Runner | undefined;
     if (runner) runners!.delete(runner);
     this.fill();
-    return runner ?? this.start(bundle);
+    return runner ?? this.start(bundle, execution);
   }
 
   close(): void {

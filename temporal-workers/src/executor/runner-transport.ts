@@ -2,7 +2,8 @@
  * How an executor reaches its runners, independent of where they run: a child process of this one (Node IPC), or
  * later a container or a process on a worker server. Messages are runner-protocol messages, in order.
  */
-import type { FromRunner, ToRunner } from "./runner-protocol.js";
+import type { AttemptStartInfo } from "../shared/run-types.js";
+import type { FromRunner, ManifestTask, RunnerBundle, ToRunner } from "./runner-protocol.js";
 
 export interface RunnerExit {
   code: number | null;
@@ -11,6 +12,8 @@ export interface RunnerExit {
   stderrTail: string;
   /** Set when this side stopped the runner (cancel, timeout, done): not a crash. */
   stoppedBy?: string;
+  /** Set when the runner's sandbox reports it ran out of memory (a container's OOMKilled): what to tell the user. */
+  outOfMemory?: string;
 }
 
 /** The parent's end of one runner. */
@@ -26,8 +29,15 @@ export interface RunnerHandle {
   stop(reason: string): void;
 }
 
+/** What a runner is started for: the version it loads and, unless it is started ahead of time, the execution it runs. */
+export interface RunnerLaunchSpec {
+  bundle: RunnerBundle;
+  /** The execution it is started for (absent for a runner kept warm ahead of one): its machine, labels, logs. */
+  execution?: { info: AttemptStartInfo; task: ManifestTask };
+}
+
 export interface RunnerLauncher {
-  launch(): RunnerHandle;
+  launch(spec: RunnerLaunchSpec): RunnerHandle;
 }
 
 /** The runner's end: how runner-main talks to its parent. */

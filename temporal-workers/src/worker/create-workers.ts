@@ -26,6 +26,8 @@ export interface StintWorkersOptions {
     temporalRetryWindowMs?: number;
     /** The environment's packet store, where payloads and outputs past the inline limit live. */
     packets?: PacketStore;
+    /** On shutdown, how long running attempts may go on before they are stopped (Temporal retries them elsewhere). */
+    shutdownGraceMs?: number;
   };
   runEngine?: boolean;
   /** A worker connection to share (one per process is enough); without one, these workers open and close their own. */
@@ -55,6 +57,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
     maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
     // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
     maxHeartbeatThrottleInterval: "1 second",
+    ...(options.attempts.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.attempts.shutdownGraceMs } : {}),
   };
   // Co-located (one queue for runs and attempts, as in `stint dev`): one worker, so Temporal can hand an attempt
   // straight back to the worker that scheduled it (eager activity dispatch) instead of going through matching.

@@ -1,0 +1,140 @@
+/**
+ * A supervisor on a worker server: fetches its worker group's settings from the webapp, registers, heartbeats, and
+ * polls the group's task queue (`workers.<group>`) for attempt activities, which it runs with its executor (each in a
+ * container, or a child process). A refused token (rotated) cuts it off: it takes no more work. On stop (SIGTERM) it
+ * takes no new work and gives running attempts a grace period before they are stopped and retried elsewhere.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { Client, Connection } from "@temporalio/client";
+import { RECONNECT_CHANNEL_ARGS, createStintWorkers, stintDataConverter, type RunnerLauncher, type StintWorkers } from "@stint/temporal-workers";
+import type { SupervisorConfig } from "./config.js";
+import { containerLauncher } from "./docker/container-launcher.js";
+import { ensureRuntimeImage } from "./docker/runtime-image.js";
+import { removeStaleContainers } from "./docker/stale-containers.js";
+import { LogShipper } from "./log-shipper.js";
+import { processLauncher } from "./process-launcher.js";
+import { WorkerApi, WorkerTokenRefusedError, type WorkerGroupSettings } from "./worker-api.js";
+import { WorkerServerExecutor, type EnvironmentContext } from "./worker-server-executor.js";
+
+export interface SupervisorOptions extends SupervisorConfig {
+  /** Where the supervisor's own lines go (default stdout). */
+  log?: (line: string) => void;
+}
+
+export type StopReason = "stopped" | "token refused";
+
+export class Supervisor {
+  /** Resolves once the supervisor stopped, and why. */
+  readonly stopped: Promise<StopReason>;
+  private resolveStopped!: (reason: StopReason) => void;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: SupervisorOptions,
+    readonly settings: WorkerGroupSettings,
+    private readonly api: WorkerApi,
+    private readonly executor: WorkerServerExecutor,
+    private readonly logs: LogShipper,
+    private readonly workers: StintWorkers,
+    private readonly connection: Connection,
+    private readonly log: (line: string) => void,
+  ) {
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+  }
+
+  static async start(options: SupervisorOptions): Promise<Supervisor> {
+    const log = options.log ?? ((line: string) => console.log(line));
+    const api = new WorkerApi(options.apiUrl, options.token);
+    // A wrong token fails here, before anything starts.
+    const settings = await api.settings();
+    const logs = new LogShipper(api, log);
+    mkdirSync(options.dataDir, { recursive: true });
+    let launcherFor: (environment: EnvironmentContext) => RunnerLauncher;
+    let ready: (() => Promise<void>) | undefined;
+    if (options.executor === "docker") {
+      const docker = new Docker({ socketPath: options.dockerSocket });
+      await docker.ping().catch((error: Error) => {
+        throw new Error(`the Docker engine does not answer on ${options.dockerSocket} (${error.message}): start it, point --docker-socket at it, or run with --executor process`);
+      });
+      const removed = await removeStaleContainers(docker, options.name);
+      if (removed.length > 0) log(`[supervisor] removed ${removed.length} container(s) left by an earlier run of ${options.name}: ${removed.join(", ")}`);
+      const image = options.runtimeImage ?? (await ensureRuntimeImage(docker, log));
+      const ipcRoot = join(options.dataDir, "ipc");
+      mkdirSync(ipcRoot, { recursive: true, mode: 0o755 });
+      launcherFor = (environment) =>
+        containerLauncher({ docker, image, supervisorName: options.name, ipcRoot, environment, logSink: (line) => logs.push(line) });
+      ready = async () => {
+        await docker.ping().catch((error: Error) => {
+          throw new Error(`the Docker engine does not answer (${error.message}): the attempt is retried`);
+        });
+      };
+    } else {
+      launcherFor = processLauncher;
+    }
+    const executor = new WorkerServerExecutor({ api, root: join(options.dataDir, "versions"), launcherFor, logs, log, ready });
+    await api.register({ name: options.name, capacity: options.capacity, executor: options.executor, versions: executor.versions() });
+
+    const connection = await Connection.connect({ address: settings.temporal.address, channelArgs: RECONNECT_CHANNEL_ARGS });
+    const client = new Client({ connection, namespace: settings.temporal.namespace, dataConverter: stintDataConverter });
+    const workers = await createStintWorkers({
+      client,
+      address: settings.temporal.address,
+      namespace: settings.temporal.namespace,
+      workflowTaskQueue: settings.taskQueue,
+      runEngine: false,
+      attempts: { taskQueue: settings.taskQueue, executor, maxConcurrent: options.capacity, shutdownGraceMs: options.shutdownGraceMs },
+    });
+    const supervisor = new Supervisor(options, settings, api, executor, logs, workers, connection, log);
+    void workers.run().catch((error: Error) => log(`[supervisor] the Temporal worker stopped: ${error.message}`));
+    supervisor.beat();
+    log(`[supervisor] ${options.name} serves worker group ${settings.group.name}: polling ${settings.taskQueue} on ${settings.temporal.address}, ${options.capacity} at a time (${options.executor} executor)`);
+    return supervisor;
+  }
+
+  /** Attempt executions running now. */
+  get running(): number {
+    return this.executor.running;
+  }
+
+  /** Stops taking work, lets running attempts finish within the grace period, says goodbye to the webapp. */
+  stop(reason: StopReason = "stopped"): Promise<void> {
+    this.stopping ??= (async () => {
+      clearTimeout(this.heartbeat);
+      if (reason === "stopped") {
+        const running = this.executor.running;
+        this.log(`[supervisor] stopping: no new attempts${running > 0 ? `; ${running} running may finish within ${Math.round(this.options.shutdownGraceMs / 1000)} s` : ""}`);
+      }
+      await this.workers.shutdown().catch((error: Error) => this.log(`[supervisor] worker shutdown: ${error.message}`));
+      this.executor.close();
+      await this.logs.flush();
+      if (reason === "stopped") await this.api.disconnect(this.options.name).catch(() => undefined);
+      await this.connection.close().catch(() => undefined);
+      this.log(`[supervisor] stopped`);
+      this.resolveStopped(reason);
+    })();
+    return this.stopping;
+  }
+
+  private beat(): void {
+    this.heartbeat = setTimeout(async () => {
+      try {
+        await this.api.heartbeat(this.options.name, { running: this.executor.running, versions: this.executor.versions() });
+      } catch (error) {
+        if (error instanceof WorkerTokenRefusedError) {
+          this.log(`[supervisor] ${error.message}: taking no more work. Restart it with the group's new token.`);
+          return void this.stop("token refused");
+        }
+        if (/404/.test((error as Error).message)) {
+          // The webapp forgot this server (a new database): register again.
+          await this.api.register({ name: this.options.name, capacity: this.options.capacity, executor: this.options.executor, versions: this.executor.versions() }).catch(() => undefined);
+        } else {
+          this.log(`[supervisor] heartbeat failed (retried): ${(error as Error).message}`);
+        }
+      }
+      if (!this.stopping) this.beat();
+    }, this.settings.heartbeatIntervalMs);
+  }
+}

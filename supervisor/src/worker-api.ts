@@ -1,0 +1,112 @@
+/**
+ * The webapp's worker API (`/api/v1/worker/*`), as a supervisor calls it with its group's worker token. Every answer
+ * is validated; a 401 means the token was refused (rotated, or wrong) and is told apart from other failures.
+ */
+import { z } from "zod";
+
+export class WorkerTokenRefusedError extends Error {
+  override name = "WorkerTokenRefusedError";
+}
+
+const settingsSchema = z.object({
+  group: z.object({ id: z.string(), name: z.string() }),
+  taskQueue: z.string().min(1),
+  temporal: z.object({ address: z.string().min(1), namespace: z.string().min(1) }),
+  heartbeatIntervalMs: z.number().int().positive(),
+});
+export type WorkerGroupSettings = z.infer<typeof settingsSchema>;
+
+const variablesSchema = z.object({ variables: z.record(z.string()) });
+
+/** A deployment's code as the webapp serves it: the build's files, its task files and its manifest. */
+const deploymentBundleSchema = z.object({
+  version: z.string().min(1),
+  files: z.array(z.object({ path: z.string().min(1), contents: z.string() })),
+  entries: z.array(z.object({ file: z.string().min(1), source: z.string() })).min(1),
+  configFile: z.string().optional(),
+  manifest: z.object({
+    tasks: z.array(
+      z.object({
+        id: z.string(),
+        filePath: z.string(),
+        exportName: z.string().optional(),
+        maxDuration: z.number().optional(),
+        retry: z.record(z.unknown()).optional(),
+        schedule: z.object({ cron: z.string(), timezone: z.string().optional() }).optional(),
+        queue: z.object({ name: z.string() }).optional(),
+        machine: z.object({ preset: z.string() }).optional(),
+      }),
+    ),
+    queues: z.array(z.object({ name: z.string(), type: z.enum(["task", "custom"]), concurrencyLimit: z.number().nullable(), tasks: z.array(z.string()).default([]) })).default([]),
+    maxDuration: z.number().optional(),
+  }),
+});
+export type DeploymentBundleWire = z.infer<typeof deploymentBundleSchema>;
+
+export interface RunLogLine {
+  environmentId: string;
+  runId: string;
+  attempt?: number;
+  level: "debug" | "log" | "info" | "warn" | "error";
+  message: string;
+  attributes?: Record<string, unknown>;
+  time: string;
+}
+
+export class WorkerApi {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly token: string,
+  ) {}
+
+  settings(): Promise<WorkerGroupSettings> {
+    return this.call("GET", "/settings", settingsSchema);
+  }
+
+  register(server: { name: string; capacity: number; executor: "docker" | "process"; versions: string[] }): Promise<WorkerGroupSettings> {
+    return this.call("POST", "/servers", settingsSchema, server);
+  }
+
+  heartbeat(name: string, state: { running: number; versions: string[] }): Promise<WorkerGroupSettings> {
+    return this.call("POST", `/servers/${encodeURIComponent(name)}/heartbeat`, settingsSchema, state);
+  }
+
+  async disconnect(name: string): Promise<void> {
+    await this.call("POST", `/servers/${encodeURIComponent(name)}/disconnect`, z.unknown(), {});
+  }
+
+  async variables(environmentId: string): Promise<Record<string, string>> {
+    return (await this.call("GET", `/environments/${encodeURIComponent(environmentId)}/variables`, variablesSchema)).variables;
+  }
+
+  bundle(environmentId: string, version: string): Promise<DeploymentBundleWire> {
+    return this.call("GET", `/deployments/${encodeURIComponent(environmentId)}/${encodeURIComponent(version)}/bundle`, deploymentBundleSchema);
+  }
+
+  async sendLogs(logs: RunLogLine[]): Promise<void> {
+    await this.call("POST", "/runs/logs", z.unknown(), { logs });
+  }
+
+  private async call<T extends z.ZodTypeAny>(method: "GET" | "POST", path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
+    const response = await fetch(`${this.apiUrl.replace(/\/$/, "")}/api/v1/worker${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    const json = (() => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    })();
+    const error = (json as { error?: string } | undefined)?.error;
+    if (response.status === 401) throw new WorkerTokenRefusedError(`the webapp refused this supervisor's worker token: ${error ?? "401"}`);
+    if (!response.ok) throw new Error(`${method} /api/v1/worker${path}: ${response.status} ${error ?? text.slice(0, 200)}`);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new Error(`${method} /api/v1/worker${path}: unexpected answer (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message})`);
+    return parsed.data;
+  }
+}
