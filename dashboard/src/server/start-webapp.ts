@@ -32,6 +32,7 @@ import type { EventStore } from "./events/event-store.js";
 import { FileObjectStore, createObjectStore, objectStoreConfigFromEnv, type ObjectStore } from "@stint/object-store";
 import { MAX_PACKET_BYTES } from "@stint/temporal-workers";
 import { EnvironmentPackets } from "./packets/environment-packets.js";
+import { DeploymentService, deployedVersionLock } from "./deployments/index.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -81,6 +82,8 @@ export interface Webapp {
   apiRoutes: { method: string; path: string }[];
   /** Whether Temporal is reachable now (the webapp reconnects by itself when it comes back). */
   engineHealth: EngineHealth;
+  /** Large payloads and deployment bundles. */
+  objectStore: ObjectStore;
   stop(): Promise<void>;
 }
 
@@ -153,6 +156,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       (envId, taskId) => queueDirectory.queueOfTask(envId, taskId),
       (envId, taskId) => devRetries.retriesEnabled(envId, taskId),
       packets,
+      deployedVersionLock(db),
     );
 
     let workers: StintWorkers | undefined;
@@ -180,7 +184,10 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     }
 
     const secretBox = SecretBox.forDataDir(dataDir);
-    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules: new ScheduleService(db, client, engines), queues: new QueueService(db, engines, queueDirectory), engineHealth, secretBox, events, publicUrl: () => publicUrl, packets };
+    const schedules = new ScheduleService(db, client, engines);
+    const queues = new QueueService(db, engines, queueDirectory);
+    const deployments = new DeploymentService(db, objectStore, schedules, queues);
+    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules, queues, engineHealth, secretBox, events, publicUrl: () => publicUrl, packets, deployments };
     const api = createApiApp(services, { address: options.temporal.address, namespace });
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,
@@ -197,7 +204,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     }));
 
     const apiRoutes = api.routes.filter((route) => route.method !== "ALL").map(({ method, path }) => ({ method, path }));
-    return { url, db, databaseUrl, bootstrap, engines, events, apiRoutes, engineHealth, stop };
+    return { url, db, databaseUrl, bootstrap, engines, events, apiRoutes, engineHealth, objectStore, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,6 +6,7 @@ import { runInit } from "./commands/init.js";
 import { runStatus } from "./commands/status.js";
 import { runUnavailable } from "./commands/unavailable.js";
 import { tolerateClosedTemporalChannel } from "@stint/temporal-workers";
+import { runDeploy } from "./commands/deploy.js";
 
 const program = new Command("stint").description("Trigger.dev-compatible tasks on Temporal").showHelpAfterError();
 
@@ -70,9 +71,18 @@ program
 program.command("login").description("log in to a Stint webapp").action(() => {
   process.exitCode = runUnavailable("login");
 });
-program.command("deploy").description("deploy tasks to worker servers").action(() => {
-  process.exitCode = runUnavailable("deploy");
-});
+program
+  .command("deploy")
+  .description("build the project and deploy it as a new version of a deployed environment (new runs start on it)")
+  .option("--cwd <dir>", "project folder (holds trigger.config.ts)", ".")
+  .option("-e, --env <env>", "environment to deploy to: prod, staging or preview", "prod")
+  .option("--dry-run", "build and index the project, print the manifest, upload nothing")
+  .option("--skip-promotion", "deploy the version without making it current (promote it later)")
+  .addOption(new Option("--api-url <url>", "the Stint webapp").env("TRIGGER_API_URL"))
+  .addOption(new Option("--secret-key <key>", "the environment's secret key (tr_prod_…, tr_stg_…)").env("TRIGGER_SECRET_KEY"))
+  .action(async (options) => {
+    await runDeploy(options);
+  });
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ZodError) {

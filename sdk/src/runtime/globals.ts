@@ -30,6 +30,11 @@ interface SdkGlobals {
   config?: StintConfig;
   /** File currently being imported by a loader, so tasks learn where they were defined. */
   currentFile?: string;
+  /**
+   * Task ids defined more than once, with the file of each definition (the catalog keeps the last): `stint deploy`
+   * refuses such a project. Optional: the globals may have been created by an older copy of the SDK.
+   */
+  taskIdClashes?: Map<string, string[]>;
 }
 
 const KEY = Symbol.for("stint.sdk.globals");
@@ -98,6 +103,7 @@ export function requireClientRuntime(api: string): ClientRuntime {
 export function resetCatalog(): void {
   const g = sdkGlobals();
   g.catalog.clear();
+  g.taskIdClashes?.clear();
   // Shared queues declared with queue(): a reload declares them again.
   (globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for("stint.sdk.queues")]?.clear();
   for (const list of Object.values(g.hooks)) (list as unknown[]).length = 0;

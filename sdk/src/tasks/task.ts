@@ -54,7 +54,14 @@ function register(definition: TaskDefinition): void {
   if (!/^[a-zA-Z0-9_\-.:/]{1,128}$/.test(definition.id)) {
     throw new TypeError(`task id "${definition.id}" is invalid: use 1-128 letters, digits, "-", "_", ".", ":" or "/"`);
   }
-  sdkGlobals().catalog.set(definition.id, definition);
+  const globals = sdkGlobals();
+  const earlier = globals.catalog.get(definition.id);
+  if (earlier) {
+    // Two definitions of one id: the last one wins here, and `stint deploy` refuses the project (see taskIdClashes).
+    const clashes = (globals.taskIdClashes ??= new Map());
+    clashes.set(definition.id, [...(clashes.get(definition.id) ?? [earlier.filePath]), definition.filePath]);
+  }
+  globals.catalog.set(definition.id, definition);
 }
 
 function instance<TIdentifier extends string, TInput, TOutput>(id: TIdentifier, description?: string, jsonSchema?: unknown): Task<TIdentifier, TInput, TOutput> {

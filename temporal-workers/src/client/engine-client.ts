@@ -66,6 +66,12 @@ export interface EngineClientOptions {
    * it, payloads stay inline and the limit is 1 MB.
    */
   packets?: PacketStore;
+  /**
+   * The version a new run is locked to, given the one its trigger asked for (`lockToVersion`), for environments whose
+   * versions the caller knows (a deployed environment's deployments). It may refuse a version with an EngineError.
+   * Without it, or when it answers undefined, the run takes the version its first execution runs.
+   */
+  versionOf?: (requested: string | undefined, taskId: string) => Promise<string | undefined>;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -146,8 +152,16 @@ export class StintEngineClient implements ClientRuntime {
     }
   }
 
+  /** The item with the version its run is locked to (see EngineClientOptions.versionOf). */
+  private async lockVersion(item: BatchItemWire): Promise<BatchItemWire> {
+    if (!this.options.versionOf) return item;
+    const version = await this.options.versionOf(item.options?.version, item.task);
+    return version === item.options?.version ? item : { ...item, options: { ...item.options, version } };
+  }
+
   private async startRun(item: BatchItemWire, placement: RunPlacement, runId = newRunId()): Promise<RunHandleWire> {
     checkMetadataSize(item);
+    item = await this.lockVersion(item);
     if (item.options?.queue === undefined && this.options.queueOfTask) {
       const queue = await this.options.queueOfTask(item.task);
       if (queue) item = { ...item, options: { ...item.options, queue } };
@@ -206,7 +220,8 @@ export class StintEngineClient implements ClientRuntime {
    * `runId`), and answers it as the run will carry it (a large payload stored, see storePayload).
    */
   async prepareTrigger(item: BatchItemWire, runId: string): Promise<BatchItemWire> {
-    return this.storePayload(this.validateTrigger(item), parse(runIdSchema, runId, "runId"), "body.payload");
+    const valid = await this.lockVersion(this.validateTrigger(item));
+    return this.storePayload(valid, parse(runIdSchema, runId, "runId"), "body.payload");
   }
 
   /** Checks a trigger item's task and options as `trigger` would (its payload's size is checked when it is stored). */
@@ -234,7 +249,16 @@ export class StintEngineClient implements ClientRuntime {
       }
     });
     const runIds = valid.map(() => newRunId());
-    const stored = await mapLimit(valid as BatchItemWire[], 8, (item, index) => this.storePayload(item, runIds[index]!, `items.${index}.payload`));
+    // Versions too: an item asking for a version the environment does not have refuses the batch before it starts.
+    const locked = await mapLimit(valid as BatchItemWire[], 8, async (item, index) => {
+      try {
+        return await this.lockVersion(item);
+      } catch (error) {
+        if (error instanceof EngineError) throw new EngineError(error.status, `items.${index}: ${error.message}`);
+        throw error;
+      }
+    });
+    const stored = await mapLimit(locked, 8, (item, index) => this.storePayload(item, runIds[index]!, `items.${index}.payload`));
     const batchId = options.batchId ?? newBatchId();
     const placement = this.placement("batchTrigger", batchId);
     // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once. Items sharing a

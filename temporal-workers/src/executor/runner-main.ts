@@ -161,8 +161,16 @@ function sendable(attributes: Record<string, unknown> | undefined): Record<strin
   }
 }
 
+/** A machine option as a preset name (`{ preset }` objects too; cpu/memory alone are deprecated and not kept). */
+function machinePreset(machine: unknown): string | undefined {
+  if (typeof machine === "string") return machine;
+  const preset = (machine as { preset?: unknown } | undefined)?.preset;
+  return typeof preset === "string" ? preset : undefined;
+}
+
 function manifestOf(version: string): BundleManifest {
-  const { catalog, config } = sdkGlobals();
+  const { catalog, config, taskIdClashes } = sdkGlobals();
+  const defaultMachine = machinePreset(config?.machine);
   return {
     version,
     tasks: [...catalog.values()].map((definition) => ({
@@ -172,9 +180,12 @@ function manifestOf(version: string): BundleManifest {
       maxDuration: definition.options.maxDuration,
       retry: { ...defaultRetryOptions, ...config?.retries?.default, ...definition.options.retry },
       schedule: definition.schedule,
+      queue: definition.options.queue?.name ?? `task/${definition.id}`,
+      machine: machinePreset(definition.options.machine) ?? defaultMachine,
     })),
     queues: declaredQueues(),
     maxDuration: config?.maxDuration,
+    ...(taskIdClashes?.size ? { taskIdClashes: [...taskIdClashes].map(([id, files]) => ({ id, files })) } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ export interface ManifestRetry {
   minTimeoutInMs?: number;
   maxTimeoutInMs?: number;
   randomize?: boolean;
+  /** Retry an attempt that ran out of memory on this machine preset. */
+  outOfMemory?: { machine?: string };
 }
 
 export interface ManifestTask {
@@ -36,6 +38,10 @@ export interface ManifestTask {
   maxDuration?: number;
   retry: ManifestRetry;
   schedule?: { cron: string; timezone?: string };
+  /** The queue the task's runs use unless a trigger names another (`task/<id>` when it declares none). */
+  queue?: string;
+  /** Its machine preset (the task's, else the config's default); absent: Trigger.dev's default, small-1x. */
+  machine?: string;
 }
 
 /** What a runner found in a bundle: the tasks, queues and schedules the project declares. */
@@ -47,6 +53,8 @@ export interface BundleManifest {
   maxDuration?: number;
   /** Task files that threw while loading (their tasks are left out; the others register). */
   loadErrors?: Array<{ file: string; error: SerializedError }>;
+  /** Task ids defined more than once, with the file of each definition (the last one is in `tasks`). */
+  taskIdClashes?: Array<{ id: string; files: string[] }>;
 }
 
 export type ChannelMethod = "durableCall" | "awaitWaitpoint" | "sendMetadata" | "addTags";
@@ -107,8 +115,11 @@ const manifestSchema = z.object({
         minTimeoutInMs: z.number().optional(),
         maxTimeoutInMs: z.number().optional(),
         randomize: z.boolean().optional(),
+        outOfMemory: z.object({ machine: z.string().optional() }).optional(),
       }),
       schedule: z.object({ cron: z.string(), timezone: z.string().optional() }).optional(),
+      queue: z.string().optional(),
+      machine: z.string().optional(),
     }),
   ),
   queues: z.array(
@@ -116,6 +127,7 @@ const manifestSchema = z.object({
   ),
   maxDuration: z.number().optional(),
   loadErrors: z.array(z.object({ file: z.string(), error: serializedError })).optional(),
+  taskIdClashes: z.array(z.object({ id: z.string(), files: z.array(z.string()) })).optional(),
 });
 
 /** Runner → parent, validated: a runner runs user code, so the parent trusts nothing it sends. */

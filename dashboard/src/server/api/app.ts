@@ -8,6 +8,7 @@ import { bodyLimits } from "./body-limits.js";
 import type { ApiEnv, ApiServices } from "./services.js";
 import { batchRoutes } from "./routes/batches.js";
 import { devSessionRoutes, type DevSessionTemporal } from "./routes/dev-sessions.js";
+import { deploymentRoutes } from "./routes/deployments.js";
 import { idempotencyKeyRoutes } from "./routes/idempotency-keys.js";
 import { authRoutes } from "./routes/auth.js";
 import { streamRoutes } from "./routes/streams.js";
@@ -92,5 +93,6 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   envVarRoutes(app, services);
   runLogRoutes(app, services);
   devSessionRoutes(app, services, temporal);
+  deploymentRoutes(app, services);
   return app;
 }

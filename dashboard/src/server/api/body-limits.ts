@@ -15,6 +15,8 @@ const LARGER_BODIES: { path: RegExp; maxBytes: number; what: string }[] = [
   { path: /^\/api\/v3\/batches\/[^/]+\/items$/, maxBytes: 64 * MB, what: "a batch's items" },
   { path: /^\/api\/v1\/tasks\/[^/]+\/(trigger|batch)$/, maxBytes: MAX_PAYLOAD_BODY_BYTES, what: "a trigger" },
   { path: /^\/api\/v[12]\/tasks\/batch$/, maxBytes: MAX_PAYLOAD_BODY_BYTES, what: "a batch" },
+  // gzip-compressed: a bundle's JavaScript with its inline source maps.
+  { path: /^\/api\/v1\/deployments\/[^/]+\/bundle$/, maxBytes: 64 * MB, what: "a deployment's bundle" },
 ];
 
 function limited(maxBytes: number, what: string): MiddlewareHandler {

@@ -49,6 +49,8 @@ async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: s
     durationMs: 0,
     queue: `task/${row.taskIdentifier}`,
     environment: env.id,
+    // A deployed environment's run is locked to its version when it is accepted.
+    version: item.options?.version,
   };
 }
 

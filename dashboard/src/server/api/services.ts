@@ -10,6 +10,7 @@ import type { SecretBox } from "../envvars/secret-box.js";
 import type { EventStore } from "../events/event-store.js";
 import type { EnvironmentPackets } from "../packets/environment-packets.js";
 import type { EngineHealth } from "../engine/engine-health.js";
+import type { DeploymentService } from "../deployments/index.js";
 
 export interface ApiServices {
   db: Database;
@@ -30,6 +31,8 @@ export interface ApiServices {
   publicUrl: () => string;
   /** Large payloads and outputs: each environment's folder of the object store. */
   packets: EnvironmentPackets;
+  /** Versions of deployed environments (`stint deploy`) and the current one of each. */
+  deployments: DeploymentService;
 }
 
 export type ApiEnv = { Variables: { env: AuthenticatedEnvironment } };

@@ -31,7 +31,7 @@ export const wireTriggerOptionsSchema = z
     idempotencyKey: keySchema.optional(),
     idempotencyKeyTTL: z.string().max(64).optional(),
     idempotencyKeyOptions: z.unknown().optional(),
-    lockToVersion: z.string().optional(),
+    lockToVersion: z.string().min(1).max(128, "lockToVersion is a deployment version like 20261130.1").optional(),
     parentRunId: z.string().max(128).optional(),
     resumeParentOnCompletion: z.boolean().optional(),
     parentAttempt: z.string().optional(),
@@ -58,7 +58,7 @@ function keyOptions(value: unknown): z.infer<typeof keyOptionsSchema> | undefine
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Options the engine validates and acts on; protocol-only fields (packet types, version locks) stay behind. */
+/** Options the engine validates and acts on; protocol-only fields (packet types, parent attempts) stay behind. */
 export function toTriggerItem(task: string, payload: unknown, options: WireTriggerOptions | undefined, field = "body"): BatchItemWire {
   const o = options ?? {};
   const engineOptions: Record<string, unknown> = {
@@ -77,6 +77,8 @@ export function toTriggerItem(task: string, payload: unknown, options: WireTrigg
     idempotencyKeyTTL: o.idempotencyKeyTTL,
     idempotencyKeyOptions: o.idempotencyKey ? keyOptions(o.idempotencyKeyOptions) : undefined,
     test: o.test,
+    // The SDK's `version` option (or TRIGGER_VERSION): a deployed environment checks it names one of its deployments.
+    version: o.lockToVersion,
     // Checked by the engine (the SDK's schema): a bad one is a 400 naming options.debounce.<field>.
     debounce: o.debounce,
   };

@@ -2,16 +2,30 @@
  * One engine client per environment, over one Temporal connection. Where attempts go:
  * - development: `dev.<env>.<task>` — every `stint dev` session polls the queues of the tasks it registered, so
  *   sessions sharing an environment never take each other's runs (and a run waits until some session has its task);
- * - deployed environments: `env.<env>`, polled by the supervisors of the worker servers.
+ * - deployed environments (staging, production, preview): `workers.<worker group>`, polled by the supervisors of that
+ *   group's worker servers (one queue per group, not per environment, so a supervisor polls a few queues); every
+ *   environment is in the `default` group until environments are assigned groups. Each run is locked to a version
+ *   (the environment's current deployment, or the trigger's `lockToVersion`), which its attempts carry.
  */
 import type { Client } from "@temporalio/client";
 import { StintEngineClient, TASK_PLACEHOLDER, type EngineSettings } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { EnvironmentPackets } from "../packets/environment-packets.js";
 
-export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
-  return env.type === "DEVELOPMENT" ? `dev.${env.id}.${TASK_PLACEHOLDER}` : `env.${env.id}`;
+/** The worker group every deployed environment belongs to until environments are assigned groups. */
+export const DEFAULT_WORKER_GROUP = "default";
+
+/** The task queue the supervisors of a worker group poll for attempts. */
+export function workerGroupTaskQueue(groupName: string): string {
+  return `workers.${groupName}`;
 }
+
+export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
+  return env.type === "DEVELOPMENT" ? `dev.${env.id}.${TASK_PLACEHOLDER}` : workerGroupTaskQueue(DEFAULT_WORKER_GROUP);
+}
+
+/** The version a new run of `environment` is locked to, given the one its trigger asked for (see the engine's versionOf). */
+export type RunVersionLock = (environment: Pick<AuthenticatedEnvironment, "id" | "type">, requested: string | undefined, taskId: string) => Promise<string | undefined>;
 
 export class EnvironmentEngines {
   private readonly engines = new Map<string, StintEngineClient>();
@@ -26,6 +40,8 @@ export class EnvironmentEngines {
     private readonly devRetriesEnabled?: (environmentId: string, taskId: string) => Promise<boolean>,
     /** Where each environment's large payloads go (the run carries a reference). */
     private readonly packets?: EnvironmentPackets,
+    /** Deployed environments: the version each new run is locked to. */
+    private readonly versionLock?: RunVersionLock,
   ) {}
 
   /** For calls that are not scoped to an environment yet (finding whose a token is). */
@@ -46,6 +62,7 @@ export class EnvironmentEngines {
         queueOfTask: this.queueOfTask && ((taskId) => this.queueOfTask!(env.id, taskId)),
         retriesEnabledFor: env.type === "DEVELOPMENT" && this.devRetriesEnabled ? (taskId) => this.devRetriesEnabled!(env.id, taskId) : undefined,
         packets: this.packets?.storeFor(env.id),
+        versionOf: this.versionLock && ((requested, taskId) => this.versionLock!(env, requested, taskId)),
       });
       this.engines.set(env.id, engine);
     }

@@ -23,7 +23,7 @@ export interface ScheduleInput {
 }
 
 /** The timezone as it is stored, after checking it and the cron expression in it. */
-function checkCron(cron: string, requestedTimezone: string): string {
+export function checkCron(cron: string, requestedTimezone: string): string {
   const timezone = ianaTimezone(requestedTimezone);
   if (!timezone) throw new ApiError(400, `timezone: "${requestedTimezone}" is not an IANA timezone name; use one like "Europe/Paris" or "Asia/Kolkata" (GET /api/v1/timezones lists them)`);
   if (cron.trim().split(/\s+/).length !== 5) throw new ApiError(400, `cron: "${cron}" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1"`);
@@ -177,6 +177,17 @@ export class ScheduleService {
     });
     await this.db.taskSchedule.delete({ where: { id } });
     return { id };
+  }
+
+  /** Removes the declarative schedules of tasks that are not in `tasks` (the version now deployed declares none for them). */
+  async removeDeclarativeExcept(env: AuthenticatedEnvironment, tasks: string[]): Promise<void> {
+    const stale = await this.db.taskSchedule.findMany({ where: { environmentId: env.id, type: "DECLARATIVE", taskIdentifier: { notIn: tasks } } });
+    for (const row of stale) {
+      await this.client.schedule.getHandle(row.id).delete().catch((error: unknown) => {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      });
+      await this.db.taskSchedule.delete({ where: { id: row.id } });
+    }
   }
 
   async list(env: AuthenticatedEnvironment, page: number, perPage: number) {

@@ -1,0 +1,219 @@
+/**
+ * `stint deploy` against a real webapp (real PostgreSQL, real Temporal): the CLI bundles and indexes a project
+ * (test/fixtures/deploy-project), `--dry-run` prints the manifest, a deploy registers a version that becomes current
+ * with its queues and declarative schedules, a build error or a task id clash is refused before anything is uploaded,
+ * and an older version can be promoted again. A production run triggered with the real @trigger.dev/sdk 4.8.3 is
+ * locked to the current version (or the one it asks for) and its attempt is scheduled on the `workers.default` task
+ * queue with that version — checked in the run's Temporal history, since no supervisor polls that queue here.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { Client, Connection } from "@temporalio/client";
+import { configure, queues, runs, schedules, tasks } from "trigger-sdk-latest";
+import { readDeploymentBundle } from "../src/server/deployments/index.js";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+
+const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
+const FIXTURE = join(import.meta.dirname, "fixtures/deploy-project");
+
+let t: TestWebapp;
+let connection: Connection;
+let temporal: Client;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `stint deploy` in `project` as a user would, with the production key and the webapp's URL in its environment. */
+function deploy(project: string, args: string[] = [], key = t.prod.secretKey): Promise<CliResult> {
+  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
+  const child = spawn(process.execPath, [CLI, "deploy", ...args], {
+    cwd: project,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: key },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+function copyFixture(): string {
+  const project = join(mkdtempSync(join(tmpdir(), "stint-deploy-")), "project");
+  cpSync(FIXTURE, project, { recursive: true, filter: (source) => !source.includes(".stint") });
+  return project;
+}
+
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(new URL(path, t.webapp.url), { ...init, headers: { authorization: `Bearer ${t.prod.secretKey}`, "content-type": "application/json", ...init.headers } });
+  return { status: response.status, body: await response.json() };
+}
+
+async function deploymentCount(): Promise<number> {
+  return (await api("/api/v1/deployments?limit=100")).body.data.length;
+}
+
+/** The attempt activity the run scheduled first: its task queue and its input, from the run's Temporal history. */
+async function scheduledAttempt(runId: string): Promise<{ taskQueue: string; input: any }> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    const history = await temporal.workflow.getHandle(runId).fetchHistory().catch(() => undefined);
+    const scheduled = history?.events?.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === "runAttempt");
+    const attributes = scheduled?.activityTaskScheduledEventAttributes;
+    if (attributes) {
+      const payload = attributes.input!.payloads![0]!;
+      expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe("json/plain");
+      return { taskQueue: attributes.taskQueue!.name!, input: JSON.parse(Buffer.from(payload.data!).toString()) };
+    }
+  }
+  throw new Error(`${runId} scheduled no attempt within a minute`);
+}
+
+let project: string;
+let firstVersion: string;
+let secondVersion: string;
+
+beforeAll(async () => {
+  t = await startTestWebapp();
+  configure({ baseURL: t.webapp.url, accessToken: t.prod.secretKey });
+  connection = await Connection.connect({ address: inject("temporalAddress") });
+  temporal = new Client({ connection });
+  project = copyFixture();
+}, 120_000);
+
+afterAll(async () => {
+  await connection?.close();
+  await t?.stop();
+});
+
+describe("stint deploy", () => {
+  it("--dry-run prints the manifest (tasks with queue, retry, machine, maxDuration, schedule; queues) and uploads nothing", async () => {
+    const result = await deploy(project, ["--dry-run"]);
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(result.stdout.slice(result.stdout.indexOf("{")));
+    expect(manifest.tasks.map((task: { id: string }) => task.id)).toEqual(["daily-digest", "deployed-hello", "send-email"]);
+    const sendEmail = manifest.tasks.find((task: { id: string }) => task.id === "send-email");
+    expect(sendEmail).toMatchObject({
+      filePath: "src/trigger/emails.ts",
+      queue: { name: "emails", concurrencyLimit: 2 },
+      retry: { maxAttempts: 4, outOfMemory: { machine: "large-1x" } },
+      machine: { preset: "medium-1x" },
+      maxDuration: 60,
+    });
+    // The config's default machine applies to tasks without their own.
+    expect(manifest.tasks.find((task: { id: string }) => task.id === "deployed-hello").machine).toEqual({ preset: "small-2x" });
+    expect(manifest.tasks.find((task: { id: string }) => task.id === "daily-digest").schedule).toEqual({ cron: "0 7 * * *", timezone: "Europe/Paris" });
+    expect(manifest.queues).toContainEqual({ name: "emails", type: "custom", concurrencyLimit: 2, tasks: ["send-email"] });
+    expect(manifest.maxDuration).toBe(300);
+    expect(await deploymentCount()).toBe(0);
+  }, 180_000);
+
+  it("deploys a version that becomes current, with its queues and declarative schedules registered", async () => {
+    const result = await deploy(project);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const today = new Date().toISOString().slice(0, 10).replaceAll("-", "");
+    expect(result.stdout).toMatch(new RegExp(`Version ${today}\\.1 \\(\\w{8}\\)`));
+    expect(result.stdout).toContain("Uploading the bundle");
+    expect(result.stdout).toContain(`Deployed version ${today}.1 to production: new runs start on it.`);
+    firstVersion = `${today}.1`;
+
+    const latest = (await api("/api/v1/deployments/latest")).body;
+    expect(latest).toMatchObject({ version: firstVersion, status: "DEPLOYED", isCurrent: true });
+    expect(latest.createdBy).toMatch(/secret key …\w{4}/);
+    const detail = (await api(`/api/v1/deployments/${latest.id}`)).body;
+    expect(detail.worker.tasks.map((task: { slug: string }) => task.slug)).toEqual(["daily-digest", "deployed-hello", "send-email"]);
+
+    // The declarative schedule and the shared queue exist for production now.
+    const listed = await schedules.list();
+    expect(listed.data.map((s) => ({ task: s.task, type: s.type, cron: s.generator.expression, timezone: s.timezone }))).toEqual([
+      { task: "daily-digest", type: "DECLARATIVE", cron: "0 7 * * *", timezone: "Europe/Paris" },
+    ]);
+    const emails = await queues.retrieve({ type: "custom", name: "emails" });
+    expect(emails.concurrencyLimit).toBe(2);
+
+    // The bundle a supervisor gets: the build's files, its task files among them.
+    const bundle = await readDeploymentBundle({ db: t.webapp.db, packets: { store: t.webapp.objectStore } }, t.prod.id, firstVersion);
+    expect(bundle?.entries.map((entry) => entry.source)).toEqual(expect.arrayContaining(["src/trigger/emails.ts", "src/trigger/hello.ts"]));
+    const files = new Set(bundle!.files.map((file) => file.path));
+    for (const entry of bundle!.entries) expect(files.has(entry.file)).toBe(true);
+    expect(bundle!.files.find((file) => file.path === bundle!.configFile)?.contents).toContain("proj_deploy");
+    expect(bundle!.manifest.tasks).toHaveLength(3);
+  }, 180_000);
+
+  it("refuses a build error and a task id clash before uploading anything", async () => {
+    const before = await deploymentCount();
+
+    const broken = copyFixture();
+    writeFileSync(join(broken, "src/trigger/broken.ts"), 'import { task } from "@trigger.dev/sdk";\nexport const oops = task({ id: "oops", run: async () => { return 1 +; } });\n');
+    const buildError = await deploy(broken);
+    expect(buildError.code).toBe(1);
+    expect(buildError.stderr).toContain("The build failed, nothing was deployed");
+    expect(buildError.stderr).toMatch(/broken\.ts:2:\d+/);
+
+    const clash = copyFixture();
+    writeFileSync(join(clash, "src/trigger/again.ts"), 'import { task } from "@trigger.dev/sdk";\nexport const again = task({ id: "deployed-hello", run: async () => "again" });\n');
+    const clashed = await deploy(clash);
+    expect(clashed.code).toBe(1);
+    expect(clashed.stderr).toContain('task id "deployed-hello" is defined more than once (src/trigger/again.ts, src/trigger/hello.ts)');
+
+    const wrongKey = await deploy(project, ["--env", "staging"]);
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toContain("--env staging needs a staging secret key (tr_stg_…); this one is for production");
+
+    expect(await deploymentCount()).toBe(before);
+  }, 240_000);
+
+  it("locks each production run to the current version and schedules its attempt on workers.default with it", async () => {
+    const handle = await tasks.trigger("deployed-hello", { name: "Ada" });
+    const run = await runs.retrieve(handle.id);
+    expect(run.version).toBe(firstVersion);
+    const attempt = await scheduledAttempt(handle.id);
+    expect(attempt.taskQueue).toBe("workers.default");
+    expect(attempt.input.info.version).toBe(firstVersion);
+    expect(attempt.input.info.item.task).toBe("deployed-hello");
+  }, 120_000);
+
+  it("a newer deploy becomes current; promoting the older one makes new runs start on it again; lockToVersion picks a version", async () => {
+    writeFileSync(join(project, "src/trigger/hello.ts"), 'import { task } from "@trigger.dev/sdk";\nexport const hello = task({ id: "deployed-hello", run: async (payload: { name: string }) => `Hi ${payload.name}` });\n');
+    const result = await deploy(project);
+    expect(result.code, result.stderr).toBe(0);
+    secondVersion = (await api("/api/v1/deployments/latest")).body.version;
+    expect(secondVersion).toBe(firstVersion.replace(/\.1$/, ".2"));
+
+    const onSecond = await tasks.trigger("deployed-hello", { name: "Bo" });
+    expect((await scheduledAttempt(onSecond.id)).input.info.version).toBe(secondVersion);
+
+    const promoted = await api(`/api/v1/deployments/${firstVersion}/promote`, { method: "POST" });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body).toMatchObject({ version: firstVersion });
+    const list = (await api("/api/v1/deployments")).body.data;
+    expect(list.map((d: { version: string; isCurrent: boolean }) => [d.version, d.isCurrent])).toEqual([
+      [secondVersion, false],
+      [firstVersion, true],
+    ]);
+
+    const afterPromote = await tasks.trigger("deployed-hello", { name: "Cy" });
+    expect((await runs.retrieve(afterPromote.id)).version).toBe(firstVersion);
+    expect((await scheduledAttempt(afterPromote.id)).input.info.version).toBe(firstVersion);
+
+    // A replay runs the version its original ran, not the current one.
+    const replayed = await runs.replay(onSecond.id);
+    expect((await runs.retrieve(replayed.id)).version).toBe(secondVersion);
+    expect((await scheduledAttempt(replayed.id)).input.info.version).toBe(secondVersion);
+
+    // The SDK's `version` option (lockToVersion on the wire) picks a deployed version; an unknown one is a 400.
+    const pinned = await tasks.trigger("deployed-hello", { name: "Di" }, { version: secondVersion });
+    expect((await scheduledAttempt(pinned.id)).input.info.version).toBe(secondVersion);
+    await expect(tasks.trigger("deployed-hello", { name: "Ed" }, { version: "20200101.9" })).rejects.toThrow(/lockToVersion: this environment has no deployed version "20200101\.9"/);
+
+    // A development key cannot deploy or promote.
+    const devPromote = await fetch(new URL(`/api/v1/deployments/${firstVersion}/promote`, t.webapp.url), { method: "POST", headers: { authorization: `Bearer ${t.dev.secretKey}` } });
+    expect(devPromote.status).toBe(403);
+  }, 300_000);
+});
