@@ -1,7 +1,7 @@
 /** @stint/dashboard — the Stint webapp: Trigger-compatible REST API (and, next, the dashboard UI). */
 export { startWebapp, PortInUseError, WORKER_TOKEN_FILE, type Webapp, type WebappOptions } from "./server/start-webapp.js";
 export { workerGroupTaskQueue, WORKER_TOKEN_PREFIX } from "./server/workers/worker-tokens.js";
-export { DEFAULT_WORKER_GROUP } from "./server/workers/worker-groups.js";
+export { DEFAULT_WORKER_GROUP, createWorkerGroup, rotateWorkerToken } from "./server/workers/worker-groups.js";
 export type { BootstrapResult } from "./server/bootstrap/first-boot.js";
 export { createOrganization, createProject, createUser, rotateSecretKey, type CreatedProject, type CreatedEnvironment } from "./server/tenancy/create-project.js";
 export { attemptQueueFor } from "./server/engine/environment-engines.js";

@@ -67,7 +67,8 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
 }
 
 export function parseConfig(input: Record<string, unknown>): SupervisorConfig {
-  const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  // An empty variable (STINT_WORKER_TOKEN=) counts as not given.
+  const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== ""));
   const result = supervisorConfigSchema.safeParse(defined);
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => issue.message).join("; "));
   return result.data;
