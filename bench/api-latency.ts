@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { task } from "@stint/sdk";
 import { Client, Connection } from "@temporalio/client";
-import { InProcessExecutor, createStintWorkers, installRuntimeLogger, resolveAttemptQueue, startDevServer, stintDataConverter } from "@stint/temporal-workers";
+import { InProcessExecutor, createStintWorkers, installRuntimeLogger, startDevServer, stintDataConverter } from "@stint/temporal-workers";
 import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
 import { ms, percentile } from "./stats.js";
 import { parseArgs } from "./args.js";
@@ -69,11 +69,12 @@ async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
     dispatchRuns: args.engine === "on" && !split,
   });
   const org = await createOrganization(webapp.db, "Bench");
-  const project = await createProject(webapp.db, org.id, "Bench", ["DEVELOPMENT"]);
+  // A deployed environment: its attempts have one fixed queue (development runs are routed to `stint dev` sessions).
+  const project = await createProject(webapp.db, org.id, "Bench", ["PRODUCTION"]);
   const env = project.environments[0]!;
   const workers =
     args.engine === "on"
-      ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: resolveAttemptQueue(attemptQueueFor(env), noop.id), dispatchFrom: split ? databaseUrl : undefined })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
+      ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: attemptQueueFor(env), dispatchFrom: split ? databaseUrl : undefined })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
       : undefined;
   if (workers) await new Promise((resolve) => workers.once("message", resolve));
   for (const pid of [temporal.process.pid, workers?.pid]) if (pid) setPriority(pid, args.backgroundNice);

@@ -1,10 +1,10 @@
 /**
  * `stint status` for a live `stint dev` session, in both modes: it names the task queues the session really polls
- * (a webapp session polls its tasks' development queues; standalone, the engine's queue), counts their pollers and
+ * (a webapp session polls its one attempt queue; standalone, the engine's queue), counts their pollers and
  * checks the session's own are among them; a stopped session is reported as such.
  */
 import { execFile, spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -19,9 +19,11 @@ const exec = promisify(execFile);
 let t: TestWebapp;
 const sessions: DevProcess[] = [];
 
-function copyFixture(): string {
+function copyFixture(projectRef?: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), "stint-status-")), "project");
   cpSync(FIXTURE, dir, { recursive: true });
+  // A session joins the project its config names: the test webapp's project.
+  if (projectRef) writeFileSync(join(dir, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${projectRef}", maxDuration: 60 });\n`);
   return dir;
 }
 
@@ -67,18 +69,16 @@ afterAll(async () => {
 });
 
 describe("stint status", () => {
-  it("webapp mode: the session's development queues, each with this session polling", async () => {
-    const project = copyFixture();
+  it("webapp mode: the session's attempt queue, with this session polling", async () => {
+    const project = copyFixture(t.project.ref);
     const session = startDev(project, [], { TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey });
     await session.waitFor("Registered tasks: greet, shout");
-    const sessionId = /dev session (\w+)/.exec(session.output)![1];
+    const sessionId = /Dev session: (\w+)/.exec(session.output)![1];
 
     const { code, out } = await statusOnceAllPolled(project);
     expect(out).toContain(`Mode:      session ${sessionId} of the webapp at ${t.webapp.url}`);
     expect(out).toContain("Tasks:     greet, shout");
-    for (const task of ["greet", "shout"]) {
-      expect(out).toMatch(new RegExp(`Queue:\\s+dev\\.${t.dev.id}\\.${task} \\(attempts\\) — [1-9]\\d* poller\\(s\\)\\n`));
-    }
+    expect(out).toMatch(new RegExp(`Queue:\\s+dev-session\\.${sessionId} \\(attempts\\) — [1-9]\\d* poller\\(s\\)\\n`));
     expect(out).not.toContain("none from this session");
     expect(code).toBe(0);
 

@@ -17,11 +17,12 @@ let t: TestWebapp;
 let session: DevProcess | undefined;
 const project = mkdtempSync(join(tmpdir(), "stint-dev-retries-"));
 
+/** The session joins the project its config names: the test webapp's. */
 function writeProject(enabledInDev: boolean): void {
   mkdirSync(join(project, "src/trigger"), { recursive: true });
   writeFileSync(
     join(project, "trigger.config.ts"),
-    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_retries", maxDuration: 60, retries: { enabledInDev: ${enabledInDev} } });\n`,
+    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60, retries: { enabledInDev: ${enabledInDev} } });\n`,
   );
   writeFileSync(
     join(project, "src/trigger/flaky.ts"),

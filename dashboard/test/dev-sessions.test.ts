@@ -13,9 +13,12 @@ import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 import { stintDataConverter } from "@stint/temporal-workers";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
+/** Starting `stint dev` (bundling, a runner loading the bundle, registering) took over a minute on a loaded 2-core host. */
+const START_MS = 240_000;
 let t: TestWebapp;
 let sessionA: DevProcess;
 let sessionB: DevProcess;
+let projectB: string;
 
 function startSession(cwd: string): DevProcess {
   const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
@@ -29,7 +32,7 @@ function startSession(cwd: string): DevProcess {
 
 async function api(path: string, init: RequestInit = {}) {
   const response = await fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
-  return (await response.json()) as { id: string; status: string; output?: unknown; isCompleted: boolean };
+  return (await response.json()) as { id: string; status: string; output?: unknown; isCompleted: boolean; statusReason?: string };
 }
 
 async function runToEnd(taskId: string, payload: unknown) {
@@ -46,9 +49,11 @@ beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), "stint-sessions-"));
   const projectA = join(root, "a");
   cpSync(join(import.meta.dirname, "../../sdk/cli/test/fixtures/dev-project"), projectA, { recursive: true });
-  const projectB = join(root, "b");
+  // Two folders of one project (its ref in both configs), as a monorepo's services would be.
+  writeFileSync(join(projectA, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60 });\n`);
+  projectB = join(root, "b");
   mkdirSync(join(projectB, "src/trigger"), { recursive: true });
-  writeFileSync(join(projectB, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_b", maxDuration: 60 });\n`);
+  writeFileSync(join(projectB, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60 });\n`);
   writeFileSync(
     join(projectB, "src/trigger/echo.ts"),
     `import { logger, task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => { logger.info("echoing", { text: p.text }); return "b:" + p.text; } });\n`,
@@ -60,9 +65,9 @@ beforeAll(async () => {
   );
   sessionA = startSession(projectA);
   sessionB = startSession(projectB);
-  await sessionA.waitFor("Registered tasks: greet, shout");
-  await sessionB.waitFor("Registered tasks: big-b, echo-b, tick-b");
-});
+  await sessionA.waitFor("Registered tasks: greet, shout", 0, START_MS);
+  await sessionB.waitFor("Registered tasks: big-b, echo-b, tick-b", 0, START_MS);
+}, 2 * START_MS);
 
 afterAll(async () => {
   sessionA?.child.kill("SIGTERM");
@@ -84,9 +89,11 @@ describe("dev sessions sharing an environment", () => {
     expect(sessionB.output).not.toContain(greet.id);
   });
 
-  it("a run of a task no session registered waits QUEUED instead of failing in another session", async () => {
+  it("a run of a task no session registered waits QUEUED, saying why, instead of failing in another session", async () => {
     const { id } = await api("/api/v1/tasks/nobody-has-this/trigger", { method: "POST", body: JSON.stringify({ payload: {} }) });
-    await new Promise((r) => setTimeout(r, 2_000));
+    await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).statusReason, { timeout: 20_000 }).toMatch(
+      /^None of the 2 stint dev sessions connected to this environment serve task "nobody-has-this" \(they serve: big-b, echo-b, greet, shout, tick-b\)/,
+    );
     expect((await api(`/api/v3/runs/${id}`)).status).toBe("QUEUED");
     expect(sessionA.output + sessionB.output).not.toContain(id);
   });
@@ -126,4 +133,25 @@ describe("dev sessions sharing an environment", () => {
     const sessions = await t.webapp.db.devSession.findMany({ where: { environmentId: t.dev.id } });
     expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["big-b,echo-b,tick-b", "greet,shout"]);
   });
+
+  it("a session that stops gets no more runs; a run waiting for its task starts when a session registers it", async () => {
+    sessionB.child.kill("SIGTERM");
+    await new Promise((r) => sessionB.child.once("exit", r));
+    const ended = await t.webapp.db.devSession.findFirstOrThrow({ where: { environmentId: t.dev.id, tasks: { has: "echo-b" } } });
+    expect(ended.endedAt).not.toBeNull();
+
+    const { id } = await api("/api/v1/tasks/echo-b/trigger", { method: "POST", body: JSON.stringify({ payload: { text: "later" } }) });
+    await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).statusReason, { timeout: 20_000 }).toMatch(/does not serve task "echo-b" \(it serves: greet, shout\)/);
+    expect(sessionB.output).not.toContain(id);
+
+    const restarted = startSession(projectB);
+    try {
+      await restarted.waitFor("Registered tasks: big-b, echo-b, tick-b", 0, START_MS);
+      await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).status, { timeout: 60_000 }).toBe("COMPLETED");
+      expect((await api(`/api/v3/runs/${id}`)).output).toBe("b:later");
+      expect(restarted.output).toContain(id);
+    } finally {
+      restarted.child.kill("SIGTERM");
+    }
+  }, START_MS + 120_000);
 });

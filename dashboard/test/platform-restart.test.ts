@@ -11,6 +11,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "dotenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, tasks } from "@trigger.dev/sdk";
 import { freePort } from "@stint/temporal-workers";
@@ -135,15 +136,19 @@ describe("a supervised platform", () => {
     databaseUrl = await createTestDatabase();
     db = createDatabase(databaseUrl);
     platform = await startPlatform({ example: true, databaseUrl });
-    const devKey = /Dev key:\s+(tr_dev_\w+)/.exec(platform.output)![1]!;
-    configure({ baseURL: platform.apiUrl, accessToken: devKey });
+    // As a user would: `source .stint/dev.env`, then `stint dev` in their project (its own project, proj_cli_fixture).
+    const accessToken = parse(readFileSync(join(platform.dataDir, "dev.env"))).TRIGGER_ACCESS_TOKEN!;
     const project = (sessionProject = join(mkdtempSync(join(tmpdir(), "stint-platform-session-")), "project"));
     cpSync(FIXTURE, project, { recursive: true });
+    const { TRIGGER_SECRET_KEY: _unused, ...shell } = process.env;
     session = new Watched(
-      spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: project, env: { ...process.env, TRIGGER_API_URL: platform.apiUrl, TRIGGER_SECRET_KEY: devKey }, stdio: ["ignore", "pipe", "pipe"] }),
+      spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: project, env: { ...shell, TRIGGER_API_URL: platform.apiUrl, TRIGGER_ACCESS_TOKEN: accessToken }, stdio: ["ignore", "pipe", "pipe"] }),
     );
     await session.waitFor("Registered tasks: greet, shout", 0, 600_000);
     await platform.waitFor("Registered tasks:", 0, 600_000); // the example session too
+    // The fixture project's development key (what the session found with the token) triggers its tasks.
+    const resolved = await fetch(`${platform.apiUrl}/api/v1/projects/proj_cli_fixture/environments/dev`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
+    configure({ baseURL: platform.apiUrl, accessToken: ((await resolved.json()) as { apiKey: string }).apiKey });
   }, 1_200_000);
 
   afterAll(async () => {

@@ -20,9 +20,10 @@ let t: TestWebapp;
 const sessions: DevProcess[] = [];
 const killedAt = new Map<number, number>();
 
+/** The session joins the project its config names: the test webapp's. */
 function writeProject(): void {
   mkdirSync(join(project, "src/trigger"), { recursive: true });
-  writeFileSync(join(project, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_queue_limits", maxDuration: 120 });\n`);
+  writeFileSync(join(project, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 120 });\n`);
   writeFileSync(
     join(project, "src/trigger/limited.ts"),
     `import { appendFileSync } from "node:fs";

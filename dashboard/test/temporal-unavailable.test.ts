@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiError, configure, runs, tasks } from "@trigger.dev/sdk";
 import { task } from "@stint/sdk";
-import { InProcessExecutor, createStintWorkers, freePort, resolveAttemptQueue, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
+import { InProcessExecutor, createStintWorkers, freePort, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
 import { Client, Connection } from "@temporalio/client";
-import { attemptQueueFor, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp } from "../src/index.js";
+import { createOrganization, createProject, startWebapp, type CreatedProject, type Webapp } from "../src/index.js";
 import { createTestDatabase } from "./harness/index.js";
 
 const echo = task({ id: "unavailable-echo", run: async (payload: { n: number }) => ({ n: payload.n }) });
@@ -29,14 +29,25 @@ const lines: string[] = [];
 
 const startTemporal = async () => (temporal = await startDevServer({ dbFile, port, headless: true }));
 
+let session: { id: string; attemptQueue: string } | undefined;
+let heartbeat: NodeJS.Timeout | undefined;
+
+/** As a `stint dev` session does: registers the task once, heartbeats, and polls the session's attempt queue. */
 async function serveEcho(): Promise<void> {
+  const sessionApi = (path: string, body: unknown) =>
+    fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, { method: "POST", headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!session) {
+    session = (await (await sessionApi("", { tasks: [echo.id] })).json()) as { id: string; attemptQueue: string };
+    heartbeat = setInterval(() => void sessionApi(`/${session!.id}/heartbeat`, {}).catch(() => undefined), 10_000);
+    heartbeat.unref();
+  }
   connection = await Connection.connect({ address: temporal.address });
   workers = await createStintWorkers({
     client: new Client({ connection }),
     address: temporal.address,
     workflowTaskQueue: "unused",
     runEngine: false,
-    attempts: { taskQueue: resolveAttemptQueue(attemptQueueFor(dev), echo.id), executor: new InProcessExecutor() },
+    attempts: { taskQueue: session.attemptQueue, executor: new InProcessExecutor() },
   });
   void workers.run();
 }
@@ -75,6 +86,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  clearInterval(heartbeat);
   // Workers only stop cleanly with Temporal there (a failed test may have left it down).
   if (temporal && (temporal.process.exitCode !== null || temporal.process.signalCode !== null)) await startTemporal();
   await workers?.shutdown();

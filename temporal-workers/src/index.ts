@@ -28,6 +28,7 @@ export { resolvePacket, checkReference } from "./packets/store-packets.js";
 export { startDevServer, findTemporalBinary, freePort, isPortFree, TemporalPortInUseError, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
 export { startSupervisedDevServer, type SupervisedDevServer, type SupervisedDevServerOptions, type DevServerEvent } from "./dev-server/supervised-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
+export { SESSION_ROUTED, sessionAttemptQueue, ROUTED_SCHEDULE_TO_START_MS, type AttemptRouter, type AttemptRoute, type AttemptRouteRequest } from "./shared/attempt-routing.js";
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord, AttemptStartInfo } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";

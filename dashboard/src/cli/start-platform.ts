@@ -77,12 +77,17 @@ async function startTemporal(env: PlatformEnv, dataDir: string): Promise<Supervi
   }
 }
 
-function startExample(webapp: Webapp, devSecretKey: string, dataDir: string): SupervisedChild {
+/**
+ * The example works in its own project (proj_hello_world, from its trigger.config.ts), found with the admin's access
+ * token as any `stint dev` would: never in a project of yours.
+ */
+function startExample(webapp: Webapp, accessToken: string, dataDir: string): SupervisedChild {
+  const { TRIGGER_SECRET_KEY: _yours, ...exampleEnv } = process.env;
   return superviseChild({
     name: "The example's stint dev session",
     command: process.execPath,
     args: [join(REPO, "sdk/cli/bin/stint.mjs"), "dev", "--cwd", join(REPO, "examples/hello-world"), "--state-dir", join(dataDir, "example"), "--trigger", "onboarding", "--payload", '{"name":"Ada","email":"ada@example.com"}'],
-    env: { ...process.env, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: devSecretKey },
+    env: { ...exampleEnv, TRIGGER_API_URL: webapp.url, TRIGGER_ACCESS_TOKEN: accessToken },
   });
 }
 
@@ -115,11 +120,12 @@ async function main(): Promise<void> {
   console.log(`  Temporal gRPC:  ${temporal.address}  (TEMPORAL_PORT)`);
   console.log(`  Temporal UI:    ${temporal.uiUrl}/namespaces/default/workflows  (TEMPORAL_UI_PORT)`);
   console.log(`  Database:       ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PostgreSQL in ${join(dataDir, "postgres")}`}`);
-  if (boot.devSecretKey) console.log(`  Dev key:        ${boot.devSecretKey}  (TRIGGER_SECRET_KEY; also in ${join(dataDir, "dev.env")})`);
+  if (boot.devSecretKey) console.log(`  Dev key:        ${boot.devSecretKey}  (TRIGGER_SECRET_KEY of ${boot.projectRef}; also in ${join(dataDir, "dev.env")})`);
+  if (boot.accessToken) console.log(`  stint dev:      source ${join(dataDir, "dev.env")}  (exports TRIGGER_API_URL and TRIGGER_ACCESS_TOKEN: each project gets its own)`);
   console.log(`  Admin:          ${boot.adminEmail}${boot.adminPassword ? "  (password printed above, once)" : ""}`);
   console.log("  Ctrl-C stops everything.\n");
 
-  const example = env.STINT_EXAMPLE === "on" && boot.devSecretKey ? startExample(webapp, boot.devSecretKey, dataDir) : undefined;
+  const example = env.STINT_EXAMPLE === "on" && boot.accessToken ? startExample(webapp, boot.accessToken, dataDir) : undefined;
 
   let stoppingSince: number | undefined;
   const shutdown = async (exitCode: number) => {

@@ -20,6 +20,7 @@ import { createUiApi } from "./ui-api/app.js";
 import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.js";
 import { listen } from "./http-server.js";
 import { adminEmailFrom } from "./auth/email-address.js";
+import { DevSessionRouter } from "./dev-sessions/session-router.js";
 import { nextPagesHandler } from "./next-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
 import { QueueService } from "./queues/queue-service.js";
@@ -161,12 +162,13 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     let workers: StintWorkers | undefined;
     if (options.runEngineWorker !== false) {
-      workers = await createStintWorkers({ client, address: options.temporal.address, namespace, workflowTaskQueue: engines.workflowTaskQueue });
+      workers = await createStintWorkers({ client, address: options.temporal.address, namespace, workflowTaskQueue: engines.workflowTaskQueue, attemptRouter: new DevSessionRouter(db) });
       void workers.run();
       stops.push(() => workers!.shutdown());
     }
 
-    const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log });
+    const secretBox = SecretBox.forDataDir(dataDir);
+    const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log, secretBox });
     if (options.bootstrap !== false) await ensureDefaultWorkerGroup(db, { tokenFile: join(dataDir, WORKER_TOKEN_FILE), log });
 
     const events = new PostgresEventStore(db);
@@ -183,7 +185,6 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       stops.push(() => sync.stop());
     }
 
-    const secretBox = SecretBox.forDataDir(dataDir);
     const schedules = new ScheduleService(db, client, engines);
     const queues = new QueueService(db, engines, queueDirectory);
     const deployments = new DeploymentService(db, objectStore, schedules, queues);

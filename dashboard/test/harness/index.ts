@@ -1,8 +1,8 @@
 /**
  * A webapp for one test file: a fresh database on the real PostgreSQL, the webapp on a free port with its own engine
- * task queue, one project with its environments and keys, and `stint dev`-style attempt workers that poll the
- * development queues of the tasks the test file defines (with Stint's SDK). Tests then talk to the webapp over HTTP,
- * mostly through the real `@trigger.dev/sdk` client.
+ * task queue, one project with its environments and keys, and `stint dev`-style sessions: registered through the
+ * dev-session API, heartbeating, and executing on their attempt queue the tasks the test file defines (with Stint's
+ * SDK). Tests then talk to the webapp over HTTP, mostly through the real `@trigger.dev/sdk` client.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -10,16 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
-import { ApiPacketStore, InProcessExecutor, createStintWorkers, resolveAttemptQueue, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
-import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp, type WebappOptions } from "../../src/index.js";
+import { ApiPacketStore, InProcessExecutor, createStintWorkers, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
+import { createEmptyDatabase, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp, type WebappOptions } from "../../src/index.js";
 
 export interface TestWebapp {
   webapp: Webapp;
   project: CreatedProject;
   dev: CreatedProject["environments"][number];
   prod: CreatedProject["environments"][number];
-  /** Polls the development queues of these tasks, as a `stint dev` session that registered them would. */
-  serveTasks(taskIds: string[]): Promise<void>;
+  /** Registers a dev session serving these tasks and executes its attempts, as `stint dev` would. */
+  serveTasks(taskIds: string[]): Promise<{ sessionId: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,30 +52,39 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: stintDataConverter });
   const workers: StintWorkers[] = [];
+  const heartbeats: NodeJS.Timeout[] = [];
   return {
     webapp,
     project,
     dev,
     prod,
     async serveTasks(taskIds) {
-      for (const taskId of taskIds) {
-        const w = await createStintWorkers({
-          client,
-          address,
-          workflowTaskQueue: "unused",
-          runEngine: false,
-          attempts: {
-            taskQueue: resolveAttemptQueue(attemptQueueFor(dev), taskId),
-            executor: new InProcessExecutor(),
-            // Large payloads and outputs through the webapp's packets API, as a `stint dev` session reaches them.
-            packets: new ApiPacketStore({ apiUrl: webapp.url, secretKey: dev.secretKey }),
-          },
-        });
-        void w.run();
-        workers.push(w);
-      }
+      const sessionApi = (path: string, body: unknown) =>
+        fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, { method: "POST", headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const response = await sessionApi("", { tasks: taskIds, label: "test harness" });
+      if (!response.ok) throw new Error(`registering a dev session failed (${response.status}): ${await response.text()}`);
+      const session = (await response.json()) as { id: string; attemptQueue: string };
+      const w = await createStintWorkers({
+        client,
+        address,
+        workflowTaskQueue: "unused",
+        runEngine: false,
+        attempts: {
+          taskQueue: session.attemptQueue,
+          executor: new InProcessExecutor(),
+          // Large payloads and outputs through the webapp's packets API, as a `stint dev` session reaches them.
+          packets: new ApiPacketStore({ apiUrl: webapp.url, secretKey: dev.secretKey }),
+        },
+      });
+      void w.run();
+      workers.push(w);
+      const beat = setInterval(() => void sessionApi(`/${session.id}/heartbeat`, {}).catch(() => undefined), 10_000);
+      beat.unref();
+      heartbeats.push(beat);
+      return { sessionId: session.id };
     },
     async stop() {
+      heartbeats.forEach(clearInterval);
       await Promise.all(workers.map((w) => w.shutdown()));
       await connection.close();
       await webapp.stop();

@@ -1,22 +1,40 @@
 /**
  * `stint dev` against a Stint webapp: registers the project's tasks as a dev session (the webapp answers with the
- * Temporal server and the task queues to poll), keeps the session alive, and triggers through the REST API.
+ * Temporal server, the one task queue to poll, and any clash with another session), keeps the session alive, ends it,
+ * and triggers through the REST API.
  */
 import { z } from "zod";
 import type { RunLogEntry } from "@stint/temporal-workers";
 import type { ProjectDeclarations } from "./project/build-project.js";
 
+const clashSchema = z.object({
+  task: z.string(),
+  sessionId: z.string(),
+  label: z.string().nullable(),
+  startedAt: z.string(),
+  servedBy: z.enum(["this", "other"]),
+});
+export type SessionClash = z.infer<typeof clashSchema>;
+
 const sessionResponseSchema = z.object({
   id: z.string(),
-  environment: z.object({ id: z.string(), type: z.string(), projectRef: z.string() }),
+  environment: z.object({ id: z.string(), type: z.string(), slug: z.string().optional(), projectRef: z.string() }),
   temporal: z.object({ address: z.string(), namespace: z.string() }),
-  attemptQueues: z.record(z.string()),
+  /** The one task queue this session polls: the engine routes its tasks' runs there. */
+  attemptQueue: z.string(),
+  clashes: z.array(clashSchema).default([]),
 });
 export type WebappSession = z.infer<typeof sessionResponseSchema>;
 
 export interface WebappTarget {
   apiUrl: string;
   secretKey: string;
+}
+
+/** Who registers: where it runs, and the project its config names (the webapp checks it is the key's). */
+export interface SessionIdentity {
+  label: string;
+  projectRef: string;
 }
 
 async function call(target: WebappTarget, path: string, body: unknown): Promise<unknown> {
@@ -35,16 +53,45 @@ async function call(target: WebappTarget, path: string, body: unknown): Promise<
   return json;
 }
 
-export async function registerDevSession(target: WebappTarget, project: ProjectDeclarations): Promise<WebappSession> {
-  const body = { tasks: project.taskIds, schedules: project.schedules, queues: project.queues, retriesEnabledInDev: project.retriesEnabledInDev };
-  return sessionResponseSchema.parse(await call(target, "/engine/v1/dev/sessions", body));
+const resolvedProjectSchema = z.object({
+  project: z.object({ id: z.string(), ref: z.string(), name: z.string(), organization: z.object({ id: z.string(), title: z.string() }) }),
+  created: z.boolean(),
+  environment: z.object({ id: z.string(), type: z.string(), slug: z.string() }),
+  apiKey: z.string(),
+});
+
+/** With a personal access token: the project `projectRef` (created if the user's organisation lacks it) and its dev key. */
+export async function resolveProjectWithAccessToken(apiUrl: string, accessToken: string, projectRef: string, name: string) {
+  const path = `/api/v1/projects/${encodeURIComponent(projectRef)}/environments/dev`;
+  return resolvedProjectSchema.parse(await call({ apiUrl, secretKey: accessToken }, path, { name }));
 }
 
-const heartbeatResponseSchema = z.object({ temporal: z.object({ address: z.string(), namespace: z.string() }).optional() });
+/** Registers a new session, or (with `sessionId`, after a reload) the same session's tasks as they are now. */
+export async function registerDevSession(target: WebappTarget, project: ProjectDeclarations, identity: SessionIdentity, sessionId?: string): Promise<WebappSession> {
+  const body = { tasks: project.taskIds, taskVersions: project.taskVersions, schedules: project.schedules, queues: project.queues, retriesEnabledInDev: project.retriesEnabledInDev, label: identity.label, projectRef: identity.projectRef };
+  return sessionResponseSchema.parse(await call(target, `/engine/v1/dev/sessions${sessionId ? `/${sessionId}` : ""}`, body));
+}
 
-/** Says whether this session reaches Temporal; the webapp answers where Temporal is now (it may have moved). */
-export async function heartbeatDevSession(target: WebappTarget, sessionId: string, temporalReachable: boolean): Promise<{ temporal?: { address: string; namespace: string } }> {
+const heartbeatResponseSchema = z.object({
+  temporal: z.object({ address: z.string(), namespace: z.string() }).optional(),
+  clashes: z.array(clashSchema).default([]),
+});
+
+/**
+ * Says whether this session reaches Temporal; the webapp answers where Temporal is now (it may have moved) and the
+ * tasks this session shares, with different code, with another live session.
+ */
+export async function heartbeatDevSession(
+  target: WebappTarget,
+  sessionId: string,
+  temporalReachable: boolean,
+): Promise<{ temporal?: { address: string; namespace: string }; clashes: SessionClash[] }> {
   return heartbeatResponseSchema.parse(await call(target, `/engine/v1/dev/sessions/${sessionId}/heartbeat`, { temporal: { reachable: temporalReachable } }));
+}
+
+/** No more runs come to this session once it ended. */
+export async function endDevSession(target: WebappTarget, sessionId: string): Promise<void> {
+  await call(target, `/engine/v1/dev/sessions/${sessionId}/end`, {});
 }
 
 export async function triggerViaWebapp(target: WebappTarget, taskId: string, payload: unknown): Promise<string> {

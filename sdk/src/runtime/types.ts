@@ -225,6 +225,8 @@ export interface RunRecord {
   concurrencyKey?: string;
   machine?: string;
   environment: string;
+  /** Why a QUEUED run is not starting yet (no `stint dev` session has its task, …). */
+  statusReason?: string;
 }
 
 export interface ListRunsFilter {

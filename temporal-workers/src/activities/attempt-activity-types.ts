@@ -4,6 +4,7 @@ import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, RunWo
 import type { ClaimKeyResult } from "../shared/idempotency.js";
 import type { DebounceClaimResult, DebouncePush } from "../shared/debounce.js";
 import type { AcquireSlotRequest, QueueGateKey, SlotAnswer } from "../shared/queue-gate.js";
+import type { AttemptRoute, AttemptRouteRequest } from "../shared/attempt-routing.js";
 
 export interface AttemptActivities {
   runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult | AttemptRequeue>;
@@ -27,6 +28,8 @@ export interface EngineActivities {
   acquireQueueSlot(key: QueueGateKey, request: AcquireSlotRequest): Promise<SlotAnswer>;
   /** Which of these runs have closed (a gate frees slots that dead runs never released). */
   closedRuns(runIds: string[]): Promise<string[]>;
+  /** Which live session's queue gets a routed run's next execution (see attempt-routing). */
+  routeAttempt(request: AttemptRouteRequest): Promise<AttemptRoute>;
   /** A schedule's previous and next fire times around `at` (cron arithmetic stays out of workflow code). */
   scheduleTimes(cron: string, timezone: string, at: string): Promise<{ lastTimestamp?: string; upcoming: string[] }>;
 }

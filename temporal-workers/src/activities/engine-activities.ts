@@ -9,8 +9,10 @@ import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";
 import { scheduleTimes } from "../shared/schedule-times.js";
 import { QueueAdmission } from "../client/queue-gates.js";
+import type { AttemptRouter } from "../shared/attempt-routing.js";
 
-export function createEngineActivities(client: Client, workflowTaskQueue: string): EngineActivities {
+/** `router`: where routed (development) runs' executions go; the webapp's engine worker passes it. */
+export function createEngineActivities(client: Client, workflowTaskQueue: string, router?: AttemptRouter): EngineActivities {
   const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
     const handle = client.workflow.getHandle(tokenId);
     try {
@@ -25,6 +27,10 @@ export function createEngineActivities(client: Client, workflowTaskQueue: string
   return {
     readTokenState,
     scheduleTimes: async (cron, timezone, at) => scheduleTimes(cron, timezone, new Date(at)),
+    async routeAttempt(request) {
+      if (!router) return { reason: "This engine worker has no attempt router: runs of development environments need the Stint webapp's engine." };
+      return router.route(request);
+    },
     acquireQueueSlot: (key, request) => admission.acquire(key, request),
     async closedRuns(runIds) {
       const closed = await Promise.all(

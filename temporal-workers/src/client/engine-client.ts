@@ -30,7 +30,7 @@ import { claimDebouncedRun } from "./claim-debounced-run.js";
 import { configureQueue, describeQueue } from "./queue-gates.js";
 import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js";
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
-import { addTagsSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
+import { addTagsSignal, attemptRoutesChangedSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import { PacketError } from "../packets/packet-limits.js";
 import { metadataSizeProblem } from "../shared/apply-metadata.js";
@@ -412,6 +412,11 @@ export class StintEngineClient implements ClientRuntime {
       if (isNotFound(error)) throw new EngineError(404, `Run ${runId} is not running (it finished, or has not started yet)`);
       throw error;
     }
+  }
+
+  /** Tells runs that may be waiting for a session (routed runs) to ask for a route again; finished runs are skipped. */
+  async attemptRoutesChanged(runIds: string[]): Promise<void> {
+    await Promise.all(runIds.map((runId) => this.runHandle(runId).signal(attemptRoutesChangedSignal).catch(() => undefined)));
   }
 
   async createToken(options: TokenOptionsWire): Promise<TokenWire> {

@@ -26,6 +26,8 @@ export const attemptStartedSignal = defineSignal<[{ executionId: string; started
 export const metadataSignal = defineSignal<[MetadataSignal]>("stint.metadata");
 export const addTagsSignal = defineSignal<[{ tags: string[] }]>("stint.addTags");
 export const subscribeSignal = defineSignal<[SubscribeSignal]>("stint.subscribe");
+/** The webapp's news that a session registered this run's task: a run waiting for a route asks again at once. */
+export const attemptRoutesChangedSignal = defineSignal("stint.attemptRoutesChanged");
 export const waitpointResolvedSignal = defineSignal<[WaitpointResolvedSignal]>("stint.waitpointResolved");
 
 export const claimKeyUpdate = defineUpdate<ClaimKeyResult, [{ run: RunWorkflowInput; ttlMs: number }]>("stint.claimKey");

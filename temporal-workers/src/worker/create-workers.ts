@@ -11,6 +11,7 @@ import type { PacketStore } from "../packets/packet-store.js";
 import { engineWorkflowBundle } from "./workflow-bundle.js";
 import { gateTaskQueue } from "../shared/queue-gate.js";
 import { stintDataConverter } from "../shared/data-converter.js";
+import type { AttemptRouter } from "../shared/attempt-routing.js";
 
 export interface StintWorkersOptions {
   client: Client;
@@ -32,6 +33,8 @@ export interface StintWorkersOptions {
   runEngine?: boolean;
   /** A worker connection to share (one per process is enough); without one, these workers open and close their own. */
   connection?: NativeConnection;
+  /** Routes development runs' executions to live `stint dev` sessions (the webapp's engine worker). */
+  attemptRouter?: AttemptRouter;
 }
 
 export interface StintWorkers {
@@ -71,7 +74,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         dataConverter: stintDataConverter,
         workflowBundle: await engineWorkflowBundle(),
         ...(colocated ? attemptOptions : {}),
-        activities: { ...createEngineActivities(options.client, options.workflowTaskQueue), ...(colocated ? attemptOptions!.activities : {}) },
+        activities: { ...createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter), ...(colocated ? attemptOptions!.activities : {}) },
       }),
     );
     // Queue gates get workflow task slots of their own (see gateTaskQueue).
@@ -81,7 +84,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
       taskQueue: gateTaskQueue(options.workflowTaskQueue),
       dataConverter: stintDataConverter,
       workflowBundle: await engineWorkflowBundle(),
-      activities: createEngineActivities(options.client, options.workflowTaskQueue),
+      activities: createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter),
     });
   }
   if (attemptOptions && !colocated) {

@@ -28,6 +28,7 @@ import {
   runStateQuery,
   startAttemptUpdate,
   attemptStartedSignal,
+  attemptRoutesChangedSignal,
   subscribeSignal,
   releaseKeySignal,
   releaseSlotSignal,
@@ -41,6 +42,7 @@ import { debouncePushRefusal, type TrailingFields } from "../shared/debounce.js"
 import { SA } from "../shared/search-attributes.js";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import { resolveAttemptQueue } from "../shared/run-input.js";
+import { ROUTED_SCHEDULE_TO_START_MS, isSessionRouted } from "../shared/attempt-routing.js";
 import {
   childResultFromFailure,
   completeTokenFromWorkflow,
@@ -525,18 +527,24 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   }
 
   // ---- attempts ------------------------------------------------------------------------------------------------
-  const attempts = wf.proxyActivities<AttemptActivities>({
-    taskQueue: resolveAttemptQueue(input.attemptQueue, input.item.task),
-    startToCloseTimeout: "24 hours",
-    heartbeatTimeout: input.settings.heartbeatTimeoutMs,
-    retry: {
-      initialInterval: "1 second",
-      backoffCoefficient: 2,
-      maximumInterval: "30 seconds",
-      maximumAttempts: 20,
-      nonRetryableErrorTypes: ["StintTaskNotFound", "StintNonDeterminism"],
-    },
-  });
+  // Routed runs (development) learn their queue when an execution starts; others have one queue for good.
+  const routed = isSessionRouted(input.attemptQueue);
+  const attemptsOn = (taskQueue: string) =>
+    wf.proxyActivities<AttemptActivities>({
+      taskQueue,
+      startToCloseTimeout: "24 hours",
+      // A session chosen for an execution that died before polling it never starts it: route it again.
+      ...(routed ? { scheduleToStartTimeout: ROUTED_SCHEDULE_TO_START_MS } : {}),
+      heartbeatTimeout: input.settings.heartbeatTimeoutMs,
+      retry: {
+        initialInterval: "1 second",
+        backoffCoefficient: 2,
+        maximumInterval: "30 seconds",
+        maximumAttempts: 20,
+        nonRetryableErrorTypes: ["StintTaskNotFound", "StintNonDeterminism"],
+      },
+    });
+  const fixedAttemptQueue = routed ? undefined : resolveAttemptQueue(input.attemptQueue, input.item.task);
 
   // ---- queue slot: each execution holds one of its queue's slots, so only executing runs count -----------------
   let gateKey: QueueGateKey = { environmentId: input.environment.id, queue: state.queue };
@@ -592,9 +600,52 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     gateId = queueGateId(gateKey);
   };
 
-  /** Runs one execution of the current attempt inside a queue slot; 'expired' if the ttl passed before it started. */
+  // ---- routing: which live `stint dev` session gets this execution (routed runs only) ----------------------------
+  let routesChanged = false;
+  wf.setHandler(attemptRoutesChangedSignal, () => {
+    routesChanged = true;
+  });
+  const setStatusReason = (reason: string | undefined) => {
+    if (state.statusReason === reason) return;
+    state.statusReason = reason;
+    state.updatedAt = nowIso();
+  };
+
+  /** The queue of the session that gets this execution; while no session has the task, waits QUEUED saying why. */
+  async function awaitRoute(deadline: number | undefined): Promise<string | "expired"> {
+    // The webapp signals when a session registers the task; asking again now and then covers a missed signal.
+    for (let retryMs = 1_000; ; retryMs = Math.min(retryMs * 2, 120_000)) {
+      routesChanged = false;
+      const route = await engine.routeAttempt({ environmentId: input.environment.id, taskIdentifier: input.item.task, runId: input.runId });
+      if (route.taskQueue !== undefined) {
+        setStatusReason(undefined);
+        return route.taskQueue;
+      }
+      setStatusReason(route.reason);
+      if (deadline !== undefined && deadline <= Date.now()) return "expired";
+      await wf.condition(() => routesChanged, Math.max(1, deadline === undefined ? retryMs : Math.min(retryMs, deadline - Date.now())));
+    }
+  }
+
+  const isScheduleToStartTimeout = (error: unknown) =>
+    error instanceof wf.ActivityFailure && error.cause instanceof wf.TimeoutFailure && error.cause.timeoutType === "SCHEDULE_TO_START";
+
+  /** Runs one execution of the current attempt on its queue, inside a queue slot; 'expired' if the ttl passed first. */
   async function runExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | AttemptRequeue | "expired"> {
-    if (!gated) return runAdmittedExecution(ttlDeadline);
+    for (;;) {
+      const taskQueue = fixedAttemptQueue ?? (await awaitRoute(ttlDeadline));
+      if (taskQueue === "expired") return "expired";
+      try {
+        return await runGatedExecution(ttlDeadline, taskQueue);
+      } catch (error) {
+        if (routed && isScheduleToStartTimeout(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  async function runGatedExecution(ttlDeadline: number | undefined, taskQueue: string): Promise<AttemptActivityResult | AttemptRequeue | "expired"> {
+    if (!gated) return runAdmittedExecution(ttlDeadline, taskQueue);
     let admitted: boolean;
     try {
       admitted = await acquireSlot(ttlDeadline);
@@ -603,20 +654,20 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
       throw error;
     }
     try {
-      return admitted ? await runAdmittedExecution(ttlDeadline) : "expired";
+      return admitted ? await runAdmittedExecution(ttlDeadline, taskQueue) : "expired";
     } finally {
       releaseSlot();
     }
   }
 
-  async function runAdmittedExecution(ttlDeadline: number | undefined): Promise<AttemptActivityResult | AttemptRequeue | "expired"> {
+  async function runAdmittedExecution(ttlDeadline: number | undefined, taskQueue: string): Promise<AttemptActivityResult | AttemptRequeue | "expired"> {
     executionId = `${attemptNumber}.${++executionCount}`;
     liveAttempt = 0;
     startedThisExecution = false;
     const confirmStart = ttlDeadline !== undefined && !attemptStarted;
     const scope = new wf.CancellationScope();
     const admission = gated && requeues < MAX_REQUEUES_PER_ATTEMPT ? { queue: state.queue, gated: holdsSlot, named: options.queue !== undefined } : undefined;
-    const running = scope.run(() => attempts.runAttempt({ runId: input.runId, executionId, confirmStart, info: startInfo(executionId), admission }));
+    const running = scope.run(() => attemptsOn(taskQueue).runAttempt({ runId: input.runId, executionId, confirmStart, info: startInfo(executionId), admission }));
     if (ttlDeadline !== undefined && !attemptStarted) {
       let settled = false;
       void running.then(

@@ -18,11 +18,15 @@ import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { queueRoutes } from "./routes/queues.js";
+import { projectRoutes } from "./routes/projects.js";
 import { realtimeRoutes } from "./routes/realtime.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { packetRoutes } from "./routes/packets.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 import { workerRoutes } from "./routes/worker-servers.js";
+
+/** A dev session's registration may declare hundreds of queues, each a Temporal update: more than a usual write's time. */
+const SESSION_REGISTRATION_DEADLINE_MS = 120_000;
 
 export function createApiApp(services: ApiServices, temporal: DevSessionTemporal): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -47,14 +51,19 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   // Every Temporal call a request makes has a deadline: a 503 within seconds when Temporal is down, never a minute's
   // wait. Realtime feeds are long-lived and keep the client's own timeouts.
   app.use("*", async (c, next) => {
-    if (new URL(c.req.url).pathname.startsWith("/realtime/")) return next();
-    await services.engineHealth.withRequestDeadline(c.req.method, () => next());
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith("/realtime/")) return next();
+    // A dev session's registration configures a queue gate per declared queue (hundreds in large projects).
+    const registration = c.req.method === "POST" && /^\/engine\/v1\/dev\/sessions(\/[^/]+)?$/.test(path);
+    await services.engineHealth.withRequestDeadline(c.req.method, () => next(), registration ? SESSION_REGISTRATION_DEADLINE_MS : undefined);
   });
   app.get("/healthz", (c) => c.json({ ok: true, temporal: services.engineHealth.describe() }));
   waitpointCallbackRoute(app, services);
   timezonesRoute(app);
   // Supervisors authenticate with their worker group's token, not with an environment's key.
   workerRoutes(app, services, temporal);
+  // Personal access tokens, not environment keys: before the key authentication below.
+  projectRoutes(app, services);
 
   // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access
   // token (a JWT) may only read, trigger or complete what its scopes name.

@@ -40,6 +40,8 @@ export function commonRunFields(run: RunRecord) {
     baseCostInCents: 0,
     durationMs: run.durationMs,
     metadata: run.metadata,
+    // Not in Trigger.dev's shape: why a QUEUED run is not starting (no dev session has its task, …).
+    statusReason: run.statusReason,
   };
 }
 

@@ -53,9 +53,12 @@ export class EngineHealth {
     this.reachability.suspect();
   }
 
-  /** Runs an HTTP request's handler with a deadline on every Temporal call it makes. */
-  withRequestDeadline<T>(method: string, handler: () => Promise<T>): Promise<T> {
-    const budget = !this.reachable ? UNREACHABLE_DEADLINE_MS : method === "GET" || method === "HEAD" ? READ_DEADLINE_MS : WRITE_DEADLINE_MS;
+  /**
+   * Runs an HTTP request's handler with a deadline on every Temporal call it makes. `writeBudgetMs`: for the few writes
+   * that may take longer (a dev session declaring hundreds of queues); an unreachable Temporal still fails fast.
+   */
+  withRequestDeadline<T>(method: string, handler: () => Promise<T>, writeBudgetMs = WRITE_DEADLINE_MS): Promise<T> {
+    const budget = !this.reachable ? UNREACHABLE_DEADLINE_MS : method === "GET" || method === "HEAD" ? READ_DEADLINE_MS : writeBudgetMs;
     return this.connection.withDeadline(Date.now() + budget, handler);
   }
 

@@ -1,14 +1,15 @@
 /**
  * One engine client per environment, over one Temporal connection. Where attempts go:
- * - development: `dev.<env>.<task>` — every `stint dev` session polls the queues of the tasks it registered, so
- *   sessions sharing an environment never take each other's runs (and a run waits until some session has its task);
+ * - development: routed per execution to the newest live `stint dev` session that registered the run's task (each
+ *   session polls one queue of its own; see dev-sessions/session-router), so sessions sharing an environment never
+ *   take each other's runs, and a run waits QUEUED, saying why, until some session has its task;
  * - deployed environments (staging, production, preview): `workers.<worker group>`, polled by the supervisors of that
  *   group's worker servers (one queue per group, not per environment, so a supervisor polls a few queues); every
  *   environment is in the `default` group until environments are assigned groups. Each run is locked to a version
  *   (the environment's current deployment, or the trigger's `lockToVersion`), which its attempts carry.
  */
 import type { Client } from "@temporalio/client";
-import { StintEngineClient, TASK_PLACEHOLDER, type EngineSettings } from "@stint/temporal-workers";
+import { SESSION_ROUTED, StintEngineClient, type EngineSettings } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { EnvironmentPackets } from "../packets/environment-packets.js";
 
@@ -21,7 +22,7 @@ export function workerGroupTaskQueue(groupName: string): string {
 }
 
 export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
-  return env.type === "DEVELOPMENT" ? `dev.${env.id}.${TASK_PLACEHOLDER}` : workerGroupTaskQueue(DEFAULT_WORKER_GROUP);
+  return env.type === "DEVELOPMENT" ? SESSION_ROUTED : workerGroupTaskQueue(DEFAULT_WORKER_GROUP);
 }
 
 /** The version a new run of `environment` is locked to, given the one its trigger asked for (see the engine's versionOf). */

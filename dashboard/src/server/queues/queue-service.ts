@@ -3,6 +3,7 @@
  * the engine's queue gates hold the live figures and enforce pause and limits. Rows keep paused/override too, so a
  * gate that is recreated gets its settings back.
  */
+import pMap from "p-map";
 import { needsGate, type QueueSnapshot } from "@stint/temporal-workers";
 import { newId } from "../auth/secrets.js";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
@@ -10,6 +11,9 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { SharedQueueDirectory } from "./shared-queue-directory.js";
 import { notFound } from "../api/api-error.js";
+
+/** Queues declared at once when a worker registers. */
+const DECLARE_CONCURRENCY = 16;
 
 export interface DeclaredQueueInput {
   name: string;
@@ -51,19 +55,24 @@ export class QueueService {
   async declare(env: AuthenticatedEnvironment, queues: DeclaredQueueInput[]): Promise<void> {
     const { concurrencyLimit: defaultLimit } = await this.db.runtimeEnvironment.findUniqueOrThrow({ where: { id: env.id }, select: { concurrencyLimit: true } });
     const engine = this.engines.for(env);
-    for (const queue of queues) {
-      const row = await this.db.taskQueue.upsert({
-        where: { environmentId_name: { environmentId: env.id, name: queue.name } },
-        create: { id: newId("queue_"), environmentId: env.id, name: queue.name, type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
-        update: { type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
-      });
-      await engine.configureQueue(queue.name, {
-        declaredLimit: queue.concurrencyLimit,
-        defaultLimit,
-        paused: row.paused,
-        overrideLimit: row.concurrencyLimitOverride,
-      });
-    }
+    // A few at a time: a project of 200 queues (one per task) registers within the request's Temporal deadline.
+    await pMap(
+      queues,
+      async (queue) => {
+        const row = await this.db.taskQueue.upsert({
+          where: { environmentId_name: { environmentId: env.id, name: queue.name } },
+          create: { id: newId("queue_"), environmentId: env.id, name: queue.name, type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
+          update: { type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
+        });
+        await engine.configureQueue(queue.name, {
+          declaredLimit: queue.concurrencyLimit,
+          defaultLimit,
+          paused: row.paused,
+          overrideLimit: row.concurrencyLimitOverride,
+        });
+      },
+      { concurrency: DECLARE_CONCURRENCY },
+    );
     this.directory.forget(env.id);
   }
 

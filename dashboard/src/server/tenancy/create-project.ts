@@ -3,6 +3,7 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentType } from "../../generated/prisma/index.js";
 import { newPublicKey, newSecretKey } from "../auth/api-keys.js";
 import { hashPassword, newId, randomToken } from "../auth/secrets.js";
+import type { SecretBox } from "../envvars/secret-box.js";
 
 export const ENVIRONMENT_SLUGS: Record<EnvironmentType, string> = {
   DEVELOPMENT: "dev",
@@ -45,15 +46,24 @@ export async function createOrganization(db: Database, title: string, ownerUserI
   return { id, slug };
 }
 
+export interface CreateProjectOptions {
+  /** The project's ref (the `project` of its trigger.config.ts); default a new `proj_…`. */
+  ref?: string;
+  /** Seals each environment's secret key at once, so the webapp can hand the key to its project's members' CLI. */
+  secretBox?: SecretBox;
+}
+
 export async function createProject(
   db: Database,
   organizationId: string,
   name: string,
   types: EnvironmentType[] = ["DEVELOPMENT", "STAGING", "PRODUCTION"],
+  options: CreateProjectOptions = {},
 ): Promise<CreatedProject> {
   const projectId = newId("project_");
-  const ref = `proj_${randomToken(20)}`;
-  const slug = slugify(name);
+  const ref = options.ref ?? `proj_${randomToken(20)}`;
+  const taken = await db.project.findFirst({ where: { organizationId, slug: slugify(name) }, select: { id: true } });
+  const slug = taken ? `${slugify(name).slice(0, 40)}-${randomToken(4)}` : slugify(name);
   const environments = types.map((type) => ({ id: newId("env_"), type, slug: ENVIRONMENT_SLUGS[type], secret: newSecretKey(type), public: newPublicKey(type) }));
   await db.project.create({
     data: {
@@ -69,6 +79,7 @@ export async function createProject(
           slug: env.slug,
           secretKeyHash: env.secret.hash,
           secretKeyHint: env.secret.hint,
+          secretKeySealed: options.secretBox?.seal(env.secret.key),
           publicKeyHash: env.public.hash,
           publicKeyHint: env.public.hint,
           jwtSigningSecret: randomToken(48),
@@ -84,14 +95,14 @@ export async function createProject(
   };
 }
 
-/** Issues a new secret key for an environment; the old one stops working at once. */
-export async function rotateSecretKey(db: Database, environmentId: string): Promise<string> {
+/** Issues a new secret key for an environment; the old one stops working at once. `secretBox` seals the new one. */
+export async function rotateSecretKey(db: Database, environmentId: string, secretBox?: SecretBox): Promise<string> {
   const env = await db.runtimeEnvironment.findUniqueOrThrow({ where: { id: environmentId }, select: { type: true } });
   const secret = newSecretKey(env.type);
   await db.runtimeEnvironment.update({
     where: { id: environmentId },
     // The sealed copy belonged to the old key: tokens the SDK signed with it stop working too.
-    data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date(), secretKeySealed: null },
+    data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date(), secretKeySealed: secretBox?.seal(secret.key) ?? null },
   });
   return secret.key;
 }

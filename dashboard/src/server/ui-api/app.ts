@@ -21,6 +21,9 @@ import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from 
 import { randomToken } from "../auth/secrets.js";
 import { emailAddressSchema } from "../auth/email-address.js";
 import { openCursor, signCursor } from "../api/page-cursor.js";
+import { createAccessToken, listAccessTokens, revokeAccessToken } from "../auth/access-tokens.js";
+import { clashesInEnvironment } from "../dev-sessions/session-clashes.js";
+import { liveSessionsOf } from "../dev-sessions/session-router.js";
 
 /** The run page shows the start of each realtime stream (readers get all of it from the API). */
 const STREAM_CHUNKS_SHOWN = 500;
@@ -216,7 +219,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     const env = await envOf(c);
     const [counts, sessions] = await Promise.all([
       db.taskRun.groupBy({ by: ["taskIdentifier", "status"], where: { environmentId: env.id }, _count: { _all: true }, _max: { createdAt: true } }),
-      db.devSession.findMany({ where: { environmentId: env.id, lastHeartbeat: { gt: new Date(Date.now() - 60_000) } }, select: { tasks: true } }),
+      db.devSession.findMany({ where: liveSessionsOf(env.id), select: { tasks: true } }),
     ]);
     const served = new Set(sessions.flatMap((s) => s.tasks));
     const stats = new Map<string, { task: string; queued: number; running: number; total: number; lastRunAt?: Date; served: boolean }>();
@@ -270,8 +273,13 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
 
   app.get("/environments/:envId/workers", async (c) => {
     const env = await envOf(c);
-    const sessions = await db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 50 });
-    return c.json({ sessions: sessions.map((s) => ({ id: s.id, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, temporalReachable: s.temporalReachable, createdAt: s.createdAt })) });
+    const [sessions, clashes] = await Promise.all([
+      db.devSession.findMany({ where: { environmentId: env.id }, orderBy: { lastHeartbeat: "desc" }, take: 50 }),
+      clashesInEnvironment(db, env.id),
+    ]);
+    return c.json({
+      sessions: sessions.map((s) => ({ id: s.id, label: s.label, tasks: s.tasks, lastHeartbeat: s.lastHeartbeat, temporalReachable: s.temporalReachable, createdAt: s.createdAt, endedAt: s.endedAt, live: clashes.has(s.id), clashes: clashes.get(s.id) ?? [] })),
+    });
   });
 
   /** Worker groups and their servers (instance-wide): every logged-in user sees them; admins create and rotate. */
@@ -323,10 +331,23 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
     return c.json({ ok: true });
   });
 
+  /** Personal access tokens (`tr_pat_…`) for the CLI: listed by hint, shown once when created. */
+  app.get("/access-tokens", async (c) => c.json({ tokens: await listAccessTokens(db, c.get("user").id) }));
+
+  app.post("/access-tokens", async (c) => {
+    const body = await parseBody(c, z.object({ name: z.string().trim().min(1, "name: say what the token is for, e.g. my laptop").max(100) }));
+    return c.json(await createAccessToken(db, c.get("user").id, body.name));
+  });
+
+  app.post("/access-tokens/:tokenId/revoke", async (c) => {
+    if (!(await revokeAccessToken(db, c.get("user").id, c.req.param("tokenId")))) throw notFound(`Access token ${c.req.param("tokenId")}`);
+    return c.json({ ok: true });
+  });
+
   app.post("/environments/:envId/keys/rotate", async (c) => {
     const env = await envOf(c);
     requireAdmin(env);
-    const secretKey = await rotateSecretKey(db, env.id);
+    const secretKey = await rotateSecretKey(db, env.id, services.secretBox);
     services.auth.forget();
     return c.json({ secretKey });
   });

@@ -56,6 +56,7 @@ export function Shell({ title, children }: { title: string; children: (context: 
           <a href="/schedules">Schedules</a>
           <a href="/test">Test</a>
           <a href="/keys">API keys</a>
+          <a href="/access-tokens">Access tokens</a>
           <a href="/workers">Workers</a>
           <a href="/members">Members</a>
         </nav>
@@ -63,7 +64,7 @@ export function Shell({ title, children }: { title: string; children: (context: 
         {me && (
           <select aria-label="Environment" value={envId} onChange={(e) => choose(e.target.value)}>
             {projects.map(({ org, project }) => (
-              <optgroup key={project.id} label={`${org.title} / ${project.name}`}>
+              <optgroup key={project.id} label={`${org.title} / ${project.name} (${project.ref})`}>
                 {project.environments.map((env) => (
                   <option key={env.id} value={env.id}>
                     {project.name} · {env.type.toLowerCase()}

@@ -7,12 +7,32 @@ import { useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
 import { uiApi } from "../lib/api";
 
+interface Clash {
+  task: string;
+  sessionId: string;
+  label: string | null;
+  servedBy: "this" | "other";
+}
+
 interface Session {
   id: string;
+  label: string | null;
   tasks: string[];
   lastHeartbeat: string;
   /** What the session's last heartbeat said: a session cut off from Temporal runs nothing until it reconnects. */
   temporalReachable: boolean;
+  endedAt: string | null;
+  live: boolean;
+  /** Tasks another live session registered with different code: runs go to the newest of the two. */
+  clashes: Clash[];
+}
+
+function clashNotice(clashes: Clash[]): string {
+  const byOther = new Map<string, Clash[]>();
+  for (const clash of clashes) byOther.set(clash.sessionId, [...(byOther.get(clash.sessionId) ?? []), clash]);
+  return [...byOther.entries()]
+    .map(([other, list]) => `${list.map((c) => c.task).join(", ")}: also registered with different code by ${list[0]!.label ?? other}; runs go to ${list[0]!.servedBy === "this" ? "this session (the newest)" : "that newer session"}`)
+    .join(" · ");
 }
 
 interface WorkerServer {
@@ -139,19 +159,22 @@ function DevSessions({ environment }: ShellContext) {
           </tr>
         </thead>
         <tbody>
-          {sessions.map((s) => {
-            const age = secondsAgo(s.lastHeartbeat);
-            return (
-              <tr key={s.id}>
-                <td>{s.id}</td>
-                <td>{s.tasks.join(", ")}</td>
-                <td className={age > 30 ? "muted" : ""}>{age} s ago</td>
-                <td className={age > 30 ? "muted" : s.temporalReachable ? "" : "error"} data-status>
-                  {age > 30 ? "gone" : s.temporalReachable ? "alive" : "cannot reach Temporal (reconnecting)"}
-                </td>
-              </tr>
-            );
-          })}
+          {sessions.map((s) => (
+            <tr key={s.id} data-session-id={s.id}>
+              <td>
+                {s.id}
+                {s.label && <div className="muted">{s.label}</div>}
+              </td>
+              <td>
+                {s.tasks.join(", ")}
+                {s.clashes.length > 0 && <div className="warning" data-testid="session-clash">⚠ {clashNotice(s.clashes)}</div>}
+              </td>
+              <td className={s.live ? "" : "muted"}>{secondsAgo(s.lastHeartbeat)} s ago</td>
+              <td className={!s.live ? "muted" : s.temporalReachable ? "" : "error"} data-status>
+                {s.endedAt ? "stopped" : !s.live ? "gone" : s.temporalReachable ? "alive" : "cannot reach Temporal (reconnecting)"}
+              </td>
+            </tr>
+          ))}
           {sessions.length === 0 && <tr><td colSpan={4} className="muted">No workers yet: run `stint dev` with this environment's key.</td></tr>}
         </tbody>
       </table>

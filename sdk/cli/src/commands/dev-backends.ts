@@ -2,8 +2,9 @@
  * Where `stint dev` runs its tasks' attempts:
  * - standalone: a private Temporal dev server (or --temporal-address) with the engine's workflows and the attempts
  *   co-located in this process;
- * - webapp: a session of a Stint webapp, which runs the engine; this process polls the development queues of the
- *   tasks it registered, so other sessions in the same environment never take its runs (nor it theirs).
+ * - webapp: a session of a Stint webapp, which runs the engine; this process polls its session's one attempt queue,
+ *   where the engine routes runs of the tasks it registered (when it is the newest live session that has them), so
+ *   other sessions in the same environment never take its runs (nor it theirs).
  */
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
@@ -24,8 +25,9 @@ import type { DevExecutor } from "./dev-executor.js";
 import { startLocalTemporal } from "./local-temporal.js";
 import type { ProjectDeclarations } from "../project/build-project.js";
 import type { PolledQueue } from "../session-file.js";
-import { LogShipper, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type WebappTarget } from "../webapp-session.js";
+import { LogShipper, endDevSession, registerDevSession, runStatusViaWebapp, triggerViaWebapp, type SessionIdentity, type WebappTarget } from "../webapp-session.js";
 import { SessionKeeper } from "./session-keeper.js";
+import { ClashWarnings } from "./clash-warnings.js";
 
 const time = () => new Date().toISOString().slice(11, 19);
 const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
@@ -38,6 +40,8 @@ export interface DevBackend {
   webapp?: { url: string; sessionId: string };
   /** The task queues this process polls now (for `stint status`). */
   queues(): PolledQueue[];
+  /** The webapp environment this session joined (`dev (env_…)`), for the first line. */
+  environmentLabel?: string;
   describe(): string[];
   /** Webapp mode: `listener` runs when the session moves to Temporal at another address (the platform restarted). */
   onTemporalMoved?(listener: () => void): void;
@@ -136,16 +140,19 @@ export async function startStandaloneBackend(options: {
   };
 }
 
-export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations, executor: DevExecutor): Promise<DevBackend> {
-  let session = await registerDevSession(target, project);
+export async function startWebappBackend(target: WebappTarget, project: ProjectDeclarations, identity: SessionIdentity, executor: DevExecutor): Promise<DevBackend> {
+  const warnings = new ClashWarnings();
+  let session = await registerDevSession(target, project, identity);
+  warnings.report(session.clashes);
   const shipper = new LogShipper(target);
   executor.shipLogsTo(shipper.push);
   // Large payloads and outputs through the webapp's packets API (the session holds the environment's key).
   const packets = new ApiPacketStore({ apiUrl: target.apiUrl, secretKey: target.secretKey });
-  // Heartbeats, reconnection and moves of Temporal (the webapp says where it is).
+  // Heartbeats, reconnection and moves of Temporal (the webapp says where it is). One attempt queue per session,
+  // whatever the number of tasks: the engine routes each run's execution to it.
   const moved = new Set<() => void>();
-  const keeper = await SessionKeeper.start(target, session, { executor, packets }, { onMoved: () => moved.forEach((listener) => listener()) });
-  await keeper.update(session, Object.values(session.attemptQueues));
+  const keeper = await SessionKeeper.start(target, session, { executor, packets }, { onMoved: () => moved.forEach((listener) => listener()), onClashes: (clashes) => warnings.report(clashes) });
+  await keeper.update(session, [session.attemptQueue]);
 
   return {
     get temporalAddress() {
@@ -157,10 +164,12 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
     },
     queues: () => keeper.queues.map((name) => ({ name, kind: "attempts" as const })),
     onTemporalMoved: (listener) => void moved.add(listener),
-    describe: () => [`Webapp:      ${target.apiUrl} (dev session ${session.id}, environment ${session.environment.id})`, `Temporal:    ${keeper.address}`],
+    environmentLabel: `${session.environment.slug ?? "dev"} (${session.environment.id})`,
+    describe: () => [`Dev session: ${session.id}`, `Temporal:    ${keeper.address}, attempt queue ${session.attemptQueue}`],
     async register(latest) {
-      session = await registerDevSession(target, latest);
-      await keeper.update(session, Object.values(session.attemptQueues));
+      session = await registerDevSession(target, latest, identity, session.id);
+      warnings.report(session.clashes);
+      await keeper.update(session, [session.attemptQueue]);
     },
     trigger: (taskId, payload) => triggerViaWebapp(target, taskId, payload),
     waitForResult: async (runId) => {
@@ -168,6 +177,8 @@ export async function startWebappBackend(target: WebappTarget, project: ProjectD
       return { status: run.status, detail: run.status === "COMPLETED" ? run.output : run.error };
     },
     async stop() {
+      // Ended first: the engine sends no new runs here while the worker drains.
+      await endDevSession(target, session.id).catch((error: Error) => console.error(`[stint dev] ending the session: ${error.message}`));
       await keeper.stop();
       await shipper.stop();
     },

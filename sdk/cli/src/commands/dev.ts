@@ -1,9 +1,13 @@
 /**
+/**
  * `stint dev`: bundles the project in the current folder, registers its tasks, and executes each attempt in a child
- * process (a runner) of the bundle version the run is locked to. Standalone, against Temporal (a dev server it starts, persisting under .stint/, or --temporal-address);
- * with a webapp URL and development secret key, as a session of that webapp. Reloads on file changes.
+ * process (a runner) of the bundle version the run is locked to. Standalone, against Temporal (a dev server it
+ * starts, persisting under .stint/, or --temporal-address); with a webapp URL and an access token or development
+ * secret key (flags, the shell, or the project's .env), as a session of that webapp, in the development environment of
+ * the project trigger.config.ts names. Its first line says which. Reloads on file changes.
  */
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, relative, resolve } from "node:path";
 import chokidar from "chokidar";
 import { z } from "zod";
@@ -12,7 +16,9 @@ import { loadConfig, findConfigFile } from "../project/load-config.js";
 import { buildProject, declarationsOf } from "../project/build-project.js";
 import { taskDirs } from "../project/find-task-files.js";
 import { writeSession } from "../session-file.js";
-import { startStandaloneBackend, startWebappBackend } from "./dev-backends.js";
+import { startStandaloneBackend, startWebappBackend, type DevBackend } from "./dev-backends.js";
+import { loadProjectEnv } from "../project/env-files.js";
+import { resolveDevMode, type DevMode } from "../dev-target.js";
 import { AttemptPrinter } from "./attempt-printer.js";
 import { DevExecutor } from "./dev-executor.js";
 import { loadProblems } from "./load-problems.js";
@@ -27,9 +33,16 @@ export const devOptionsSchema = z.object({
   attemptQueue: z.string().min(1).optional(),
   uiPort: z.coerce.number().int().min(1).max(65_535).optional(),
   watch: z.boolean().default(true),
-  /** With a secret key: run as a session of this Stint webapp instead of on a private Temporal server. */
-  apiUrl: z.string().url("--api-url must be a URL like http://127.0.0.1:3030").optional(),
-  secretKey: z.string().regex(/^tr_dev_/, "--secret-key must be a development secret key (tr_dev_…)").optional(),
+  /** With an access token or a secret key: run as a session of this Stint webapp instead of on a private Temporal server. */
+  apiUrl: z.string().url("--api-url / TRIGGER_API_URL must be a URL like http://127.0.0.1:3030").optional(),
+  /** A personal access token: the webapp finds or creates the config's project. */
+  accessToken: z.string().regex(/^tr_pat_/, "--access-token / TRIGGER_ACCESS_TOKEN must be a personal access token (tr_pat_…)").optional(),
+  /** Checked when used (a key for the user's app in the shell must not stop a session that uses an access token). */
+  secretKey: z.string().optional(),
+  /** Ignore webapp settings: run on a Temporal server of its own. */
+  standalone: z.boolean().default(false),
+  /** Read this file instead of the project's .env files. */
+  envFile: z.string().optional(),
   /** Print every failed attempt's full stack (by default: once per task and error), and the engine's warnings. */
   verbose: z.boolean().default(false),
   trigger: z.string().optional(),
@@ -49,6 +62,16 @@ export type DevOptions = z.input<typeof devOptionsSchema>;
 
 const time = () => new Date().toISOString().slice(11, 19);
 
+/** Says which mode stint dev runs in and where, first thing. */
+function firstLine(mode: DevMode, backend: DevBackend, configProject: string): string {
+  if (mode.kind === "standalone") {
+    return `standalone (${mode.reason}): Temporal at ${backend.temporalAddress}, project ${configProject}; runs do not reach a Stint webapp or its dashboard`;
+  }
+  const { project } = mode;
+  const named = project.name ? ` (${project.name})` : "";
+  return `session of the Stint webapp at ${mode.target.apiUrl}: project ${project.ref}${named}, environment ${backend.environmentLabel ?? "dev"} (found with your ${project.via})`;
+}
+
 export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<void> }> {
   const parsed = devOptionsSchema.parse(rawOptions);
   const options = { ...parsed, attemptQueue: parsed.attemptQueue ?? parsed.workflowQueue };
@@ -64,31 +87,52 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   installRuntimeLogger(options.verbose ? "WARN" : "ERROR", { stacks: options.verbose });
   const printer = new AttemptPrinter({ verbose: options.verbose });
 
+  // The project's .env first: it may hold the webapp settings, and task code (in runners forked from this process)
+  // reads its variables.
+  const loadedEnv = loadProjectEnv(projectDir, options.envFile);
+  let firstConfig: Awaited<ReturnType<typeof loadConfig>> | undefined = await loadConfig(projectDir, join(buildRoot, "config"));
+  const credentials = devOptionsSchema.pick({ apiUrl: true, accessToken: true, secretKey: true }).parse({
+    apiUrl: options.apiUrl ?? process.env.TRIGGER_API_URL,
+    accessToken: options.accessToken ?? process.env.TRIGGER_ACCESS_TOKEN,
+    secretKey: options.secretKey ?? process.env.TRIGGER_SECRET_KEY,
+  });
+  const mode = await resolveDevMode({ ...credentials, standalone: options.standalone }, firstConfig.config.project, projectDir, loadedEnv.keys);
+  if (mode.kind === "webapp") {
+    // Task code calls the same webapp with the session environment's key (as under Trigger.dev's CLI); the user's
+    // access token stays with the CLI.
+    process.env.TRIGGER_API_URL = mode.target.apiUrl;
+    process.env.TRIGGER_SECRET_KEY = mode.target.secretKey;
+    delete process.env.TRIGGER_ACCESS_TOKEN;
+  }
+
   const executor = new DevExecutor({ projectDir, store, printer });
   /** Builds the project and loads it in a runner process: the tasks, queues and schedules it declares. */
   // The first build leaves out task files that do not build (the others' tasks register); a reload keeps the
   // previous version instead.
   let firstBuild = true;
   const buildAndLoad = async () => {
-    const loaded = await loadConfig(projectDir, join(buildRoot, "config"));
+    const loaded = firstConfig ?? (await loadConfig(projectDir, join(buildRoot, "config")));
+    firstConfig = undefined;
     const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, store, { isolateFailures: firstBuild });
     firstBuild = false;
     const manifest = await executor.activate(bundle);
     for (const line of loadProblems(skipped, manifest)) console.error(line);
-    return { ...loaded, version: bundle.version, project: declarationsOf(manifest, loaded.config) };
+    return { ...loaded, version: bundle.version, project: declarationsOf(manifest, loaded.config, bundle) };
   };
   let { config, file: configFile, project, version } = await buildAndLoad();
 
-  const target = options.apiUrl && options.secretKey ? { apiUrl: options.apiUrl, secretKey: options.secretKey } : undefined;
-  // Task code reaches the same webapp for management calls (queues.*), as the Trigger.dev SDK would.
-  if (target) {
-    process.env.TRIGGER_API_URL ??= target.apiUrl;
-    process.env.TRIGGER_SECRET_KEY ??= target.secretKey;
+  const backend =
+    mode.kind === "webapp"
+      ? await startWebappBackend(mode.target, project, { label: `${hostname()}:${projectDir}`, projectRef: config.project }, executor)
+      : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project, executor });
+  if (mode.kind === "standalone") await backend.register(project);
+
+  console.log(`stint dev — ${firstLine(mode, backend, config.project)}`);
+  if (mode.kind === "webapp" && mode.project.created) {
+    console.log(`  Created project ${mode.project.ref} in organisation ${mode.project.organization} (your access token). Your app's TRIGGER_SECRET_KEY for it: ${mode.target.secretKey}`);
   }
-  const backend = target
-    ? await startWebappBackend(target, project, executor)
-    : await startStandaloneBackend({ ...options, stateDir, retriesEnabled: config.retries?.enabledInDev ?? false, projectRef: config.project, executor });
-  if (!target) await backend.register(project);
+  console.log(`  Project folder: ${relative(process.cwd(), projectDir) || "."}`);
+  if (loadedEnv.files.length > 0) console.log(`  Read ${loadedEnv.files.join(", ")}: ${loadedEnv.keys.length} variable(s) set (${loadedEnv.keys.join(", ") || "the shell already had them all"})`);
 
   const writeState = () =>
     writeSession(stateDir, {
@@ -107,7 +151,6 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
   // `stint status` reads where the session is: keep it true when the session follows Temporal elsewhere.
   backend.onTemporalMoved?.(writeState);
 
-  console.log(`stint dev — project ${config.project} (${relative(process.cwd(), projectDir) || "."})`);
   for (const line of backend.describe()) console.log(`  ${line}`);
   console.log(`  Version:     ${version} (each attempt runs in a child process of this session)`);
   console.log(`  Registered tasks: ${project.taskIds.join(", ")}`);

@@ -5,7 +5,7 @@
  * address changed (a restarted platform); at the same address the connections recover by themselves.
  */
 import { TemporalReachability } from "@stint/temporal-workers";
-import { heartbeatDevSession, type WebappTarget } from "../webapp-session.js";
+import { heartbeatDevSession, type SessionClash, type WebappTarget } from "../webapp-session.js";
 import { TemporalLink, type LinkAttempts } from "./temporal-link.js";
 
 const HEARTBEAT_MS = 10_000;
@@ -31,6 +31,7 @@ export class SessionKeeper {
     private readonly attempts: LinkAttempts,
     private readonly log: (line: string) => void,
     private readonly onMoved: (address: string) => void,
+    private readonly onClashes: (clashes: SessionClash[]) => void,
   ) {
     this.link = link;
     this.reachability = new TemporalReachability(() => this.link.connection, {
@@ -46,15 +47,22 @@ export class SessionKeeper {
     });
   }
 
-  /** `onMoved`: the session now works with Temporal at another address (what it records for `stint status`). */
+  /**
+   * `onMoved`: the session now works with Temporal at another address (what it records for `stint status`).
+   * `onClashes`: each heartbeat's tasks shared, with different code, with another live session of the environment.
+   */
   static async start(
     target: WebappTarget,
     session: { id: string; temporal: { address: string; namespace: string } },
     attempts: LinkAttempts,
-    { log = console.log, onMoved = () => {} }: { log?: (line: string) => void; onMoved?: (address: string) => void } = {},
+    {
+      log = console.log,
+      onMoved = () => {},
+      onClashes = () => {},
+    }: { log?: (line: string) => void; onMoved?: (address: string) => void; onClashes?: (clashes: SessionClash[]) => void } = {},
   ): Promise<SessionKeeper> {
     const link = await TemporalLink.open(session.temporal.address, session.temporal.namespace, attempts);
-    const keeper = new SessionKeeper(target, session.id, link, attempts, log, onMoved);
+    const keeper = new SessionKeeper(target, session.id, link, attempts, log, onMoved, onClashes);
     keeper.reachability.start();
     keeper.schedule(HEARTBEAT_MS);
     return keeper;
@@ -101,6 +109,7 @@ export class SessionKeeper {
       const answer = await heartbeatDevSession(this.target, this.sessionId, this.reachability.reachable);
       if (!this.webappReachable) this.log(`[${time()}] The webapp at ${this.target.apiUrl} is back`);
       this.webappReachable = true;
+      this.onClashes(answer.clashes);
       if (answer.temporal && answer.temporal.address !== this.link.address) await this.moveTo(answer.temporal.address, answer.temporal.namespace);
     } catch (error) {
       if (this.webappReachable) this.log(`[${time()}] Lost the webapp at ${this.target.apiUrl} (${firstLine((error as Error).message)}); retrying…`);

@@ -28,6 +28,8 @@ export interface ProjectDeclarations {
   queues: DeclaredQueue[];
   /** The config's `retries.enabledInDev`: retries are off in dev unless it is true. */
   retriesEnabledInDev: boolean;
+  /** Task id → hash of the bundled file that defines it: sessions serving one task with different code are warned. */
+  taskVersions: Record<string, string>;
 }
 
 /** A task file left out of a build because it does not build, with esbuild's errors (file:line:column: text). */
@@ -149,12 +151,15 @@ async function filesThatFail(projectDir: string, files: string[], error: unknown
   return failing;
 }
 
-/** What the session declares: the loaded version's tasks, schedules and queues, and the config's dev retries. */
-export function declarationsOf(manifest: BundleManifest, config: TriggerConfig): ProjectDeclarations {
+/** What the session declares: the loaded version's tasks, schedules and queues, the config's dev retries, and each task's code hash. */
+export function declarationsOf(manifest: BundleManifest, config: TriggerConfig, bundle: RunnerBundle): ProjectDeclarations {
+  // Shared chunks are imported by content-hashed names, so an entry's text covers the code its tasks run.
+  const hashOfSource = new Map(bundle.entries.map((entry) => [entry.source, createHash("sha256").update(readFileSync(entry.file)).digest("hex").slice(0, 16)]));
   return {
     taskIds: manifest.tasks.map((task) => task.id).sort(),
     schedules: manifest.tasks.flatMap((task) => (task.schedule ? [{ task: task.id, ...task.schedule }] : [])),
     queues: manifest.queues,
     retriesEnabledInDev: config.retries?.enabledInDev ?? false,
+    taskVersions: Object.fromEntries(manifest.tasks.map((task) => [task.id, hashOfSource.get(task.filePath) ?? "unknown"])),
   };
 }

@@ -134,6 +134,11 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
           )}
         </div>
         {error && <p className="error">{error}</p>}
+        {run.status === "QUEUED" && run.statusReason && (
+          <p className="warning" data-testid="run-status-reason">
+            Why it is waiting: {run.statusReason}
+          </p>
+        )}
         <h2>Timeline</h2>
         <ul>
           <li>Created {new Date(run.createdAt).toLocaleString()}</li>

@@ -1,0 +1,71 @@
+/**
+ * Which mode `stint dev` runs in, from its flags and the environment (shell, then the project's .env files):
+ * - a session of a Stint webapp, with TRIGGER_API_URL and either a personal access token (TRIGGER_ACCESS_TOKEN: the
+ *   webapp finds or creates the project trigger.config.ts names and hands over its development key) or a development
+ *   secret key (TRIGGER_SECRET_KEY: it must belong to that project);
+ * - standalone, on its own Temporal, when none of them is set (or with --standalone).
+ * Half a configuration is refused with the fix, never silently run standalone.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { resolveProjectWithAccessToken, type WebappTarget } from "./webapp-session.js";
+
+export interface WebappMode {
+  kind: "webapp";
+  target: WebappTarget;
+  /** How the project was found, for the first line. */
+  project: { ref: string; name?: string; organization?: string; created: boolean; via: "access token" | "secret key" };
+}
+
+export type DevMode = WebappMode | { kind: "standalone"; reason: string };
+
+export interface DevCredentials {
+  apiUrl?: string;
+  accessToken?: string;
+  secretKey?: string;
+  standalone?: boolean;
+}
+
+export async function resolveDevMode(credentials: DevCredentials, projectRef: string, projectDir: string, fromFiles: string[]): Promise<DevMode> {
+  const { apiUrl, accessToken, secretKey } = credentials;
+  const where = (name: string) => (fromFiles.includes(name) ? " (in the project's .env)" : "");
+  if (credentials.standalone) return { kind: "standalone", reason: "--standalone" };
+  if (!apiUrl) {
+    const set = accessToken ? "TRIGGER_ACCESS_TOKEN" : secretKey ? "TRIGGER_SECRET_KEY" : undefined;
+    if (set) {
+      throw new Error(
+        `${set} is set${where(set)} but TRIGGER_API_URL is not, so stint dev does not know which Stint webapp to join: ` +
+          "set TRIGGER_API_URL (npm start prints it; `source .stint/dev.env` from the Stint checkout sets it with an access token), " +
+          `or pass --standalone to run on a Temporal server of its own.`,
+      );
+    }
+    return { kind: "standalone", reason: "TRIGGER_API_URL is not set" };
+  }
+  if (accessToken) {
+    const resolved = await resolveProjectWithAccessToken(apiUrl, accessToken, projectRef, projectNameOf(projectDir));
+    return {
+      kind: "webapp",
+      target: { apiUrl, secretKey: resolved.apiKey },
+      project: { ref: resolved.project.ref, name: resolved.project.name, organization: resolved.project.organization.title, created: resolved.created, via: "access token" },
+    };
+  }
+  if (secretKey) {
+    if (!/^tr_dev_/.test(secretKey)) throw new Error(`TRIGGER_SECRET_KEY${where("TRIGGER_SECRET_KEY")} must be a development secret key (tr_dev_…): stint dev runs a development environment`);
+    return { kind: "webapp", target: { apiUrl, secretKey }, project: { ref: projectRef, created: false, via: "secret key" } };
+  }
+  throw new Error(
+    `TRIGGER_API_URL is set${where("TRIGGER_API_URL")} but neither TRIGGER_ACCESS_TOKEN nor TRIGGER_SECRET_KEY is: set a personal access token ` +
+      "(the dashboard's Access tokens page; npm start writes one to .stint/dev.env) or the project's development secret key, or pass --standalone.",
+  );
+}
+
+/** A name for a project the webapp creates: the package.json name, else the folder's. */
+function projectNameOf(projectDir: string): string {
+  try {
+    const name = (JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { name?: unknown }).name;
+    if (typeof name === "string" && name.trim()) return name.trim().slice(0, 100);
+  } catch {
+    // No package.json: the folder's name.
+  }
+  return basename(projectDir).slice(0, 100) || "project";
+}
