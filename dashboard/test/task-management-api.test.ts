@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, configure, runs, tasks } from "trigger-sdk-latest";
 import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
-import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 let t: TestWebapp;
@@ -23,6 +23,7 @@ beforeAll(async () => {
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
   const project = join(mkdtempSync(join(tmpdir(), "stint-management-")), "project");
   cpSync(join(import.meta.dirname, "fixtures/management-project"), project, { recursive: true });
+  useProjectRef(project, t.project.ref);
   const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
   const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
     cwd: project,

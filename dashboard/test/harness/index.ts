@@ -5,7 +5,7 @@
  * SDK). Tests then talk to the webapp over HTTP, mostly through the real `@trigger.dev/sdk` client.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
@@ -90,4 +90,13 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
       await webapp.stop();
     },
   };
+}
+
+/**
+ * Points a copied fixture project at `projectRef` (its trigger.config.ts `project`): a `stint dev` session with a
+ * secret key joins only the project the key belongs to.
+ */
+export function useProjectRef(projectDir: string, projectRef: string): void {
+  const file = join(projectDir, "trigger.config.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace(/project:\s*"[^"]*"/, `project: "${projectRef}"`));
 }
