@@ -10,11 +10,13 @@ import { statusFlags } from "./run-presenter.js";
 /** A run of this environment: from Temporal, or — accepted but not started yet — from the outbox and run index. */
 export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvironment, runId: string, db: Database): Promise<RunRecord> {
   // Stored payloads and outputs stay references here: routes hand out presigned URLs to them.
-  const run = await engine.retrieveRun(runId, { resolvePackets: false }).catch(async (error: unknown) => {
+  const retrieve = () => engine.retrieveRun(runId, { resolvePackets: false });
+  const run = await retrieve().catch(async (error: unknown) => {
     if ((error as { status?: number }).status !== 404) throw error;
     const accepted = await acceptedRun(db, env, runId);
     if (!accepted) throw notFound(`Run ${runId}`);
-    return accepted;
+    // Its outbox entry went while we looked: the dispatcher has just started it, so Temporal has it now.
+    return accepted === "started" ? retrieve() : accepted;
   });
   if (run.environment !== env.id) throw notFound(`Run ${runId}`);
   return statusFlags(run.status).isCompleted ? withLateTags(db, run) : run;
@@ -27,10 +29,11 @@ async function withLateTags(db: Database, run: RunRecord): Promise<RunRecord> {
   return late.length > 0 ? { ...run, tags: [...run.tags, ...late] } : run;
 }
 
-async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: string): Promise<RunRecord | undefined> {
+async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: string): Promise<RunRecord | "started" | undefined> {
   const row = await db.taskRun.findFirst({ where: { id: runId, environmentId: env.id } });
   if (!row) return undefined;
   const outbox = await db.runOutbox.findUnique({ where: { runId } });
+  if (!outbox && ["QUEUED", "DELAYED"].includes(row.status)) return "started";
   const item = (outbox?.item ?? {}) as Partial<BatchItemWire>;
   return {
     id: row.id,
