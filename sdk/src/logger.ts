@@ -1,10 +1,12 @@
 /** logger.*: structured logs attached to the current run, printed to the console outside runs. */
 import { currentRunRuntime } from "./runtime/globals.js";
+import { toJsonSafe } from "./core/json-safe.js";
 import type { LogLevel } from "./runtime/types.js";
 
 function log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void {
   const runtime = currentRunRuntime();
-  if (runtime) runtime.log(level, message, attributes);
+  // Log attributes are JSON wherever they go (terminal, webapp, OTel): a BigInt or a cycle must not lose the line.
+  if (runtime) runtime.log(level, message, attributes && (toJsonSafe(attributes) as Record<string, unknown>));
   else (level === "log" ? console.log : console[level])(message, attributes ?? "");
 }
 

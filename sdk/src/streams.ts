@@ -10,6 +10,7 @@ import { callApi, webappConnection } from "./management-api.js";
 import { currentAttempt, requireRunRuntime } from "./runtime/globals.js";
 import type { RunRuntime } from "./runtime/types.js";
 import { input } from "./input-streams.js";
+import { toJsonSafe } from "./core/json-safe.js";
 
 const DEFAULT_KEY = "default";
 const FLUSH_AFTER_MS = 50;
@@ -44,8 +45,10 @@ class StreamUploader {
   constructor(private readonly path: string) {}
 
   push(chunk: unknown): void {
-    this.buffer.push(chunk);
-    this.bufferBytes += JSON.stringify(chunk ?? null).length;
+    // Chunks travel and are read back as JSON: a BigInt as its digits, a cycle as "[Circular]".
+    const json = toJsonSafe(chunk ?? null);
+    this.buffer.push(json);
+    this.bufferBytes += JSON.stringify(json).length;
     if (this.buffer.length >= MAX_BATCH_CHUNKS || this.bufferBytes >= MAX_BATCH_BYTES) void this.flush(false);
     else this.timer ??= setTimeout(() => void this.flush(false), FLUSH_AFTER_MS);
   }

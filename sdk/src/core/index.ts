@@ -2,3 +2,4 @@
 export { parseDebounceDurationMs, parseDurationMs, resolveDate, waitForDurationMs } from "./duration.js";
 export { retryDelayMs, defaultRetryOptions, type RetryOptions } from "./retry.js";
 export { serializeError, deserializeError, isNonRetryableError, type SerializedError } from "./errors.js";
+export { toJsonSafe, stringifyJsonSafe } from "./json-safe.js";

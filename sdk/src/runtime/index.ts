@@ -4,6 +4,7 @@ export { sdkGlobals, setClientRuntime, resetCatalog, currentRunRuntime } from ".
 export { executeAttempt, findTask, MaxDurationExceededError, type AttemptOutcome, type AttemptRequest } from "./execute-attempt.js";
 export { parseDurationMs, resolveDate } from "../core/duration.js";
 export { serializeError, deserializeError, type SerializedError } from "../core/errors.js";
+export { toJsonSafe, stringifyJsonSafe } from "../core/json-safe.js";
 export { defaultRetryOptions, retryDelayMs } from "../core/retry.js";
 export { schemaParser } from "../tasks/task.js";
 export { triggerOptionsSchema, describeZodError } from "../tasks/trigger-options.js";

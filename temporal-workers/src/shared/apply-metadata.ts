@@ -1,5 +1,6 @@
 /** Applies Trigger metadata operations to a metadata object (pure: runs inside the workflow). */
 import type { MetadataOperation } from "@stint/sdk/runtime";
+import { stringifyJsonSafe } from "@stint/sdk/core";
 import { formatSize } from "../packets/packet-limits.js";
 
 /** Trigger.dev's limit on a run's metadata. The SDK sends metadata inline (never as a stored packet), so it stays so. */
@@ -7,7 +8,7 @@ export const MAX_METADATA_BYTES = 256 * 1024;
 
 /** Why `metadata` is too large to keep (a message naming `field` and the limit), or undefined. */
 export function metadataSizeProblem(metadata: unknown, field = "metadata"): string | undefined {
-  const size = JSON.stringify(metadata ?? {}).length;
+  const size = stringifyJsonSafe(metadata ?? {})?.length ?? 0;
   if (size <= MAX_METADATA_BYTES) return undefined;
   return `${field}: ${formatSize(size)} is over the ${MAX_METADATA_BYTES / 1024} KB limit on metadata (Trigger.dev's limit); store large data elsewhere and keep a reference in metadata`;
 }
@@ -29,7 +30,7 @@ export function applyMetadataOperations(current: Record<string, unknown>, operat
       }
       case "remove": {
         const existing = next[op.key];
-        if (Array.isArray(existing)) next[op.key] = existing.filter((v) => JSON.stringify(v) !== JSON.stringify(op.value));
+        if (Array.isArray(existing)) next[op.key] = existing.filter((v) => stringifyJsonSafe(v) !== stringifyJsonSafe(op.value));
         break;
       }
       case "increment": {

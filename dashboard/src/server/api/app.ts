@@ -24,6 +24,7 @@ import { triggerRoutes } from "./routes/trigger.js";
 import { packetRoutes } from "./routes/packets.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 import { workerRoutes } from "./routes/worker-servers.js";
+import { jsonSafeResponses } from "./json-safe-responses.js";
 
 /** A dev session's registration may declare hundreds of queues, each a Temporal update: more than a usual write's time. */
 const SESSION_REGISTRATION_DEADLINE_MS = 120_000;
@@ -44,6 +45,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
     if (c.req.raw.body && !c.req.raw.bodyUsed && c.res.status !== 413) await c.req.raw.arrayBuffer().catch(() => undefined);
   });
   app.use("*", bodyLimits());
+  app.use("*", jsonSafeResponses);
   app.use("*", async (c, next) => {
     refuseControlCharacters(new URL(c.req.url));
     await next();

@@ -47,7 +47,12 @@ function decodeValue(data: unknown, dataType: string | undefined, field: string,
   }
 }
 
-/** A packet of JSON for responses that carry `output` as a string with its type (waitpoint tokens). */
-export function encodeJsonPacket(value: unknown): { data?: string; dataType: string } {
-  return value === undefined ? { dataType: "application/json" } : { data: JSON.stringify(value), dataType: "application/json" };
+/**
+ * A value as a packet the SDK parses back into itself (waitpoint token outputs, batch results, realtime rows): JSON
+ * text, or superjson where JSON cannot carry it (a BigInt, Date, Map, Set, or a cycle), as Trigger.dev's packets do.
+ */
+export function encodePacket(value: unknown): { data?: string; dataType: "application/json" | "application/super+json" } {
+  if (value === undefined) return { dataType: "application/json" };
+  const { json, meta } = superjson.serialize(value);
+  return meta ? { data: JSON.stringify({ json, meta }), dataType: "application/super+json" } : { data: JSON.stringify(json), dataType: "application/json" };
 }

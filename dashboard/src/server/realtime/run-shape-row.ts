@@ -4,6 +4,7 @@
  */
 import type { RunRecord, RunStatus } from "@stint/sdk/runtime";
 import { isPacketRef } from "@stint/temporal-workers";
+import { encodePacket } from "../api/packets.js";
 
 export type RunShapeRow = Record<string, string | number | boolean | string[] | object | null>;
 
@@ -17,12 +18,20 @@ const DATABASE_STATUS: Partial<Record<RunStatus, string>> = {
 
 /** The SDK appends "Z" itself. */
 const shapeDate = (iso: string | undefined) => (iso ? iso.replace(/Z$/, "") : null);
-const packet = (value: unknown) => (value === undefined ? null : isPacketRef(value) ? value.$stintPacket.path : JSON.stringify(value));
-/** A value stored by reference is an `application/store` packet: the SDK asks the packets API for a download URL. */
-const packetType = (value: unknown) => (value === undefined ? null : isPacketRef(value) ? "application/store" : "application/json");
+/**
+ * A value stored by reference is an `application/store` packet: the SDK asks the packets API for a download URL.
+ * Others are JSON, or superjson when JSON cannot carry them (the SDK parses either back into the value).
+ */
+function packet(value: unknown): { data: string | null; dataType: string | null } {
+  if (value === undefined) return { data: null, dataType: null };
+  if (isPacketRef(value)) return { data: value.$stintPacket.path, dataType: "application/store" };
+  const { data, dataType } = encodePacket(value);
+  return { data: data ?? null, dataType };
+}
 
 /** `streamKeys`: the run's realtime streams, so `withStreams()` subscribes to them. */
 export function runShapeRow(run: RunRecord, streamKeys: string[] = []): RunShapeRow {
+  const [payload, metadata, output] = [packet(run.payload), packet(run.metadata), packet(run.output)];
   return {
     id: run.id,
     friendlyId: run.id,
@@ -42,12 +51,12 @@ export function runShapeRow(run: RunRecord, streamKeys: string[] = []): RunShape
     costInCents: 0,
     baseCostInCents: 0,
     ttl: run.ttl === undefined ? null : String(run.ttl),
-    payload: packet(run.payload),
-    payloadType: packetType(run.payload),
-    metadata: packet(run.metadata),
-    metadataType: "application/json",
-    output: packet(run.output),
-    outputType: packetType(run.output),
+    payload: payload.data,
+    payloadType: payload.dataType,
+    metadata: metadata.data,
+    metadataType: metadata.dataType ?? "application/json",
+    output: output.data,
+    outputType: output.dataType,
     runTags: run.tags,
     error: run.error ? { type: "BUILT_IN_ERROR", name: run.error.name, message: run.error.message, stackTrace: run.error.stack ?? "" } : null,
     realtimeStreams: streamKeys,

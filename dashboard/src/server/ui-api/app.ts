@@ -10,6 +10,7 @@ import { isPacketRef } from "@stint/temporal-workers";
 import { ApiError, errorResponse, notFound } from "../api/api-error.js";
 import { ownedRun } from "../api/ownership.js";
 import type { ApiServices } from "../api/services.js";
+import { jsonSafeResponses } from "../api/json-safe-responses.js";
 import { parseBody, parseValue, periodStart, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
@@ -53,6 +54,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   const app = new Hono<UiEnv>().basePath("/ui-api");
   app.onError((error, c) => errorResponse(error, c));
   app.notFound((c) => errorResponse(notFound(`${c.req.method} ${new URL(c.req.url).pathname}`), c));
+  app.use("*", jsonSafeResponses);
   app.use("*", async (c, next) => {
     refuseControlCharacters(new URL(c.req.url));
     await services.engineHealth.withRequestDeadline(c.req.method, () => next());

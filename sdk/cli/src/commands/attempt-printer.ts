@@ -4,6 +4,7 @@
  * only the first time a task fails with that message in this session, or every time with --verbose.
  */
 import type { AttemptExecutor, AttemptJob, RunLogEntry } from "@stint/temporal-workers";
+import { stringifyJsonSafe } from "@stint/sdk/runtime";
 
 type AttemptResult = Awaited<ReturnType<AttemptExecutor["execute"]>>;
 
@@ -27,7 +28,7 @@ export class AttemptPrinter {
   }
 
   logLine = (entry: RunLogEntry): void => {
-    this.write(`[${time()}] ${entry.runId} ${entry.level.toUpperCase().padEnd(5)} ${entry.message}${entry.attributes ? ` ${JSON.stringify(entry.attributes)}` : ""}`);
+    this.write(`[${time()}] ${entry.runId} ${entry.level.toUpperCase().padEnd(5)} ${entry.message}${entry.attributes ? ` ${stringifyJsonSafe(entry.attributes)}` : ""}`);
   };
 
   /** `note` follows the label (e.g. the version a run resumes on). */

@@ -5,7 +5,7 @@ import type { ListRunsFilter, MetadataOperation, RunRecord, RunStatus } from "@s
 import { isPacketRef } from "@stint/temporal-workers";
 import { ApiError, notFound } from "../api-error.js";
 import { ownedRun } from "../ownership.js";
-import { decodePacket } from "../packets.js";
+import { decodePacket, encodePacket } from "../packets.js";
 import { rescheduleInOutbox, withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
@@ -65,7 +65,8 @@ async function presignedUrls(services: ApiServices, environmentId: string, run: 
 /** A run's output as the SDK's execution results carry it: JSON text, or the path of its stored packet. */
 function outputPacket(output: unknown): { output?: string; outputType: string } {
   if (isPacketRef(output)) return { output: output.$stintPacket.path, outputType: "application/store" };
-  return { output: output === undefined ? undefined : JSON.stringify(output), outputType: "application/json" };
+  const { data, dataType } = encodePacket(output);
+  return { output: data, outputType: dataType };
 }
 
 export function runRoutes(app: ApiApp, services: ApiServices): void {

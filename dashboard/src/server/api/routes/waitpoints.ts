@@ -7,7 +7,7 @@ import type { AuthenticatedEnvironment } from "../../auth/authenticate.js";
 import { signPublicToken } from "../../auth/public-tokens.js";
 import { ApiError, notFound } from "../api-error.js";
 import { assertOwnedToken, tokenEnvironment } from "../ownership.js";
-import { encodeJsonPacket } from "../packets.js";
+import { encodePacket } from "../packets.js";
 import type { ApiApp, ApiServices } from "../services.js";
 import { keySchema, tagsSchema } from "../trigger-body.js";
 import { openCursor, signCursor } from "../page-cursor.js";
@@ -100,7 +100,7 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
     const tokenId = c.req.param("tokenId");
     await assertOwnedToken(engine, env, tokenId);
     const state = await engine.retrieveToken(tokenId);
-    const output = state.status === "COMPLETED" ? encodeJsonPacket(state.output) : state.error ? encodeJsonPacket(state.error) : undefined;
+    const output = state.status === "COMPLETED" ? encodePacket(state.output) : state.error ? encodePacket(state.error) : undefined;
     return c.json({
       ...presentToken(env, state),
       output: output?.data,
