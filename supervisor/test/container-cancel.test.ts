@@ -25,11 +25,14 @@ afterAll(async () => {
 describe("cancel in a container", () => {
   it("runs onCancel in the container, then stops and removes it", async () => {
     const { id } = await t.engine.trigger({ task: "container-run-until-canceled", payload: null });
-    await expect.poll(async () => (await containersOf(supervisorName)).filter((container) => container.Labels["dev.stint.run"] === id && container.State === "running").length, { timeout: 60_000 }).toBe(1);
+    // Its run() is under way (a cancel before that stops the container without onCancel, as in stint dev).
+    const printed = () => c.lines.filter((line) => line.runId === id).map((line) => line.message);
+    await expect.poll(printed, { timeout: 60_000 }).toContain("running until canceled");
+    expect((await containersOf(supervisorName)).filter((container) => container.Labels["dev.stint.run"] === id && container.State === "running")).toHaveLength(1);
     await t.engine.cancelRun(id);
     const state = await t.waitForRun(id);
     expect(state.status).toBe("CANCELED");
-    await expect.poll(() => c.lines.filter((line) => line.runId === id).map((line) => line.message), { timeout: 10_000 }).toContain("onCancel ran in the container");
+    await expect.poll(printed, { timeout: 10_000 }).toContain("onCancel ran in the container");
     await expect.poll(async () => (await containersOf(supervisorName)).length, { timeout: 15_000 }).toBe(0);
   });
 });

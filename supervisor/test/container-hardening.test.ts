@@ -33,9 +33,11 @@ describe("hardened containers", () => {
     const seen = new Promise<Docker.ContainerInspectInfo>((resolve) => {
       const timer = setInterval(async () => {
         const [info] = (await containersOf(supervisorName)).filter((container) => container.Labels["dev.stint.run"]);
-        if (!info) return;
+        // Gone again before it could be inspected: keep watching (the assertions below wait for the one seen).
+        const inspected = info && (await docker().getContainer(info.Id).inspect().catch(() => undefined));
+        if (!inspected) return;
         clearInterval(timer);
-        resolve(await docker().getContainer(info.Id).inspect());
+        resolve(inspected);
       }, 20);
     });
     const { id } = await t.engine.trigger({ task: "container-describe", payload: null, options: { machine: "small-2x" } });

@@ -18,6 +18,8 @@ import { BUNDLE_IN_CONTAINER, containerSpec } from "./container-spec.js";
 
 const STDERR_TAIL_BYTES = 8_192;
 const MAX_LOG_LINE = 16 * 1024;
+/** How long the output of an exited container may take to arrive before it is removed. */
+const OUTPUT_DRAIN_MS = 2_000;
 
 export interface ContainerLauncherOptions {
   docker: Docker;
@@ -113,6 +115,10 @@ class ContainerRunner implements RunnerHandle {
       this.container = container;
       try {
         const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+        const streamEnded = new Promise<void>((resolve) => {
+          stream.once("end", resolve);
+          stream.once("close", resolve);
+        });
         const stdout = new PassThrough();
         const stderr = new PassThrough();
         docker.modem.demuxStream(stream, stdout, stderr);
@@ -126,8 +132,8 @@ class ContainerRunner implements RunnerHandle {
         if (this.stoppedBy) void container.kill({ signal: "SIGKILL" }).catch(() => undefined);
         await waited;
         const state = (await container.inspect()).State;
-        // Give the attached streams a moment to deliver the last lines.
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The last lines it printed (an onCancel's) may still be on their way: wait for the end of its output.
+        await Promise.race([streamEnded, new Promise((resolve) => setTimeout(resolve, OUTPUT_DRAIN_MS))]);
         return this.exitOf(state.ExitCode, state.OOMKilled, machine);
       } finally {
         await container.remove({ force: true }).catch(() => undefined);

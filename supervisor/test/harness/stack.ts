@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -116,4 +116,25 @@ export function supervisorArgs(stack: Stack, options: { token: string; name: str
     "--docker-socket", inject("dockerSocket"),
     "--runtime-image", inject("runtimeImage"),
   ];
+}
+
+const CLI = fileURLToPath(new URL("../../../sdk/cli/bin/stint.mjs", import.meta.url));
+const DEPLOYED_PROJECT = fileURLToPath(new URL("../fixtures/deployed-project", import.meta.url));
+
+/** `stint deploy` of test/fixtures/deployed-project with a deployed environment's key, as a user runs it; the version. */
+export async function deployProject(stack: Stack, secretKey: string): Promise<string> {
+  const project = join(mkdtempSync(join(tmpdir(), "stint-deployed-project-")), "project");
+  cpSync(DEPLOYED_PROJECT, project, { recursive: true });
+  const child = spawn(process.execPath, [CLI, "deploy"], {
+    cwd: project,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TRIGGER_API_URL: stack.webapp.url, TRIGGER_SECRET_KEY: secretKey },
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const version = /Deployed version (\S+) to/.exec(output)?.[1];
+  if (code !== 0 || !version) throw new Error(`stint deploy failed (${code}):\n${output}`);
+  return version;
 }

@@ -2,8 +2,8 @@
  * `/api/v1/worker/*`: what supervisors on worker servers call, authenticated with their group's worker token
  * (`Authorization: Bearer tr_wgt_…`), never with an environment's secret key. A supervisor fetches its group's
  * settings (where Temporal is, which task queue to poll), registers, heartbeats (the Workers page shows it Connected
- * while it does), ships the logs of the runs it executes and fetches what an execution needs (the environment's
- * variables).
+ * while it does), ships the logs of the runs it executes and fetches what an execution needs: the environment's
+ * variables and the deployment's bundle.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -15,6 +15,7 @@ import { ownedRun } from "../ownership.js";
 import type { ApiApp, ApiServices } from "../services.js";
 import { parseBody } from "../validation.js";
 import type { DevSessionTemporal } from "./dev-sessions.js";
+import { workerBundleRoute } from "./worker-bundles.js";
 
 export type WorkerApiEnv = { Variables: { workerGroup: AuthenticatedWorkerGroup } };
 
@@ -126,6 +127,7 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
     return c.json({ accepted: accepted.length, ...(skipped.length > 0 ? { skipped } : {}) });
   });
 
+  workerBundleRoute(worker, services);
   worker.all("*", (c) => {
     throw notFound(`${c.req.method} ${new URL(c.req.url).pathname}`);
   });
