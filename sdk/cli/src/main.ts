@@ -4,9 +4,9 @@ import { ZodError } from "zod";
 import { runDev } from "./commands/dev.js";
 import { runInit } from "./commands/init.js";
 import { runStatus } from "./commands/status.js";
-import { runUnavailable } from "./commands/unavailable.js";
 import { tolerateClosedTemporalChannel } from "@stint/temporal-workers";
 import { runDeploy } from "./commands/deploy.js";
+import { runLogin, runLogout, runWhoami } from "./commands/login.js";
 
 const program = new Command("stint").description("Trigger.dev-compatible tasks on Temporal").showHelpAfterError();
 
@@ -25,7 +25,8 @@ program
   .addOption(new Option("--access-token <token>", "personal access token (tr_pat_…): the webapp finds or creates the config's project").env("TRIGGER_ACCESS_TOKEN"))
   .addOption(new Option("--secret-key <key>", "development secret key of the config's project (tr_dev_…)").env("TRIGGER_SECRET_KEY"))
   .option("--env-file <file>", "read this file instead of the project's .env, .env.development, .env.local, .env.development.local")
-  .option("--standalone", "ignore webapp settings: run on a Temporal server of its own")
+  .option("--standalone", "ignore webapp settings and your login: run on a Temporal server of its own")
+  .option("--profile <name>", "run as a session of the webapp of this `stint login` profile (default: the current one, when no TRIGGER_API_URL or token is set)")
   .option("--verbose", "print the stack of every failed attempt and the engine's warnings")
   .option("--trigger <taskId>", "trigger this task once the worker is up")
   .option("--payload <json>", "payload for --trigger", "{}")
@@ -71,9 +72,29 @@ program
     process.exitCode = await runStatus(options.cwd, options.stateDir);
   });
 
-program.command("login").description("log in to a Stint webapp").action(() => {
-  process.exitCode = runUnavailable("login");
-});
+program
+  .command("login")
+  .description("log in to a Stint webapp with a personal access token (checked, then kept in ~/.config/stint)")
+  .addOption(new Option("--api-url <url>", "the webapp's URL").env("TRIGGER_API_URL"))
+  .addOption(new Option("--token <tr_pat_…>", "personal access token from the dashboard's Access tokens page").env("TRIGGER_ACCESS_TOKEN"))
+  .option("--profile <name>", "save the login under this profile name", "default")
+  .action(async (options: { apiUrl?: string; token?: string; profile: string }) => {
+    process.exitCode = await runLogin(options);
+  });
+program
+  .command("whoami")
+  .description("show the logged-in user, checking the stored token with the webapp")
+  .option("--profile <name>", "profile to check (default: the current one)")
+  .action(async (options: { profile?: string }) => {
+    process.exitCode = await runWhoami(options.profile);
+  });
+program
+  .command("logout")
+  .description("forget a stored login")
+  .option("--profile <name>", "profile to remove", "default")
+  .action((options: { profile: string }) => {
+    process.exitCode = runLogout(options.profile);
+  });
 program
   .command("deploy")
   .description("build the project and deploy it as a new version of a deployed environment (new runs start on it)")

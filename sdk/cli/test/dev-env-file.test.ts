@@ -66,7 +66,7 @@ describe("stint dev and the project's .env", () => {
     });
     const dev = startDev(dir, ["--temporal-address", address, "--workflow-queue", queue], { SHELL_WINS: "shell" });
     await dev.waitFor("Registered tasks: read-env", 0, START_MS);
-    expect(dev.output.split("\n")[0]).toBe(`stint dev — standalone (TRIGGER_API_URL is not set): Temporal at ${address}, project proj_env_fixture; runs do not reach a Stint webapp or its dashboard`);
+    expect(dev.output.split("\n")[0]).toBe(`stint dev — standalone (TRIGGER_API_URL is not set, no stint login): Temporal at ${address}, project proj_env_fixture; runs do not reach a Stint webapp or its dashboard`);
     expect(dev.output).toContain("Read .env, .env.local: 2 variable(s) set (GREETING, FROM_LOCAL)");
 
     const engine = new StintEngineClient({

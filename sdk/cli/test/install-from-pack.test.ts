@@ -11,12 +11,13 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { findTemporalBinary } from "@stint/temporal-workers";
+import { findTemporalBinary, freePort } from "@stint/temporal-workers";
 import { DevProcess } from "./harness/dev-process.js";
 
 const exec = promisify(execFile);
 const REPO = join(import.meta.dirname, "../../..");
 const MINUTES = 60_000;
+const configHome = mkdtempSync(join(tmpdir(), "stint-user-config-"));
 
 /** The environment of a user's shell: none of this repository's npm/pnpm settings, no platform to connect to. */
 function userEnv(): NodeJS.ProcessEnv {
@@ -25,7 +26,8 @@ function userEnv(): NodeJS.ProcessEnv {
     if (/^(npm_|pnpm_|PNPM_|TRIGGER_|TEMPORAL_)/i.test(key)) continue;
     env[key] = value;
   }
-  return { ...env, TEMPORAL_BIN: findTemporalBinary() };
+  // A user config of its own: the test never reads or writes the machine user's ~/.config/stint.
+  return { ...env, TEMPORAL_BIN: findTemporalBinary(), XDG_CONFIG_HOME: configHome };
 }
 
 let packs: string;
@@ -60,6 +62,7 @@ afterAll(async () => {
     process.kill(-dev.child.pid!, "SIGKILL");
   }
   rmSync(packs, { recursive: true, force: true });
+  rmSync(configHome, { recursive: true, force: true });
   rmSync(project, { recursive: true, force: true });
 });
 
@@ -72,6 +75,13 @@ it("installs a stint bin that runs the package's built JavaScript, with type dec
   expect(existsSync(join(project, "node_modules/@stint/temporal-workers"))).toBe(false);
   const { stdout } = await npx(["--help"]);
   expect(stdout).toMatch(/dev \[options\]/);
+});
+
+it("npx stint login runs from the package and fails with a message that says what to do", async () => {
+  const closed = await freePort();
+  const login = await npx(["login", "--api-url", `http://127.0.0.1:${closed}`, "--token", `tr_pat_${"a".repeat(40)}`]).catch((error: { code: number; stderr: string }) => error);
+  expect(login).toMatchObject({ code: 1 });
+  expect((login as { stderr: string }).stderr).toContain(`Cannot reach the Stint webapp at http://127.0.0.1:${closed}`);
 });
 
 it("npx stint init writes the project, then npx stint dev runs a triggered task to completion and stint status sees it", async () => {

@@ -19,6 +19,7 @@ import { runLogRoutes } from "./routes/run-logs.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { queueRoutes } from "./routes/queues.js";
 import { projectRoutes } from "./routes/projects.js";
+import { whoamiRoutes } from "./routes/whoami.js";
 import { realtimeRoutes } from "./routes/realtime.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { packetRoutes } from "./routes/packets.js";
@@ -66,6 +67,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   workerRoutes(app, services, temporal);
   // Personal access tokens, not environment keys: before the key authentication below.
   projectRoutes(app, services);
+  whoamiRoutes(app, services);
 
   // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access
   // token (a JWT) may only read, trigger or complete what its scopes name.

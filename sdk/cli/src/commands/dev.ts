@@ -3,8 +3,8 @@
  * `stint dev`: bundles the project in the current folder, registers its tasks, and executes each attempt in a child
  * process (a runner) of the bundle version the run is locked to. Standalone, against Temporal (a dev server it
  * starts, persisting under .stint/, or --temporal-address); with a webapp URL and an access token or development
- * secret key (flags, the shell, or the project's .env), as a session of that webapp, in the development environment of
- * the project trigger.config.ts names. Its first line says which. Reloads on file changes.
+ * secret key (flags, the shell, or the project's .env), or else with the `stint login` profile, as a session of that
+ * webapp, in the development environment of the project trigger.config.ts names. Its first line says which. Reloads on file changes.
  */
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
@@ -41,6 +41,8 @@ export const devOptionsSchema = z.object({
   secretKey: z.string().optional(),
   /** Ignore webapp settings: run on a Temporal server of its own. */
   standalone: z.boolean().default(false),
+  /** The `stint login` profile to run with (default: the current one, when no webapp settings are set). */
+  profile: z.string().min(1).optional(),
   /** Read this file instead of the project's .env files. */
   envFile: z.string().optional(),
   /** Print every failed attempt's full stack (by default: once per task and error), and the engine's warnings. */
@@ -96,7 +98,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     accessToken: options.accessToken ?? process.env.TRIGGER_ACCESS_TOKEN,
     secretKey: options.secretKey ?? process.env.TRIGGER_SECRET_KEY,
   });
-  const mode = await resolveDevMode({ ...credentials, standalone: options.standalone }, firstConfig.config.project, projectDir, loadedEnv.keys);
+  const mode = await resolveDevMode({ ...credentials, standalone: options.standalone, profile: options.profile }, firstConfig.config.project, projectDir, loadedEnv.keys);
   if (mode.kind === "webapp") {
     // Task code calls the same webapp with the session environment's key (as under Trigger.dev's CLI); the user's
     // access token stays with the CLI.
