@@ -72,7 +72,7 @@ async function coldStarts(bundle: RunnerBundle, count: number) {
   const memory: number[] = [];
   for (let i = 0; i < count; i++) {
     const began = performance.now();
-    const handle = launcher.launch();
+    const handle = launcher.launch({ bundle });
     await new Promise<void>((resolve, reject) => {
       handle.onMessage((message) => {
         const type = (message as { type?: string }).type;
