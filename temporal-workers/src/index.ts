@@ -38,3 +38,4 @@ export type { RunPlacement } from "./shared/run-input.js";
 export { scheduleTimes } from "./shared/schedule-times.js";
 export { queueGateId, needsGate, DEFAULT_QUEUE_CONCURRENCY_LIMIT, type QueueSnapshot, type QueueConfiguration, type QueueGateKey } from "./shared/queue-gate.js";
 export { QUEUE_GATE_WORKFLOW_TYPE } from "./client/queue-gates.js";
+export * from "./dispatcher/index.js";
