@@ -6,6 +6,15 @@ bash scripts/setup.sh
 export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=4096"
 status=0
 results=()
+# The house checks first (types, then the lint rules of docs/architecture.md). A failed check fails the run and counts
+# as one failure in the closing line, but the suites still run so that one report shows everything.
+failed_checks=0
+for check in typecheck lint; do
+  echo "=== $check"
+  started=$SECONDS
+  if bash "scripts/$check.sh"; then :; else status=1; failed_checks=$((failed_checks + 1)); echo "=== $check FAILED"; fi
+  echo "=== $check took $((SECONDS - started)) s"
+done
 for pkg in sdk sdk/cli object-store temporal-workers dashboard supervisor; do
   if [ -f "$pkg/vitest.config.ts" ]; then
     echo "=== $pkg"
@@ -15,8 +24,8 @@ for pkg in sdk sdk/cli object-store temporal-workers dashboard supervisor; do
   fi
 done
 # One plain closing line over all packages.
-node -e '
-  let passed = 0, failed = 0, skipped = 0;
+FAILED_CHECKS=$failed_checks node -e '
+  let passed = 0, failed = Number(process.env.FAILED_CHECKS), skipped = 0;
   for (const file of process.argv.slice(1)) {
     try { const r = JSON.parse(require("fs").readFileSync(file, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests; }
     catch { failed += 1; }

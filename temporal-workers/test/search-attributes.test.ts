@@ -1,7 +1,7 @@
 /** Stint registers its search attributes on a namespace that lacks them (servers other than the dev server). */
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { Connection } from "@temporalio/client";
-import { msToTs } from "@temporalio/common/lib/time.js";
+import { msToTs } from "@temporalio/common";
 import { ensureSearchAttributes } from "../src/client/ensure-search-attributes.js";
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../src/shared/search-attributes.js";
 

@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
-import { setup as startTemporal, teardown as stopTemporal } from "../../../temporal-workers/test/harness/global-setup.js";
+import { setup as startTemporal, teardown as stopTemporal } from "@stint/temporal-workers/testing/global-setup";
 import { ensureS3ServerBinary } from "@stint/object-store/testing";
 
 const ENSURE_POSTGRES = fileURLToPath(new URL("../../../scripts/ensure-postgres.sh", import.meta.url));

@@ -1,0 +1,173 @@
+// ESLint checks what needs the TypeScript type checker or a per-folder import map: no floating promises, and where
+// things live (docs/architecture.md, "Where things live"). Import cycles and formatting are Biome's (biome.jsonc).
+import { readFileSync } from "node:fs";
+import { defineConfig } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+/** Workspace packages by folder; their package.json `exports` are the only subpaths other packages may import. */
+const PACKAGES = {
+  sdk: "sdk",
+  cli: "sdk/cli",
+  objectStore: "object-store",
+  engine: "temporal-workers",
+  webapp: "dashboard",
+  bench: "bench",
+  example: "examples/hello-world",
+};
+
+const manifest = (folder) => JSON.parse(readFileSync(new URL(`${folder}/package.json`, import.meta.url), "utf8"));
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** `@stint/sdk/v3`, `@stint/object-store/embedded`, …: every exported subpath of every workspace package. */
+const exportedSubpaths = Object.values(PACKAGES).flatMap((folder) => {
+  const { name, exports = {} } = manifest(folder);
+  return Object.keys(exports)
+    .filter((key) => key !== ".")
+    .map((key) => `${name}${key.slice(1)}`);
+});
+
+// Each restriction is a no-restricted-imports pattern; a folder's list is everything that applies to its files.
+const deepTemporal = {
+  regex: "^@temporalio/[^/]+/.",
+  message: "Import @temporalio packages from their entry: files under lib/ are not their public API.",
+};
+const deepWorkspace = {
+  regex: `^(?!(${exportedSubpaths.map(escape).join("|")})$)@stint/[^/]+/.`,
+  message: "Import another Stint package through its entry or a subpath its package.json exports.",
+};
+/** A relative import that reaches into another package's folder (`../../sdk/cli/test/…`). */
+const relativeInto = (...folders) => ({
+  regex: `^(\\.\\./)+(${folders.map(escape).join("|")})(/|$)`,
+  message: "Import another workspace package by its name (and exports), not by a relative path into its folder.",
+});
+const packages = (...names) => ({
+  regex: `^@stint/(${names.map(escape).join("|")})(/|$)`,
+  message: "Packages depend one way: sdk ← temporal-workers ← cli, dashboard (see docs/architecture.md).",
+});
+const workflowCode = {
+  regex: "(^|/)workflows(/|$)",
+  message:
+    "Workflow code runs in Temporal's sandbox; clients and activities use shared/ contracts, not workflows/ (docs/architecture.md).",
+};
+const notInWorkflows = {
+  regex: "^(node:|@temporalio/(client|worker|activity|testing)$|\\.\\./(client|worker|executor|dev-server|packets)/)",
+  message: "Workflows are deterministic: they may import workflows/, shared/, activity types and @temporalio/workflow.",
+};
+const serverCodeInUi = {
+  regex: "^(node:|@temporalio/|@prisma/|pg$|hono|@stint/(?!sdk/runtime$)|(\\.\\./)+src/)",
+  message: "The dashboard UI runs in the browser and talks to /ui-api only: no server code (docs/architecture.md).",
+};
+
+const everywhere = [deepTemporal, deepWorkspace];
+const engine = [
+  ...everywhere,
+  packages("cli", "dashboard"),
+  relativeInto("sdk", "object-store", "dashboard", "bench", "examples"),
+];
+const engineClientSide = [...engine, workflowCode];
+const webapp = [
+  ...everywhere,
+  packages("cli"),
+  relativeInto("sdk", "temporal-workers", "object-store", "bench", "examples"),
+];
+
+/** Where things live: each folder's files, and the imports they may not make. Later entries win for their files. */
+const LAYERS = [
+  { files: ["**/*"], forbid: everywhere },
+  {
+    files: ["sdk/**"],
+    ignores: ["sdk/cli/**"],
+    forbid: [
+      ...everywhere,
+      packages("temporal-workers", "object-store", "dashboard", "cli"),
+      relativeInto("cli", "temporal-workers", "object-store", "dashboard", "bench", "examples"),
+    ],
+  },
+  {
+    files: ["sdk/cli/**"],
+    forbid: [
+      ...everywhere,
+      packages("dashboard"),
+      relativeInto("temporal-workers", "object-store", "dashboard", "bench", "examples"),
+    ],
+  },
+  {
+    files: ["object-store/**"],
+    forbid: [
+      ...everywhere,
+      packages("sdk", "temporal-workers", "dashboard", "cli"),
+      relativeInto("sdk", "temporal-workers", "dashboard", "bench", "examples"),
+    ],
+  },
+  { files: ["temporal-workers/**"], forbid: engine },
+  { files: ["temporal-workers/src/client/**", "temporal-workers/src/activities/**"], forbid: engineClientSide },
+  { files: ["temporal-workers/src/workflows/**"], forbid: [...engine, notInWorkflows] },
+  { files: ["dashboard/**"], forbid: [...webapp, workflowCode] },
+  { files: ["dashboard/ui/**"], forbid: [...webapp, workflowCode, serverCodeInUi] },
+
+  // Temporary exceptions, each naming its files: issue 11 (one way to Temporal, one home per contract) removes them.
+  // Delete a file from its list when it stops needing it; never add a folder.
+  {
+    // Import workflow input types and token/child-result helpers from workflows/; they move to shared/.
+    files: [
+      "temporal-workers/src/client/claim-idempotent-run.ts",
+      "temporal-workers/src/client/claim-debounced-run.ts",
+      "temporal-workers/src/client/engine-client.ts",
+      "temporal-workers/src/activities/engine-activities.ts",
+    ],
+    forbid: engine,
+  },
+  {
+    // Decodes raw visibility rows with @temporalio/client's internal executionInfoFromRaw (cursor pagination).
+    files: ["temporal-workers/src/client/list-runs.ts"],
+    forbid: engineClientSide.filter((p) => p !== deepTemporal),
+  },
+  {
+    // Start `stint dev` through the CLI's test harness (sdk/cli/test/harness/dev-process.ts).
+    files: [
+      "dashboard/test/cli-status.test.ts",
+      "dashboard/test/dev-retries.test.ts",
+      "dashboard/test/dev-sessions.test.ts",
+    ],
+    forbid: [
+      ...everywhere,
+      packages("cli"),
+      relativeInto("temporal-workers", "object-store", "bench", "examples"),
+      workflowCode,
+    ],
+  },
+];
+
+const TYPESCRIPT = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"];
+
+export default defineConfig(
+  {
+    ignores: [
+      "**/node_modules/",
+      "**/dist/",
+      "dashboard/src/generated/",
+      "dashboard/ui/.next/",
+      "**/*.d.ts",
+      // User projects that the CLI builds in tests; they are not workspace packages.
+      "**/test/fixtures/",
+    ],
+  },
+  { linterOptions: { reportUnusedDisableDirectives: "error" } },
+  {
+    files: TYPESCRIPT,
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: {
+        tsconfigRootDir: import.meta.dirname,
+        project: [...Object.values(PACKAGES).map((folder) => `${folder}/tsconfig.json`), "dashboard/ui/tsconfig.json"],
+      },
+    },
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    rules: { "@typescript-eslint/no-floating-promises": "error" },
+  },
+  ...LAYERS.map(({ files, ignores, forbid }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: { "no-restricted-imports": ["error", { patterns: forbid }] },
+  })),
+);
