@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
+import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, Connection } from "@temporalio/client";
-import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
+import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 import { stintDataConverter } from "@stint/temporal-workers";
 
