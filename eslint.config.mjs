@@ -61,7 +61,7 @@ const relativeInto = (...folders) => ({
 });
 const packages = (...names) => ({
   regex: `^@stint/(${names.map(escape).join("|")})(/|$)`,
-  message: "Packages depend one way: sdk ← temporal-workers ← cli, dashboard (see docs/architecture.md).",
+  message: "Packages depend one way: sdk ← temporal-workers ← cli, dashboard, supervisor (see docs/architecture.md).",
 });
 /** Tests may drive another package through its test harness (its `./testing` export), never through its code. */
 const packagesButTheirTesting = (...names) => ({
@@ -85,14 +85,20 @@ const serverCodeInUi = {
 const everywhere = [deepTemporal, deepWorkspace];
 const engine = [
   ...everywhere,
-  packages("cli", "dashboard"),
-  relativeInto("sdk", "object-store", "dashboard", "bench", "examples"),
+  packages("cli", "dashboard", "supervisor"),
+  relativeInto("sdk", "object-store", "dashboard", "supervisor", "bench", "examples"),
 ];
 const engineClientSide = [...engine, workflowCode];
 const webapp = (cli) => [
   ...everywhere,
   cli,
-  relativeInto("sdk", "temporal-workers", "object-store", "bench", "examples"),
+  relativeInto("sdk", "temporal-workers", "object-store", "supervisor", "bench", "examples"),
+  workflowCode,
+];
+const supervisor = (stintPackages) => [
+  ...everywhere,
+  stintPackages,
+  relativeInto("sdk", "temporal-workers", "object-store", "dashboard", "bench", "examples"),
   workflowCode,
 ];
 
@@ -104,29 +110,32 @@ const LAYERS = [
     ignores: ["sdk/cli/**"],
     forbid: [
       ...everywhere,
-      packages("temporal-workers", "object-store", "dashboard", "cli"),
-      relativeInto("cli", "temporal-workers", "object-store", "dashboard", "bench", "examples"),
+      packages("temporal-workers", "object-store", "dashboard", "cli", "supervisor"),
+      relativeInto("cli", "temporal-workers", "object-store", "dashboard", "supervisor", "bench", "examples"),
     ],
   },
   {
     files: ["sdk/cli/**"],
     forbid: [
       ...everywhere,
-      packages("dashboard"),
-      relativeInto("temporal-workers", "object-store", "dashboard", "bench", "examples"),
+      packages("dashboard", "supervisor"),
+      relativeInto("temporal-workers", "object-store", "dashboard", "supervisor", "bench", "examples"),
     ],
   },
   {
     files: ["object-store/**"],
     forbid: [
       ...everywhere,
-      packages("sdk", "temporal-workers", "dashboard", "cli"),
-      relativeInto("sdk", "temporal-workers", "dashboard", "bench", "examples"),
+      packages("sdk", "temporal-workers", "dashboard", "cli", "supervisor"),
+      relativeInto("sdk", "temporal-workers", "dashboard", "supervisor", "bench", "examples"),
     ],
   },
   { files: ["temporal-workers/**"], forbid: engine },
   { files: ["temporal-workers/src/client/**", "temporal-workers/src/activities/**"], forbid: engineClientSide },
   { files: ["temporal-workers/src/workflows/**"], forbid: [...engine, notInWorkflows] },
+  { files: ["supervisor/**"], forbid: supervisor(packages("cli", "dashboard")) },
+  // Its tests may start a real webapp (a devDependency) to drive a worker server against it.
+  { files: ["supervisor/test/**"], forbid: supervisor(packages("cli")) },
   { files: ["dashboard/**"], forbid: webapp(packages("cli")) },
   { files: ["dashboard/test/**"], forbid: webapp(packagesButTheirTesting("cli")) },
   { files: ["dashboard/ui/**"], forbid: [...webapp(packages("cli")), serverCodeInUi] },

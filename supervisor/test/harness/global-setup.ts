@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import type { TestProject } from "vitest/node";
-import { setup as startTemporal, teardown as stopTemporal } from "../../../temporal-workers/test/harness/global-setup.js";
+import { setup as startTemporal, teardown as stopTemporal } from "@stint/temporal-workers/testing/global-setup";
 import { ensureRuntimeImage } from "../../src/docker/runtime-image.js";
 
 const script = (name: string) => fileURLToPath(new URL(`../../../scripts/${name}`, import.meta.url));
