@@ -140,6 +140,11 @@ const LAYERS = [
   { files: ["dashboard/test/**"], forbid: webapp(packagesButTheirTesting("cli")) },
   { files: ["dashboard/ui/**"], forbid: [...webapp(packages("cli")), serverCodeInUi] },
 
+  {
+    files: ["bench/**", "examples/**"],
+    forbid: [...everywhere, relativeInto("sdk", "temporal-workers", "object-store", "dashboard", "supervisor")],
+  },
+
   // Temporary exceptions, each naming its files: issue 11 (one way to Temporal, one home per contract) removes them.
   // Delete a file from its list when it stops needing it; never add a folder.
   {

@@ -17,7 +17,7 @@ import { z } from "zod";
 import { Connection } from "@temporalio/client";
 import { installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
 import { createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
-import { generatedTaskId, writeGeneratedProject } from "../sdk/cli/test/harness/generated-project.js";
+import { generatedTaskId, writeGeneratedProject } from "@stint/cli/testing";
 import { ms, percentile } from "./stats.js";
 import { parseArgs } from "./args.js";
 

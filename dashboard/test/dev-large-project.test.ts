@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Connection } from "@temporalio/client";
 import { configure, runs, tasks } from "@trigger.dev/sdk";
-import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
-import { generatedTaskId, writeGeneratedProject } from "../../sdk/cli/test/harness/generated-project.js";
+import { DevProcess, generatedTaskId, writeGeneratedProject } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
