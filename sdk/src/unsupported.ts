@@ -37,6 +37,11 @@ export interface UnsupportedApiOptions {
    * triggered, and each run fails naming the feature.
    */
   taskDefiners?: ReadonlySet<string>;
+  /**
+   * Methods that declare something only when called on a declaration — a builder's hooks
+   * (`chat.withClientData(…).onChatStart(fn)`): they return another proxy there, and throw anywhere else.
+   */
+  builderDefiners?: ReadonlySet<string>;
 }
 
 function registerUnsupportedTask(feature: string, options: unknown): void {
@@ -52,7 +57,8 @@ function registerUnsupportedTask(feature: string, options: unknown): void {
 export function unsupportedApi(path: string, options: UnsupportedApiOptions = {}): any {
   const last = path.slice(path.lastIndexOf(".") + 1);
   const target = function () {} as unknown as object;
-  const definer = options.definers?.has(last) || options.taskDefiners?.has(last);
+  const onDeclaration = path.slice(0, Math.max(0, path.lastIndexOf("."))).endsWith("(…)");
+  const definer = options.definers?.has(last) || options.taskDefiners?.has(last) || (onDeclaration && options.builderDefiners?.has(last));
   return new Proxy(target, {
     get(_target, property) {
       if (typeof property === "symbol" || PROBES.has(property)) return undefined;

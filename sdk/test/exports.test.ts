@@ -93,7 +93,17 @@ describe("exports", () => {
     const local = chat.local({ id: "exports-local" });
     const agent = chat.agent({ id: "exports-chat-agent", run: async () => undefined });
     const typed = chat.withUIMessage().agent({ id: "exports-typed-agent", run: async () => undefined });
-    expect([schemaTool, local, agent, typed].every((value) => value !== undefined)).toBe(true);
+    // The chat builder's hooks are declarations too (Trigger.dev's reference project chains them at import).
+    const hooked = chat
+      .withClientData({ schema: undefined })
+      .onBoot(() => undefined)
+      .onChatStart(() => undefined)
+      .onTurnComplete(() => undefined)
+      .agent({ id: "exports-hooked-agent", run: async () => undefined });
+    expect([schemaTool, local, agent, typed, hooked].every((value) => value !== undefined)).toBe(true);
+    expect(catalog.has("exports-hooked-agent")).toBe(true);
+    // A hook is a declaration only on a builder: chat.onChatStart itself is not one.
+    expect(() => chat.onChatStart(() => undefined)).toThrow(/^chat\.onChatStart is not supported by Stint yet\.$/);
     // A chat agent is a task in Trigger.dev: it is listed, and a run of it fails naming the feature.
     const definition = catalog.get("exports-chat-agent")!;
     expect(definition).toBeDefined();
@@ -109,7 +119,7 @@ describe("exports", () => {
     await expect(awsCredentialProvider({ roleArn: "arn:aws:iam::1:role/x" })()).rejects.toThrow(/awsCredentialProvider \(OIDC tokens for AWS\) is not supported by Stint yet/);
     // Awaiting a declaration does not call it (it is not a thenable).
     expect(await Promise.resolve(local)).toBe(local);
-    for (const id of ["exports-tool", "exports-chat-agent", "exports-typed-agent"]) catalog.delete(id);
+    for (const id of ["exports-tool", "exports-chat-agent", "exports-typed-agent", "exports-hooked-agent"]) catalog.delete(id);
   });
 
   it("calls Stint does not support yet throw an error naming the feature", async () => {

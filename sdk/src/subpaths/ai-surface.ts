@@ -24,8 +24,20 @@ const definers = new Set([
   "custom",
 ]);
 const taskDefiners = new Set(["agent", "customAgent"]);
+// ChatBuilder's hooks, chained between chat.withClientData(…) / withUIMessage(…) and .agent(…).
+const builderDefiners = new Set([
+  "onBoot",
+  "onPreload",
+  "onChatStart",
+  "onChatResume",
+  "onChatSuspend",
+  "onTurnStart",
+  "onBeforeTurnComplete",
+  "onTurnComplete",
+  "onCompacted",
+]);
 
 /** An export of the AI / chat surface, named as the user's code imports it. */
 export function aiSurface(name: string): any {
-  return unsupportedApi(name, { definers, taskDefiners });
+  return unsupportedApi(name, { definers, taskDefiners, builderDefiners });
 }
