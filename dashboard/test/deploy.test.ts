@@ -7,20 +7,23 @@
  * queue with that version — checked in the run's Temporal history, since no supervisor polls that queue here.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, Connection } from "@temporalio/client";
+import { chromium, type Browser } from "playwright-core";
 import { configure, queues, runs, schedules, tasks } from "trigger-sdk-latest";
 import { readDeploymentBundle } from "../src/server/deployments/index.js";
-import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 const FIXTURE = join(import.meta.dirname, "fixtures/deploy-project");
 
 let t: TestWebapp;
+/** What the webapp printed: first boot's admin login among it. */
+const printed: string[] = [];
+let browser: Browser | undefined;
 let connection: Connection;
 let temporal: Client;
 
@@ -48,6 +51,7 @@ function deploy(project: string, args: string[] = [], key = t.prod.secretKey): P
 function copyFixture(): string {
   const project = join(mkdtempSync(join(tmpdir(), "stint-deploy-")), "project");
   cpSync(FIXTURE, project, { recursive: true, filter: (source) => !source.includes(".stint") });
+  useProjectRef(project, t.project.ref);
   return project;
 }
 
@@ -80,7 +84,8 @@ let firstVersion: string;
 let secondVersion: string;
 
 beforeAll(async () => {
-  t = await startTestWebapp();
+  // The dashboard too (its Deployments page), with first boot's admin, whose organisation the test's project joins.
+  t = await startTestWebapp({ ui: true, bootstrap: true, log: (line) => printed.push(line) });
   configure({ baseURL: t.webapp.url, accessToken: t.prod.secretKey });
   connection = await Connection.connect({ address: inject("temporalAddress") });
   temporal = new Client({ connection });
@@ -88,6 +93,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
   await connection?.close();
   await t?.stop();
 });
@@ -142,7 +148,7 @@ describe("stint deploy", () => {
     expect(bundle?.entries.map((entry) => entry.source)).toEqual(expect.arrayContaining(["src/trigger/emails.ts", "src/trigger/hello.ts"]));
     const files = new Set(bundle!.files.map((file) => file.path));
     for (const entry of bundle!.entries) expect(files.has(entry.file)).toBe(true);
-    expect(bundle!.files.find((file) => file.path === bundle!.configFile)?.contents).toContain("proj_deploy");
+    expect(bundle!.files.find((file) => file.path === bundle!.configFile)?.contents).toContain(t.project.ref);
     expect(bundle!.manifest.tasks).toHaveLength(3);
   }, 180_000);
 
@@ -161,6 +167,12 @@ describe("stint deploy", () => {
     const clashed = await deploy(clash);
     expect(clashed.code).toBe(1);
     expect(clashed.stderr).toContain('task id "deployed-hello" is defined more than once (src/trigger/again.ts, src/trigger/hello.ts)');
+
+    const otherProject = copyFixture();
+    useProjectRef(otherProject, "proj_someone_else");
+    const wrongProject = await deploy(otherProject);
+    expect(wrongProject.code).toBe(1);
+    expect(wrongProject.stderr).toContain(`projectRef: this secret key belongs to project ${t.project.ref}, but trigger.config.ts names project proj_someone_else`);
 
     const wrongKey = await deploy(project, ["--env", "staging"]);
     expect(wrongKey.code).toBe(1);
@@ -216,4 +228,45 @@ describe("stint deploy", () => {
     const devPromote = await fetch(new URL(`/api/v1/deployments/${firstVersion}/promote`, t.webapp.url), { method: "POST", headers: { authorization: `Bearer ${t.dev.secretKey}` } });
     expect(devPromote.status).toBe(403);
   }, 300_000);
+
+  it("the dashboard's Deployments page lists the versions (tasks, status, who, when) and promotes one", async () => {
+    const login = printed.map((line) => /Admin login:\s+(\S+) \/ (\S+)/.exec(line)).find(Boolean);
+    if (!login) throw new Error(`first boot printed no admin login:\n${printed.join("\n")}`);
+    browser = await chromium.launch({
+      executablePath: inject("chromiumPath"),
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    });
+    const page = await browser.newPage();
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(`${t.webapp.url}/login`);
+    await page.getByLabel("Email").fill(login[1]!);
+    await page.getByLabel("Password").fill(login[2]!);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/runs");
+
+    await page.goto(`${t.webapp.url}/deployments?env=${t.prod.id}`);
+    const first = page.locator(`tr[data-version="${firstVersion}"]`);
+    const second = page.locator(`tr[data-version="${secondVersion}"]`);
+    await first.getByTestId("current-badge").waitFor({ timeout: 30_000 });
+    for (const row of [first, second]) {
+      await row.getByText("DEPLOYED", { exact: true }).waitFor();
+      await row.getByText("daily-digest, deployed-hello, send-email").waitFor();
+      await row.getByText(/secret key …\w{4}/).waitFor();
+    }
+    // Only a version that is not current can be promoted.
+    expect(await first.getByRole("button", { name: "Promote" }).count()).toBe(0);
+    await second.getByRole("button", { name: "Promote" }).click();
+    await second.getByTestId("current-badge").waitFor({ timeout: 30_000 });
+    await page.getByTestId("current-deployment").getByText(`made current by ${login[1]}`).waitFor();
+    mkdirSync(join(import.meta.dirname, "../test-screenshots"), { recursive: true });
+    await page.screenshot({ path: join(import.meta.dirname, "../test-screenshots/deployments.png"), fullPage: true });
+
+    const list = (await api("/api/v1/deployments")).body.data;
+    expect(list.map((d: { version: string; isCurrent: boolean }) => [d.version, d.isCurrent])).toEqual([
+      [secondVersion, true],
+      [firstVersion, false],
+    ]);
+    const next = await tasks.trigger("deployed-hello", { name: "Fay" });
+    expect((await runs.retrieve(next.id)).version).toBe(secondVersion);
+  }, 180_000);
 });

@@ -32,7 +32,7 @@ async function call(target: WebappTarget, method: string, path: string, body: { 
   return json;
 }
 
-export async function initializeDeployment(target: WebappTarget, input: { contentHash: string; deployedBy?: string }) {
+export async function initializeDeployment(target: WebappTarget, input: { contentHash: string; deployedBy?: string; projectRef: string }) {
   return initializedSchema.parse(await call(target, "POST", "/api/v1/deployments", { json: input }));
 }
 

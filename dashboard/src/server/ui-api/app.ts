@@ -25,6 +25,7 @@ import { openCursor, signCursor } from "../api/page-cursor.js";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "../auth/access-tokens.js";
 import { clashesInEnvironment } from "../dev-sessions/session-clashes.js";
 import { liveSessionsOf } from "../dev-sessions/session-router.js";
+import { deploymentUiRoutes } from "./deployment-routes.js";
 
 /** The run page shows the start of each realtime stream (readers get all of it from the API). */
 const STREAM_CHUNKS_SHOWN = 500;
@@ -158,6 +159,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   app.get("/me", async (c) => c.json({ user: c.get("user"), organizations: await overviewForUser(db, c.get("user").id), temporalUiUrl: options.temporalUiUrl }));
 
   const envOf = (c: Context<UiEnv>) => environmentForUser(db, c.get("user").id, c.req.param("envId")!);
+  deploymentUiRoutes(app, services, envOf);
 
   app.get("/environments/:envId/runs", async (c) => {
     const env = await envOf(c);

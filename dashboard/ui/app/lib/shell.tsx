@@ -54,6 +54,7 @@ export function Shell({ title, children }: { title: string; children: (context: 
           <a href="/tasks">Tasks</a>
           <a href="/queues">Queues</a>
           <a href="/schedules">Schedules</a>
+          <a href="/deployments">Deployments</a>
           <a href="/test">Test</a>
           <a href="/keys">API keys</a>
           <a href="/access-tokens">Access tokens</a>

@@ -82,7 +82,7 @@ export async function runDeploy(rawOptions: DeployOptions, log: (line: string) =
 
     const upload = bundleUpload(store.dir(bundle.version), bundle);
     log(`Deploying to ${environment.label} at ${target.apiUrl}…`);
-    const created = await initializeDeployment(target, { contentHash: bundle.version, deployedBy: currentUser() });
+    const created = await initializeDeployment(target, { contentHash: bundle.version, deployedBy: currentUser(), projectRef: loaded.config.project });
     log(`  Version ${created.version} (${created.shortCode})`);
     try {
       await registerManifest(target, created.id, manifest);

@@ -10,12 +10,15 @@ import { decodeBundleUpload, deploymentBundleSchema, deploymentManifestSchema, t
 import type { Context } from "hono";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
 import { parseBody, parseValue } from "../validation.js";
+import { ApiError } from "../api-error.js";
 
 const initializeSchema = z
   .object({
     contentHash: z.string({ required_error: "contentHash is required (a hash of the build)" }).min(1).max(128),
     /** Stint: who runs `stint deploy` (shown in the deployments list with the key it used). */
     deployedBy: z.string().max(100).optional(),
+    /** The project trigger.config.ts names: it must be the key's. */
+    projectRef: z.string().max(100).optional(),
   })
   .passthrough();
 
@@ -69,6 +72,13 @@ export function deploymentRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/deployments", async (c) => {
     const env = c.get("env");
     const body = await parseBody(c, initializeSchema);
+    if (body.projectRef && body.projectRef !== env.projectRef) {
+      throw new ApiError(
+        409,
+        `projectRef: this secret key belongs to project ${env.projectRef}, but trigger.config.ts names project ${body.projectRef}. ` +
+          `Deploy with a key of ${body.projectRef}, or set project: "${env.projectRef}" in trigger.config.ts.`,
+      );
+    }
     const deployment = await deployments.initialize(env, { contentHash: body.contentHash, createdBy: await actorOf(services, env, body.deployedBy) });
     return c.json({
       id: deployment.id,
