@@ -1,4 +1,11 @@
-import { hashIdempotencyKey, registerIdempotencyKey, type IdempotencyKey, type IdempotencyKeyScope } from "./core/idempotency.js";
+import {
+  hashIdempotencyKey,
+  idempotencyKeyOptionsOf,
+  isIdempotencyKey,
+  registerIdempotencyKey,
+  type IdempotencyKey,
+  type IdempotencyKeyScope,
+} from "./core/idempotency.js";
 import { currentRunRuntime, requireClientRuntime } from "./runtime/globals.js";
 
 export type { IdempotencyKey, IdempotencyKeyScope };
@@ -18,7 +25,39 @@ export const idempotencyKeys = {
     registerIdempotencyKey(hash, { key: material.join("-"), scope });
     return hash;
   },
-  reset: async (taskIdentifier: string, idempotencyKey: string): Promise<{ id: string }> => {
-    return requireClientRuntime("idempotencyKeys.reset").resetIdempotencyKey(taskIdentifier, idempotencyKey);
+  /**
+   * Releases a key so the next trigger with it starts a new run. Takes a key from `create`, or the key as the user
+   * wrote it (a string or parts) with the scope it was made in: `{ scope: "global" }`, or run / attempt scope of the
+   * current run or of `parentRunId` (and `attemptNumber`), as Trigger.dev's reset does.
+   */
+  reset: async (
+    taskIdentifier: string,
+    idempotencyKey: IdempotencyKey | string | string[],
+    options: IdempotencyKeyResetOptions = {},
+  ): Promise<{ id: string }> => {
+    return requireClientRuntime("idempotencyKeys.reset").resetIdempotencyKey(taskIdentifier, keyToReset(idempotencyKey, options));
   },
 };
+
+export interface IdempotencyKeyResetOptions {
+  scope?: IdempotencyKeyScope;
+  parentRunId?: string;
+  attemptNumber?: number;
+}
+
+function keyToReset(key: IdempotencyKey | string | string[], options: IdempotencyKeyResetOptions): string {
+  // A hash is sent as it is when this process made it, or when no scope says to hash it again.
+  if (typeof key === "string" && isIdempotencyKey(key) && (idempotencyKeyOptionsOf(key) || options.scope === undefined)) return key;
+  const material = Array.isArray(key) ? key : [key];
+  const scope = options.scope ?? "run";
+  const ctx = currentRunRuntime()?.ctx;
+  const runId = options.parentRunId ?? ctx?.run.id;
+  // Outside a run with no parentRunId every scope is global, as in create.
+  if (scope === "global" || !runId) return hashIdempotencyKey(material, []);
+  if (scope === "run") return hashIdempotencyKey(material, [runId]);
+  const attempt = options.attemptNumber ?? (options.parentRunId === undefined ? ctx?.attempt.number : undefined);
+  if (attempt === undefined) {
+    throw new TypeError("idempotencyKeys.reset: options.attemptNumber is required with scope \"attempt\" and a parentRunId");
+  }
+  return hashIdempotencyKey(material, [runId, String(attempt)]);
+}

@@ -94,6 +94,23 @@ describe("idempotency keys", () => {
     await expect(idempotencyKeys.reset("idem-work", "never-used")).rejects.toThrow(/No idempotency key/);
   });
 
+  it("idempotencyKeys.reset takes the key as the user wrote it: a string with its scope, or the parts of a raw key", async () => {
+    const raw = `reset-raw-${Date.now()}`;
+    const key = await idempotencyKeys.create(raw, { scope: "global" });
+    const a = await work.trigger({ value: 1 }, { idempotencyKey: key });
+    await t.waitForRun(a.id);
+    await idempotencyKeys.reset("idem-work", raw, { scope: "global" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await work.trigger({ value: 2 }, { idempotencyKey: key })).id).not.toBe(a.id);
+    // A raw key given to trigger is hashed as idempotencyKeys.create would; reset hashes it the same way.
+    const parts = ["reset-parts", String(Date.now())];
+    const c = await work.trigger({ value: 3 }, { idempotencyKey: parts });
+    await t.waitForRun(c.id);
+    await idempotencyKeys.reset("idem-work", parts);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await work.trigger({ value: 4 }, { idempotencyKey: parts })).id).not.toBe(c.id);
+  });
+
   it("inside a run: trigger and triggerAndWait with one key share one run; run scope isolates parents", async () => {
     const raw = `raw-${Date.now()}`;
     const [p1, p2] = await Promise.all([parent.trigger({ key: raw, scope: "raw" }), parent.trigger({ key: raw, scope: "raw" })]);
