@@ -53,7 +53,7 @@ beforeAll(async () => {
   prod = project.environments.find((env) => env.type === "PRODUCTION")!;
   configure({ baseURL: stack.webapp.url, accessToken: prod.secretKey });
   await envvars.create(project.ref, "prod", { name: "GREETING", value: "set on the dashboard" });
-  version = await deployProject(stack, prod.secretKey);
+  version = await deployProject(stack, prod.secretKey, project.ref);
 });
 
 afterEach(stopSupervisors);

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,9 +122,12 @@ const CLI = fileURLToPath(new URL("../../../sdk/cli/bin/stint.mjs", import.meta.
 const DEPLOYED_PROJECT = fileURLToPath(new URL("../fixtures/deployed-project", import.meta.url));
 
 /** `stint deploy` of test/fixtures/deployed-project with a deployed environment's key, as a user runs it; the version. */
-export async function deployProject(stack: Stack, secretKey: string): Promise<string> {
+/** `projectRef`: the project the key belongs to (stint deploy refuses a trigger.config.ts naming another). */
+export async function deployProject(stack: Stack, secretKey: string, projectRef: string): Promise<string> {
   const project = join(mkdtempSync(join(tmpdir(), "stint-deployed-project-")), "project");
   cpSync(DEPLOYED_PROJECT, project, { recursive: true });
+  const config = join(project, "trigger.config.ts");
+  writeFileSync(config, readFileSync(config, "utf8").replace(/project:\s*"[^"]*"/, `project: "${projectRef}"`));
   const child = spawn(process.execPath, [CLI, "deploy"], {
     cwd: project,
     stdio: ["ignore", "pipe", "pipe"],
