@@ -5,13 +5,13 @@
 import { Hono, type Context, type Next } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import type { BatchItemWire, ListRunsFilter, RunStatus } from "@stint/sdk/runtime";
+import type { BatchItemWire } from "@stint/sdk/runtime";
 import { isPacketRef } from "@stint/temporal-workers";
 import { ApiError, errorResponse, notFound } from "../api/api-error.js";
 import { ownedRun } from "../api/ownership.js";
 import type { ApiServices } from "../api/services.js";
 import { jsonSafeResponses } from "../api/json-safe-responses.js";
-import { parseBody, parseValue, periodStart, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
+import { parseBody, parseValue, refuseControlCharacters, runIdParam, taskIdParam } from "../api/validation.js";
 import { SESSION_COOKIE, createMagicLink, createUserSession, endUserSession, loginWithPassword, redeemMagicLink, userFromSession, type SessionUser } from "../auth/user-sessions.js";
 import { rotateSecretKey } from "../tenancy/create-project.js";
 import { streamsOfRun } from "../streams/run-stream-sql.js";
@@ -21,11 +21,11 @@ import { acceptInvite, createInvite, findInvite } from "../tenancy/invites.js";
 import { gitHubAuthorizeUrl, gitHubVerifiedEmail, type GitHubOAuthConfig } from "../auth/github-oauth.js";
 import { randomToken } from "../auth/secrets.js";
 import { emailAddressSchema } from "../auth/email-address.js";
-import { openCursor, signCursor } from "../api/page-cursor.js";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "../auth/access-tokens.js";
 import { clashesInEnvironment } from "../dev-sessions/session-clashes.js";
 import { liveSessionsOf } from "../dev-sessions/session-router.js";
 import { deploymentUiRoutes } from "./deployment-routes.js";
+import { listRunsForDashboard } from "./runs-list.js";
 
 /** The run page shows the start of each realtime stream (readers get all of it from the API). */
 const STREAM_CHUNKS_SHOWN = 500;
@@ -42,14 +42,6 @@ export interface UiApiOptions {
 }
 
 const OAUTH_STATE_COOKIE = "stint_oauth_state";
-
-const listQuerySchema = z.object({
-  status: z.string().optional(),
-  task: z.string().optional(),
-  tag: z.string().optional(),
-  period: z.enum(["1h", "24h", "7d", "30d"]).optional(),
-  after: z.string().optional(),
-});
 
 export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<UiEnv> {
   const app = new Hono<UiEnv>().basePath("/ui-api");
@@ -161,20 +153,7 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
   const envOf = (c: Context<UiEnv>) => environmentForUser(db, c.get("user").id, c.req.param("envId")!);
   deploymentUiRoutes(app, services, envOf);
 
-  app.get("/environments/:envId/runs", async (c) => {
-    const env = await envOf(c);
-    const q = parseValue(listQuerySchema, c.req.query(), "query");
-    const filter: ListRunsFilter = {
-      status: q.status ? (q.status.split(",") as RunStatus[]) : undefined,
-      taskIdentifier: q.task || undefined,
-      tag: q.tag || undefined,
-      from: q.period ? periodStart(q.period) : undefined,
-      limit: 50,
-      after: openCursor(env, q.after, "after"),
-    };
-    const page = await services.engines.for(env).listRuns(filter);
-    return c.json({ data: page.data, next: signCursor(env, page.nextCursor) });
-  });
+  app.get("/environments/:envId/runs", async (c) => c.json(await listRunsForDashboard(services, await envOf(c), c.req.query())));
 
   app.get("/environments/:envId/runs/:runId", async (c) => {
     const env = await envOf(c);

@@ -1,5 +1,8 @@
 "use client";
-/** Runs of the selected environment, filtered by status, task, tag and period; refreshed live. */
+/**
+ * Runs of the selected environment, filtered by status, task, tag and period or found by run id; 50 a page, older
+ * pages through the list's cursor; the page shown is refreshed live.
+ */
 import { useCallback, useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
 import { uiApi, type RunRecord } from "../lib/api";
@@ -8,19 +11,24 @@ const STATUSES = ["QUEUED", "DELAYED", "EXECUTING", "WAITING", "COMPLETED", "FAI
 
 function RunsList({ environment }: ShellContext) {
   const [runs, setRuns] = useState<RunRecord[]>();
-  const [filters, setFilters] = useState({ status: "", task: "", tag: "", period: "" });
+  const [filters, setFilters] = useState({ status: "", task: "", tag: "", period: "", runId: "" });
   const [error, setError] = useState<string>();
+  // Cursors of the pages before the one shown ("" for the first), and the next page's cursor.
+  const [cursors, setCursors] = useState<string[]>([""]);
+  const [next, setNext] = useState<string>();
+  const cursor = cursors[cursors.length - 1]!;
 
   const load = useCallback(async () => {
-    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ""));
+    const query = new URLSearchParams(Object.entries({ ...filters, runId: filters.runId.trim(), after: cursor }).filter(([, v]) => v !== ""));
     try {
-      const page = await uiApi<{ data: RunRecord[] }>(`/environments/${environment.id}/runs?${query}`);
+      const page = await uiApi<{ data: RunRecord[]; next?: string }>(`/environments/${environment.id}/runs?${query}`);
       setRuns(page.data);
+      setNext(page.next);
       setError(undefined);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [environment.id, filters]);
+  }, [environment.id, filters, cursor]);
 
   useEffect(() => {
     setRuns(undefined);
@@ -29,7 +37,10 @@ function RunsList({ environment }: ShellContext) {
     return () => clearInterval(timer);
   }, [load]);
 
-  const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
+  const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => {
+    setFilters({ ...filters, [key]: e.target.value });
+    setCursors([""]);
+  };
 
   return (
     <>
@@ -40,6 +51,7 @@ function RunsList({ environment }: ShellContext) {
             <option key={s}>{s}</option>
           ))}
         </select>
+        <input aria-label="Run id" placeholder="Search by run id" value={filters.runId} onChange={set("runId")} />
         <input aria-label="Task" placeholder="Task id" value={filters.task} onChange={set("task")} />
         <input aria-label="Tag" placeholder="Tag" value={filters.tag} onChange={set("tag")} />
         <select aria-label="Period" value={filters.period} onChange={set("period")}>
@@ -81,7 +93,7 @@ function RunsList({ environment }: ShellContext) {
                 </td>
                 <td>{run.tags.join(", ")}</td>
                 <td>{new Date(run.createdAt).toLocaleString()}</td>
-                <td>{run.durationMs ? `${run.durationMs} ms` : ""}</td>
+                <td data-testid="run-duration">{formatDuration(run.durationMs)}</td>
               </tr>
             ))}
             {runs.length === 0 && (
@@ -94,8 +106,29 @@ function RunsList({ environment }: ShellContext) {
           </tbody>
         </table>
       )}
+      {runs && (cursors.length > 1 || next) && (
+        <div className="row">
+          <button disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            ← Newer runs
+          </button>
+          <span className="muted" data-testid="runs-page">
+            Page {cursors.length}
+          </span>
+          <button disabled={!next} onClick={() => next && setCursors([...cursors, next])}>
+            Older runs →
+          </button>
+        </div>
+      )}
     </>
   );
+}
+
+/** Execution time (the list sends 0 until a run has finished). */
+function formatDuration(ms: number): string {
+  if (!ms) return "";
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
 }
 
 export default function RunsPage() {
