@@ -17,6 +17,7 @@ import {
   StintEngineClient,
   TemporalReachability,
   createStintWorkers,
+  ensureSearchAttributes,
   objectPacketStore,
   stintDataConverter,
   type SupervisedDevServer,
@@ -60,6 +61,19 @@ async function pollUntilFinal<T extends { status: string }>(read: () => Promise<
   }
 }
 
+/** The workflow queue of a standalone session unless --workflow-queue names another. */
+export const DEFAULT_WORKFLOW_QUEUE = "stint-dev";
+
+/**
+ * The environment a standalone session's runs belong to. Sessions on one Temporal server with different workflow
+ * queues are separate engines, so each is an environment of its own: queue gates (and idempotency keys, run lists)
+ * are per environment, and a gate another session created lives on that session's task queues, which nobody may poll
+ * any more — a session sharing it would wait on it forever. The default queue keeps `env_dev`, as runs before had.
+ */
+export function standaloneEnvironmentId(workflowQueue: string): string {
+  return workflowQueue === DEFAULT_WORKFLOW_QUEUE ? "env_dev" : `env_dev.${workflowQueue}`;
+}
+
 export async function startStandaloneBackend(options: {
   temporalAddress?: string;
   namespace: string;
@@ -76,6 +90,16 @@ export async function startStandaloneBackend(options: {
   if (!address) server = await startLocalTemporal({ stateDir: options.stateDir, uiPort: options.uiPort, namespace: options.namespace });
   const temporalAddress = address ?? server!.address;
   const connection = await Connection.connect({ address: temporalAddress, channelArgs: RECONNECT_CHANNEL_ARGS });
+  // A server this process did not start may lack Stint's search attributes (a dev server it starts gets them as flags):
+  // without them no run can start there.
+  if (address) {
+    await ensureSearchAttributes(connection, options.namespace).catch((error: Error) =>
+      console.error(
+        `Could not register Stint's search attributes on the Temporal server at ${address} (${error.message}): no run can start there until they exist ` +
+          "(an admin adds them with `temporal operator search-attribute create`; names and types in docs/architecture.md), or run stint dev without --temporal-address.",
+      ),
+    );
+  }
   // One line when Temporal is lost and one when it is back (the workers reconnect by themselves at the same address).
   const reachability = new TemporalReachability(() => connection, {
     onLost: (reason) => console.log(`[${time()}] Lost Temporal at ${temporalAddress} (${reason}); reconnecting…`),
@@ -94,7 +118,7 @@ export async function startStandaloneBackend(options: {
     client,
     workflowTaskQueue: options.workflowQueue,
     attemptQueue: options.attemptQueue,
-    environment: { id: "env_dev", slug: "dev", type: "DEVELOPMENT", projectRef: options.projectRef },
+    environment: { id: standaloneEnvironmentId(options.workflowQueue), slug: "dev", type: "DEVELOPMENT", projectRef: options.projectRef },
     // Trigger.dev semantics: retries are off in dev unless the config enables them.
     settings: { retriesEnabled: options.retriesEnabled },
     packets,

@@ -16,7 +16,7 @@ import { loadConfig, findConfigFile } from "../project/load-config.js";
 import { buildProject, declarationsOf } from "../project/build-project.js";
 import { taskDirs } from "../project/find-task-files.js";
 import { writeSession } from "../session-file.js";
-import { startStandaloneBackend, startWebappBackend, type DevBackend } from "./dev-backends.js";
+import { DEFAULT_WORKFLOW_QUEUE, startStandaloneBackend, startWebappBackend, type DevBackend } from "./dev-backends.js";
 import { loadProjectEnv } from "../project/env-files.js";
 import { resolveDevMode, type DevMode } from "../dev-target.js";
 import { AttemptPrinter } from "./attempt-printer.js";
@@ -28,7 +28,7 @@ export const devOptionsSchema = z.object({
   stateDir: z.string().optional(),
   temporalAddress: z.string().regex(/^[\w.-]+:\d+$/, "expected host:port, e.g. 127.0.0.1:7233").optional(),
   namespace: z.string().min(1).default("default"),
-  workflowQueue: z.string().min(1).default("stint-dev"),
+  workflowQueue: z.string().min(1).default(DEFAULT_WORKFLOW_QUEUE),
   /** Defaults to the workflow queue: one worker then serves both, and attempts start by eager dispatch. */
   attemptQueue: z.string().min(1).optional(),
   uiPort: z.coerce.number().int().min(1).max(65_535).optional(),
