@@ -17,6 +17,9 @@ export interface RunShape<TOutput = any> extends Omit<RunRecord, "createdAt" | "
   isSuccess: boolean;
   isFailed: boolean;
   isCancelled: boolean;
+  /** Trigger.dev bills compute; Stint does not, so both are always 0 (Trigger.dev's dev environment says 0 too). */
+  costInCents: number;
+  baseCostInCents: number;
 }
 export type AnyRunShape = RunShape<any>;
 export type RetrieveRunResult<T = any> = RunShape<T extends { __output?: infer O } ? O : T>;
@@ -43,5 +46,7 @@ export function toRunShape<T>(record: RunRecord): RunShape<T> {
     isSuccess: record.status === "COMPLETED",
     isFailed: ["FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"].includes(record.status),
     isCancelled: record.status === "CANCELED",
+    costInCents: 0,
+    baseCostInCents: 0,
   };
 }

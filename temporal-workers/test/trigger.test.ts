@@ -32,6 +32,9 @@ describe("trigger", () => {
     expect(run.isSuccess).toBe(true);
     expect(run.output).toEqual(state.output);
     expect(run.payload).toEqual({ name: "ada" });
+    // Trigger.dev's run shape has costs (0 in dev); Stint bills nothing, so they are 0 everywhere, never missing.
+    expect({ costInCents: run.costInCents, baseCostInCents: run.baseCostInCents }).toEqual({ costInCents: 0, baseCostInCents: 0 });
+    expect(run.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it("tasks.trigger by id works the same", async () => {
