@@ -11,7 +11,8 @@ import { z } from "zod";
 import { BundleStore, RunnerExecutor, childProcessLauncher, type BundleManifest, type RunnerBundle } from "@stint/temporal-workers";
 import { findConfigFile, loadConfig } from "../project/load-config.js";
 import { buildProject } from "../project/build-project.js";
-import { DeployRefused, deployManifestOf, deployProblems, type DeployManifest } from "../project/deploy-manifest.js";
+import { DeployRefused, deployManifestOf, deployProblems } from "../project/deploy-manifest.js";
+import type { DeployManifest } from "../project/deploy-manifest-shape.js";
 import { packageVersions } from "../project/package-versions.js";
 import { failDeployment, finalizeDeployment, initializeDeployment, registerManifest, uploadBundle, type BundleUpload } from "../deploy-api.js";
 

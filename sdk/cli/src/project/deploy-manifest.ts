@@ -4,29 +4,10 @@
  * BackgroundWorkerMetadata. A project the webapp must not take — a task file that threw, a task id defined twice,
  * no tasks — is refused here, before anything is uploaded.
  */
-import type { DeclaredQueue } from "@stint/sdk/runtime";
 import type { BundleManifest } from "@stint/temporal-workers";
+import type { DeployManifest } from "./deploy-manifest-shape.js";
 
-export interface DeployManifest {
-  packageVersion: string;
-  cliPackageVersion: string;
-  /** The build's content hash (its local bundle version). */
-  contentHash: string;
-  runtime: "node";
-  runtimeVersion: string;
-  tasks: Array<{
-    id: string;
-    filePath: string;
-    exportName?: string;
-    queue: { name: string; concurrencyLimit?: number | null };
-    retry: BundleManifest["tasks"][number]["retry"];
-    machine?: { preset: string };
-    maxDuration?: number;
-    schedule?: { cron: string; timezone?: string };
-  }>;
-  queues: DeclaredQueue[];
-  maxDuration?: number;
-}
+export type { DeployManifest } from "./deploy-manifest-shape.js";
 
 export class DeployRefused extends Error {
   constructor(message: string) {
