@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, runs, tasks } from "@trigger.dev/sdk";
 import { createUser } from "../src/index.js";
 import { createAccessToken, revokeAccessToken } from "../src/server/auth/access-tokens.js";
-import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
+import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");

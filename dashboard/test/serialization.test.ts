@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, streams, tasks } from "trigger-sdk-latest";
-import { DevProcess } from "../../sdk/cli/test/harness/dev-process.js";
+import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");

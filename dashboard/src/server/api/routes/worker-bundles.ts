@@ -6,7 +6,7 @@ import type { Hono } from "hono";
 import { readDeploymentBundle } from "../../deployments/index.js";
 import { notFound } from "../api-error.js";
 import type { ApiServices } from "../services.js";
-import { deployedEnvironment, type WorkerApiEnv } from "./worker-servers.js";
+import { deployedEnvironment, type WorkerApiEnv } from "./worker-environment.js";
 
 export function workerBundleRoute(worker: Hono<WorkerApiEnv>, services: ApiServices): void {
   worker.get("/deployments/:environmentId/:version/bundle", async (c) => {

@@ -16,8 +16,7 @@ import type { ApiApp, ApiServices } from "../services.js";
 import { parseBody } from "../validation.js";
 import type { DevSessionTemporal } from "./dev-sessions.js";
 import { workerBundleRoute } from "./worker-bundles.js";
-
-export type WorkerApiEnv = { Variables: { workerGroup: AuthenticatedWorkerGroup } };
+import { deployedEnvironment, type WorkerApiEnv } from "./worker-environment.js";
 
 /** How often supervisors heartbeat; the Workers page shows a server Disconnected after missing several. */
 export const WORKER_HEARTBEAT_INTERVAL_MS = 5_000;
@@ -133,14 +132,6 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
   });
 
   app.route("/api/v1/worker", worker as unknown as ApiApp);
-}
-
-export async function deployedEnvironment(services: ApiServices, environmentId: string) {
-  const env = await services.auth.byId(environmentId);
-  if (!env) throw notFound(`Environment ${environmentId}`);
-  // Development runs execute in `stint dev` sessions, never on worker servers.
-  if (env.type === "DEVELOPMENT") throw new ApiError(403, `Environment ${environmentId} is a development environment: its runs execute in stint dev, not on worker servers`);
-  return env;
 }
 
 async function runOfEnvironment(services: ApiServices, environmentId: string, runId: string): Promise<void> {
