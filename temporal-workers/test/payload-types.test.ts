@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { str } from "@temporalio/common";
 import { task } from "@stint/sdk";
+import type { RunnerExecutor } from "../src/index.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
+import { buildFixture, fixture, startRunnerExecutor } from "./harness/runner-executor.js";
 
 interface Rich {
   at: Date;
@@ -73,5 +75,25 @@ describe("payload types", () => {
     const handle = await plain.trigger({ n: 1 });
     expect((await t.waitForRun(handle.id)).output).toBe(2);
     expect(await inputEncoding(handle.id)).toBe("json/plain");
+  });
+});
+
+describe("payload types in runner processes (the executor of stint dev)", () => {
+  let onRunners: TestEngine;
+  let executor: RunnerExecutor;
+  beforeAll(async () => {
+    executor = await startRunnerExecutor({ bundle: buildFixture(fixture("payload-types-tasks.ts"), "pt-1"), launch: { stdout: "ignore" } });
+    onRunners = await startTestEngine({}, { executor });
+  });
+  afterAll(async () => {
+    await onRunners?.stop();
+    executor?.close();
+  });
+
+  it("an output holding functions completes with them left out, as Trigger.dev's superjson does, and keeps its Date", async () => {
+    const handle = await onRunners.engine.trigger({ task: "payload-types-output-with-functions", payload: {} });
+    const state = await onRunners.waitForRun(handle.id, undefined, 90_000);
+    expect(state.status, JSON.stringify(state.error)).toBe("COMPLETED");
+    expect(state.output).toEqual({ kept: 1, at: new Date("2026-02-03T04:05:06.000Z"), nested: { n: 2 } });
   });
 });

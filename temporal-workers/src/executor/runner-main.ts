@@ -4,7 +4,9 @@
  * the result (or on a cancel, a timeout or a stale execution), so nothing of the run outlives its execution here.
  */
 import { pathToFileURL } from "node:url";
+import superjson from "superjson";
 import { declaredQueues, defaultRetryOptions, sdkGlobals, serializeError, setClientRuntime, type ClientRuntime, type SerializedError } from "@stint/sdk/runtime";
+import type { AttemptActivityResult } from "../shared/run-types.js";
 import type { AttemptChannel, RunLogEntry } from "./attempt-channel.js";
 import { executeLocally } from "./execute-locally.js";
 import { CLIENT_METHODS, type BundleManifest, type ChannelMethod, type ClientMethod, type RunnerBundle, type ToRunner } from "./runner-protocol.js";
@@ -131,12 +133,7 @@ class Runner {
     try {
       this.port.send({ type: "result", result });
     } catch (error) {
-      // An output the transport cannot carry (a function, a class with native state): fail the attempt clearly.
-      const failure: SerializedError = {
-        name: "TaskOutputError",
-        message: `run() returned a value that cannot be stored as the run's output: ${(error as Error).message}`,
-      };
-      this.port.send({ type: "result", result: { kind: "failure", status: "FAILED", error: failure, computeMs: result.computeMs } });
+      this.port.send({ type: "result", result: storableResult(result, error as Error) });
     }
   }
 
@@ -148,6 +145,26 @@ class Runner {
     // While loading (a task file's top-level code) the load fails; after the result nothing is listening.
     if (!this.executing) this.port.send({ type: "load-failed", error: serializeError(error) });
   }
+}
+
+/**
+ * An output the transport cannot clone as it is. Trigger.dev stores outputs as superjson, which leaves out what JSON
+ * cannot carry (functions, symbols) and keeps Dates, Maps, BigInts and references: so does Stint. What superjson
+ * cannot take either fails the attempt, naming why.
+ */
+function storableResult(result: AttemptActivityResult, error: Error): AttemptActivityResult {
+  if (result.kind === "success") {
+    try {
+      return { ...result, output: superjson.parse(superjson.stringify(result.output)) };
+    } catch {
+      // reported below with the transport's reason
+    }
+  }
+  const failure: SerializedError = {
+    name: "TaskOutputError",
+    message: `run() returned a value that cannot be stored as the run's output: ${error.message}`,
+  };
+  return { kind: "failure", status: "FAILED", error: failure, computeMs: result.computeMs };
 }
 
 /** Log attributes are the user's: anything the transport cannot carry is sent as text instead. */
