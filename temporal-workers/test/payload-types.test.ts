@@ -35,6 +35,16 @@ const parent = task({
   },
 });
 
+/** Circular references, as Trigger.dev's superjson carries them: the task sees the cycle, and its output keeps one. */
+const circular = task({
+  id: "payload-types-circular",
+  run: async (payload: { name: string; self?: unknown }) => {
+    const back: { name: string; self?: unknown } = { name: payload.name };
+    back.self = back;
+    return { sawCycle: payload.self === payload, back };
+  },
+});
+
 const plain = task({ id: "payload-types-plain", run: async (payload: { n: number }) => payload.n + 1 });
 
 let t: TestEngine;
@@ -69,6 +79,17 @@ describe("payload types", () => {
     const state = await t.waitForRun(handle.id);
     expect(state.status).toBe("COMPLETED");
     expect(state.output).toEqual({ childNextDayIsDate: true, nextDay: "2026-07-01T12:00:00.000Z", big: "42" });
+  });
+
+  it("a payload with a circular reference reaches the task with its cycle, and an output keeps its own", async () => {
+    const payload: { name: string; self?: unknown } = { name: "loop" };
+    payload.self = payload;
+    const handle = await circular.trigger(payload);
+    const state = await t.waitForRun(handle.id);
+    expect(state.status, JSON.stringify(state.error)).toBe("COMPLETED");
+    const output = state.output as { sawCycle: boolean; back: { name: string; self: unknown } };
+    expect(output.sawCycle).toBe(true);
+    expect(output.back.self).toBe(output.back);
   });
 
   it("plain JSON payloads stay json/plain in Temporal's history", async () => {

@@ -61,6 +61,16 @@ function plainJsonWillDo(meta) {
   return Object.values(values).every((annotation) => Array.isArray(annotation) && annotation.length === 1 && annotation[0] === "undefined");
 }
 
+/** A repeated reference JSON can copy; a circular one it cannot carry at all (JSON.stringify throws). */
+function hasCycle(value) {
+  try {
+    JSON.stringify(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 class SuperjsonPayloadConverter {
   encodingType = ENCODING;
 
@@ -68,7 +78,7 @@ class SuperjsonPayloadConverter {
     if (value === undefined || isPlainJson(value, 0)) return undefined;
     const { json, meta } = superjson.serialize(value);
     // Nothing JSON would lose (an undefined property it drops is no loss): let json/plain carry it.
-    if (!meta || plainJsonWillDo(meta)) return undefined;
+    if (!meta || (plainJsonWillDo(meta) && !(meta.referentialEqualities && hasCycle(value)))) return undefined;
     return { metadata: { [METADATA_ENCODING_KEY]: u8(ENCODING) }, data: u8(JSON.stringify({ json, meta })) };
   }
 
