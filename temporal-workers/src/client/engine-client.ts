@@ -333,6 +333,14 @@ export class StintEngineClient implements ClientRuntime {
     return { data: executions.map((e) => recordFromExecution(e)), nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined };
   }
 
+  /** Runs this run's code triggered (Trigger.dev's relatedRuns.children), newest first, from visibility: at most 100. */
+  async listChildRuns(runId: string): Promise<RunRecord[]> {
+    const parent = parse(runIdSchema, runId, "runId");
+    const query = `${buildListQuery(this.options.environment.slug, {})} AND ${SA.parentRunId.name} = '${parent}'`;
+    const { executions } = await this.listPage(query, 100);
+    return executions.map((e) => recordFromExecution(e));
+  }
+
   /** Waitpoint tokens of this environment, newest first, from visibility (state: one query per token listed). */
   async listTokens(filter: ListTokensFilter = {}): Promise<{ data: TokenState[]; nextCursor?: string }> {
     const pageSize = Math.min(Math.max(filter.limit ?? 25, 1), 100);

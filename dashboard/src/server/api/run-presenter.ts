@@ -55,7 +55,7 @@ export function relatedRunFields(run: RunRecord) {
  */
 export function presentRetrievedRun(
   run: RunRecord,
-  related: { parent?: RunRecord; root?: RunRecord },
+  related: { parent?: RunRecord; root?: RunRecord; children?: RunRecord[] },
   urls: { payloadPresignedUrl?: string; outputPresignedUrl?: string } = {},
 ) {
   return {
@@ -68,6 +68,7 @@ export function presentRetrievedRun(
     relatedRuns: {
       parent: related.parent && relatedRunFields(related.parent),
       root: related.root && relatedRunFields(related.root),
+      children: (related.children ?? []).map(relatedRunFields),
     },
     attemptCount: run.attemptCount,
   };

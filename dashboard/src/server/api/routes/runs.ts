@@ -75,8 +75,10 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const engine = services.engines.for(env);
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const related = async (id: string | undefined) => (id && id !== run.id ? engine.retrieveRun(id, { resolvePackets: false }).catch(() => undefined) : undefined);
+    // A run not started on Temporal yet has no children there. Visibility does not carry depth: children are one below.
+    const children = engine.listChildRuns(run.id).then((found) => found.map((child) => ({ ...child, depth: run.depth + 1 })), () => []);
     const [parent, root] = await Promise.all([related(run.parentRunId), related(run.rootRunId)]);
-    return c.json(presentRetrievedRun(run, { parent, root }, await presignedUrls(services, env.id, run)));
+    return c.json(presentRetrievedRun(run, { parent, root, children: await children }, await presignedUrls(services, env.id, run)));
   });
 
   const list = async (c: Context<ApiEnv>) => {
