@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The supervisor is TypeScript: tsx compiles it on the fly.
-import { register } from "tsx/esm/api";
+// Runs the supervisor from its TypeScript sources, bundled to plain JavaScript first (see bundle-supervisor.mjs).
+import { pathToFileURL } from "node:url";
+import { bundledSupervisor } from "./bundle-supervisor.mjs";
 
-register();
-const { main } = await import("../src/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const { main } = await import(pathToFileURL(bundledSupervisor()).href);
+// Once main is done everything is stopped; Temporal's native runtime would keep the process alive.
+process.exit(await main(process.argv.slice(2)));

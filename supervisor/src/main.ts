@@ -1,10 +1,14 @@
 /** `npm run supervisor` / `stint-supervisor`: starts a supervisor from the command line and stops it on SIGTERM/SIGINT. */
+import { installRuntimeLogger } from "@stint/temporal-workers";
 import { ConfigError, configFromCommandLine } from "./config.js";
 import { Supervisor } from "./supervisor.js";
 import { WorkerTokenRefusedError } from "./worker-api.js";
 
 /** Exit codes: 2 a bad option, 3 the token was refused (at start or later). */
 export async function main(argv: string[]): Promise<number> {
+  // Temporal's own lines only for errors (its warnings include "no workflows registered", expected here);
+  // reconnection noise is dropped: the supervisor says itself what it does.
+  installRuntimeLogger("ERROR");
   let supervisor: Supervisor;
   try {
     supervisor = await Supervisor.start(configFromCommandLine(argv));

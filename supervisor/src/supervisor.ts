@@ -4,11 +4,12 @@
  * container, or a child process). A refused token (rotated) cuts it off: it takes no more work. On stop (SIGTERM) it
  * takes no new work and gives running attempts a grace period before they are stopped and retried elsewhere.
  */
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { Client, Connection } from "@temporalio/client";
-import { RECONNECT_CHANNEL_ARGS, createStintWorkers, stintDataConverter, type RunnerLauncher, type StintWorkers } from "@stint/temporal-workers";
+import { RECONNECT_CHANNEL_ARGS, createStintWorkers, runnerEntry, stintDataConverter, type RunnerLauncher, type StintWorkers } from "@stint/temporal-workers";
 import type { SupervisorConfig } from "./config.js";
 import { containerLauncher } from "./docker/container-launcher.js";
 import { ensureRuntimeImage } from "./docker/runtime-image.js";
@@ -64,8 +65,9 @@ export class Supervisor {
       const image = options.runtimeImage ?? (await ensureRuntimeImage(docker, log));
       const ipcRoot = join(options.dataDir, "ipc");
       mkdirSync(ipcRoot, { recursive: true, mode: 0o755 });
+      const runnerFile = runnerInDataDir(options.dataDir);
       launcherFor = (environment) =>
-        containerLauncher({ docker, image, supervisorName: options.name, ipcRoot, environment, logSink: (line) => logs.push(line) });
+        containerLauncher({ docker, image, supervisorName: options.name, ipcRoot, runnerFile, environment, logSink: (line) => logs.push(line) });
       ready = async () => {
         await docker.ping().catch((error: Error) => {
           throw new Error(`the Docker engine does not answer (${error.message}): the attempt is retried`);
@@ -137,4 +139,21 @@ export class Supervisor {
       if (!this.stopping) this.beat();
     }, this.settings.heartbeatIntervalMs);
   }
+}
+
+/**
+ * The runner file containers mount, copied into the data folder: everything a container mounts comes from there, so a
+ * supervisor that itself runs in a container (compose/worker-server.yml) mounts the data folder at the same path on the
+ * host and Docker finds each mount where the supervisor wrote it.
+ */
+function runnerInDataDir(dataDir: string): string {
+  const source = runnerEntry();
+  const hash = createHash("sha256").update(readFileSync(source)).digest("hex").slice(0, 16);
+  const target = join(dataDir, "runner", `runner-${hash}.mjs`);
+  if (!existsSync(target)) {
+    mkdirSync(join(dataDir, "runner"), { recursive: true });
+    copyFileSync(source, `${target}.${process.pid}.tmp`);
+    renameSync(`${target}.${process.pid}.tmp`, target);
+  }
+  return target;
 }

@@ -88,11 +88,15 @@ export class WorkerApi {
   }
 
   private async call<T extends z.ZodTypeAny>(method: "GET" | "POST", path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
-    const response = await fetch(`${this.apiUrl.replace(/\/$/, "")}/api/v1/worker${path}`, {
+    const url = `${this.apiUrl.replace(/\/$/, "")}/api/v1/worker${path}`;
+    const response = await fetch(url, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
+    }).catch((error: Error) => {
+      const cause = (error.cause as Error | undefined)?.message;
+      throw new Error(`cannot reach the webapp at ${this.apiUrl} (${cause ?? error.message}): is it running, and is --api-url right?`);
     });
     const text = await response.text();
     const json = (() => {

@@ -103,6 +103,23 @@ describe("deployed runs on worker servers", () => {
     expect(output.resumedOn).not.toBe(output.firstHost);
   });
 
+  it("SIGTERM while an attempt runs: it takes no new work, lets the attempt finish within the grace period, then stops", async () => {
+    const name = `docker-${randomUUID().slice(0, 6)}`;
+    const supervisor = start({ token: stack.defaultToken, name, executor: "docker", graceSeconds: 30 });
+    await supervisor.waitForLine(/serves worker group default/);
+    const handle = await tasks.trigger("deployed-failover", { workMs: 4_000 });
+    const logs = async () => (await stack.webapp.events.listForRun(prod.id, handle.id)).map((line) => line.message);
+    await expect.poll(logs, { timeout: 60_000 }).toContain("past the wait");
+    supervisor.child.kill("SIGTERM");
+    // Still running its attempt to the end, on this server.
+    expect(await supervisor.exited).toBe(0);
+    const run = await runs.retrieve(handle.id);
+    expect(run.status, JSON.stringify(run.error)).toBe("COMPLETED");
+    expect(run.attemptCount).toBe(1);
+    expect(supervisor.lines.join("\n")).toMatch(/stopping: no new attempts; 1 running may finish within 30 s/);
+    expect((await stack.webapp.db.workerServer.findFirstOrThrow({ where: { name } })).disconnectedAt).not.toBeNull();
+  });
+
   it("kill -9 of the server running an attempt: the run completes on the other without redoing its waitpoint; restarted, the first removes its container", async () => {
     const names = [`a-${randomUUID().slice(0, 6)}`, `b-${randomUUID().slice(0, 6)}`];
     const [a, b] = names.map((name) => start({ token: stack.defaultToken, name, executor: "docker" }));
