@@ -205,17 +205,19 @@ export function createUiApi(services: ApiServices, options: UiApiOptions): Hono<
       db.devSession.findMany({ where: liveSessionsOf(env.id), select: { tasks: true } }),
     ]);
     const served = new Set(sessions.flatMap((s) => s.tasks));
-    const stats = new Map<string, { task: string; queued: number; running: number; total: number; lastRunAt?: Date; served: boolean }>();
+    const stats = new Map<string, { task: string; queued: number; running: number; waiting: number; total: number; lastRunAt?: Date; served: boolean }>();
     for (const row of counts) {
-      const entry = stats.get(row.taskIdentifier) ?? { task: row.taskIdentifier, queued: 0, running: 0, total: 0, served: served.has(row.taskIdentifier) };
+      const entry = stats.get(row.taskIdentifier) ?? { task: row.taskIdentifier, queued: 0, running: 0, waiting: 0, total: 0, served: served.has(row.taskIdentifier) };
       const n = row._count._all;
       entry.total += n;
       if (["QUEUED", "DELAYED"].includes(row.status)) entry.queued += n;
-      if (["EXECUTING", "WAITING", "DEQUEUED"].includes(row.status)) entry.running += n;
+      // A WAITING run holds no worker (its code is suspended or parked): counted apart, as Trigger.dev does.
+      if (["EXECUTING", "DEQUEUED"].includes(row.status)) entry.running += n;
+      if (row.status === "WAITING") entry.waiting += n;
       if (row._max.createdAt && (!entry.lastRunAt || row._max.createdAt > entry.lastRunAt)) entry.lastRunAt = row._max.createdAt;
       stats.set(row.taskIdentifier, entry);
     }
-    for (const task of served) if (!stats.has(task)) stats.set(task, { task, queued: 0, running: 0, total: 0, served: true });
+    for (const task of served) if (!stats.has(task)) stats.set(task, { task, queued: 0, running: 0, waiting: 0, total: 0, served: true });
     return c.json({ tasks: [...stats.values()].sort((a, b) => a.task.localeCompare(b.task)) });
   });
 

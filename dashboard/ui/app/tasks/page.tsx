@@ -1,5 +1,5 @@
 "use client";
-/** Tasks of the environment with their queues: waiting (depth), running, total runs, and whether a worker serves them. */
+/** Tasks of the environment with their queues: queued (depth), running, total runs, waiting on a waitpoint (not running), and whether a worker serves them. */
 import { useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
 import { uiApi } from "../lib/api";
@@ -8,6 +8,7 @@ interface TaskStats {
   task: string;
   queued: number;
   running: number;
+  waiting: number;
   total: number;
   lastRunAt?: string;
   served: boolean;
@@ -27,7 +28,7 @@ function Tasks({ environment }: ShellContext) {
   return (
     <table>
       <thead>
-        <tr><th>Task</th><th>Queue</th><th>Waiting</th><th>Running</th><th>Runs</th><th>Last run</th><th>Worker</th></tr>
+        <tr><th>Task</th><th>Queue</th><th>Queued</th><th>Running</th><th>Runs</th><th>Waiting</th><th>Last run</th><th>Worker</th></tr>
       </thead>
       <tbody>
         {tasks.map((t) => (
@@ -37,11 +38,12 @@ function Tasks({ environment }: ShellContext) {
             <td>{t.queued}</td>
             <td>{t.running}</td>
             <td>{t.total}</td>
+            <td data-testid="task-waiting">{t.waiting}</td>
             <td>{t.lastRunAt ? new Date(t.lastRunAt).toLocaleString() : ""}</td>
             <td className={t.served ? "" : "muted"}>{t.served ? "connected" : "none"}</td>
           </tr>
         ))}
-        {tasks.length === 0 && <tr><td colSpan={7} className="muted">No tasks yet: start `stint dev` with this environment's key.</td></tr>}
+        {tasks.length === 0 && <tr><td colSpan={8} className="muted">No tasks yet: start `stint dev` with this environment's key.</td></tr>}
       </tbody>
     </table>
   );
