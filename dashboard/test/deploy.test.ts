@@ -15,6 +15,7 @@ import { Client, Connection } from "@temporalio/client";
 import { chromium, type Browser } from "playwright-core";
 import { configure, queues, runs, schedules, tasks } from "trigger-sdk-latest";
 import { readDeploymentBundle } from "../src/server/deployments/index.js";
+import { createAccessToken } from "../src/server/auth/access-tokens.js";
 import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
 
 const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
@@ -33,13 +34,16 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs `stint deploy` in `project` as a user would, with the production key and the webapp's URL in its environment. */
-function deploy(project: string, args: string[] = [], key = t.prod.secretKey): Promise<CliResult> {
-  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
+/**
+ * Runs `stint deploy` in `project` as a user would, with the webapp's URL and (unless `credentials` says otherwise) the
+ * production key in its environment.
+ */
+function deploy(project: string, args: string[] = [], credentials: Record<string, string> = { TRIGGER_SECRET_KEY: t.prod.secretKey }): Promise<CliResult> {
+  const { TEMPORAL_ADDRESS: _address, TRIGGER_SECRET_KEY: _key, TRIGGER_ACCESS_TOKEN: _token, ...env } = process.env;
   const child = spawn(process.execPath, [CLI, "deploy", ...args], {
     cwd: project,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: key },
+    env: { ...env, TRIGGER_API_URL: t.webapp.url, ...credentials },
   });
   let stdout = "";
   let stderr = "";
@@ -228,6 +232,39 @@ describe("stint deploy", () => {
     const devPromote = await fetch(new URL(`/api/v1/deployments/${firstVersion}/promote`, t.webapp.url), { method: "POST", headers: { authorization: `Bearer ${t.dev.secretKey}` } });
     expect(devPromote.status).toBe(403);
   }, 300_000);
+
+  it("with a personal access token (stint login) instead of a key: the webapp hands over the environment's key, and the deploy is the user's", async () => {
+    const admin = await t.webapp.db.user.findUniqueOrThrow({ where: { email: "admin@localhost" } });
+    const { token } = await createAccessToken(t.webapp.db, admin.id, "deploy test");
+    // A project the token creates (stint dev does so) has its keys sealed, so they can be handed out.
+    const created = await fetch(new URL("/api/v1/projects/proj_pat_deploy/environments/dev", t.webapp.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(created.status).toBe(200);
+    const patProject = copyFixture();
+    useProjectRef(patProject, "proj_pat_deploy");
+    const result = await deploy(patProject, [], { TRIGGER_ACCESS_TOKEN: token });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toContain("Deploying proj_pat_deploy to production");
+    expect(result.stdout).toContain("with your access token");
+    const patRow = await t.webapp.db.project.findUniqueOrThrow({ where: { ref: "proj_pat_deploy" }, include: { environments: true } });
+    const prodEnv = patRow.environments.find((env) => env.type === "PRODUCTION")!;
+    const deployment = await t.webapp.db.deployment.findFirstOrThrow({ where: { environmentId: prodEnv.id } });
+    expect(deployment).toMatchObject({ status: "DEPLOYED", createdBy: expect.stringMatching(/^admin@localhost \(secret key …\w{4}\)$/) });
+
+    // A key kept only as a hash (the test's project was created without sealing its keys, and its staging key never
+    // authenticated, which seals it): the fix is named.
+    const unsealed = await deploy(project, ["--env", "staging"], { TRIGGER_ACCESS_TOKEN: token });
+    expect(unsealed.code).toBe(1);
+    expect(unsealed.stderr).toContain("The staging secret key of project");
+    expect(unsealed.stderr).toContain("is stored only as a hash, so it cannot be handed out: rotate it once on the dashboard");
+    // Neither a key nor a token nor a login: the message says what to set.
+    const nothing = await deploy(project, [], {});
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain("stint deploy needs the production secret key");
+  }, 240_000);
 
   it("the dashboard's Deployments page lists the versions (tasks, status, who, when) and promotes one", async () => {
     const login = printed.map((line) => /Admin login:\s+(\S+) \/ (\S+)/.exec(line)).find(Boolean);

@@ -104,6 +104,8 @@ program
   .option("--skip-promotion", "deploy the version without making it current (promote it later)")
   .addOption(new Option("--api-url <url>", "the Stint webapp").env("TRIGGER_API_URL"))
   .addOption(new Option("--secret-key <key>", "the environment's secret key (tr_prod_…, tr_stg_…)").env("TRIGGER_SECRET_KEY"))
+  .addOption(new Option("--access-token <token>", "personal access token (tr_pat_…): the webapp hands over the environment's key").env("TRIGGER_ACCESS_TOKEN"))
+  .option("--profile <name>", "deploy with this `stint login` profile (default: the current one, when no key or token is set)")
   .action(async (options) => {
     await runDeploy(options);
   });

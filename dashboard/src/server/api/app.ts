@@ -20,6 +20,7 @@ import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { queueRoutes } from "./routes/queues.js";
 import { projectRoutes } from "./routes/projects.js";
 import { whoamiRoutes } from "./routes/whoami.js";
+import { projectEnvironmentRoutes } from "./routes/project-environments.js";
 import { realtimeRoutes } from "./routes/realtime.js";
 import { triggerRoutes } from "./routes/trigger.js";
 import { packetRoutes } from "./routes/packets.js";
@@ -67,6 +68,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   workerRoutes(app, services, temporal);
   // Personal access tokens, not environment keys: before the key authentication below.
   projectRoutes(app, services);
+  projectEnvironmentRoutes(app, services);
   whoamiRoutes(app, services);
 
   // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access

@@ -11,28 +11,23 @@ import { z } from "zod";
 import { BundleStore, RunnerExecutor, childProcessLauncher, type BundleManifest, type RunnerBundle } from "@stint/temporal-workers";
 import { findConfigFile, loadConfig } from "../project/load-config.js";
 import { buildProject } from "../project/build-project.js";
-import { DeployRefused, deployManifestOf, deployProblems } from "../project/deploy-manifest.js";
+import { deployManifestOf, deployProblems } from "../project/deploy-manifest.js";
 import type { DeployManifest } from "../project/deploy-manifest-shape.js";
+import { DEPLOY_ENVIRONMENTS, DeployRefused, resolveDeployTarget, type DeployEnvironmentName } from "../deploy-target.js";
 import { packageVersions } from "../project/package-versions.js";
 import { failDeployment, finalizeDeployment, initializeDeployment, registerManifest, uploadBundle, type BundleUpload } from "../deploy-api.js";
 
-/** `--env` names and the environment (and secret key prefix) each stands for. */
-const ENVIRONMENTS = {
-  prod: { type: "PRODUCTION", keyPrefix: "tr_prod_", label: "production" },
-  production: { type: "PRODUCTION", keyPrefix: "tr_prod_", label: "production" },
-  staging: { type: "STAGING", keyPrefix: "tr_stg_", label: "staging" },
-  stg: { type: "STAGING", keyPrefix: "tr_stg_", label: "staging" },
-  preview: { type: "PREVIEW", keyPrefix: "tr_preview_", label: "preview" },
-} as const;
-
 export const deployOptionsSchema = z.object({
   cwd: z.string().default("."),
-  env: z.enum(Object.keys(ENVIRONMENTS) as [keyof typeof ENVIRONMENTS], { message: "--env must be prod, staging or preview" }).default("prod"),
+  env: z.enum(Object.keys(DEPLOY_ENVIRONMENTS) as [DeployEnvironmentName], { message: "--env must be prod, staging or preview" }).default("prod"),
   dryRun: z.boolean().default(false),
   /** Deploy without making the version current (promote it later from the dashboard or the API). */
   skipPromotion: z.boolean().default(false),
   apiUrl: z.string().url("--api-url must be a URL like http://127.0.0.1:3030").optional(),
   secretKey: z.string().optional(),
+  accessToken: z.string().regex(/^tr_pat_/, "--access-token / TRIGGER_ACCESS_TOKEN must be a personal access token (tr_pat_…)").optional(),
+  /** The `stint login` profile to deploy with (default: the current one, when no key or token is given). */
+  profile: z.string().optional(),
 });
 export type DeployOptions = z.input<typeof deployOptionsSchema>;
 
@@ -46,18 +41,18 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 export async function runDeploy(rawOptions: DeployOptions, log: (line: string) => void = (line) => console.log(line)): Promise<DeployResult> {
   const options = deployOptionsSchema.parse(rawOptions);
-  const environment = ENVIRONMENTS[options.env];
+  const environment = DEPLOY_ENVIRONMENTS[options.env];
   const projectDir = resolve(options.cwd);
   findConfigFile(projectDir);
-  // Checked before the build: a wrong key should not cost a build.
-  const target = options.dryRun ? undefined : deployTarget(options, environment);
 
   const workDir = join(projectDir, ".stint");
   mkdirSync(workDir, { recursive: true });
   const buildRoot = mkdtempSync(join(workDir, "deploy-"));
   try {
-    log(`Building ${relative(process.cwd(), projectDir) || "."}…`);
     const loaded = await loadConfig(projectDir, join(buildRoot, "config"));
+    // Checked before the build: a wrong key should not cost a build.
+    const target = options.dryRun ? undefined : await resolveDeployTarget(options, options.env, loaded.config.project);
+    log(`Building ${relative(process.cwd(), projectDir) || "."}…`);
     const store = new BundleStore(join(buildRoot, "versions"));
     let bundle: RunnerBundle;
     let files: string[];
@@ -82,8 +77,8 @@ export async function runDeploy(rawOptions: DeployOptions, log: (line: string) =
     }
 
     const upload = bundleUpload(store.dir(bundle.version), bundle);
-    log(`Deploying to ${environment.label} at ${target.apiUrl}…`);
-    const created = await initializeDeployment(target, { contentHash: bundle.version, deployedBy: currentUser(), projectRef: loaded.config.project });
+    log(`Deploying ${loaded.config.project} to ${environment.label} at ${target.apiUrl} (with your ${target.via})…`);
+    const created = await initializeDeployment(target, { contentHash: bundle.version, deployedBy: target.user ?? currentUser(), projectRef: loaded.config.project });
     log(`  Version ${created.version} (${created.shortCode})`);
     try {
       await registerManifest(target, created.id, manifest);
@@ -107,18 +102,6 @@ export async function runDeploy(rawOptions: DeployOptions, log: (line: string) =
   } finally {
     rmSync(buildRoot, { recursive: true, force: true });
   }
-}
-
-function deployTarget(options: z.infer<typeof deployOptionsSchema>, environment: (typeof ENVIRONMENTS)[keyof typeof ENVIRONMENTS]) {
-  if (!options.apiUrl) throw new DeployRefused("stint deploy needs the webapp's URL: --api-url <url> or TRIGGER_API_URL (or --dry-run to only see the manifest)");
-  if (!options.secretKey) {
-    throw new DeployRefused(`stint deploy needs the ${environment.label} secret key (${environment.keyPrefix}…, on the dashboard's API keys page): --secret-key or TRIGGER_SECRET_KEY`);
-  }
-  if (!options.secretKey.startsWith(environment.keyPrefix)) {
-    const actual = Object.values(ENVIRONMENTS).find((env) => options.secretKey!.startsWith(env.keyPrefix))?.label ?? (options.secretKey.startsWith("tr_dev_") ? "development" : "no environment");
-    throw new DeployRefused(`--env ${options.env} needs a ${environment.label} secret key (${environment.keyPrefix}…); this one is for ${actual}`);
-  }
-  return { apiUrl: options.apiUrl, secretKey: options.secretKey };
 }
 
 /** Loads the build in a runner process, as `stint dev` does, for what it declares. */

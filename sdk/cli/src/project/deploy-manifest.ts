@@ -9,13 +9,6 @@ import type { DeployManifest } from "./deploy-manifest-shape.js";
 
 export type { DeployManifest } from "./deploy-manifest-shape.js";
 
-export class DeployRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DeployRefused";
-  }
-}
-
 /** Problems that keep a build from being deployed, one line each (empty: deployable). */
 export function deployProblems(manifest: BundleManifest): string[] {
   const problems: string[] = [];
