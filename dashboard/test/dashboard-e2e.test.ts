@@ -110,6 +110,9 @@ describe("dashboard in Chromium", () => {
   it("cancels a waiting run", async () => {
     await triggerFromTestPage("e2e-patient", "{}");
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("WAITING");
+    // No empty Output box while it runs: a line saying there is none yet.
+    expect(await page.getByTestId("run-output-pending").textContent()).toBe("No output yet: the run is WAITING.");
+    expect(await page.getByTestId("run-output").count()).toBe(0);
     await page.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("CANCELED");
     await shot("04-run-canceled");

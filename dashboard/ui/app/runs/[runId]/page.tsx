@@ -217,6 +217,8 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
         <h2>{run.error ? "Error" : "Output"}</h2>
         {run.error ? (
           <pre data-testid="run-output">{`${run.error.name}: ${run.error.message}\n${run.error.stack ?? ""}`}</pre>
+        ) : !finished ? (
+          <p className="muted" data-testid="run-output-pending">No output yet: the run is {run.status}.</p>
         ) : (
           <ValueView value={run.output} stored={detail.stored?.output} testId="run-output" />
         )}
