@@ -1,7 +1,6 @@
 /** Runs as the SDK hands them out: the engine's record with Dates and the status flags of Trigger.dev's run shape. */
-import type { RunRecord, RunStatus } from "./runtime/types.js";
-
-const COMPLETED: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+import { isFailedStatus, isFinalStatus } from "./core/run-status.js";
+import type { RunRecord } from "./runtime/types.js";
 
 export interface RunShape<TOutput = any> extends Omit<RunRecord, "createdAt" | "updatedAt" | "startedAt" | "finishedAt" | "delayedUntil" | "output"> {
   output?: TOutput;
@@ -42,9 +41,9 @@ export function toRunShape<T>(record: RunRecord): RunShape<T> {
     isQueued: record.status === "QUEUED" || record.status === "DELAYED" || record.status === "PENDING_VERSION",
     isExecuting: record.status === "EXECUTING" || record.status === "DEQUEUED",
     isWaiting: record.status === "WAITING",
-    isCompleted: COMPLETED.includes(record.status),
+    isCompleted: isFinalStatus(record.status),
     isSuccess: record.status === "COMPLETED",
-    isFailed: ["FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"].includes(record.status),
+    isFailed: isFailedStatus(record.status),
     isCancelled: record.status === "CANCELED",
     costInCents: 0,
     baseCostInCents: 0,

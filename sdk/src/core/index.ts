@@ -3,3 +3,12 @@ export { parseDebounceDurationMs, parseDurationMs, resolveDate, waitForDurationM
 export { retryDelayMs, defaultRetryOptions, type RetryOptions } from "./retry.js";
 export { serializeError, deserializeError, isNonRetryableError, type SerializedError } from "./errors.js";
 export { toJsonSafe, stringifyJsonSafe } from "./json-safe.js";
+export {
+  FAILED_STATUSES,
+  FINAL_STATUSES,
+  isFailedStatus,
+  isFinalStatus,
+  RUN_STATUSES,
+  type FinalStatus,
+  type RunStatus,
+} from "./run-status.js";

@@ -4,31 +4,17 @@
  * Everything here crosses process boundaries, so it is plain JSON.
  */
 import type { SerializedError } from "../core/errors.js";
+import type { RunStatus } from "../core/run-status.js";
 
-export type RunStatus =
-  | "PENDING_VERSION"
-  | "QUEUED"
-  | "DEQUEUED"
-  | "DELAYED"
-  | "EXECUTING"
-  | "WAITING"
-  | "COMPLETED"
-  | "CANCELED"
-  | "FAILED"
-  | "CRASHED"
-  | "SYSTEM_FAILURE"
-  | "EXPIRED"
-  | "TIMED_OUT";
-
-export const FINAL_STATUSES: readonly RunStatus[] = [
-  "COMPLETED",
-  "CANCELED",
-  "FAILED",
-  "CRASHED",
-  "SYSTEM_FAILURE",
-  "EXPIRED",
-  "TIMED_OUT",
-];
+export {
+  FAILED_STATUSES,
+  FINAL_STATUSES,
+  isFailedStatus,
+  isFinalStatus,
+  RUN_STATUSES,
+  type FinalStatus,
+  type RunStatus,
+} from "../core/run-status.js";
 
 export type TriggerFunction = "trigger" | "triggerAndWait" | "batchTrigger" | "batchTriggerAndWait";
 

@@ -3,14 +3,10 @@ import type { Client, WorkflowExecutionInfo } from "@temporalio/client";
 // Internal helper of the pinned @temporalio/client: decodes raw visibility rows exactly as client.workflow.list does,
 // which we need because cursor pagination requires the raw nextPageToken.
 import { executionInfoFromRaw } from "@temporalio/client/lib/helpers.js";
+import { RUN_STATUSES } from "@stint/sdk/core";
 import type { ListRunsFilter, RunRecord, RunStatus } from "@stint/sdk/runtime";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { EngineError } from "./engine-error.js";
-
-const STATUSES: RunStatus[] = [
-  "PENDING_VERSION", "QUEUED", "DEQUEUED", "DELAYED", "EXECUTING", "WAITING", "COMPLETED",
-  "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT",
-];
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -29,7 +25,7 @@ function isoDate(value: Date | string, field: string): string {
 export function buildListQuery(environment: string, filter: ListRunsFilter): string {
   const clauses = [`WorkflowType = '${RUN_WORKFLOW_TYPE}'`, `${SA.environment.name} = ${safeValue(environment, "environment")}`];
   const statuses = list(filter.status);
-  for (const status of statuses) if (!STATUSES.includes(status)) throw new EngineError(400, `filter[status]: "${status}" is not a run status (${STATUSES.join(", ")})`);
+  for (const status of statuses) if (!(RUN_STATUSES as readonly string[]).includes(status)) throw new EngineError(400, `filter[status]: "${status}" is not a run status (${RUN_STATUSES.join(", ")})`);
   if (statuses.length) clauses.push(`${SA.status.name} IN (${statuses.map((s) => `'${s}'`).join(", ")})`);
   const tasks = list(filter.taskIdentifier);
   if (tasks.length) clauses.push(`${SA.taskId.name} IN (${tasks.map((t) => safeValue(t, "filter[taskIdentifier]")).join(", ")})`);

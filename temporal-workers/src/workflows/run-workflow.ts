@@ -6,6 +6,7 @@
  */
 import * as wf from "@temporalio/workflow";
 import { ApplicationFailure } from "@temporalio/workflow";
+import { isFinalStatus } from "@stint/sdk/core";
 import type { ChildRunResult, DurableRequest, TokenResult, WaitInfoWire } from "@stint/sdk/runtime";
 import type {
   AttemptActivityResult,
@@ -60,7 +61,6 @@ import {
 import type { AttemptActivities, EngineActivities } from "../activities/attempt-activity-types.js";
 import { queueGateId, type QueueGateKey } from "../shared/queue-gate.js";
 
-const FINAL: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
 /** Past this many requeues of one attempt, its executions run without the worker's admission check. */
 const MAX_REQUEUES_PER_ATTEMPT = 5;
 
@@ -225,7 +225,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     },
     {
       validator: ({ executionId: requested, activityAttempt }) => {
-        if (finished || FINAL.includes(state.status)) throw new Error(`run ${input.runId} is ${state.status}`);
+        if (finished || isFinalStatus(state.status)) throw new Error(`run ${input.runId} is ${state.status}`);
         requireLive(`${requested}/${activityAttempt ?? 1}`);
       },
     },
@@ -805,5 +805,5 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   return final;
 }
 
-export { childResultFromFailure, FINAL as FINAL_STATUSES };
+export { childResultFromFailure };
 export type { WaitInfoWire };

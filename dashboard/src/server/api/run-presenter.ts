@@ -1,20 +1,19 @@
 /** Engine run records in the shapes of Trigger.dev's run API (retrieve and list). */
+import { isFailedStatus, isFinalStatus } from "@stint/sdk/core";
 import type { RunRecord, RunStatus } from "@stint/sdk/runtime";
 
 const QUEUED: RunStatus[] = ["QUEUED", "PENDING_VERSION", "DELAYED"] as RunStatus[];
 const EXECUTING: RunStatus[] = ["EXECUTING", "DEQUEUED"] as RunStatus[];
-// Unlike Trigger.dev, EXPIRED and TIMED_OUT count as completed, so `runs.poll` stops on them.
-const COMPLETED: RunStatus[] = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"] as RunStatus[];
-const FAILED: RunStatus[] = ["FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"] as RunStatus[];
 
 export function statusFlags(status: RunStatus) {
   return {
     isQueued: QUEUED.includes(status),
     isExecuting: EXECUTING.includes(status),
     isWaiting: status === "WAITING",
-    isCompleted: COMPLETED.includes(status),
+    // Unlike Trigger.dev, EXPIRED and TIMED_OUT count as completed, so `runs.poll` stops on them.
+    isCompleted: isFinalStatus(status),
     isSuccess: status === "COMPLETED",
-    isFailed: FAILED.includes(status),
+    isFailed: isFailedStatus(status),
     isCancelled: status === "CANCELED",
   };
 }

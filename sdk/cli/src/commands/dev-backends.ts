@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
+import { isFinalStatus } from "@stint/sdk/core";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { FileObjectStore } from "@stint/object-store/embedded";
 import {
@@ -31,7 +32,6 @@ import { SessionKeeper } from "./session-keeper.js";
 import { ClashWarnings } from "./clash-warnings.js";
 
 const time = () => new Date().toISOString().slice(11, 19);
-const FINAL = ["COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
 
 export interface DevBackend {
   temporalAddress: string;
@@ -56,7 +56,7 @@ export interface DevBackend {
 async function pollUntilFinal<T extends { status: string }>(read: () => Promise<T>): Promise<T> {
   for (;;) {
     const state = await read();
-    if (FINAL.includes(state.status)) return state;
+    if (isFinalStatus(state.status)) return state;
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -1,5 +1,6 @@
 /** Two-phase batches (v3: create, then stream NDJSON items) and batch retrieval. */
 import { z } from "zod";
+import { FINAL_STATUSES, isFinalStatus } from "@stint/sdk/core";
 import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
 import { EngineError, newBatchId } from "@stint/temporal-workers";
 import { signPublicToken } from "../../auth/public-tokens.js";
@@ -98,7 +99,7 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
     const batch = await services.db.batchTaskRun.findFirst({ where: { id: batchId, environmentId: env.id } });
     if (!batch) return c.json(await batchOfTaskCode(services, env.id, batchId));
     const finished = await services.db.taskRun.count({
-      where: { batchId, status: { in: ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"] } },
+      where: { batchId, status: { in: [...FINAL_STATUSES] } },
     });
     const status = !batch.sealed ? "PENDING" : finished >= batch.runCount ? "COMPLETED" : "PROCESSING";
     return c.json({
@@ -121,7 +122,7 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
 async function batchOfTaskCode(services: ApiServices, environmentId: string, batchId: string) {
   const runs = await services.db.taskRun.findMany({ where: { batchId, environmentId }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, createdAt: true, updatedAt: true } });
   if (runs.length === 0) throw notFound(`Batch ${batchId}`);
-  const finished = runs.filter((run) => FINISHED.includes(run.status)).length;
+  const finished = runs.filter((run) => isFinalStatus(run.status)).length;
   return {
     id: batchId,
     status: finished === runs.length ? "COMPLETED" : "PROCESSING",
@@ -133,4 +134,3 @@ async function batchOfTaskCode(services: ApiServices, environmentId: string, bat
   };
 }
 
-const FINISHED = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];

@@ -1,6 +1,7 @@
 /** Runs: retrieve, list, cancel, replay, reschedule, metadata, tags and result. */
 import type { Context } from "hono";
 import { z } from "zod";
+import { isFinalStatus, RUN_STATUSES } from "@stint/sdk/core";
 import type { ListRunsFilter, MetadataOperation, RunRecord, RunStatus } from "@stint/sdk/runtime";
 import { isPacketRef } from "@stint/temporal-workers";
 import { ApiError, notFound } from "../api-error.js";
@@ -13,8 +14,6 @@ import { tagsSchema } from "../trigger-body.js";
 import { openCursor, signCursor } from "../page-cursor.js";
 import { MAX_TAGS_PER_RUN, addRunTags } from "../../runs/run-tags.js";
 import { PERIOD, parseBody, parseValue, periodStart, queryDate, runIdParam } from "../validation.js";
-
-const RUN_STATUSES = ["PENDING_VERSION", "QUEUED", "DEQUEUED", "EXECUTING", "WAITING", "COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "DELAYED", "EXPIRED", "TIMED_OUT"] as const;
 
 const csv = z
   .string()
@@ -195,7 +194,7 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
   app.get("/api/v1/runs/:runId/result", async (c) => {
     const env = c.get("env");
     const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")), services.db);
-    if (!["COMPLETED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "CANCELED", "EXPIRED", "TIMED_OUT"].includes(run.status)) {
+    if (!isFinalStatus(run.status)) {
       throw new ApiError(404, `Run ${run.id} has not finished (status ${run.status})`);
     }
     return c.json(
