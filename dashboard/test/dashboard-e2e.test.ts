@@ -146,12 +146,9 @@ describe("dashboard in Chromium", () => {
   });
 
   it("pauses a queue from the queues page: its runs wait, then run on resume", async () => {
-    const session = await fetch(`${t.webapp.url}/engine/v1/dev/sessions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ tasks: ["e2e-hello"], queues: [{ name: "task/e2e-hello", type: "task", concurrencyLimit: 5, tasks: ["e2e-hello"] }] }),
-    });
-    expect(session.status).toBe(200);
+    // A session declaring the queue with a limit (runs go to the newest session that registered the task, so it is
+    // one that executes them).
+    await t.serveTasks(["e2e-hello"], { queues: [{ name: "task/e2e-hello", type: "task", concurrencyLimit: 5, tasks: ["e2e-hello"] }] });
     await page.goto(`${t.webapp.url}/queues?env=${t.dev.id}`);
     const row = page.locator('tr[data-queue="e2e-hello"]');
     await row.getByTestId("queue-status").getByText("active").waitFor();

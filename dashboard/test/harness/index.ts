@@ -19,7 +19,8 @@ export interface TestWebapp {
   dev: CreatedProject["environments"][number];
   prod: CreatedProject["environments"][number];
   /** Registers a dev session serving these tasks and executes its attempts, as `stint dev` would. */
-  serveTasks(taskIds: string[]): Promise<{ sessionId: string }>;
+  /** A dev session of these tasks (declaring `queues`, as `stint dev` does), served in this process. */
+  serveTasks(taskIds: string[], options?: { queues?: unknown[] }): Promise<{ sessionId: string }>;
   stop(): Promise<void>;
 }
 
@@ -58,10 +59,10 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
     project,
     dev,
     prod,
-    async serveTasks(taskIds) {
+    async serveTasks(taskIds, options = {}) {
       const sessionApi = (path: string, body: unknown) =>
         fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, { method: "POST", headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-      const response = await sessionApi("", { tasks: taskIds, label: "test harness" });
+      const response = await sessionApi("", { tasks: taskIds, label: "test harness", ...(options.queues ? { queues: options.queues } : {}) });
       if (!response.ok) throw new Error(`registering a dev session failed (${response.status}): ${await response.text()}`);
       const session = (await response.json()) as { id: string; attemptQueue: string };
       const w = await createStintWorkers({
