@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "n
 import { join } from "node:path";
 import Docker from "dockerode";
 import { Client, Connection } from "@temporalio/client";
-import { RECONNECT_CHANNEL_ARGS, createStintWorkers, runnerEntry, stintDataConverter, type RunnerLauncher, type StintWorkers } from "@stint/temporal-workers";
+import { ApiPacketStore, RECONNECT_CHANNEL_ARGS, createStintWorkers, runnerEntry, stintDataConverter, type PacketStore, type RunnerLauncher, type StintWorkers } from "@stint/temporal-workers";
 import type { SupervisorConfig } from "./config.js";
 import { containerLauncher } from "./docker/container-launcher.js";
 import { ensureRuntimeImage } from "./docker/runtime-image.js";
@@ -87,7 +87,7 @@ export class Supervisor {
       namespace: settings.temporal.namespace,
       workflowTaskQueue: settings.taskQueue,
       runEngine: false,
-      attempts: { taskQueue: settings.taskQueue, executor, maxConcurrent: options.capacity, shutdownGraceMs: options.shutdownGraceMs },
+      attempts: { taskQueue: settings.taskQueue, executor, maxConcurrent: options.capacity, shutdownGraceMs: options.shutdownGraceMs, packets: packetStores(options) },
     });
     const supervisor = new Supervisor(options, settings, api, executor, logs, workers, connection, log);
     void workers.run().catch((error: Error) => log(`[supervisor] the Temporal worker stopped: ${error.message}`));
@@ -156,4 +156,18 @@ function runnerInDataDir(dataDir: string): string {
     renameSync(`${target}.${process.pid}.tmp`, target);
   }
   return target;
+}
+
+/** Each environment's payloads and outputs of 128 KB and more, through the webapp's worker API (presigned URLs). */
+function packetStores(options: SupervisorOptions): (environmentId: string) => PacketStore {
+  const stores = new Map<string, PacketStore>();
+  return (environmentId) => {
+    let store = stores.get(environmentId);
+    if (!store) {
+      const route = (_method: "PUT" | "GET", path: string) => `/api/v1/worker/environments/${encodeURIComponent(environmentId)}/packets/${path}`;
+      store = new ApiPacketStore({ apiUrl: options.apiUrl, secretKey: options.token, route });
+      stores.set(environmentId, store);
+    }
+    return store;
+  };
 }

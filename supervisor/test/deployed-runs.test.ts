@@ -71,6 +71,12 @@ describe("deployed runs on worker servers", () => {
     expect(run.status, JSON.stringify(run.error)).toBe("COMPLETED");
     expect(run.output).toMatchObject({ greeting: "Hello Ada", version, variable: "set on the dashboard", workerToken: null, machine: "small-2x" });
     await expect.poll(async () => (await stack.webapp.events.listForRun(prod.id, handle.id)).map((line) => line.message), { timeout: 15_000 }).toContain("hello from a deployed run");
+
+    // A payload and an output past the inline limit (128 KB) travel through the object store, reached by the worker API.
+    const long = "a".repeat(300_000);
+    const large = await finished((await tasks.trigger("deployed-describe", { name: long })).id);
+    expect(large.status, JSON.stringify(large.error)).toBe("COMPLETED");
+    expect((large.output as { greeting: string }).greeting).toBe(`Hello ${long}`);
   });
 
   it("the Docker executor runs it in a container of the machine the config asks for, its output in the run's logs", async () => {

@@ -23,17 +23,21 @@ interface HeartbeatDetails {
 export interface AttemptActivityOptions {
   /** How long calls to Temporal retry transient errors before the execution ends as an infrastructure failure. */
   temporalRetryWindowMs?: number;
-  /** The environment's packet store, for payloads and outputs past the inline limit (see docs/large-payloads.md). */
-  packets?: PacketStore;
+  /**
+   * The environment's packet store, for payloads and outputs past the inline limit (see docs/large-payloads.md); a
+   * worker serving several environments (a supervisor) gives one per environment.
+   */
+  packets?: PacketStore | ((environmentId: string) => PacketStore);
 }
 
 export function createAttemptActivities(client: Client, executor: AttemptExecutor, options: AttemptActivityOptions = {}): AttemptActivities {
   const retryWindowMs = options.temporalRetryWindowMs ?? DEFAULT_TEMPORAL_RETRY_WINDOW_MS;
-  const { packets } = options;
+  const packetsOf = (environmentId: string) => (typeof options.packets === "function" ? options.packets(environmentId) : options.packets);
   return {
     async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult | AttemptRequeue> {
       const { runId } = input;
       const context = Context.current();
+      const packets = packetsOf(input.info.environment.id);
       // Before anything starts: an execution admitted short of its queue's limit in code goes back to the gate.
       const lockedVersion = input.info.version ?? (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
       await executor.prepare?.({ ...input.info, version: lockedVersion });

@@ -11,7 +11,10 @@ const presignedSchema = z.object({ presignedUrl: z.string().url(), storagePath: 
 
 export interface ApiPacketStoreOptions {
   apiUrl: string;
+  /** Sent as `Authorization: Bearer`: an environment's secret key (or a supervisor's worker token, with `route`). */
   secretKey: string;
+  /** Where to ask for a presigned URL (default: the SDK's `/api/v2/packets/…` to upload, `/api/v1/packets/…` to download). */
+  route?: (method: "PUT" | "GET", encodedPath: string) => string;
 }
 
 const TRIES = 4;
@@ -37,12 +40,13 @@ export class ApiPacketStore implements PacketStore {
 
   private async presign(method: "PUT" | "GET", path: string): Promise<z.infer<typeof presignedSchema> | undefined> {
     const version = method === "PUT" ? "v2" : "v1";
-    const response = await fetch(new URL(`/api/${version}/packets/${encodeURIComponent(path)}`, this.options.apiUrl), {
+    const route = this.options.route?.(method, encodeURIComponent(path)) ?? `/api/${version}/packets/${encodeURIComponent(path)}`;
+    const response = await fetch(new URL(route, this.options.apiUrl), {
       method,
       headers: { authorization: `Bearer ${this.options.secretKey}` },
     });
     if (method === "GET" && response.status === 404) return undefined;
-    if (!response.ok) throw failure(`${method} /api/${version}/packets answered ${response.status}: ${(await response.text()).slice(0, 300)}`, response.status);
+    if (!response.ok) throw failure(`${method} ${route.split("/packets/")[0]}/packets answered ${response.status}: ${(await response.text()).slice(0, 300)}`, response.status);
     return presignedSchema.parse(await response.json());
   }
 

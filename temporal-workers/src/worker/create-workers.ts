@@ -25,8 +25,8 @@ export interface StintWorkersOptions {
     maxConcurrent?: number;
     /** How long an attempt's calls to Temporal retry transient errors before it ends as an infrastructure failure. */
     temporalRetryWindowMs?: number;
-    /** The environment's packet store, where payloads and outputs past the inline limit live. */
-    packets?: PacketStore;
+    /** The environment's packet store, where payloads and outputs past the inline limit live (or one per environment). */
+    packets?: PacketStore | ((environmentId: string) => PacketStore);
     /** On shutdown, how long running attempts may go on before they are stopped (Temporal retries them elsewhere). */
     shutdownGraceMs?: number;
   };

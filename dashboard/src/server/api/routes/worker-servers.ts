@@ -3,7 +3,7 @@
  * (`Authorization: Bearer tr_wgt_…`), never with an environment's secret key. A supervisor fetches its group's
  * settings (where Temporal is, which task queue to poll), registers, heartbeats (the Workers page shows it Connected
  * while it does), ships the logs of the runs it executes and fetches what an execution needs: the environment's
- * variables and the deployment's bundle.
+ * variables, the deployment's bundle, and payloads and outputs kept in the object store.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import type { ApiApp, ApiServices } from "../services.js";
 import { parseBody } from "../validation.js";
 import type { DevSessionTemporal } from "./dev-sessions.js";
 import { workerBundleRoute } from "./worker-bundles.js";
+import { workerPacketRoutes } from "./worker-packets.js";
 import { deployedEnvironment, type WorkerApiEnv } from "./worker-environment.js";
 
 /** How often supervisors heartbeat; the Workers page shows a server Disconnected after missing several. */
@@ -127,6 +128,7 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
   });
 
   workerBundleRoute(worker, services);
+  workerPacketRoutes(worker, services);
   worker.all("*", (c) => {
     throw notFound(`${c.req.method} ${new URL(c.req.url).pathname}`);
   });
