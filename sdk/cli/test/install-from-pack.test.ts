@@ -113,3 +113,13 @@ it("npx stint init writes the project, then npx stint dev runs a triggered task 
   }
   expect(dev.output.match(/Stopping/g)?.length).toBe(1);
 }, 8 * MINUTES);
+
+it("npx stint deploy --dry-run builds and indexes the project from the package and prints its manifest", async () => {
+  const { stdout } = await npx(["deploy", "--dry-run"]);
+  expect(stdout).toContain("Dry run: nothing was uploaded.");
+  const manifest = JSON.parse(stdout.slice(stdout.indexOf("{")));
+  expect(manifest.tasks.map((task: { id: string }) => task.id)).toEqual(["hello-world"]);
+  expect(manifest.tasks[0].queue).toEqual({ name: "task/hello-world", concurrencyLimit: null });
+  // The versions come from the installed packages' package.json files.
+  expect({ sdk: manifest.packageVersion, cli: manifest.cliPackageVersion }).toEqual({ sdk: "0.1.0", cli: "0.1.0" });
+}, 3 * MINUTES);
