@@ -83,6 +83,19 @@ async function scheduledAttempt(runId: string): Promise<{ taskQueue: string; inp
   throw new Error(`${runId} scheduled no attempt within a minute`);
 }
 
+/** Fires the environment's schedule of `daily-digest` now (a Temporal Schedule trigger) and answers the run it started. */
+async function fireDigestSchedule(): Promise<string> {
+  const listRuns = async () => (await runs.list({ taskIdentifier: "daily-digest", limit: 100 })).data.map((run) => run.id);
+  const before = new Set(await listRuns());
+  const schedule = (await schedules.list()).data.find((s) => s.task === "daily-digest")!;
+  await temporal.schedule.getHandle(schedule.id).trigger();
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+    const fired = (await listRuns()).find((id) => !before.has(id));
+    if (fired) return fired;
+  }
+  throw new Error("the schedule started no run within a minute");
+}
+
 let project: string;
 let firstVersion: string;
 let secondVersion: string;
@@ -146,6 +159,10 @@ describe("stint deploy", () => {
     ]);
     const emails = await queues.retrieve({ type: "custom", name: "emails" });
     expect(emails.concurrencyLimit).toBe(2);
+    // A firing of the schedule starts a run of the current version.
+    const fired = await fireDigestSchedule();
+    expect((await runs.retrieve(fired)).version).toBe(firstVersion);
+    expect((await scheduledAttempt(fired)).input.info.version).toBe(firstVersion);
 
     // The bundle a supervisor gets: the build's files, its task files among them.
     const bundle = await readDeploymentBundle({ db: t.webapp.db, packets: { store: t.webapp.objectStore } }, t.prod.id, firstVersion);
@@ -202,6 +219,7 @@ describe("stint deploy", () => {
     secondVersion = (await api("/api/v1/deployments/latest")).body.version;
     expect(secondVersion).toBe(firstVersion.replace(/\.1$/, ".2"));
 
+    expect((await scheduledAttempt(await fireDigestSchedule())).input.info.version).toBe(secondVersion);
     const onSecond = await tasks.trigger("deployed-hello", { name: "Bo" });
     expect((await scheduledAttempt(onSecond.id)).input.info.version).toBe(secondVersion);
 
@@ -213,6 +231,9 @@ describe("stint deploy", () => {
       [secondVersion, false],
       [firstVersion, true],
     ]);
+
+    // The schedule follows the current version: a deploy and a promote both move its firings.
+    expect((await scheduledAttempt(await fireDigestSchedule())).input.info.version).toBe(firstVersion);
 
     const afterPromote = await tasks.trigger("deployed-hello", { name: "Cy" });
     expect((await runs.retrieve(afterPromote.id)).version).toBe(firstVersion);

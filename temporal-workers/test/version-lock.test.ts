@@ -59,3 +59,30 @@ describe("version lock", () => {
     expect(notices.some((n) => n.includes(`${id} started on version v0-deleted, which is no longer on disk`))).toBe(true);
   });
 });
+
+describe("version lock in a deployed environment", () => {
+  const children1 = buildFixture(fixture("version-lock-children-v1.ts"), "20261130.1");
+  const children2 = buildFixture(fixture("version-lock-children-v2.ts"), "20261130.2");
+  let deployed: TestEngine;
+  let runners: RunnerExecutor;
+  beforeAll(async () => {
+    runners = await startRunnerExecutor({ bundle: children1 });
+    await runners.activate(children2);
+    deployed = await startTestEngine({}, { executor: runners, environmentType: "PRODUCTION" });
+  });
+  afterAll(async () => {
+    await deployed?.stop();
+    runners?.close();
+  });
+
+  it("children a run triggers (triggerAndWait and trigger) run the version their parent is locked to", async () => {
+    const { id } = await deployed.engine.trigger({ task: "version-lock-parent", payload: null, options: { version: "20261130.1" } });
+    const parent = await deployed.waitForRun(id);
+    expect(parent.status, JSON.stringify(parent.error)).toBe("COMPLETED");
+    const output = parent.output as { code: string; version: string; child: { code: string; version: string }; startedChild: string };
+    expect(output).toMatchObject({ code: "v1", version: "20261130.1", child: { code: "v1", version: "20261130.1" } });
+    const started = await deployed.waitForRun(output.startedChild);
+    expect(started.output).toEqual({ code: "v1", version: "20261130.1" });
+    expect(started.version).toBe("20261130.1");
+  });
+});

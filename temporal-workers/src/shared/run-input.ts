@@ -24,9 +24,15 @@ export interface RunPlacement {
   batchId?: string;
   triggerFunction: TriggerFunction;
   replayedFrom?: string;
+  /**
+   * The version the run is locked to when its trigger names none: in a deployed environment, its parent's (a run
+   * triggered by task code runs the code its parent runs) or, for a schedule's firing, the version current when it fired.
+   */
+  version?: string;
 }
 
-export function buildRunInput(runId: string, item: BatchItemWire, placement: RunPlacement, now: number): RunWorkflowInput {
+export function buildRunInput(runId: string, triggered: BatchItemWire, placement: RunPlacement, now: number): RunWorkflowInput {
+  const item = placement.version && !triggered.options?.version ? { ...triggered, options: { ...triggered.options, version: placement.version } } : triggered;
   const options = item.options ?? {};
   const ttl = options.ttl;
   // A debounced run waits its debounce delay unless the trigger gives a delay of its own (Trigger.dev's rule).

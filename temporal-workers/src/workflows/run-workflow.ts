@@ -431,6 +431,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     depth: input.depth + 1,
     batchId,
     triggerFunction,
+    // Deployed environments: children run the version their parent runs (development sessions pick their own).
+    version: input.environment.type === "DEVELOPMENT" ? undefined : state.version,
   });
 
   async function performDurableCall(entry: JournalEntry, request: DurableRequest): Promise<void> {

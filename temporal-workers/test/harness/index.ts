@@ -35,7 +35,7 @@ const FINAL = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "
 
 export async function startTestEngine(
   settings: Partial<EngineSettings> = {},
-  options: { attempts?: boolean; colocated?: boolean; executor?: AttemptExecutor; packets?: boolean } = {},
+  options: { attempts?: boolean; colocated?: boolean; executor?: AttemptExecutor; packets?: boolean; environmentType?: "DEVELOPMENT" | "STAGING" | "PRODUCTION" | "PREVIEW" } = {},
 ): Promise<TestEngine> {
   const address = inject("temporalAddress");
   const connection = await Connection.connect({ address });
@@ -48,7 +48,7 @@ export async function startTestEngine(
     client,
     workflowTaskQueue: `stint-engine-${suffix}`,
     attemptQueue: options.colocated ? `stint-engine-${suffix}` : `stint-attempts-${suffix}`,
-    environment: { id: `env_${suffix}`, slug: `test-${suffix}`, type: "DEVELOPMENT", projectRef: "proj_test" },
+    environment: { id: `env_${suffix}`, slug: `test-${suffix}`, type: options.environmentType ?? "DEVELOPMENT", projectRef: "proj_test" },
     settings,
     packets,
   });

@@ -81,11 +81,13 @@ export class DeploymentService {
     const pending = await this.pending(env, ref);
     if (!pending.manifest) throw new ApiError(409, `Deployment ${pending.version} has no manifest yet: POST it to /api/v1/deployments/${pending.id}/background-workers first`);
     if (!pending.bundleKey) throw new ApiError(409, `Deployment ${pending.version} has no bundle yet: PUT it to /api/v1/deployments/${pending.id}/bundle first`);
-    if (input.promote) await this.registerDeclarations(env, pending);
+    // Queues first: once the version is current, its runs find their queues' limits declared.
+    if (input.promote) await this.queues.declare(env, manifestOf(pending).queues);
     const [deployed] = await this.db.$transaction([
       this.db.deployment.update({ where: { id: pending.id }, data: { status: "DEPLOYED", deployedAt: new Date(), imageReference: input.imageReference } }),
       ...(input.promote ? [this.setCurrent(env, pending, pending.createdBy)] : []),
     ]);
+    if (input.promote) await this.syncSchedules(env, pending);
     return deployed as Deployment;
   }
 
@@ -99,8 +101,9 @@ export class DeploymentService {
     refuseDevelopment(env);
     const deployment = await this.get(env, ref);
     if (deployment.status !== "DEPLOYED") throw new ApiError(409, `Deployment ${deployment.version} is ${deployment.status}: only a DEPLOYED version can be promoted`);
-    await this.registerDeclarations(env, deployment);
+    await this.queues.declare(env, manifestOf(deployment).queues);
     await this.setCurrent(env, deployment, by);
+    await this.syncSchedules(env, deployment);
     return deployment;
   }
 
@@ -128,15 +131,17 @@ export class DeploymentService {
     return deployment;
   }
 
-  /** The version's queues and declarative schedules become the environment's (before it is current, so its runs find them). */
-  private async registerDeclarations(env: AuthenticatedEnvironment, deployment: Deployment): Promise<void> {
-    const manifest = deploymentManifestSchema.parse(deployment.manifest);
-    await this.queues.declare(env, manifest.queues);
-    const schedules = declaredSchedules(manifest);
+  /**
+   * The current version's declarative schedules become the environment's (those of tasks it no longer schedules go),
+   * and every schedule's firings start runs of that version.
+   */
+  private async syncSchedules(env: AuthenticatedEnvironment, deployment: Deployment): Promise<void> {
+    const schedules = declaredSchedules(manifestOf(deployment));
     for (const schedule of schedules) {
       await this.schedules.create(env, { ...schedule, deduplicationKey: `declarative:${schedule.task}` }, "DECLARATIVE");
     }
     await this.schedules.removeDeclarativeExcept(env, schedules.map((schedule) => schedule.task));
+    await this.schedules.refreshVersions(env, { type: "IMPERATIVE" });
   }
 
   private setCurrent(env: AuthenticatedEnvironment, deployment: Deployment, by: Actor) {
@@ -146,6 +151,10 @@ export class DeploymentService {
       update: { deploymentId: deployment.id, promotedBy: by },
     });
   }
+}
+
+function manifestOf(deployment: Deployment): DeploymentManifest {
+  return deploymentManifestSchema.parse(deployment.manifest);
 }
 
 function refuseDevelopment(env: AuthenticatedEnvironment): void {

@@ -14,6 +14,7 @@ import { ApiError, notFound } from "../api/api-error.js";
 import { newId } from "../auth/secrets.js";
 import { ianaTimezone, icuTimezoneId } from "./timezones.js";
 import type { TaskSchedule } from "../../generated/prisma/index.js";
+import { currentDeploymentVersion } from "../deployments/read-deployment-bundle.js";
 
 export interface ScheduleInput {
   task: string;
@@ -42,8 +43,10 @@ export class ScheduleService {
     private readonly engines: EnvironmentEngines,
   ) {}
 
-  private fireInput(env: AuthenticatedEnvironment, row: Pick<TaskSchedule, "id" | "type" | "taskIdentifier" | "cron" | "timezone" | "externalId">): ScheduleFireInput {
+  private async fireInput(env: AuthenticatedEnvironment, row: Pick<TaskSchedule, "id" | "type" | "taskIdentifier" | "cron" | "timezone" | "externalId">): Promise<ScheduleFireInput> {
     const engine = this.engines.for(env);
+    // A deployed environment's firings run its current version (refreshed on each deploy and promote).
+    const version = env.type === "DEVELOPMENT" ? undefined : await currentDeploymentVersion({ db: this.db }, env.id);
     return {
       scheduleId: row.id,
       type: row.type as ScheduleFireInput["type"],
@@ -57,6 +60,7 @@ export class ScheduleService {
         settings: engine.settings,
         depth: 0,
         triggerFunction: "trigger",
+        ...(version ? { version } : {}),
       },
     };
   }
@@ -69,7 +73,7 @@ export class ScheduleService {
       workflowType: SCHEDULE_FIRE_WORKFLOW_TYPE,
       workflowId: `${row.id}-fire`,
       taskQueue: this.engines.workflowTaskQueue,
-      args: [this.fireInput(env, row)],
+      args: [await this.fireInput(env, row)],
     };
     try {
       await this.putTemporalSchedule(this.client.schedule.getHandle(row.id), row, spec, action);
@@ -177,6 +181,12 @@ export class ScheduleService {
     });
     await this.db.taskSchedule.delete({ where: { id } });
     return { id };
+  }
+
+  /** Brings every schedule of the environment up to its current deployment (a firing starts a run of that version). */
+  async refreshVersions(env: AuthenticatedEnvironment, only: { type?: "IMPERATIVE" | "DECLARATIVE" } = {}): Promise<void> {
+    const rows = await this.db.taskSchedule.findMany({ where: { environmentId: env.id, ...(only.type ? { type: only.type } : {}) } });
+    for (const row of rows) await this.upsertTemporalSchedule(env, row);
   }
 
   /** Removes the declarative schedules of tasks that are not in `tasks` (the version now deployed declares none for them). */
