@@ -1,7 +1,7 @@
 /** The webapp's run index follows the engine: statuses, finish times, and runs started inside tasks. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, tasks, batch as triggerBatch } from "@trigger.dev/sdk";
-import { task } from "@stint/sdk";
+import { task, wait } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const leaf = task({ id: "index-leaf", run: async (payload: { n: number }) => payload.n + 1 });
@@ -13,11 +13,13 @@ const parent = task({
   },
 });
 
+const hanging = task({ id: "index-hanging", run: async () => wait.for({ seconds: 300 }) });
+
 let t: TestWebapp;
 
 beforeAll(async () => {
   t = await startTestWebapp();
-  await t.serveTasks([leaf.id, parent.id]);
+  await t.serveTasks([leaf.id, parent.id, hanging.id]);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
 });
 
@@ -41,6 +43,14 @@ describe("run index", () => {
     const child = await t.webapp.db.taskRun.findFirst({ where: { parentRunId: handle.id } });
     expect(child).toMatchObject({ taskIdentifier: "index-leaf", environmentId: t.dev.id, rootRunId: handle.id });
     await indexedRun(child!.id, "COMPLETED");
+  });
+
+  it("a run whose workflow was terminated (an operator's `temporal workflow terminate`) is indexed CRASHED", async () => {
+    const handle = await tasks.trigger("index-hanging", {});
+    await indexedRun(handle.id, "WAITING");
+    await t.webapp.engines.client.workflow.getHandle(handle.id).terminate("operator");
+    const row = await indexedRun(handle.id, "CRASHED");
+    expect(row.finishedAt).toBeInstanceOf(Date);
   });
 
   it("a batch reads COMPLETED once every run in it finished", async () => {

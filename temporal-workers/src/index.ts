@@ -32,6 +32,7 @@ export { SESSION_ROUTED, sessionAttemptQueue, ROUTED_SCHEDULE_TO_START_MS, type 
 export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord, AttemptStartInfo } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
+export { runStatusOfExecution } from "./client/list-runs.js";
 export { installRuntimeLogger, isConnectionNoise } from "./worker/runtime-logger.js";
 export type { ScheduleFireInput } from "./workflows/schedule-workflow.js";
 export type { RunPlacement } from "./shared/run-input.js";

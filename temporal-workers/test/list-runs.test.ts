@@ -4,12 +4,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runs, task } from "@stint/sdk";
+import { runs, task, wait } from "@stint/sdk";
 import { findTemporalBinary } from "../src/dev-server/temporal-dev-server.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 const listed = task({ id: "list-me", run: async (payload: { n: number }) => payload.n });
 const other = task({ id: "list-other", run: async () => "other" });
+const hanging = task({ id: "list-hanging", run: async () => wait.for({ seconds: 300 }) });
 
 let t: TestEngine;
 const ids: string[] = [];
@@ -64,6 +65,17 @@ describe("finding runs", () => {
     const tagged = await runs.list({ tag: "n-1" });
     expect(tagged.data.map((r) => r.id)).toEqual([ids[1]]);
     expect(tagged.data[0]!.tags).toEqual(expect.arrayContaining(["list-test", "n-1"]));
+  });
+
+  it("a run whose workflow was terminated (an operator's `temporal workflow terminate`) lists as CRASHED", async () => {
+    const { id } = await hanging.trigger();
+    await t.waitForRun(id, (state) => state.status === "WAITING");
+    await t.client.workflow.getHandle(id).terminate("operator");
+    const page = await eventually(
+      () => runs.list({ taskIdentifier: "list-hanging" }),
+      (p) => p.data.some((run) => run.id === id && run.status === "CRASHED"),
+    );
+    expect(page.data.find((run) => run.id === id)?.status).toBe("CRASHED");
   });
 
   it("a bad filter is a clear 400, not a broken query", async () => {

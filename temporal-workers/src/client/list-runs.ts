@@ -74,14 +74,22 @@ export async function decodeExecution(client: Client, raw: unknown): Promise<Wor
   return executionInfoFromRaw(raw as never, client.options.loadedDataConverter, raw, client.options.namespace) as Promise<WorkflowExecutionInfo>;
 }
 
+/**
+ * A run's status as visibility has it: its StintStatus search attribute, except that a run workflow terminated
+ * (an operator's `temporal workflow terminate`) never wrote its final status and reads CRASHED.
+ */
+export function runStatusOfExecution(execution: Pick<WorkflowExecutionInfo, "status" | "typedSearchAttributes">): RunStatus {
+  if (execution.status.name === "TERMINATED") return "CRASHED";
+  return (execution.typedSearchAttributes.get(SA.status) ?? "QUEUED") as RunStatus;
+}
+
 /** A RunRecord from visibility alone (no payload/output: lists do not carry them, like Trigger's). */
 export function recordFromExecution(execution: Omit<WorkflowExecutionInfo, "raw">, statusOverride?: RunStatus): RunRecord {
   const attributes = execution.typedSearchAttributes;
   const memo = (execution.memo ?? {}) as { task?: string; environment?: string; createdAt?: string };
   const startTime = execution.startTime.toISOString();
   const closed = execution.closeTime?.toISOString();
-  let status = (statusOverride ?? attributes.get(SA.status) ?? "QUEUED") as RunStatus;
-  if (!statusOverride && execution.status.name === "TERMINATED") status = "CRASHED";
+  const status = statusOverride ?? runStatusOfExecution(execution);
   return {
     id: execution.workflowId,
     taskIdentifier: String(attributes.get(SA.taskId) ?? memo.task ?? ""),

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { FileObjectStore } from "@stint/object-store";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
+import { isFinalStatus } from "@stint/sdk/core";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient } from "../../src/client/engine-client.js";
 import { createStintWorkers, type StintWorkers } from "../../src/worker/create-workers.js";
@@ -30,8 +31,6 @@ export interface TestEngine {
   waitForRun(runId: string, until?: (state: RunState) => boolean, timeoutMs?: number): Promise<RunState>;
   stop(): Promise<void>;
 }
-
-const FINAL = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
 
 export async function startTestEngine(
   settings: Partial<EngineSettings> = {},
@@ -69,7 +68,7 @@ export async function startTestEngine(
     let last: RunState | undefined;
     while (Date.now() < deadline) {
       last = await engine.runState(runId).catch(() => last);
-      if (last && (until ? until(last) : FINAL.includes(last.status))) return last;
+      if (last && (until ? until(last) : isFinalStatus(last.status))) return last;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`run ${runId} did not reach the expected state in ${timeoutMs} ms; last status ${last?.status}`);

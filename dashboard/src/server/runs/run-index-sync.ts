@@ -3,7 +3,7 @@
  * status changed since the last pass (StintUpdatedAt) and upserts them, child runs started inside tasks included.
  */
 import type { Client } from "@temporalio/client";
-import { RUN_WORKFLOW_TYPE, SA } from "@stint/temporal-workers";
+import { RUN_WORKFLOW_TYPE, SA, runStatusOfExecution } from "@stint/temporal-workers";
 import type { Database } from "../database/prisma-client.js";
 import { isRefusedValue, refusalReason } from "../database/refused-value.js";
 import { toStorable } from "../database/storable-text.js";
@@ -81,8 +81,7 @@ export class RunIndexSync {
       const memo = (execution.memo ?? {}) as { createdAt?: unknown };
       const createdAt = typeof memo.createdAt === "string" ? new Date(memo.createdAt) : execution.startTime;
       const closed = execution.closeTime;
-      let status = String(attributes.get(SA.status) ?? "QUEUED");
-      if (execution.status.name === "TERMINATED") status = "CRASHED";
+      const status = runStatusOfExecution(execution);
       const version = `${status}@${updatedAt.getTime()}@${closed?.getTime() ?? ""}`;
       seen.set(execution.workflowId, version);
       if (this.written.get(execution.workflowId) === version) continue;
