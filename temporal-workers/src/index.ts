@@ -1,6 +1,7 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
 export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineClientOptions } from "./client/engine-client.js";
-export { EngineError, isEngineUnavailable } from "./client/engine-error.js";
+export { EngineError, PacketError, TemporalPortInUseError } from "./errors.js";
+export { isEngineUnavailable } from "./client/temporal-errors.js";
 export { TemporalReachability, RECONNECT_CHANNEL_ARGS, type TemporalReachabilityOptions } from "./client/temporal-reachability.js";
 export { tolerateClosedTemporalChannel } from "./client/closed-channel-guard.js";
 export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
@@ -21,11 +22,11 @@ export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-ch
 export { AttemptRuntime } from "./executor/attempt-runtime.js";
 export { PACKET_REF_KEY, isPacketRef, packetRef, type PacketRef } from "./packets/packet-ref.js";
 export { valueToPacket, packetToValue, packetBytes, type Packet } from "./packets/packet-codec.js";
-export { INLINE_PACKET_BYTES, MAX_PACKET_BYTES, PacketError, formatSize } from "./packets/packet-limits.js";
+export { INLINE_PACKET_BYTES, MAX_PACKET_BYTES, formatSize } from "./packets/packet-limits.js";
 export { objectPacketStore, type PacketStore, type ObjectStoreLike } from "./packets/packet-store.js";
 export { ApiPacketStore, type ApiPacketStoreOptions } from "./packets/api-packet-store.js";
 export { resolvePacket, checkReference } from "./packets/store-packets.js";
-export { startDevServer, findTemporalBinary, freePort, isPortFree, TemporalPortInUseError, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
+export { startDevServer, findTemporalBinary, freePort, isPortFree, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
 export { startSupervisedDevServer, type SupervisedDevServer, type SupervisedDevServerOptions, type DevServerEvent } from "./dev-server/supervised-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
 export { SESSION_ROUTED, sessionAttemptQueue, ROUTED_SCHEDULE_TO_START_MS, type AttemptRouter, type AttemptRoute, type AttemptRouteRequest } from "./shared/attempt-routing.js";

@@ -5,7 +5,8 @@ import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js"
 import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
-import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, isTemporalUnreachableError, retryTransient } from "../executor/temporal-retry.js";
+import { isTemporalUnreachableError } from "../errors.js";
+import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, retryTransient } from "../executor/temporal-retry.js";
 import { PacketAttemptChannel } from "../executor/packet-attempt-channel.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { resolveAttemptPayload, storeAttemptOutput } from "./attempt-packets.js";

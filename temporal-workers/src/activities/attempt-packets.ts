@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { ApplicationFailure } from "@temporalio/activity";
 import type { PayloadConverter } from "@temporalio/common";
 import { isPacketRef } from "../packets/packet-ref.js";
-import { PacketError } from "../packets/packet-limits.js";
+import { PacketError } from "../errors.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { resolvePacket, storeIfLarge } from "../packets/store-packets.js";
 import { PAYLOAD_CONVERTER_PATH } from "../shared/data-converter.js";

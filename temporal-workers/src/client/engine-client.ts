@@ -32,7 +32,7 @@ import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js"
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
 import { addTagsSignal, attemptRoutesChangedSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
-import { PacketError } from "../packets/packet-limits.js";
+import { EngineError, PacketError } from "../errors.js";
 import { metadataSizeProblem } from "../shared/apply-metadata.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { mapLimit, resolvePacket, storeIfLarge } from "../packets/store-packets.js";
@@ -40,7 +40,7 @@ import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-typ
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { tokenIdFor, tokenSearchAttributes, tokenUrl } from "../workflows/waitpoints.js";
 import type { TokenWorkflowInput } from "../workflows/token-workflow.js";
-import { EngineError, isNotFound } from "./engine-error.js";
+import { isNotFound } from "./temporal-errors.js";
 import { buildListQuery, buildTokenListQuery, decodeCursor, decodeExecution, encodeCursor, recordFromExecution, type ListTokensFilter } from "./list-runs.js";
 
 export interface EngineClientOptions {

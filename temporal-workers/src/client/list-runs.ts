@@ -6,7 +6,7 @@ import { executionInfoFromRaw } from "@temporalio/client/lib/helpers.js";
 import { RUN_STATUSES } from "@stint/sdk/core";
 import type { ListRunsFilter, RunRecord, RunStatus } from "@stint/sdk/runtime";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
-import { EngineError } from "./engine-error.js";
+import { EngineError } from "../errors.js";
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 

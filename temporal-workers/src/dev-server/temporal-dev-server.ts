@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Connection } from "@temporalio/client";
+import { TemporalPortInUseError } from "../errors.js";
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../shared/search-attributes.js";
 
 export interface DevServerOptions {
@@ -40,17 +41,6 @@ export interface DevServer {
   namespace: string;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-/** A port the caller asked for is taken: `role` says which one, so the caller can name the setting to change. */
-export class TemporalPortInUseError extends Error {
-  constructor(
-    readonly port: number,
-    readonly role: "gRPC" | "Web UI",
-  ) {
-    super(`Port ${port} (Temporal ${role}) is already in use`);
-    this.name = "TemporalPortInUseError";
-  }
 }
 
 export async function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {

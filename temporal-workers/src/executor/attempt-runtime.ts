@@ -8,7 +8,8 @@
 import type { DurableRequest, LogLevel, MetadataOperation, MetadataTarget, RunRuntime, TaskRunContext, WaitHooks, WaitInfoWire } from "@stint/sdk/runtime";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
-import { isStaleExecutionError, isTemporalUnreachableError } from "./temporal-retry.js";
+import { isTemporalUnreachableError } from "../errors.js";
+import { isStaleExecutionError } from "./temporal-retry.js";
 
 const NEVER = new Promise<never>(() => undefined);
 

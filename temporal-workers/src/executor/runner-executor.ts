@@ -12,7 +12,7 @@ import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, typ
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
-import { isTemporalUnreachableError } from "./temporal-retry.js";
+import { isTemporalUnreachableError } from "../errors.js";
 import type { AttemptExecutor, AttemptJob } from "./executor.js";
 import type { BundleStore } from "./bundle-store.js";
 import type { BundleManifest, FromRunner, ManifestTask, RunnerBundle } from "./runner-protocol.js";

@@ -5,25 +5,13 @@
  * tags are a set), so repeating one is safe.
  */
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from "@temporalio/client";
+import { TemporalUnreachableError } from "../errors.js";
 
 /** How long a call keeps retrying before the execution gives up as an infrastructure failure. */
 export const DEFAULT_TEMPORAL_RETRY_WINDOW_MS = 120_000;
 
 /** gRPC status codes: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE. */
 const TRANSIENT_CODES = new Set<number>([1, 2, 4, 8, 10, 13, 14]);
-
-/**
- * The execution could not reach Temporal for longer than the retry window. It ends as an infrastructure failure,
- * which Temporal retries as a new execution of the same attempt (replaying from the journal), never as a task error.
- */
-export class TemporalUnreachableError extends Error {
-  override readonly name = "StintInfrastructureError";
-}
-
-/** Checked by name: the error may have crossed from an executor's runner process. */
-export function isTemporalUnreachableError(error: unknown): boolean {
-  return (error as Error | undefined)?.name === "StintInfrastructureError";
-}
 
 /** The run's workflow refused a call because a newer execution of the attempt replaced this one (or the run ended). */
 export function isStaleExecutionError(error: unknown): boolean {

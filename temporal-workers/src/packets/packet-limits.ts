@@ -3,6 +3,8 @@
  * SDK offloads anything from 128 KB on; Temporal caps one payload at 2 MB and a history at about 50 MB. So values
  * from 128 KB to 10 MB go to the object store and travel as references; larger ones are refused with a 413.
  */
+import { PacketError } from "../errors.js";
+
 export const INLINE_PACKET_BYTES = 128 * 1024;
 export const MAX_PACKET_BYTES = 10 * 1024 * 1024;
 /** Without an object store, values stay inline and this is the limit (one Temporal payload must hold them twice). */
@@ -21,18 +23,6 @@ export function formatSize(bytes: number): string {
 /** "10 MB": limits are round numbers. */
 function formatLimit(bytes: number): string {
   return formatSize(bytes).replace(".0 ", " ");
-}
-
-/** A value that cannot be stored or read back: `status` is the HTTP status an API answers with. */
-export class PacketError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 413 | 503,
-    message: string,
-    readonly code: "PacketTooLarge" | "PacketNotSerializable" | "PacketMissing" | "PacketStoreUnavailable",
-  ) {
-    super(message);
-    this.name = code;
-  }
 }
 
 export function tooLarge(field: string, bytes: number, limit = MAX_PACKET_BYTES, hint = "store large data elsewhere (object storage, a database) and pass a reference"): PacketError {

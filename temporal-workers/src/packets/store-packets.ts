@@ -5,7 +5,8 @@
  */
 import { isPacketRef, packetRef, type PacketRef } from "./packet-ref.js";
 import { packetBytes, packetToValue, valueToPacket, type Packet } from "./packet-codec.js";
-import { BATCH_INLINE_BUDGET_BYTES, INLINE_PACKET_BYTES, MAX_INLINE_ONLY_BYTES, MAX_PACKET_BYTES, PacketError, tooLarge } from "./packet-limits.js";
+import { PacketError } from "../errors.js";
+import { BATCH_INLINE_BUDGET_BYTES, INLINE_PACKET_BYTES, MAX_INLINE_ONLY_BYTES, MAX_PACKET_BYTES, tooLarge } from "./packet-limits.js";
 import type { PacketStore } from "./packet-store.js";
 
 export interface StoreTarget {

@@ -1,14 +1,4 @@
-/** An engine error with the HTTP status the REST API should answer with. */
-export class EngineError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 413 | 422 | 429,
-    message: string,
-  ) {
-    super(message);
-    this.name = "EngineError";
-  }
-}
-
+/** How a failed Temporal call reads: a workflow that is not there, or Temporal unable to answer right now. */
 export function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === "WorkflowNotFoundError" || /not found/i.test((error as Error)?.message ?? "");

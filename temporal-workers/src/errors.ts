@@ -1,0 +1,51 @@
+/**
+ * The engine's named errors. Each carries what its caller needs to answer: an HTTP status for the REST API, a code
+ * for a failed attempt, the setting to change. Workflow code may import this file (it imports nothing).
+ */
+
+/** A request the engine refuses, with the HTTP status the REST API should answer with. */
+export class EngineError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 413 | 422 | 429,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+/** A value that cannot be stored or read back: `status` is the HTTP status an API answers with. */
+export class PacketError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 413 | 503,
+    message: string,
+    readonly code: "PacketTooLarge" | "PacketNotSerializable" | "PacketMissing" | "PacketStoreUnavailable",
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/**
+ * The execution could not reach Temporal for longer than the retry window. It ends as an infrastructure failure,
+ * which Temporal retries as a new execution of the same attempt (replaying from the journal), never as a task error.
+ */
+export class TemporalUnreachableError extends Error {
+  override readonly name = "StintInfrastructureError";
+}
+
+/** Checked by name: the error may have crossed from an executor's runner process. */
+export function isTemporalUnreachableError(error: unknown): boolean {
+  return (error as Error | undefined)?.name === "StintInfrastructureError";
+}
+
+/** A port the caller asked for is taken: `role` says which one, so the caller can name the setting to change. */
+export class TemporalPortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly role: "gRPC" | "Web UI",
+  ) {
+    super(`Port ${port} (Temporal ${role}) is already in use`);
+    this.name = "TemporalPortInUseError";
+  }
+}
