@@ -39,8 +39,12 @@ interface CliResult {
  * production key in its environment.
  */
 function deploy(project: string, args: string[] = [], credentials: Record<string, string> = { TRIGGER_SECRET_KEY: t.prod.secretKey }): Promise<CliResult> {
+  return stint("deploy", project, args, credentials);
+}
+
+function stint(command: string, project: string, args: string[], credentials: Record<string, string>): Promise<CliResult> {
   const { TEMPORAL_ADDRESS: _address, TRIGGER_SECRET_KEY: _key, TRIGGER_ACCESS_TOKEN: _token, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI, "deploy", ...args], {
+  const child = spawn(process.execPath, [CLI, command, ...args], {
     cwd: project,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...env, TRIGGER_API_URL: t.webapp.url, ...credentials },
@@ -97,6 +101,8 @@ async function fireDigestSchedule(): Promise<string> {
 }
 
 let project: string;
+/** A personal access token of first boot's admin. */
+let token: string;
 let firstVersion: string;
 let secondVersion: string;
 
@@ -256,7 +262,7 @@ describe("stint deploy", () => {
 
   it("with a personal access token (stint login) instead of a key: the webapp hands over the environment's key, and the deploy is the user's", async () => {
     const admin = await t.webapp.db.user.findUniqueOrThrow({ where: { email: "admin@localhost" } });
-    const { token } = await createAccessToken(t.webapp.db, admin.id, "deploy test");
+    ({ token } = await createAccessToken(t.webapp.db, admin.id, "deploy test"));
     // A project the token creates (stint dev does so) has its keys sealed, so they can be handed out.
     const created = await fetch(new URL("/api/v1/projects/proj_pat_deploy/environments/dev", t.webapp.url), {
       method: "POST",
@@ -327,4 +333,24 @@ describe("stint deploy", () => {
     const next = await tasks.trigger("deployed-hello", { name: "Fay" });
     expect((await runs.retrieve(next.id)).version).toBe(secondVersion);
   }, 180_000);
+
+  it("stint status shows each deployed environment's current version (with a personal access token), also as JSON", async () => {
+    const credentials = { TRIGGER_ACCESS_TOKEN: token };
+    const text = await stint("status", project, [], credentials);
+    // No dev session in this project: that part says so and the exit code is about it.
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("No stint dev session recorded");
+    expect(text.stdout).toMatch(new RegExp(`Deployed:  production\\s+${secondVersion.replace(".", "\\.")} \\(\\w{8}, 3 task\\(s\\)\\), current since \\S+ \\(admin@localhost\\)`));
+    expect(text.stdout).toMatch(/Deployed:  staging\s+nothing deployed yet/);
+
+    const json = JSON.parse((await stint("status", project, ["--json"], credentials)).stdout);
+    expect(json.devSession).toMatchObject({ recorded: false, healthy: false });
+    const production = json.deployments.environments.find((env: { type: string }) => env.type === "PRODUCTION");
+    expect(production.current).toMatchObject({ version: secondVersion, status: "DEPLOYED", tasks: 3, promotedBy: "admin@localhost" });
+    expect(production.latest.version).toBe(secondVersion);
+
+    // Without a token or a login it says how to get one.
+    const anonymous = await stint("status", project, [], {});
+    expect(anonymous.stdout).toContain("Deployed:  run `stint login`");
+  }, 120_000);
 });

@@ -65,11 +65,13 @@ program
 
 program
   .command("status")
-  .description("show the local stint dev session and its Temporal server")
+  .description("show the local stint dev session and its Temporal server, and (with a login) the project's deployments")
   .option("--cwd <dir>", "project folder", ".")
   .option("--state-dir <dir>", "state folder (default <project>/.stint)")
-  .action(async (options: { cwd: string; stateDir?: string }) => {
-    process.exitCode = await runStatus(options.cwd, options.stateDir);
+  .option("--json", "print one JSON object")
+  .option("--profile <name>", "the `stint login` profile to read deployments with (default: the current one)")
+  .action(async (options: { cwd: string; stateDir?: string; json?: boolean; profile?: string }) => {
+    process.exitCode = await runStatus(options.cwd, options.stateDir, { json: options.json, profile: options.profile });
   });
 
 program

@@ -1,52 +1,117 @@
 /**
  * `stint status`: is the project's `stint dev` session up, is its Temporal reachable, and does the session poll every
- * task queue it serves (a poller's identity is `<pid>@<host>`, so the session's own pollers can be told apart).
+ * task queue it serves (a poller's identity is `<pid>@<host>`, so the session's own pollers can be told apart); and,
+ * with a personal access token (`stint login`, or TRIGGER_ACCESS_TOKEN with TRIGGER_API_URL), the current deployment
+ * of each deployed environment of the project. `--json` prints the same as one JSON object. The exit code is about
+ * the dev session: 1 when there is none, it is gone, or it does not poll its queues.
  */
 import { join, resolve } from "node:path";
 import { Connection } from "@temporalio/client";
 import { readSession, type PolledQueue } from "../session-file.js";
+import { deploymentsOfProject, type ProjectDeployments } from "./status-deployments.js";
 
 const TASK_QUEUE_TYPE = { workflows: 1, attempts: 2 } as const;
 
-export async function runStatus(cwd: string, stateDir?: string): Promise<number> {
-  const dir = resolve(stateDir ?? join(resolve(cwd), ".stint"));
+export interface StatusOptions {
+  /** Print one JSON object instead of lines. */
+  json?: boolean;
+  /** The `stint login` profile to read deployments with (default: the current one). */
+  profile?: string;
+}
+
+interface SessionStatus {
+  stateDir: string;
+  recorded: boolean;
+  projectDir?: string;
+  mode?: string;
+  webapp?: { url: string; sessionId: string };
+  temporal?: { address: string; namespace: string; uiUrl?: string; reachable: boolean; serverVersion?: string; error?: string };
+  tasks?: string[];
+  process?: { pid: number; running: boolean };
+  queues?: Array<PolledQueue & { pollers: number; fromThisSession: number }>;
+  healthy: boolean;
+}
+
+export async function runStatus(cwd: string, stateDir?: string, options: StatusOptions = {}): Promise<number> {
+  const projectDir = resolve(cwd);
+  const session = await sessionStatus(resolve(stateDir ?? join(projectDir, ".stint")));
+  const deployments = await deploymentsOfProject(projectDir, options.profile);
+  if (options.json) console.log(JSON.stringify({ devSession: session, deployments }, null, 2));
+  else for (const line of [...sessionLines(session), ...deploymentLines(deployments)]) console.log(line);
+  return session.healthy ? 0 : 1;
+}
+
+async function sessionStatus(dir: string): Promise<SessionStatus> {
   const session = readSession(dir);
-  if (!session) {
-    console.log(`No stint dev session recorded in ${dir}. Start one with \`stint dev\`.`);
-    return 1;
-  }
-  console.log(`Project:   ${session.projectDir}`);
-  console.log(`Mode:      ${session.webapp ? `session ${session.webapp.sessionId} of the webapp at ${session.webapp.url}` : "standalone"}`);
-  console.log(`Temporal:  ${session.temporalAddress} (namespace ${session.namespace})${session.temporalUiUrl ? `, UI ${session.temporalUiUrl}` : ""}`);
-  console.log(`Tasks:     ${session.taskIds.join(", ") || "(none)"}`);
-  let alive = true;
+  if (!session) return { stateDir: dir, recorded: false, healthy: false };
+  let running = true;
   try {
     process.kill(session.pid, 0);
   } catch {
-    alive = false;
+    running = false;
   }
-  console.log(`Process:   ${session.pid} ${alive ? "running" : "not running"}`);
+  const status: SessionStatus = {
+    stateDir: dir,
+    recorded: true,
+    projectDir: session.projectDir,
+    mode: session.webapp ? "webapp" : "standalone",
+    webapp: session.webapp,
+    temporal: { address: session.temporalAddress, namespace: session.namespace, uiUrl: session.temporalUiUrl, reachable: false },
+    tasks: session.taskIds,
+    process: { pid: session.pid, running },
+    healthy: false,
+  };
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: session.temporalAddress, connectTimeout: 2_000 });
     const info = await connection.workflowService.getSystemInfo({});
-    console.log(`Server:    reachable (Temporal ${info.serverVersion || "dev"})`);
+    status.temporal = { ...status.temporal!, reachable: true, serverVersion: info.serverVersion || "dev" };
   } catch (error) {
-    console.log(`Server:    unreachable (${(error as Error).message})`);
-    return 1;
+    status.temporal = { ...status.temporal!, error: (error as Error).message };
+    return status;
   }
   try {
-    let allPolled = true;
+    status.queues = [];
     for (const queue of session.queues) {
       const pollers = await pollerIdentities(connection, session.namespace, queue);
-      const ours = pollers.filter((identity) => identity.startsWith(`${session.pid}@`)).length;
-      if (ours === 0) allPolled = false;
-      console.log(`Queue:     ${queue.name} (${queue.kind}) — ${pollers.length} poller(s)${ours ? "" : ", none from this session"}`);
+      status.queues.push({ ...queue, pollers: pollers.length, fromThisSession: pollers.filter((identity) => identity.startsWith(`${session.pid}@`)).length });
     }
-    return alive && allPolled ? 0 : 1;
+    status.healthy = running && status.queues.every((queue) => queue.fromThisSession > 0);
+    return status;
   } finally {
     await connection.close();
   }
+}
+
+function sessionLines(status: SessionStatus): string[] {
+  if (!status.recorded) return [`No stint dev session recorded in ${status.stateDir}. Start one with \`stint dev\`.`];
+  const temporal = status.temporal!;
+  const lines = [
+    `Project:   ${status.projectDir}`,
+    `Mode:      ${status.webapp ? `session ${status.webapp.sessionId} of the webapp at ${status.webapp.url}` : "standalone"}`,
+    `Temporal:  ${temporal.address} (namespace ${temporal.namespace})${temporal.uiUrl ? `, UI ${temporal.uiUrl}` : ""}`,
+    `Tasks:     ${status.tasks?.join(", ") || "(none)"}`,
+    `Process:   ${status.process!.pid} ${status.process!.running ? "running" : "not running"}`,
+    temporal.reachable ? `Server:    reachable (Temporal ${temporal.serverVersion})` : `Server:    unreachable (${temporal.error})`,
+  ];
+  for (const queue of status.queues ?? []) {
+    lines.push(`Queue:     ${queue.name} (${queue.kind}) — ${queue.pollers} poller(s)${queue.fromThisSession ? "" : ", none from this session"}`);
+  }
+  return lines;
+}
+
+function deploymentLines(deployments: ProjectDeployments): string[] {
+  if (deployments.kind === "unavailable") return [`Deployed:  ${deployments.reason}`];
+  const lines: string[] = [];
+  for (const env of deployments.environments) {
+    const label = env.type.toLowerCase().padEnd(10);
+    const current = env.current
+      ? `${env.current.version} (${env.current.shortCode}, ${env.current.tasks} task(s)), current since ${env.current.since} (${env.current.promotedBy})`
+      : "nothing deployed yet";
+    const latest = env.latest && env.latest.id !== env.current?.id ? `; latest: ${env.latest.version} ${env.latest.status}` : "";
+    lines.push(`Deployed:  ${label} ${current}${latest}`);
+  }
+  return lines;
 }
 
 async function pollerIdentities(connection: Connection, namespace: string, queue: PolledQueue): Promise<string[]> {
