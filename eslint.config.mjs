@@ -148,16 +148,6 @@ const LAYERS = [
   // Temporary exceptions, each naming its files: issue 11 (one way to Temporal, one home per contract) removes them.
   // Delete a file from its list when it stops needing it; never add a folder.
   {
-    // Import workflow input types and token/child-result helpers from workflows/; they move to shared/.
-    files: [
-      "temporal-workers/src/client/claim-idempotent-run.ts",
-      "temporal-workers/src/client/claim-debounced-run.ts",
-      "temporal-workers/src/client/engine-client.ts",
-      "temporal-workers/src/activities/engine-activities.ts",
-    ],
-    forbid: engine,
-  },
-  {
     // Decodes raw visibility rows with @temporalio/client's internal executionInfoFromRaw (cursor pagination).
     files: ["temporal-workers/src/client/list-runs.ts"],
     forbid: engineClientSide.filter((p) => p !== deepTemporal),

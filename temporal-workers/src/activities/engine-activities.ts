@@ -3,7 +3,7 @@ import type { Client } from "@temporalio/client";
 import type { ChildRunResult, TokenResult, TokenState } from "@stint/sdk/runtime";
 import { claimIdempotentRun } from "../client/claim-idempotent-run.js";
 import { claimDebouncedRun, delayedUntil, pushDebouncedRun } from "../client/claim-debounced-run.js";
-import { childResultFromFailure, childResultFromState } from "../workflows/waitpoints.js";
+import { childResultFromFailure, childResultFromState } from "../shared/child-results.js";
 import type { RunState } from "../shared/run-types.js";
 import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";

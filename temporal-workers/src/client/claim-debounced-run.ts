@@ -4,7 +4,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } fr
 import { debounceClaimUpdate, debounceRunUpdate, runStateQuery } from "../shared/messages.js";
 import { DEBOUNCE_KEY_WORKFLOW_TYPE, MAX_READABLE_KEY_BYTES, debounceKeyWorkflowId, type DebounceClaimResult, type DebouncePush } from "../shared/debounce.js";
 import type { RunWorkflowInput } from "../shared/run-types.js";
-import type { DebounceKeyWorkflowInput } from "../workflows/debounce-key-workflow.js";
+import type { DebounceKeyWorkflowInput } from "../shared/debounce.js";
 import { isNotFound } from "./temporal-errors.js";
 
 /** The key as its workflow id names it: as given when short, else by its hash (so ids stay within Temporal's limit). */

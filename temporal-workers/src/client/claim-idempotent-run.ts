@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, type Client } from "@temporalio/client";
 import { claimKeyUpdate } from "../shared/messages.js";
 import { keyWorkflowId, type ClaimKeyResult } from "../shared/idempotency.js";
 import type { RunWorkflowInput } from "../shared/run-types.js";
-import type { IdempotencyKeyWorkflowInput } from "../workflows/idempotency-key-workflow.js";
+import type { IdempotencyKeyWorkflowInput } from "../shared/idempotency.js";
 
 export const IDEMPOTENCY_KEY_WORKFLOW_TYPE = "idempotencyKeyWorkflow";
 

@@ -38,8 +38,7 @@ import type { PacketStore } from "../packets/packet-store.js";
 import { mapLimit, resolvePacket, storeIfLarge } from "../packets/store-packets.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
-import { tokenIdFor, tokenSearchAttributes, tokenUrl } from "../workflows/waitpoints.js";
-import type { TokenWorkflowInput } from "../workflows/token-workflow.js";
+import { tokenIdFor, tokenSearchAttributes, tokenUrl, type TokenWorkflowInput } from "../shared/tokens.js";
 import { isNotFound } from "./temporal-errors.js";
 import { buildListQuery, buildTokenListQuery, decodeCursor, decodeExecution, encodeCursor, recordFromExecution, type ListTokensFilter } from "./list-runs.js";
 

@@ -70,3 +70,12 @@ export function debouncePushRefusal(status: string, createdAt: string, push: Deb
   }
   return undefined;
 }
+
+/** The input of a debounce key's workflow (`debounce_<env>_<task>_<key>`). */
+export interface DebounceKeyWorkflowInput {
+  key: string;
+  taskId: string;
+  environment: string;
+  /** The delayed run the key points to (carried over a continue-as-new). */
+  current?: { runId: string; delayUntil: string };
+}

@@ -16,3 +16,10 @@ export interface ClaimKeyResult {
   runId: string;
   isCached: boolean;
 }
+
+/** The input of an idempotency key's workflow (`idem_<env>_<task>_<key>`). */
+export interface IdempotencyKeyWorkflowInput {
+  key: string;
+  taskId: string;
+  environment: string;
+}

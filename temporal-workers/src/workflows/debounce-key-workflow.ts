@@ -7,17 +7,9 @@
 import * as wf from "@temporalio/workflow";
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
 import { debounceClaimUpdate, debounceReleasedSignal } from "../shared/messages.js";
-import { debouncePushFor, type DebounceClaimResult } from "../shared/debounce.js";
+import { debouncePushFor, type DebounceClaimResult, type DebounceKeyWorkflowInput } from "../shared/debounce.js";
 import { runMemo, runSearchAttributes } from "../shared/run-input.js";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
-
-export interface DebounceKeyWorkflowInput {
-  key: string;
-  taskId: string;
-  environment: string;
-  /** The delayed run the key points to (carried over a continue-as-new). */
-  current?: { runId: string; delayUntil: string };
-}
 
 /** Past its delay, a run that never said it left DELAYED (terminated, say) is asked once more after this long. */
 const CHECK_GRACE_MS = 60_000;

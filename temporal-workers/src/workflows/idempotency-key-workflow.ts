@@ -4,16 +4,11 @@
  */
 import * as wf from "@temporalio/workflow";
 import { claimKeyUpdate, releaseKeySignal } from "../shared/messages.js";
+import type { IdempotencyKeyWorkflowInput } from "../shared/idempotency.js";
 import { runMemo, runSearchAttributes } from "../shared/run-input.js";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
 
 const engine = wf.proxyActivities<EngineActivities>({ startToCloseTimeout: "1 minute" });
-
-export interface IdempotencyKeyWorkflowInput {
-  key: string;
-  taskId: string;
-  environment: string;
-}
 
 export async function idempotencyKeyWorkflow(_input: IdempotencyKeyWorkflowInput): Promise<{ runId?: string }> {
   let runId: string | undefined;

@@ -44,8 +44,8 @@ import { SA } from "../shared/search-attributes.js";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import { resolveAttemptQueue } from "../shared/run-input.js";
 import { ROUTED_SCHEDULE_TO_START_MS, isSessionRouted } from "../shared/attempt-routing.js";
+import { childResultFromFailure } from "../shared/child-results.js";
 import {
-  childResultFromFailure,
   completeTokenFromWorkflow,
   fingerprintOf,
   notifySubscribers,

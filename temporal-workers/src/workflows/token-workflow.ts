@@ -8,15 +8,7 @@ import type { SubscribeSignal } from "../shared/run-types.js";
 import { completeTokenSignal, completeTokenUpdate, subscribeSignal, tokenStateQuery } from "../shared/messages.js";
 import { notifySubscribers } from "./waitpoints.js";
 import { SA } from "../shared/search-attributes.js";
-
-export interface TokenWorkflowInput {
-  id: string;
-  options: TokenOptionsWire;
-  environment: string;
-  createdAt: string;
-  /** How long to stay open after resolving (ms). */
-  lingerMs?: number;
-}
+import type { TokenWorkflowInput } from "../shared/tokens.js";
 
 export async function tokenWorkflow(input: TokenWorkflowInput): Promise<TokenState> {
   const state: TokenState = {

@@ -1,13 +1,13 @@
 /** Temporal primitives behind each kind of waitpoint: child runs, tokens, completion notices. */
 import * as wf from "@temporalio/workflow";
-import { CancelledFailure, WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from "@temporalio/common";
-import { SA } from "../shared/search-attributes.js";
+import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
 import type { BatchItemWire, ChildRunResult, DurableRequest, RunHandleWire, TokenOptionsWire, TokenResult, TokenWire } from "@stint/sdk/runtime";
 import type { EnvironmentRef, RunState, SubscribeSignal } from "../shared/run-types.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import { completeTokenSignal, subscribeSignal, waitpointResolvedSignal } from "../shared/messages.js";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
-import type { TokenWorkflowInput } from "./token-workflow.js";
+import { childResultFromFailure, childResultFromState } from "../shared/child-results.js";
+import { tokenIdFor, tokenSearchAttributes, tokenUrl, type TokenWorkflowInput } from "../shared/tokens.js";
 import { idempotencyTtlMs, type ClaimKeyResult } from "../shared/idempotency.js";
 import type { DebounceClaimResult } from "../shared/debounce.js";
 
@@ -35,39 +35,6 @@ export function fingerprintOf(request: DurableRequest): string {
   }
 }
 
-export function childResultFromState(state: RunState): ChildRunResult {
-  if (state.status === "COMPLETED") return { ok: true, id: state.id, taskIdentifier: state.taskIdentifier, output: state.output };
-  return {
-    ok: false,
-    id: state.id,
-    taskIdentifier: state.taskIdentifier,
-    status: state.status,
-    error: state.error ?? { name: "Error", message: `Run ended ${state.status}` },
-  };
-}
-
-/** A failed run fails its workflow with its state in the failure details. */
-export function childResultFromFailure(runId: string, taskIdentifier: string, error: unknown): ChildRunResult {
-  let cause: unknown = error;
-  while (cause && typeof cause === "object") {
-    const details = (cause as { details?: unknown[] }).details;
-    if (Array.isArray(details) && details[0] && typeof details[0] === "object" && "status" in (details[0] as object)) {
-      return childResultFromState(details[0] as RunState);
-    }
-    if (cause instanceof CancelledFailure) {
-      return { ok: false, id: runId, taskIdentifier, status: "CANCELED", error: { name: "CanceledError", message: "Run was canceled" } };
-    }
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return {
-    ok: false,
-    id: runId,
-    taskIdentifier,
-    status: "CRASHED",
-    error: { name: "Error", message: error instanceof Error ? error.message : String(error) },
-  };
-}
-
 export async function startChildRun(
   item: BatchItemWire,
   placement: RunPlacement,
@@ -85,24 +52,6 @@ export async function startChildRun(
   });
   const result = (child.result() as Promise<RunState>).then(childResultFromState, (error) => childResultFromFailure(runId, item.task, error));
   return { handle: { id: runId, taskIdentifier: item.task, publicAccessToken: "" }, result };
-}
-
-export function tokenIdFor(options: TokenOptionsWire, uuid: string): string {
-  return options.idempotencyKey ? `waitpoint_${options.idempotencyKey.slice(0, 32)}` : runIdFromUuid(uuid, "waitpoint_");
-}
-
-/** Tokens are findable by environment, status and tags (what the webapp's token list filters on). */
-export function tokenSearchAttributes(input: TokenWorkflowInput): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [
-    { key: SA.environment, value: input.environment },
-    { key: SA.status, value: "WAITING" },
-  ];
-  if (input.options.tags?.length) pairs.push({ key: SA.tags, value: input.options.tags });
-  return pairs;
-}
-
-export function tokenUrl(id: string): string {
-  return `/api/v1/waitpoints/tokens/${id}/complete`;
 }
 
 export async function startTokenWorkflow(options: TokenOptionsWire, environment: EnvironmentRef): Promise<TokenWire> {
