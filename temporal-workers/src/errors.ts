@@ -1,7 +1,31 @@
 /**
  * The engine's named errors. Each carries what its caller needs to answer: an HTTP status for the REST API, a code
- * for a failed attempt, the setting to change. Workflow code may import this file (it imports nothing).
+ * for a failed attempt, the setting to change; failure types. Workflow code may import this file (it imports nothing).
  */
+
+/**
+ * The `type` of each failure (and the `name` of each error) the engine raises for itself: code on the other side of a
+ * workflow, an activity or a runner process matches on these strings, so they are spelled here once.
+ */
+export const FAILURE_TYPES = {
+  /** A newer execution of the attempt replaced this one, or its run ended: its calls are refused, its code stopped. */
+  staleExecution: "StintStaleExecution",
+  /** Temporal could not be reached within the retry window: Temporal retries the execution, never as a task error. */
+  infrastructure: "StintInfrastructureError",
+  /** No worker has the task's code (the attempt ends SYSTEM_FAILURE, not retried). */
+  taskNotFound: "StintTaskNotFound",
+  /** A replayed attempt asked for other waitpoints than it recorded. */
+  nonDeterminism: "StintNonDeterminism",
+  unknownWaitpoint: "StintUnknownWaitpoint",
+  runFinished: "StintRunFinished",
+  attemptRefused: "StintAttemptRefused",
+  debounceStartFailed: "StintDebounceStartFailed",
+} as const;
+
+/** The type a failed run's execution fails with (`StintRunFAILED`, `StintRunCRASHED`, …); its record is in the details. */
+export function runFailureType(status: string): string {
+  return `StintRun${status}`;
+}
 
 /** A request the engine refuses, with the HTTP status the REST API should answer with. */
 export class EngineError extends Error {
@@ -31,12 +55,12 @@ export class PacketError extends Error {
  * which Temporal retries as a new execution of the same attempt (replaying from the journal), never as a task error.
  */
 export class TemporalUnreachableError extends Error {
-  override readonly name = "StintInfrastructureError";
+  override readonly name = FAILURE_TYPES.infrastructure;
 }
 
 /** Checked by name: the error may have crossed from an executor's runner process. */
 export function isTemporalUnreachableError(error: unknown): boolean {
-  return (error as Error | undefined)?.name === "StintInfrastructureError";
+  return (error as Error | undefined)?.name === FAILURE_TYPES.infrastructure;
 }
 
 /** A port the caller asked for is taken: `role` says which one, so the caller can name the setting to change. */

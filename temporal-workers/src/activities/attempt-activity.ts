@@ -5,7 +5,7 @@ import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js"
 import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
-import { isTemporalUnreachableError } from "../errors.js";
+import { FAILURE_TYPES, isTemporalUnreachableError } from "../errors.js";
 import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, retryTransient } from "../executor/temporal-retry.js";
 import { PacketAttemptChannel } from "../executor/packet-attempt-channel.js";
 import type { PacketStore } from "../packets/packet-store.js";
@@ -58,7 +58,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         if (!executor.hasTask(started.info.item.task, started.info.version, started.info.environment.id)) {
           throw ApplicationFailure.nonRetryable(
             `Task "${started.info.item.task}" is not registered by the worker on task queue ${context.info.taskQueue}. Check the task id, or start \`stint dev\` in the project that defines it.`,
-            "StintTaskNotFound",
+            FAILURE_TYPES.taskNotFound,
           );
         }
         const info = await resolveAttemptPayload(started.info, packets);
@@ -86,7 +86,7 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         }
       } catch (error) {
         // Retried by Temporal as a new execution of this same attempt (a replay from the journal): not a task failure.
-        if (isTemporalUnreachableError(error) || isStaleExecutionError(error)) throw ApplicationFailure.retryable((error as Error).message, "StintInfrastructureError");
+        if (isTemporalUnreachableError(error) || isStaleExecutionError(error)) throw ApplicationFailure.retryable((error as Error).message, FAILURE_TYPES.infrastructure);
         throw error;
       } finally {
         clearInterval(heartbeat);
@@ -118,7 +118,7 @@ async function startExecution(
     } catch (error) {
       if (isTemporalUnreachableError(error)) throw error;
       // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
-      throw ApplicationFailure.nonRetryable(`attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`, "StintAttemptRefused");
+      throw ApplicationFailure.nonRetryable(`attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`, FAILURE_TYPES.attemptRefused);
     }
   }
   const token = `${input.executionId}/${activityAttempt}`;

@@ -9,6 +9,7 @@ import { AttemptRuntime } from "./attempt-runtime.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
 import type { AttemptJob } from "./executor.js";
 import { buildRunContext } from "./run-context.js";
+import { FAILURE_TYPES } from "../errors.js";
 
 export interface LocalExecutionOptions {
   logSink?: LogSink;
@@ -63,7 +64,7 @@ export async function executeLocally({ info, channel, signal, superseded }: Atte
   );
   // Code in this process cannot be stopped: a superseded execution is parked at its next durable call instead.
   const park = () =>
-    runtime.interrupt(Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was superseded (${(superseded?.reason as Error | undefined)?.message})`), { name: "StintStaleExecution" }));
+    runtime.interrupt(Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was superseded (${(superseded?.reason as Error | undefined)?.message})`), { name: FAILURE_TYPES.staleExecution }));
   if (superseded?.aborted) park();
   else superseded?.addEventListener("abort", park, { once: true });
   // Temporal out of reach for longer than the retry window (or a newer execution took over): the execution fails as

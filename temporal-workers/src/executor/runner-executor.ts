@@ -12,7 +12,7 @@ import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, typ
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
-import { isTemporalUnreachableError } from "../errors.js";
+import { FAILURE_TYPES, isTemporalUnreachableError } from "../errors.js";
 import type { AttemptExecutor, AttemptJob } from "./executor.js";
 import type { BundleStore } from "./bundle-store.js";
 import type { BundleManifest, FromRunner, ManifestTask, RunnerBundle } from "./runner-protocol.js";
@@ -193,7 +193,7 @@ export class RunnerExecutor implements AttemptExecutor {
           case "call":
             return void this.answer(runner, channel, message).catch((error: Error) => {
               // The run moved on without this execution (a newer one runs, or the run finished): stop its code.
-              if (error.name === "StintStaleExecution") stop("its run moved on", error);
+              if (error.name === FAILURE_TYPES.staleExecution) stop("its run moved on", error);
               // Temporal stayed out of reach past the retry window: the execution ends as an infrastructure failure.
               if (isTemporalUnreachableError(error)) stop("Temporal is out of reach", error);
             });
@@ -247,7 +247,7 @@ export class RunnerExecutor implements AttemptExecutor {
 }
 
 function staleExecution(info: AttemptStartInfo, reason: string): Error {
-  return Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), { name: "StintStaleExecution" });
+  return Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), { name: FAILURE_TYPES.staleExecution });
 }
 
 /** What a runner's death means for its attempt, in Trigger.dev's terms: out of memory, a segfault, an exit code. */

@@ -5,7 +5,7 @@
  * tags are a set), so repeating one is safe.
  */
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from "@temporalio/client";
-import { TemporalUnreachableError } from "../errors.js";
+import { FAILURE_TYPES, TemporalUnreachableError } from "../errors.js";
 
 /** How long a call keeps retrying before the execution gives up as an infrastructure failure. */
 export const DEFAULT_TEMPORAL_RETRY_WINDOW_MS = 120_000;
@@ -15,7 +15,7 @@ const TRANSIENT_CODES = new Set<number>([1, 2, 4, 8, 10, 13, 14]);
 
 /** The run's workflow refused a call because a newer execution of the attempt replaced this one (or the run ended). */
 export function isStaleExecutionError(error: unknown): boolean {
-  return (error as Error | undefined)?.name === "StintStaleExecution";
+  return (error as Error | undefined)?.name === FAILURE_TYPES.staleExecution;
 }
 
 export function isTransientTemporalError(error: unknown): boolean {

@@ -10,6 +10,7 @@ import { debounceClaimUpdate, debounceReleasedSignal } from "../shared/messages.
 import { debouncePushFor, type DebounceClaimResult, type DebounceKeyWorkflowInput } from "../shared/debounce.js";
 import { runMemo, runSearchAttributes } from "../shared/run-input.js";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
+import { FAILURE_TYPES } from "../errors.js";
 
 /** Past its delay, a run that never said it left DELAYED (terminated, say) is asked once more after this long. */
 const CHECK_GRACE_MS = 60_000;
@@ -53,7 +54,7 @@ export async function debounceKeyWorkflow(input: DebounceKeyWorkflowInput): Prom
       } catch (error) {
         // The same trigger claiming again (an activity retried): its run is there already.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-          throw ApplicationFailure.nonRetryable(`could not start run ${run.runId}: ${(error as Error).message}`, "StintDebounceStartFailed");
+          throw ApplicationFailure.nonRetryable(`could not start run ${run.runId}: ${(error as Error).message}`, FAILURE_TYPES.debounceStartFailed);
         }
       }
       current = { runId: run.runId, delayUntil: run.delayUntil ?? run.createdAt };

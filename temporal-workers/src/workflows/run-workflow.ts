@@ -60,6 +60,7 @@ import {
 } from "./waitpoints.js";
 import type { AttemptActivities, EngineActivities } from "../activities/attempt-activity-types.js";
 import { queueGateId, type QueueGateKey } from "../shared/queue-gate.js";
+import { FAILURE_TYPES, runFailureType } from "../errors.js";
 
 /** Past this many requeues of one attempt, its executions run without the worker's admission check. */
 const MAX_REQUEUES_PER_ATTEMPT = 5;
@@ -161,11 +162,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   };
   const requireLive = (token: string) => {
     // StintStaleExecution: the executor stops the code of an execution the run no longer listens to.
-    if (finished) throw ApplicationFailure.nonRetryable(`run ${input.runId} has finished`, "StintStaleExecution");
+    if (finished) throw ApplicationFailure.nonRetryable(`run ${input.runId} has finished`, FAILURE_TYPES.staleExecution);
     const { id, attempt } = parseToken(token);
     // A zombie process of an older activity attempt must not act for the run once a newer one has started.
     if (id !== executionId || attempt < liveAttempt) {
-      throw ApplicationFailure.nonRetryable(`execution ${token} is no longer the live execution of run ${input.runId}`, "StintStaleExecution");
+      throw ApplicationFailure.nonRetryable(`execution ${token} is no longer the live execution of run ${input.runId}`, FAILURE_TYPES.staleExecution);
     }
   };
   /** Records that `token`'s process is running (first news of it: a signal, the start update or a durable call). */
@@ -253,7 +254,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
           throw ApplicationFailure.nonRetryable(
             `Replay diverged at waitpoint #${seq}: the journal has ${existing.fingerprint} but run() now asks for ${fingerprint}. ` +
               "Code before a wait must make the same durable calls in the same order on every replay (see docs/replay-contract.md).",
-            "StintNonDeterminism",
+            FAILURE_TYPES.nonDeterminism,
           );
         }
         // A repeat while the first request is still being performed (a newer execution replaying after its
@@ -281,7 +282,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
     awaitWaitpointUpdate,
     async ({ seq }) => {
       const entry = journal.get(seq);
-      if (!entry) throw ApplicationFailure.nonRetryable(`waitpoint #${seq} does not exist`, "StintUnknownWaitpoint");
+      if (!entry) throw ApplicationFailure.nonRetryable(`waitpoint #${seq} does not exist`, FAILURE_TYPES.unknownWaitpoint);
       awaiting++;
       if (state.status === "EXECUTING") setStatus("WAITING");
       try {
@@ -290,7 +291,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
         awaiting--;
         if (awaiting === 0 && state.status === "WAITING" && !finished) setStatus("EXECUTING");
       }
-      if (!entry.done) throw ApplicationFailure.nonRetryable(`run ${input.runId} finished before waitpoint #${seq}`, "StintRunFinished");
+      if (!entry.done) throw ApplicationFailure.nonRetryable(`run ${input.runId} finished before waitpoint #${seq}`, FAILURE_TYPES.runFinished);
       return entry.result;
     },
     { validator: ({ executionId: execution }) => requireLive(execution) },
@@ -543,7 +544,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
         backoffCoefficient: 2,
         maximumInterval: "30 seconds",
         maximumAttempts: 20,
-        nonRetryableErrorTypes: ["StintTaskNotFound", "StintNonDeterminism"],
+        nonRetryableErrorTypes: [FAILURE_TYPES.taskNotFound, FAILURE_TYPES.nonDeterminism],
       },
     });
   const fixedAttemptQueue = routed ? undefined : resolveAttemptQueue(input.attemptQueue, input.item.task);
@@ -716,7 +717,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
           if (wf.isCancellation(error)) throw error;
           const cause = (error as { cause?: { message?: string; type?: string } }).cause;
           currentAttempt()!.status = "FAILED";
-          failRun(cause?.type === "StintTaskNotFound" ? "SYSTEM_FAILURE" : "CRASHED", {
+          failRun(cause?.type === FAILURE_TYPES.taskNotFound ? "SYSTEM_FAILURE" : "CRASHED", {
             name: cause?.type ?? "AttemptCrashed",
             message: cause?.message ?? (error as Error).message,
           });
@@ -802,7 +803,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   }
   if (final.status === "FAILED" || final.status === "CRASHED" || final.status === "SYSTEM_FAILURE" || final.status === "TIMED_OUT") {
     // A failed run fails its Temporal execution (red in the Web UI); the run's record travels in the details.
-    throw ApplicationFailure.create({ message: final.error?.message ?? final.status, type: `StintRun${final.status}`, nonRetryable: true, details: [final] });
+    throw ApplicationFailure.create({ message: final.error?.message ?? final.status, type: runFailureType(final.status), nonRetryable: true, details: [final] });
   }
   return final;
 }
