@@ -108,6 +108,10 @@ program
   .addOption(new Option("--secret-key <key>", "the environment's secret key (tr_prod_…, tr_stg_…)").env("TRIGGER_SECRET_KEY"))
   .addOption(new Option("--access-token <token>", "personal access token (tr_pat_…): the webapp hands over the environment's key").env("TRIGGER_ACCESS_TOKEN"))
   .option("--profile <name>", "deploy with this `stint login` profile (default: the current one, when no key or token is set)")
+  .option("--registry <host[:port][/namespace]>", "also build the version's image <registry>/<project>:<version> on Stint's runtime image and push it")
+  .addOption(new Option("--registry-username <name>", "registry login (default: your own docker login)").env("STINT_REGISTRY_USERNAME"))
+  .addOption(new Option("--registry-password <password>", "registry password").env("STINT_REGISTRY_PASSWORD"))
+  .option("--base-image <image>", "image to build on (default: the newest local stint-runtime image)")
   .action(async (options) => {
     await runDeploy(options);
   });

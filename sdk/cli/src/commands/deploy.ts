@@ -15,6 +15,7 @@ import { deployManifestOf, deployProblems } from "../project/deploy-manifest.js"
 import type { DeployManifest } from "../project/deploy-manifest-shape.js";
 import { DEPLOY_ENVIRONMENTS, DeployRefused, resolveDeployTarget, type DeployEnvironmentName } from "../deploy-target.js";
 import { packageVersions } from "../project/package-versions.js";
+import { buildAndPushImage, registryProblem } from "../project/deployment-image.js";
 import { failDeployment, finalizeDeployment, initializeDeployment, registerManifest, uploadBundle, type BundleUpload } from "../deploy-api.js";
 
 export const deployOptionsSchema = z.object({
@@ -28,6 +29,15 @@ export const deployOptionsSchema = z.object({
   accessToken: z.string().regex(/^tr_pat_/, "--access-token / TRIGGER_ACCESS_TOKEN must be a personal access token (tr_pat_…)").optional(),
   /** The `stint login` profile to deploy with (default: the current one, when no key or token is given). */
   profile: z.string().optional(),
+  /** Also build the version's image and push it here (`host[:port][/namespace]`). */
+  registry: z.string().superRefine((value, ctx) => {
+    const problem = registryProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }).optional(),
+  registryUsername: z.string().optional(),
+  registryPassword: z.string().optional(),
+  /** The image to build on (default: the newest local `stint-runtime` image). */
+  baseImage: z.string().optional(),
 });
 export type DeployOptions = z.input<typeof deployOptionsSchema>;
 
@@ -87,7 +97,13 @@ export async function runDeploy(rawOptions: DeployOptions, log: (line: string) =
       log(`  Uploading the bundle: ${upload.files.length} file(s), ${kb(bytes)}…`);
       const sent = await uploadBundle(target, created.id, upload);
       log(`  Uploaded (${kb(sent)} compressed)`);
-      const deployed = await finalizeDeployment(target, created.id, { skipPromotion: options.skipPromotion });
+      let imageReference: string | undefined;
+      if (options.registry) {
+        const image = { registry: options.registry, username: options.registryUsername, password: options.registryPassword, baseImage: options.baseImage };
+        imageReference = await buildAndPushImage(image, { projectRef: loaded.config.project, version: created.version, files: upload.files }, log);
+        log(`  Pushed ${imageReference}`);
+      }
+      const deployed = await finalizeDeployment(target, created.id, { skipPromotion: options.skipPromotion, imageReference });
       const isCurrent = deployed.isCurrent ?? !options.skipPromotion;
       log(
         isCurrent
