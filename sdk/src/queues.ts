@@ -1,6 +1,7 @@
 /** `queues.*`: list, retrieve, pause/resume and concurrency overrides, through the webapp's REST API. */
 import { callApi } from "./management-api.js";
 import { paginateOffset } from "./paginate.js";
+import type { QueueItemWire } from "./runtime/types.js";
 
 export type QueueType = "task" | "custom";
 /** A queue id (`queue_…`), or its type and name (a task queue's name is its task id). */
@@ -17,9 +18,7 @@ export interface QueueItem {
   concurrency?: { current: number | null; base: number | null; override: number | null; overriddenAt: Date | null; overriddenBy: string | null };
 }
 
-type WireQueueItem = Omit<QueueItem, "concurrency"> & { concurrency?: Omit<NonNullable<QueueItem["concurrency"]>, "overriddenAt"> & { overriddenAt: string | null } };
-
-const toItem = (wire: WireQueueItem): QueueItem => ({
+const toItem = (wire: QueueItemWire): QueueItem => ({
   ...wire,
   concurrency: wire.concurrency && { ...wire.concurrency, overriddenAt: wire.concurrency.overriddenAt ? new Date(wire.concurrency.overriddenAt) : null },
 });
@@ -37,7 +36,7 @@ export const queues = {
     return paginateOffset<QueueItem>(async (page) => {
       const query = new URLSearchParams({ page: String(page) });
       if (options.perPage) query.set("perPage", String(options.perPage));
-      const answer = await callApi<{ data: WireQueueItem[]; pagination: { currentPage: number; totalPages: number; count: number } }>("GET", `/api/v1/queues?${query}`, undefined, { what: "queues.list" });
+      const answer = await callApi<{ data: QueueItemWire[]; pagination: { currentPage: number; totalPages: number; count: number } }>("GET", `/api/v1/queues?${query}`, undefined, { what: "queues.list" });
       return { data: answer.data.map(toItem), pagination: answer.pagination };
     }, options.page ?? 1);
   },

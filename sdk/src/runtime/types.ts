@@ -181,6 +181,18 @@ export interface WaitHooks {
 
 export type LogLevel = "debug" | "log" | "info" | "warn" | "error";
 
+/** A queue as the REST API and the dashboard's /ui-api answer it: Trigger.dev's QueueItem, dates as ISO strings. */
+export interface QueueItemWire {
+  id: string;
+  name: string;
+  type: "task" | "custom";
+  running: number;
+  queued: number;
+  paused: boolean;
+  concurrencyLimit: number | null;
+  concurrency: { current: number | null; base: number | null; override: number | null; overriddenAt: string | null; overriddenBy: string | null };
+}
+
 export interface RunRecord {
   id: string;
   taskIdentifier: string;

@@ -4,6 +4,7 @@
  * gate that is recreated gets its settings back.
  */
 import pMap from "p-map";
+import type { QueueItemWire } from "@stint/sdk/runtime";
 import { needsGate, type QueueSnapshot } from "@stint/temporal-workers";
 import { newId } from "../auth/secrets.js";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
@@ -27,18 +28,6 @@ export interface DeclaredQueueInput {
 export interface QueueRef {
   type: "id" | "task" | "custom";
   value: string;
-}
-
-/** Trigger.dev's QueueItem wire shape. */
-export interface QueueItem {
-  id: string;
-  name: string;
-  type: "task" | "custom";
-  running: number;
-  queued: number;
-  paused: boolean;
-  concurrencyLimit: number | null;
-  concurrency: { current: number | null; base: number | null; override: number | null; overriddenAt: string | null; overriddenBy: string | null };
 }
 
 type TaskCounts = Map<string, { queued: number; running: number }>;
@@ -87,19 +76,19 @@ export class QueueService {
     return { data, pagination: { currentPage: page, totalPages: Math.max(1, Math.ceil(total / perPage)), count: total } };
   }
 
-  async retrieve(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueItem> {
+  async retrieve(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueItemWire> {
     const row = await this.find(env, ref);
     return this.present(row, await this.engines.for(env).describeQueue(row.name), this.indexCounts(env.id));
   }
 
-  async setPaused(env: AuthenticatedEnvironment, ref: QueueRef, paused: boolean): Promise<QueueItem> {
+  async setPaused(env: AuthenticatedEnvironment, ref: QueueRef, paused: boolean): Promise<QueueItemWire> {
     const row = await this.find(env, ref);
     const snapshot = await this.engines.for(env).configureQueue(row.name, { paused });
     return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { paused } }), snapshot, this.indexCounts(env.id));
   }
 
   /** `null` resets the override: the declared limit (or the environment's) applies again. */
-  async overrideLimit(env: AuthenticatedEnvironment, ref: QueueRef, limit: number | null): Promise<QueueItem> {
+  async overrideLimit(env: AuthenticatedEnvironment, ref: QueueRef, limit: number | null): Promise<QueueItemWire> {
     const row = await this.find(env, ref);
     const snapshot = await this.engines.for(env).configureQueue(row.name, { overrideLimit: limit });
     return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { concurrencyLimitOverride: limit } }), snapshot, this.indexCounts(env.id));
@@ -142,7 +131,7 @@ export class QueueService {
     return counts;
   }
 
-  private async present(row: QueueRow, live: QueueSnapshot, indexCounts: () => Promise<TaskCounts>): Promise<QueueItem> {
+  private async present(row: QueueRow, live: QueueSnapshot, indexCounts: () => Promise<TaskCounts>): Promise<QueueItemWire> {
     // Runs of a queue without limit or pause never ask its gate: count them from the run index instead.
     if (!needsGate(live)) {
       const counts = await indexCounts();

@@ -2,18 +2,8 @@
 /** Queues of the environment: running and queued runs against the limit (live), pause/resume, limit override. */
 import { useCallback, useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
+import type { QueueItemWire as Queue } from "@stint/sdk/runtime";
 import { uiApi } from "../lib/api";
-
-interface Queue {
-  id: string;
-  name: string;
-  type: "task" | "custom";
-  running: number;
-  queued: number;
-  paused: boolean;
-  concurrencyLimit: number | null;
-  concurrency: { base: number | null; override: number | null };
-}
 
 function Queues({ environment }: ShellContext) {
   const [queues, setQueues] = useState<Queue[]>();
