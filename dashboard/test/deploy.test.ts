@@ -332,6 +332,9 @@ describe("stint deploy", () => {
     ]);
     const next = await tasks.trigger("deployed-hello", { name: "Fay" });
     expect((await runs.retrieve(next.id)).version).toBe(secondVersion);
+    // The run's page names the version it is locked to.
+    await page.goto(`${t.webapp.url}/runs/${next.id}?env=${t.prod.id}`);
+    expect(await page.getByTestId("run-version").textContent({ timeout: 30_000 })).toBe(secondVersion);
   }, 180_000);
 
   it("stint status shows each deployed environment's current version (with a personal access token), also as JSON", async () => {

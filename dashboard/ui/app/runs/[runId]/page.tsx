@@ -150,6 +150,7 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
           Tags: {run.tags.join(", ") || "none"}
           {run.parentRunId && <> · parent <a href={`/runs/${run.parentRunId}?env=${environment.id}`}>{run.parentRunId}</a></>}
           {run.batchId && <> · batch {run.batchId}</>}
+          {run.version && <> · version <span data-testid="run-version">{run.version}</span></>}
         </p>
       </div>
       <div className="card">
