@@ -2,18 +2,11 @@
  * The manifest \`stint deploy\` registers with the webapp (a public type of @stint/cli: it imports nothing but
  * declared dependencies, so the package's declarations stand on their own).
  */
+import type { RetryOptions } from "@stint/sdk/core";
 import type { DeclaredQueue } from "@stint/sdk/runtime";
 
-/** A task's retry settings as deployed (task options over the config's defaults). */
-export interface DeployedRetry {
-  maxAttempts?: number;
-  factor?: number;
-  minTimeoutInMs?: number;
-  maxTimeoutInMs?: number;
-  randomize?: boolean;
-  /** Retry an attempt that ran out of memory on this machine preset. */
-  outOfMemory?: { machine?: string };
-}
+/** A task's retry settings as deployed (task options over the config's defaults): Trigger.dev's retry options. */
+export type DeployedRetry = RetryOptions;
 
 export interface DeployManifest {
   packageVersion: string;
