@@ -23,7 +23,13 @@ import { join } from "node:path";
 import { z } from "zod";
 import { task } from "@stint/sdk";
 import { Client, Connection } from "@temporalio/client";
-import { InProcessExecutor, createStintWorkers, installRuntimeLogger, startDevServer, stintDataConverter } from "@stint/temporal-workers";
+import {
+  InProcessExecutor,
+  createStintWorkers,
+  installRuntimeLogger,
+  startDevServer,
+  stintDataConverter,
+} from "@stint/temporal-workers";
 import { attemptQueueFor, createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
 import { ms, percentile } from "./stats.js";
 import { parseArgs } from "./args.js";
@@ -42,11 +48,15 @@ const argsSchema = z.object({
   workers: z.string().optional(),
 });
 
-
 const noop = task({ id: "bench-noop", run: async () => ({ ok: true }) });
 
 async function postgresDatabase(): Promise<string> {
-  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], { encoding: "utf8" }).trim().split("\n").pop()!;
+  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], {
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
   return createEmptyDatabase(adminUrl, "stint_bench");
 }
 
@@ -54,7 +64,8 @@ async function postgresDatabase(): Promise<string> {
 async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
   installRuntimeLogger("ERROR");
   const temporal = await startDevServer({ headless: true });
-  if (args.topology === "split" && args.database !== "postgres") throw new Error("--topology split needs --database postgres (two processes share it)");
+  if (args.topology === "split" && args.database !== "postgres")
+    throw new Error("--topology split needs --database postgres (two processes share it)");
   const databaseUrl = args.database === "postgres" ? await postgresDatabase() : undefined;
   const split = args.topology === "split" && args.engine === "on";
   const webapp = await startWebapp({
@@ -74,36 +85,73 @@ async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
   const env = project.environments[0]!;
   const workers =
     args.engine === "on"
-      ? fork(fileURLToPath(import.meta.url), ["--workers", JSON.stringify({ address: temporal.address, queue: attemptQueueFor(env), dispatchFrom: split ? databaseUrl : undefined })], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] })
+      ? fork(
+          fileURLToPath(import.meta.url),
+          [
+            "--workers",
+            JSON.stringify({
+              address: temporal.address,
+              queue: attemptQueueFor(env),
+              dispatchFrom: split ? databaseUrl : undefined,
+            }),
+          ],
+          { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+        )
       : undefined;
   if (workers) await new Promise((resolve) => workers.once("message", resolve));
   for (const pid of [temporal.process.pid, workers?.pid]) if (pid) setPriority(pid, args.backgroundNice);
   process.send!({ url: webapp.url, key: env.secretKey });
   process.once("disconnect", () => {
     workers?.disconnect();
-    void webapp.stop().then(() => temporal.stop()).then(() => process.exit(0));
+    void webapp
+      .stop()
+      .then(() => temporal.stop())
+      .then(() => process.exit(0));
   });
 }
 
 /** Engine-worker process: the engine's workflows (default queue) and the no-op task's attempts. */
 async function runWorkers(spec: string): Promise<void> {
   installRuntimeLogger("ERROR");
-  const { address, queue, dispatchFrom } = JSON.parse(spec) as { address: string; queue: string; dispatchFrom?: string };
+  const { address, queue, dispatchFrom } = JSON.parse(spec) as {
+    address: string;
+    queue: string;
+    dispatchFrom?: string;
+  };
   // Split topology: this process also dispatches accepted runs and keeps the run index (a webapp with no traffic).
   if (dispatchFrom) {
-    await startWebapp({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "stint-bench-bg-")), databaseUrl: dispatchFrom, temporal: { address }, bootstrap: false, ui: false, runEngineWorker: false });
+    await startWebapp({
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), "stint-bench-bg-")),
+      databaseUrl: dispatchFrom,
+      temporal: { address },
+      bootstrap: false,
+      ui: false,
+      runEngineWorker: false,
+    });
   }
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: stintDataConverter });
   const engine = await createStintWorkers({ client, address, workflowTaskQueue: "stint-engine" });
-  const attempts = await createStintWorkers({ client, address, workflowTaskQueue: "unused", runEngine: false, attempts: { taskQueue: queue, executor: new InProcessExecutor() } });
+  const attempts = await createStintWorkers({
+    client,
+    address,
+    workflowTaskQueue: "unused",
+    runEngine: false,
+    attempts: { taskQueue: queue, executor: new InProcessExecutor() },
+  });
   void engine.run();
   void attempts.run();
   process.send!("ready");
   process.once("disconnect", () => process.exit(0));
 }
 
-async function load(url: string, key: string, rate: number, seconds: number): Promise<{ latencies: number[]; errors: number; sent: number }> {
+async function load(
+  url: string,
+  key: string,
+  rate: number,
+  seconds: number,
+): Promise<{ latencies: number[]; errors: number; sent: number }> {
   const latencies: number[] = [];
   let errors = 0;
   let sent = 0;
@@ -138,22 +186,31 @@ async function main(): Promise<void> {
   const args = parseArgs(argsSchema, process.argv.slice(2), ["serve"]);
   if (args.workers) return runWorkers(args.workers);
   if (args.serve) return serve(args);
-  const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), "--serve"], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), "--serve"], {
+    execArgv: process.execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
     child.once("message", (message) => resolve(message as { url: string; key: string }));
     child.once("exit", (code) => reject(new Error(`webapp process exited with ${code}`)));
   });
-  console.log(`webapp at ${url} (${args.database} database, engine ${args.engine}, engine processes at nice ${args.backgroundNice}, ${args.topology} topology); warm-up ${args.warmup} s…`);
+  console.log(
+    `webapp at ${url} (${args.database} database, engine ${args.engine}, engine processes at nice ${args.backgroundNice}, ${args.topology} topology); warm-up ${args.warmup} s…`,
+  );
   if (args.warmup > 0) await load(url, key, args.rate, args.warmup);
   console.log(`load: ${args.rate} requests/s for ${args.seconds} s…`);
   const { latencies, errors, sent } = await load(url, key, args.rate, args.seconds);
   console.log("");
   console.log(`| rate | requests | errors | p50 | p95 | p99 | max |`);
   console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
-  console.log(`| ${args.rate}/s | ${sent} | ${errors} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(percentile(latencies, 99))} | ${ms(Math.max(...latencies))} |`);
+  console.log(
+    `| ${args.rate}/s | ${sent} | ${errors} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(percentile(latencies, 99))} | ${ms(Math.max(...latencies))} |`,
+  );
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
-  console.log(`\np50 ${ms(p50)} (target ≤ 10 ms) ${p50 <= 10 ? "PASS" : "MISS"}; p99 ${ms(p99)} (target ≤ 50 ms) ${p99 <= 50 ? "PASS" : "MISS"}`);
+  console.log(
+    `\np50 ${ms(p50)} (target ≤ 10 ms) ${p50 <= 10 ? "PASS" : "MISS"}; p99 ${ms(p99)} (target ≤ 50 ms) ${p99 <= 50 ? "PASS" : "MISS"}`,
+  );
   child.disconnect();
   await new Promise((r) => child.once("exit", r));
 }

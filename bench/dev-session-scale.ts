@@ -32,11 +32,16 @@ const argsSchema = z.object({
   idle: z.coerce.number().nonnegative().default(20),
 });
 
-const CLI = fileURLToPath(new URL("../sdk/cli/bin/stint.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../cli/bin/stint.mjs", import.meta.url));
 const POLLER_TROUBLE = /poller limit|ResourceExhausted|RESOURCE_EXHAUSTED/gi;
 
 async function postgresDatabase(): Promise<string> {
-  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], { encoding: "utf8" }).trim().split("\n").pop()!;
+  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], {
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
   return createEmptyDatabase(adminUrl, "stint_bench");
 }
 
@@ -44,7 +49,14 @@ async function main(): Promise<void> {
   const args = parseArgs(argsSchema, process.argv.slice(2));
   installRuntimeLogger("ERROR");
   const temporal = await startDevServer({ headless: true });
-  const webapp = await startWebapp({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "stint-bench-dev-")), databaseUrl: await postgresDatabase(), temporal: { address: temporal.address }, bootstrap: false, ui: false });
+  const webapp = await startWebapp({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), "stint-bench-dev-")),
+    databaseUrl: await postgresDatabase(),
+    temporal: { address: temporal.address },
+    bootstrap: false,
+    ui: false,
+  });
   const org = await createOrganization(webapp.db, "Bench");
   const project = await createProject(webapp.db, org.id, "Bench", ["DEVELOPMENT"]);
   const env = project.environments[0]!;
@@ -65,7 +77,11 @@ async function main(): Promise<void> {
     writeGeneratedProject(dir, { tasks: size, projectRef: project.ref });
     let output = "";
     const { TEMPORAL_ADDRESS: _unused, ...processEnv } = process.env;
-    const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...processEnv, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: env.secretKey } });
+    const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...processEnv, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: env.secretKey },
+    });
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));
     const registeredAt = Date.now();
@@ -76,9 +92,21 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, args.idle * 1000));
 
-    const session = await webapp.db.devSession.findFirstOrThrow({ where: { environmentId: env.id, endedAt: null }, orderBy: { createdAt: "desc" } });
-    const described = await connection.workflowService.describeTaskQueue({ namespace: "default", taskQueue: { name: session.taskQueue }, taskQueueType: 2 });
-    const queues = await webapp.db.taskQueue.count({ where: { environmentId: env.id, name: { in: Array.from({ length: size }, (_, i) => `${generatedTaskId(i)}-queue`) } } });
+    const session = await webapp.db.devSession.findFirstOrThrow({
+      where: { environmentId: env.id, endedAt: null },
+      orderBy: { createdAt: "desc" },
+    });
+    const described = await connection.workflowService.describeTaskQueue({
+      namespace: "default",
+      taskQueue: { name: session.taskQueue },
+      taskQueueType: 2,
+    });
+    const queues = await webapp.db.taskQueue.count({
+      where: {
+        environmentId: env.id,
+        name: { in: Array.from({ length: size }, (_, i) => `${generatedTaskId(i)}-queue`) },
+      },
+    });
 
     const started: number[] = [];
     for (let i = 0; i < args.warmup + args.runs; i++) {
@@ -94,13 +122,19 @@ async function main(): Promise<void> {
       if (i >= args.warmup) started.push((run.output as { startedAt: number }).startedAt - t0);
     }
     const troubles = output.match(POLLER_TROUBLE)?.length ?? 0;
-    rows.push(`| ${size} | ${queues} | 1 (\`${session.taskQueue.replace(/session_[a-z0-9]+$/, "<session>")}\`) | ${described.pollers?.length ?? 0} | ${troubles} | ${ms(percentile(started, 50))} | ${ms(percentile(started, 95))} |`);
+    rows.push(
+      `| ${size} | ${queues} | 1 (\`${session.taskQueue.replace(/session_[a-z0-9]+$/, "<session>")}\`) | ${described.pollers?.length ?? 0} | ${troubles} | ${ms(percentile(started, 50))} | ${ms(percentile(started, 95))} |`,
+    );
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
   }
 
-  console.log(`\nstint dev sessions: ${args.runs} sequential runs each (after ${args.warmup} warm-up), ${args.idle} s idle first\n`);
-  console.log("| tasks | queues declared | task queues polled | pollers (describeTaskQueue) | poller-limit errors | trigger→start p50 | p95 |");
+  console.log(
+    `\nstint dev sessions: ${args.runs} sequential runs each (after ${args.warmup} warm-up), ${args.idle} s idle first\n`,
+  );
+  console.log(
+    "| tasks | queues declared | task queues polled | pollers (describeTaskQueue) | poller-limit errors | trigger→start p50 | p95 |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(row);
   await connection.close();

@@ -23,7 +23,12 @@ const args = parseArgs(
 );
 
 function scheduler(capacity: number, orgs: Map<string, LevelSettings> = new Map()) {
-  return new FairScheduler({ organization: (id) => orgs.get(id) ?? {}, environment: () => ({}), queue: () => ({}), capacity: () => capacity });
+  return new FairScheduler({
+    organization: (id) => orgs.get(id) ?? {},
+    environment: () => ({}),
+    queue: () => ({}),
+    capacity: () => capacity,
+  });
 }
 
 let seq = 0;
@@ -51,7 +56,9 @@ const jain = (xs: number[]) => xs.reduce((a, b) => a + b, 0) ** 2 / (xs.length *
   }
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   const rss = process.memoryUsage().rss / 2 ** 20;
-  console.log(`decision rate: ${Math.round(admitted / seconds).toLocaleString("en")} admissions/s (${admitted.toLocaleString("en")} runs of ${args.tenants} tenants × 2 environments × 5 queues × 10 keys, capacity ${args.capacity}; RSS ${rss.toFixed(0)} MB)`);
+  console.log(
+    `decision rate: ${Math.round(admitted / seconds).toLocaleString("en")} admissions/s (${admitted.toLocaleString("en")} runs of ${args.tenants} tenants × 2 environments × 5 queues × 10 keys, capacity ${args.capacity}; RSS ${rss.toFixed(0)} MB)`,
+  );
 }
 
 // A flood, then a newcomer: FIFO versus the scheduler, capacity 10 per round.
@@ -73,12 +80,20 @@ const jain = (xs: number[]) => xs.reduce((a, b) => a + b, 0) ** 2 / (xs.length *
       s.release(a.demand.runId);
     }
   }
-  console.log(`newcomer behind a flood of 5,000 (capacity 10 a round): FIFO first start after ${fifoWait} rounds; fair: round ${firstB}; Jain's index while both wait: FIFO ${jain([capacity, 0]).toFixed(2)}, fair ${jain([starts.A, starts.B]).toFixed(2)}`);
+  console.log(
+    `newcomer behind a flood of 5,000 (capacity 10 a round): FIFO first start after ${fifoWait} rounds; fair: round ${firstB}; Jain's index while both wait: FIFO ${jain([capacity, 0]).toFixed(2)}, fair ${jain([starts.A, starts.B]).toFixed(2)}`,
+  );
 }
 
 // Weights 1:3.
 {
-  const s = scheduler(40, new Map([["A", { weight: 1 }], ["B", { weight: 3 }]]));
+  const s = scheduler(
+    40,
+    new Map([
+      ["A", { weight: 1 }],
+      ["B", { weight: 3 }],
+    ]),
+  );
   for (let i = 0; i < 20_000; i++) {
     s.request(demand("A", 0, i % 3, i % 7));
     s.request(demand("B", 0, 0, 0));

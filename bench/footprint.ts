@@ -59,8 +59,9 @@ function describe(pid: number): string {
   const line = args.join(" ");
   if (line.includes("start-platform")) return "webapp (start-platform: API, dashboard, engine workers, PGlite)";
   if (line.includes("temporal") && line.includes("start-dev")) return "Temporal dev server";
-  if (line.includes("stint.mjs") && line.includes(" dev")) return "example stint dev session";
+  if (/stint\.m?js dev/.test(line)) return "example stint dev session";
   if (line.includes("esbuild") && line.includes("--service")) return "esbuild service (tsx / bundler)";
+  if (/stint-runner\/runner-|runner-main\.js/.test(line)) return "runner (a warm task process of the session)";
   if (args[0]?.endsWith("npm") || line.startsWith("npm")) return "npm";
   return line.slice(0, 60);
 }
@@ -94,11 +95,20 @@ function tree(root: number): ProcessMemory[] {
   return all;
 }
 
-async function startOnce(dataDir: string, ports: { web: number; temporal: number; ui: number }): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
+async function startOnce(
+  dataDir: string,
+  ports: { web: number; temporal: number; ui: number },
+): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
   const started = Date.now();
   const child = spawn("npm", ["start"], {
     cwd: REPO,
-    env: { ...process.env, PORT: String(ports.web), TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), STINT_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      PORT: String(ports.web),
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      STINT_DATA_DIR: dataDir,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -108,7 +118,8 @@ async function startOnce(dataDir: string, ports: { web: number; temporal: number
   const deadline = started + options.readyTimeoutSeconds * 1000;
   while (!output.includes("Registered tasks:")) {
     if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start was not ready within ${options.readyTimeoutSeconds} s:\n${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`npm start was not ready within ${options.readyTimeoutSeconds} s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, readyMs: Date.now() - started, output: () => output };
@@ -123,7 +134,12 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(force);
 }
 
-function printRun(label: string, readyMs: number, processes: ProcessMemory[], builtUi: boolean): { rss: number; pss: number } {
+function printRun(
+  label: string,
+  readyMs: number,
+  processes: ProcessMemory[],
+  builtUi: boolean,
+): { rss: number; pss: number } {
   const groups = new Map<string, { count: number; rss: number; pss: number }>();
   for (const p of processes) {
     const group = groups.get(p.name) ?? { count: 0, rss: 0, pss: 0 };
@@ -134,10 +150,13 @@ function printRun(label: string, readyMs: number, processes: ProcessMemory[], bu
   }
   const rss = processes.reduce((sum, p) => sum + p.rssMb, 0);
   const pss = processes.reduce((sum, p) => sum + p.pssMb, 0);
-  console.log(`\n${label}: ready in ${(readyMs / 1000).toFixed(1)} s${builtUi ? " (includes building the dashboard UI)" : ""}; idle after ${options.idleSeconds} s: RSS ${rss.toFixed(0)} MB, PSS ${pss.toFixed(0)} MB, ${processes.length} processes`);
+  console.log(
+    `\n${label}: ready in ${(readyMs / 1000).toFixed(1)} s${builtUi ? " (includes building the dashboard UI)" : ""}; idle after ${options.idleSeconds} s: RSS ${rss.toFixed(0)} MB, PSS ${pss.toFixed(0)} MB, ${processes.length} processes`,
+  );
   console.log("| process | count | RSS MB | PSS MB |");
   console.log("| --- | --- | --- | --- |");
-  for (const [name, g] of [...groups.entries()].sort((a, b) => b[1].rss - a[1].rss)) console.log(`| ${name} | ${g.count} | ${g.rss.toFixed(0)} | ${g.pss.toFixed(0)} |`);
+  for (const [name, g] of [...groups.entries()].sort((a, b) => b[1].rss - a[1].rss))
+    console.log(`| ${name} | ${g.count} | ${g.rss.toFixed(0)} | ${g.pss.toFixed(0)} |`);
   return { rss, pss };
 }
 
@@ -160,7 +179,11 @@ try {
   const warm = await measure("Warm start (same data folder)", dataDir);
   console.log("\n| start | ready | idle RSS (sum) | idle PSS (sum) |");
   console.log("| --- | --- | --- | --- |");
-  for (const [label, r] of [["cold", cold], ["warm", warm]] as const) console.log(`| ${label} | ${(r.readyMs / 1000).toFixed(1)} s | ${r.rss.toFixed(0)} MB | ${r.pss.toFixed(0)} MB |`);
+  for (const [label, r] of [
+    ["cold", cold],
+    ["warm", warm],
+  ] as const)
+    console.log(`| ${label} | ${(r.readyMs / 1000).toFixed(1)} s | ${r.rss.toFixed(0)} MB | ${r.pss.toFixed(0)} MB |`);
   console.log("\nTargets: idle ≤ 700 MB with the example session; warm start ready ≤ 15 s.");
 } finally {
   if (!options.keep) rmSync(dataDir, { recursive: true, force: true });

@@ -13,7 +13,15 @@ import { z } from "zod";
 import { Client, Connection } from "@temporalio/client";
 import { task } from "@stint/sdk";
 import { FileObjectStore } from "@stint/object-store";
-import { InProcessExecutor, StintEngineClient, createStintWorkers, installRuntimeLogger, objectPacketStore, startDevServer, stintDataConverter } from "@stint/temporal-workers";
+import {
+  InProcessExecutor,
+  StintEngineClient,
+  createStintWorkers,
+  installRuntimeLogger,
+  objectPacketStore,
+  startDevServer,
+  stintDataConverter,
+} from "@stint/temporal-workers";
 import { parseArgs } from "./args.js";
 import { ms, percentile } from "./stats.js";
 
@@ -27,7 +35,10 @@ const argsSchema = z.object({
   json: z.boolean().default(false),
 });
 
-const echo = task({ id: "bench-echo-size", run: async (payload: { blob: string }) => ({ blob: "y".repeat(payload.blob.length) }) });
+const echo = task({
+  id: "bench-echo-size",
+  run: async (payload: { blob: string }) => ({ blob: "y".repeat(payload.blob.length) }),
+});
 
 async function main() {
   const options = parseArgs(argsSchema, process.argv.slice(2), ["json"]);
@@ -36,10 +47,24 @@ async function main() {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, dataConverter: stintDataConverter });
   const root = mkdtempSync(join(tmpdir(), "stint-bench-objects-"));
-  const packets = objectPacketStore(new FileObjectStore({ root, publicUrl: "http://127.0.0.1", maxUploadBytes: 0 }), "packets");
+  const packets = objectPacketStore(
+    new FileObjectStore({ root, publicUrl: "http://127.0.0.1", maxUploadBytes: 0 }),
+    "packets",
+  );
   const queue = `bench-large-${randomUUID().slice(0, 8)}`;
-  const engine = new StintEngineClient({ client, workflowTaskQueue: queue, attemptQueue: queue, environment: { id: "env_bench", slug: "bench", type: "DEVELOPMENT", projectRef: "proj_bench" }, packets });
-  const workers = await createStintWorkers({ client, address: server.address, workflowTaskQueue: queue, attempts: { taskQueue: queue, executor: new InProcessExecutor(), packets } });
+  const engine = new StintEngineClient({
+    client,
+    workflowTaskQueue: queue,
+    attemptQueue: queue,
+    environment: { id: "env_bench", slug: "bench", type: "DEVELOPMENT", projectRef: "proj_bench" },
+    packets,
+  });
+  const workers = await createStintWorkers({
+    client,
+    address: server.address,
+    workflowTaskQueue: queue,
+    attempts: { taskQueue: queue, executor: new InProcessExecutor(), packets },
+  });
   const running = workers.run();
 
   const rows: { sizeKb: number; completeP50: number; completeP95: number; historyKb: number }[] = [];
@@ -51,20 +76,29 @@ async function main() {
       const began = performance.now();
       const { id } = await engine.trigger({ task: echo.id, payload: { blob } });
       const run = await engine.retrieveRun((await waitForFinish(engine, id)).id);
-      if ((run.output as { blob: string }).blob.length !== blob.length) throw new Error(`run ${id}: output has the wrong size`);
+      if ((run.output as { blob: string }).blob.length !== blob.length)
+        throw new Error(`run ${id}: output has the wrong size`);
       if (i === 0) continue; // warm-up
       durations.push(performance.now() - began);
       const description = await client.workflow.getHandle(id).describe();
       historyBytes = Number(description.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
     }
-    rows.push({ sizeKb, completeP50: percentile(durations, 50), completeP95: percentile(durations, 95), historyKb: historyBytes / 1024 });
+    rows.push({
+      sizeKb,
+      completeP50: percentile(durations, 50),
+      completeP95: percentile(durations, 95),
+      historyKb: historyBytes / 1024,
+    });
   }
 
   if (options.json) console.log(JSON.stringify(rows, null, 2));
   else {
     console.log("| payload and output | trigger→completed p50 | p95 | run's history |");
     console.log("| --- | --- | --- | --- |");
-    for (const row of rows) console.log(`| ${row.sizeKb >= 1024 ? `${(row.sizeKb / 1024).toFixed(1)} MB` : `${row.sizeKb} KB`} | ${ms(row.completeP50)} | ${ms(row.completeP95)} | ${row.historyKb.toFixed(1)} KB |`);
+    for (const row of rows)
+      console.log(
+        `| ${row.sizeKb >= 1024 ? `${(row.sizeKb / 1024).toFixed(1)} MB` : `${row.sizeKb} KB`} | ${ms(row.completeP50)} | ${ms(row.completeP95)} | ${row.historyKb.toFixed(1)} KB |`,
+      );
   }
   await workers.shutdown();
   await running;
@@ -77,7 +111,8 @@ async function waitForFinish(engine: StintEngineClient, runId: string): Promise<
   for (;;) {
     const state = await engine.runState(runId);
     if (state.status === "COMPLETED") return { id: runId };
-    if (["FAILED", "CRASHED", "SYSTEM_FAILURE", "CANCELED", "EXPIRED", "TIMED_OUT"].includes(state.status)) throw new Error(`run ${runId} ended ${state.status}: ${state.error?.message}`);
+    if (["FAILED", "CRASHED", "SYSTEM_FAILURE", "CANCELED", "EXPIRED", "TIMED_OUT"].includes(state.status))
+      throw new Error(`run ${runId} ended ${state.status}: ${state.error?.message}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -47,7 +47,10 @@ const TASK_ID = "bench-runner-noop";
 function buildBundle(): RunnerBundle {
   const dir = mkdtempSync(join(tmpdir(), "stint-bench-runner-"));
   const source = join(dir, "noop.ts");
-  writeFileSync(source, `import { task } from "@stint/sdk";\nexport const noop = task({ id: "${TASK_ID}", run: async () => "ok" });\n`);
+  writeFileSync(
+    source,
+    `import { task } from "@stint/sdk";\nexport const noop = task({ id: "${TASK_ID}", run: async () => "ok" });\n`,
+  );
   const outfile = join(dir, "noop.mjs");
   buildSync({
     entryPoints: [source],
@@ -91,7 +94,13 @@ async function coldStarts(bundle: RunnerBundle, count: number) {
   return { startMs, memory };
 }
 
-async function runLatency(address: string, client: Client, executor: AttemptExecutor, runs: number, warmup: number): Promise<number[]> {
+async function runLatency(
+  address: string,
+  client: Client,
+  executor: AttemptExecutor,
+  runs: number,
+  warmup: number,
+): Promise<number[]> {
   const queue = `bench-runner-${randomUUID().slice(0, 8)}`;
   const engine = new StintEngineClient({
     client,
@@ -99,7 +108,12 @@ async function runLatency(address: string, client: Client, executor: AttemptExec
     attemptQueue: queue,
     environment: { id: "env_bench", slug: "bench", type: "DEVELOPMENT", projectRef: "proj_bench" },
   });
-  const workers = await createStintWorkers({ client, address, workflowTaskQueue: queue, attempts: { taskQueue: queue, executor } });
+  const workers = await createStintWorkers({
+    client,
+    address,
+    workflowTaskQueue: queue,
+    attempts: { taskQueue: queue, executor },
+  });
   const running = workers.run();
   const latencies: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
@@ -128,7 +142,7 @@ async function main() {
   const runners = new RunnerExecutor({ launcher: childProcessLauncher({ stdout: "ignore" }) });
   await runners.activate(bundle);
   const inRunners = await runLatency(server.address, client, runners, options.runs, options.warmup);
-  runners.close();
+  await runners.close();
 
   process.stderr.write(`per run: ${options.runs} runs in process…\n`);
   task({ id: TASK_ID, run: async () => "ok" });
@@ -140,11 +154,17 @@ async function main() {
   console.log(`\nRunner cold start (${options.starts} runners, one at a time): launch → bundle loaded`);
   console.log("| p50 | p95 | RSS of an idle loaded runner (median) |");
   console.log("| --- | --- | --- |");
-  console.log(`| ${ms(percentile(cold.startMs, 50))} | ${ms(percentile(cold.startMs, 95))} | ${percentile(cold.memory, 50).toFixed(1)} MB |`);
-  console.log(`\nNo-op task, trigger → completed (${options.runs} sequential runs after ${options.warmup} warm-up; engine and attempts co-located)`);
+  console.log(
+    `| ${ms(percentile(cold.startMs, 50))} | ${ms(percentile(cold.startMs, 95))} | ${percentile(cold.memory, 50).toFixed(1)} MB |`,
+  );
+  console.log(
+    `\nNo-op task, trigger → completed (${options.runs} sequential runs after ${options.warmup} warm-up; engine and attempts co-located)`,
+  );
   console.log("| executor | p50 | p95 |");
   console.log("| --- | --- | --- |");
-  console.log(`| runner process per attempt (stint dev) | ${ms(percentile(inRunners, 50))} | ${ms(percentile(inRunners, 95))} |`);
+  console.log(
+    `| runner process per attempt (stint dev) | ${ms(percentile(inRunners, 50))} | ${ms(percentile(inRunners, 95))} |`,
+  );
   console.log(`| in process | ${ms(percentile(inProcess, 50))} | ${ms(percentile(inProcess, 95))} |`);
 }
 

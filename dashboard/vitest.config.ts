@@ -1,9 +1,27 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin } from "vitest/config";
 
-// No alias here: tests import the real `@trigger.dev/sdk` from npm to drive the REST API as a user's backend would.
+const here = fileURLToPath(new URL("./vitest.config.ts", import.meta.url));
+
+/**
+ * The docs' examples import `@trigger.dev/sdk` as users write it: task files get Stint's SDK (what `stint dev` gives
+ * them), backend files (docs/examples/backend/) the real client from npm, as a user's backend has.
+ */
+const docsExamplesSdk: Plugin = {
+  name: "docs-examples-sdk",
+  enforce: "pre",
+  resolveId(source, importer) {
+    if (source !== "@trigger.dev/sdk" || !importer?.includes("/docs/examples/")) return null;
+    const sdk = importer.includes("/docs/examples/backend/") ? "trigger-sdk-latest" : "@stint/sdk";
+    return this.resolve(sdk, here, { skipSelf: true });
+  },
+};
+
+// Otherwise no alias: tests import the real `@trigger.dev/sdk` from npm to drive the REST API as a user's backend would.
 export default defineConfig({
+  plugins: [docsExamplesSdk],
   test: {
     globalSetup: ["./test/harness/global-setup.ts"],
     include: ["test/**/*.test.ts"],

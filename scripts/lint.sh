@@ -12,7 +12,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 
 # "lint" checks the rules only; scripts/format-tree.sh switches this to "check" (rules + formatting) once the whole
 # tree has been formatted.
-BIOME_COMMAND=lint
+BIOME_COMMAND=check
 
 paths=("$@")
 [ ${#paths[@]} -gt 0 ] || paths=(.)

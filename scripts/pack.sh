@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 out=$(realpath -m "${1:-packs}")
 mkdir -p "$out"
-for pkg in sdk sdk/cli; do
+for pkg in sdk cli; do
   # pnpm, not npm: it turns workspace:* into versions and applies publishConfig (dist/ entry points).
   (cd "$pkg" && npx -y pnpm@10.34.8 pack --pack-destination "$out" >/dev/null)
 done

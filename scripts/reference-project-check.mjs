@@ -67,13 +67,13 @@ const cases = [
   ["test-result-success", {}, (o) => expect(o?.ok === true, "result not ok")],
   ["test-result-failure", {}, (o) => expect(o?.ok === false, "a failed child reported ok")],
   ["test-unwrap-failure", {}, (o) => expect(o?.threw === true, "unwrap() of a failed child did not throw")],
-  [
-    "test-parallel-mixed",
-    {},
-    (o) => expect(o?.successOk === true && o?.failureOk === false, "mixed results wrong"),
-  ],
+  ["test-parallel-mixed", {}, (o) => expect(o?.successOk === true && o?.failureOk === false, "mixed results wrong")],
   // debounce.ts
-  ["demonstrate-debounce", { debounceKey: `d-${unique}` }, (o) => expect(o?.allSameRun === true, "5 triggers, several runs")],
+  [
+    "demonstrate-debounce",
+    { debounceKey: `d-${unique}` },
+    (o) => expect(o?.allSameRun === true, "5 triggers, several runs"),
+  ],
   [
     "demonstrate-trailing-mode",
     { debounceKey: `t-${unique}` },
@@ -90,8 +90,14 @@ const cases = [
       const leading = await finishedRunsOf("process-with-leading-mode", since, 1);
       const trailing = await finishedRunsOf("process-with-trailing-mode", since, 1);
       return (
-        expect(leading.length === 1 && leading[0].output?.version === 1, `leading: ${leading.map((r) => r.output?.version)}`) ??
-        expect(trailing.length === 1 && trailing[0].output?.version === 5, `trailing: ${trailing.map((r) => r.output?.version)}`)
+        expect(
+          leading.length === 1 && leading[0].output?.version === 1,
+          `leading: ${leading.map((r) => r.output?.version)}`,
+        ) ??
+        expect(
+          trailing.length === 1 && trailing[0].output?.version === 5,
+          `trailing: ${trailing.map((r) => r.output?.version)}`,
+        )
       );
     },
   ],
@@ -118,8 +124,10 @@ const cases = [
       const parents = await Promise.all(o.parentRunIds.map((id) => runs.poll(id, { pollIntervalMs: 1000 })));
       const children = new Set(parents.map((p) => JSON.stringify(p.output?.childOutput)));
       return (
-        expect(parents.every((p) => p.output?.success === true), "a parent's child failed") ??
-        expect(children.size === 1, "the parents waited on different child runs")
+        expect(
+          parents.every((p) => p.output?.success === true),
+          "a parent's child failed",
+        ) ?? expect(children.size === 1, "the parents waited on different child runs")
       );
     },
   ],
@@ -178,7 +186,9 @@ for (const [id, payload, check] of selected) {
     const handle = await tasks.trigger(id, payload);
     const run = await Promise.race([
       runs.poll(handle.id, { pollIntervalMs: 1000 }),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`still ${"running"} after ${deadlineMs / 1000} s`)), deadlineMs)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`still ${"running"} after ${deadlineMs / 1000} s`)), deadlineMs),
+      ),
     ]);
     if (run.status !== "COMPLETED") {
       verdict = `${run.status}: ${run.error?.message ?? JSON.stringify(run.error ?? null)}`.slice(0, 300);

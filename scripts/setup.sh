@@ -28,7 +28,8 @@ if [ ! -f dashboard/src/generated/prisma/index.js ] || [ dashboard/prisma/schema
 fi
 
 # The supervisor's container tests need a Docker engine (started by scripts/ensure-docker.sh when the tests run).
-if ! command -v dockerd >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+# STINT_NO_DOCKER=1: never (the webapp server's image, which runs no containers).
+if [ -z "${STINT_NO_DOCKER:-}" ] && ! command -v dockerd >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "[setup] installing Debian's docker.io"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; }
 fi

@@ -24,7 +24,7 @@ for check in typecheck lint; do
   cat "$checks/$check.log" "$checks/$check.result" 2>/dev/null || echo "=== $check did not finish"
   if ! grep -q "$check passed" "$checks/$check.result" 2>/dev/null; then status=1; failed_checks=$((failed_checks + 1)); fi
 done
-for pkg in sdk sdk/cli object-store temporal-workers dashboard supervisor; do
+for pkg in sdk cli object-store temporal-workers dashboard supervisor; do
   if [ -f "$pkg/vitest.config.ts" ]; then
     echo "=== $pkg"
     report="$(mktemp)"

@@ -31,10 +31,18 @@ declare module "@trigger.dev/sdk" {
   export function task<TIdentifier extends string, TOutput = unknown, TInitOutput extends InitOutput = any>(
     params: TaskOptionsWithSchema<TIdentifier, TOutput, TInitOutput> & StintOptions,
   ): Task<TIdentifier, any, TOutput>;
-  export function task<TIdentifier extends string, TInput = void, TOutput = unknown, TInitOutput extends InitOutput = any>(
-    params: TaskOptions<TIdentifier, TInput, TOutput, TInitOutput> & StintOptions,
-  ): Task<TIdentifier, TInput, TOutput>;
-  export function schemaTask<TIdentifier extends string, TSchema extends TaskSchema | undefined = undefined, TOutput = unknown, TInitOutput extends InitOutput = any>(
+  export function task<
+    TIdentifier extends string,
+    TInput = void,
+    TOutput = unknown,
+    TInitOutput extends InitOutput = any,
+  >(params: TaskOptions<TIdentifier, TInput, TOutput, TInitOutput> & StintOptions): Task<TIdentifier, TInput, TOutput>;
+  export function schemaTask<
+    TIdentifier extends string,
+    TSchema extends TaskSchema | undefined = undefined,
+    TOutput = unknown,
+    TInitOutput extends InitOutput = any,
+  >(
     params: TaskWithSchemaOptions<TIdentifier, TSchema, TOutput, TInitOutput> & StintOptions,
   ): TaskWithSchema<TIdentifier, TSchema, TOutput>;
   export function defineConfig(config: TriggerConfig & StintOptions): TriggerConfig;

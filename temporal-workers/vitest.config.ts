@@ -5,7 +5,12 @@ const sdk = (file: string) => fileURLToPath(new URL(`../sdk/src/${file}`, import
 
 export default defineConfig({
   // Code written for @trigger.dev/sdk (docs examples, fixtures) resolves to Stint's SDK, as under `stint dev`.
-  resolve: { alias: [{ find: /^@trigger\.dev\/sdk\/v3$/, replacement: sdk("v3.ts") }, { find: /^@trigger\.dev\/sdk$/, replacement: sdk("index.ts") }] },
+  resolve: {
+    alias: [
+      { find: /^@trigger\.dev\/sdk\/v3$/, replacement: sdk("v3.ts") },
+      { find: /^@trigger\.dev\/sdk$/, replacement: sdk("index.ts") },
+    ],
+  },
   test: {
     globalSetup: ["./test/harness/global-setup.ts"],
     include: ["test/**/*.test.ts"],

@@ -20,13 +20,20 @@ afterAll(async () => {
 });
 
 async function api(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
+  const response = await fetch(`${t.webapp.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 describe("batches over the REST API", () => {
   it("tasks.batchTrigger starts every item; outputs line up with items", async () => {
-    const handle = await tasks.batchTrigger("api-double", [{ payload: { n: 1 } }, { payload: { n: 2 } }, { payload: { n: 3 } }]);
+    const handle = await tasks.batchTrigger("api-double", [
+      { payload: { n: 1 } },
+      { payload: { n: 2 } },
+      { payload: { n: 3 } },
+    ]);
     expect(handle.batchId).toMatch(/^batch_/);
     expect(handle.runCount).toBe(3);
     const retrieved = await batch.retrieve(handle.batchId);
@@ -54,7 +61,13 @@ describe("batches over the REST API", () => {
     const line = (index: number, n: number) => JSON.stringify({ index, task: "api-double", payload: { n } });
 
     const first = await api(`/api/v3/batches/${id}/items`, { method: "POST", body: line(0, 5) });
-    expect(first.body).toMatchObject({ itemsAccepted: 1, itemsDeduplicated: 0, sealed: false, enqueuedCount: 1, expectedCount: 2 });
+    expect(first.body).toMatchObject({
+      itemsAccepted: 1,
+      itemsDeduplicated: 0,
+      sealed: false,
+      enqueuedCount: 1,
+      expectedCount: 2,
+    });
     const second = await api(`/api/v3/batches/${id}/items`, { method: "POST", body: `${line(0, 5)}\n${line(1, 6)}\n` });
     expect(second.body).toMatchObject({ itemsAccepted: 1, itemsDeduplicated: 1, sealed: true });
 

@@ -65,7 +65,9 @@ describe("environment variables", () => {
     for (const row of rows) expect(row.value).toMatch(/^v1:/);
     expect(JSON.stringify(rows)).not.toContain("postgres://db/app");
 
-    const asProd = await fetch(`${t.webapp.url}/api/v1/projects/${t.project.ref}/envvars/dev`, { headers: { authorization: `Bearer ${t.prod.secretKey}` } });
+    const asProd = await fetch(`${t.webapp.url}/api/v1/projects/${t.project.ref}/envvars/dev`, {
+      headers: { authorization: `Bearer ${t.prod.secretKey}` },
+    });
     expect(asProd.status).toBe(404);
   });
 
@@ -80,6 +82,8 @@ describe("environment variables", () => {
   });
 
   it("a bad name is a 400 that says what names look like", async () => {
-    await expect(envvars.create(t.project.ref, "dev", { name: "1-bad name", value: "x" })).rejects.toThrow(/letters, digits and _/);
+    await expect(envvars.create(t.project.ref, "dev", { name: "1-bad name", value: "x" })).rejects.toThrow(
+      /letters, digits and _/,
+    );
   });
 });

@@ -46,9 +46,21 @@ beforeAll(async () => {
   const token = (await (await api("POST", "/api/v1/waitpoints/tokens", "{}")).json()) as { id: string; url: string };
   ctx.tokenId = token.id;
   ctx.callbackPath = new URL(token.url).pathname;
-  ctx.batchId = ((await (await api("POST", "/api/v3/batches", JSON.stringify({ runCount: 2 }))).json()) as { id: string }).id;
-  const schedule = (await (await api("POST", "/api/v1/schedules", JSON.stringify({ task: "fuzz-task", cron: "0 9 * * 1", deduplicationKey: "fuzz" }))).json()) as { id: string };
-  await api("POST", `/api/v1/projects/${t.project.ref}/envvars/${t.dev.slug}`, JSON.stringify({ name: "FUZZ_VAR", value: "v" }));
+  ctx.batchId = (
+    (await (await api("POST", "/api/v3/batches", JSON.stringify({ runCount: 2 }))).json()) as { id: string }
+  ).id;
+  const schedule = (await (
+    await api(
+      "POST",
+      "/api/v1/schedules",
+      JSON.stringify({ task: "fuzz-task", cron: "0 9 * * 1", deduplicationKey: "fuzz" }),
+    )
+  ).json()) as { id: string };
+  await api(
+    "POST",
+    `/api/v1/projects/${t.project.ref}/envvars/${t.dev.slug}`,
+    JSON.stringify({ name: "FUZZ_VAR", value: "v" }),
+  );
   Object.assign(known, {
     runId: [ctx.finishedRunId, ctx.delayedRunId],
     tokenId: [ctx.tokenId],
@@ -69,7 +81,11 @@ afterAll(async () => {
 });
 
 function api(method: string, path: string, body?: string) {
-  return fetch(`${t.webapp.url}${path}`, { method, body, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
+  return fetch(`${t.webapp.url}${path}`, {
+    method,
+    body,
+    headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+  });
 }
 
 /**
@@ -79,19 +95,28 @@ function api(method: string, path: string, body?: string) {
 function httpRequest(request: FuzzRequest): Promise<{ status: number; contentType: string; text: string }> {
   return new Promise((resolve, reject) => {
     // A length on every body: without one Node sends a DELETE's body unframed, and the server reads it as a new request.
-    const headers = request.body === undefined ? request.headers : { ...request.headers, "content-length": String(Buffer.byteLength(request.body)) };
-    const outgoing = httpRequestRaw(`${t.webapp.url}${request.path}`, { method: request.method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS }, (response) => {
-      const contentType = String(response.headers["content-type"] ?? "");
-      // Streams (server-sent events) answer with their headers at once and then stay open: the status is what counts.
-      if (contentType.includes("text/event-stream")) {
-        response.destroy();
-        return resolve({ status: response.statusCode!, contentType, text: "" });
-      }
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, contentType, text: Buffer.concat(chunks).toString("utf8") }));
-      response.on("error", reject);
-    });
+    const headers =
+      request.body === undefined
+        ? request.headers
+        : { ...request.headers, "content-length": String(Buffer.byteLength(request.body)) };
+    const outgoing = httpRequestRaw(
+      `${t.webapp.url}${request.path}`,
+      { method: request.method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        const contentType = String(response.headers["content-type"] ?? "");
+        // Streams (server-sent events) answer with their headers at once and then stay open: the status is what counts.
+        if (contentType.includes("text/event-stream")) {
+          response.destroy();
+          return resolve({ status: response.statusCode!, contentType, text: "" });
+        }
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({ status: response.statusCode!, contentType, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        response.on("error", reject);
+      },
+    );
     outgoing.on("timeout", () => outgoing.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)));
     outgoing.on("error", reject);
     outgoing.end(request.body);
@@ -118,7 +143,8 @@ async function send(request: FuzzRequest): Promise<string | undefined> {
     } catch {
       // Not JSON: reported below.
     }
-    if (typeof error !== "string" || error === "") return `${what} → ${status} without a JSON error message: ${text.slice(0, 200)}`;
+    if (typeof error !== "string" || error === "")
+      return `${what} → ${status} without a JSON error message: ${text.slice(0, 200)}`;
   }
   return undefined;
 }
@@ -140,11 +166,57 @@ async function sendAll(requests: FuzzRequest[]): Promise<string[]> {
 // ---- generators ----
 
 const NASTY_STRINGS = [
-  "", " ", "\u0000", "a\u0000b", "\ud800", "\udfff", "x\ud83d", "🎉", "\u202e", "\ufeff", "__proto__", "constructor", "prototype",
-  "../../etc/passwd", "' OR 1=1 --", "${x}", "%s%n", "%00", "null", "true", "-1", "1e309", "NaN", "run_", "waitpoint_", "batch_", "sched_",
-  "run_doesnotexist000000000000", "1h", "-1s", "0s", "9999999d", "2099-01-01T00:00:00Z", "1970-01-01", "not a date", "0 9 * * 1", "* * * * *",
-  "61 25 * * *", "Europe/Paris", "Not/AZone", "application/super+json", "application/store", "text/plain", "application/json", "micro",
-  "large-2x", "task/fuzz-task", "custom-queue", "x".repeat(129), "k".repeat(600), "t".repeat(5_000),
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "\udfff",
+  "x\ud83d",
+  "🎉",
+  "\u202e",
+  "\ufeff",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "../../etc/passwd",
+  "' OR 1=1 --",
+  "${x}",
+  "%s%n",
+  "%00",
+  "null",
+  "true",
+  "-1",
+  "1e309",
+  "NaN",
+  "run_",
+  "waitpoint_",
+  "batch_",
+  "sched_",
+  "run_doesnotexist000000000000",
+  "1h",
+  "-1s",
+  "0s",
+  "9999999d",
+  "2099-01-01T00:00:00Z",
+  "1970-01-01",
+  "not a date",
+  "0 9 * * 1",
+  "* * * * *",
+  "61 25 * * *",
+  "Europe/Paris",
+  "Not/AZone",
+  "application/super+json",
+  "application/store",
+  "text/plain",
+  "application/json",
+  "micro",
+  "large-2x",
+  "task/fuzz-task",
+  "custom-queue",
+  "x".repeat(129),
+  "k".repeat(600),
+  "t".repeat(5_000),
 ];
 
 const nastyString = fc.oneof(
@@ -157,35 +229,101 @@ const nastyString = fc.oneof(
 
 /** Field names the routes read, so generated objects reach their validation and past it. */
 const FIELDS = [
-  "payload", "context", "options", "items", "task", "index", "runCount", "parentRunId", "resumeParentOnCompletion", "idempotencyKey",
-  "idempotencyKeyTTL", "timeout", "tags", "data", "delay", "metadata", "metadataType", "operations", "parentOperations", "cron", "timezone",
-  "externalId", "deduplicationKey", "name", "value", "variables", "override", "type", "action", "limit", "logs", "chunks", "from", "done",
-  "queues", "schedules", "taskIdentifier", "claims", "scopes", "runId", "level", "message", "time", "attempt", "key",
+  "payload",
+  "context",
+  "options",
+  "items",
+  "task",
+  "index",
+  "runCount",
+  "parentRunId",
+  "resumeParentOnCompletion",
+  "idempotencyKey",
+  "idempotencyKeyTTL",
+  "timeout",
+  "tags",
+  "data",
+  "delay",
+  "metadata",
+  "metadataType",
+  "operations",
+  "parentOperations",
+  "cron",
+  "timezone",
+  "externalId",
+  "deduplicationKey",
+  "name",
+  "value",
+  "variables",
+  "override",
+  "type",
+  "action",
+  "limit",
+  "logs",
+  "chunks",
+  "from",
+  "done",
+  "queues",
+  "schedules",
+  "taskIdentifier",
+  "claims",
+  "scopes",
+  "runId",
+  "level",
+  "message",
+  "time",
+  "attempt",
+  "key",
 ];
 const OPTION_FIELDS = [
-  "queue", "concurrencyKey", "delay", "ttl", "tags", "metadata", "metadataType", "maxAttempts", "maxDuration", "machine", "priority",
-  "idempotencyKey", "idempotencyKeyTTL", "payloadType", "test", "lockToVersion", "parentRunId", "debounce", "region",
+  "queue",
+  "concurrencyKey",
+  "delay",
+  "ttl",
+  "tags",
+  "metadata",
+  "metadataType",
+  "maxAttempts",
+  "maxDuration",
+  "machine",
+  "priority",
+  "idempotencyKey",
+  "idempotencyKeyTTL",
+  "payloadType",
+  "test",
+  "lockToVersion",
+  "parentRunId",
+  "debounce",
+  "region",
 ];
 
 const { value: nastyValue } = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     { weight: 6, arbitrary: nastyString },
-    { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1e21, Number.MAX_SAFE_INTEGER + 2)) },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1e21, Number.MAX_SAFE_INTEGER + 2)),
+    },
     { weight: 1, arbitrary: fc.oneof(fc.boolean(), fc.constant(null)) },
     { weight: 2, arbitrary: fc.array(tie("value"), { maxLength: 4 }) },
-    { weight: 2, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), nastyString), tie("value"), { maxKeys: 4 }) },
+    {
+      weight: 2,
+      arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), nastyString), tie("value"), { maxKeys: 4 }),
+    },
   ),
 }));
 
 const structuredBody = fc
-  .record(
-    {
-      fields: fc.dictionary(fc.constantFrom(...FIELDS), nastyValue, { maxKeys: 6 }),
-      options: fc.option(fc.dictionary(fc.constantFrom(...OPTION_FIELDS), nastyValue, { maxKeys: 5 })),
-      items: fc.option(fc.array(fc.dictionary(fc.constantFrom("task", "index", "payload", "options"), nastyValue, { maxKeys: 4 }), { maxLength: 3 })),
-    },
-  )
+  .record({
+    fields: fc.dictionary(fc.constantFrom(...FIELDS), nastyValue, { maxKeys: 6 }),
+    options: fc.option(fc.dictionary(fc.constantFrom(...OPTION_FIELDS), nastyValue, { maxKeys: 5 })),
+    items: fc.option(
+      fc.array(fc.dictionary(fc.constantFrom("task", "index", "payload", "options"), nastyValue, { maxKeys: 4 }), {
+        maxLength: 3,
+      }),
+    ),
+  })
   .map(({ fields, options, items }) => ({ ...fields, ...(options ? { options } : {}), ...(items ? { items } : {}) }));
 
 const nested = (depth: number, open: string, close: string) => open.repeat(depth) + close.repeat(depth);
@@ -193,25 +331,112 @@ const nested = (depth: number, open: string, close: string) => open.repeat(depth
 const body = fc.oneof(
   { weight: 8, arbitrary: structuredBody.map((value) => JSON.stringify(value)) },
   { weight: 2, arbitrary: nastyValue.map((value) => JSON.stringify(value) ?? "null") },
-  { weight: 2, arbitrary: fc.array(structuredBody.map((value) => JSON.stringify(value)), { minLength: 1, maxLength: 4 }).map((lines) => lines.join("\n")) },
-  { weight: 1, arbitrary: fc.constantFrom("", "{", "[", "}", "null", "[]", "{}", '"text"', "42", "\u0000", "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud800\"}", "{\"__proto__\":{\"x\":1}}") },
-  { weight: 1, arbitrary: fc.integer({ min: 90, max: 20_000 }).map((depth) => `{"payload":${nested(depth, "[", "]")},"data":1}`) },
-  { weight: 1, arbitrary: fc.integer({ min: 90, max: 20_000 }).map((depth) => nested(depth, '{"a":', "}").replace(/\{"a":\}/, '{"a":1}')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(
+        structuredBody.map((value) => JSON.stringify(value)),
+        { minLength: 1, maxLength: 4 },
+      )
+      .map((lines) => lines.join("\n")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "",
+      "{",
+      "[",
+      "}",
+      "null",
+      "[]",
+      "{}",
+      '"text"',
+      "42",
+      "\u0000",
+      '{"a":"\\u0000"}',
+      '{"a":"\\ud800"}',
+      '{"__proto__":{"x":1}}',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 90, max: 20_000 }).map((depth) => `{"payload":${nested(depth, "[", "]")},"data":1}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 90, max: 20_000 })
+      .map((depth) => nested(depth, '{"a":', "}").replace(/\{"a":\}/, '{"a":1}')),
+  },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 200 }) },
 );
 
 const QUERY_KEYS = [
-  "filter[status]", "filter[taskIdentifier]", "filter[tag]", "filter[tags]", "filter[batch]", "filter[createdAt][from]", "filter[createdAt][to]",
-  "filter[createdAt][period]", "filter[isTest]", "filter[idempotencyKey]", "page[size]", "page[after]", "page[before]", "page", "perPage",
-  "type", "offset", "handle", "live", "tags", "createdAt", "skipColumns", "cursor",
+  "filter[status]",
+  "filter[taskIdentifier]",
+  "filter[tag]",
+  "filter[tags]",
+  "filter[batch]",
+  "filter[createdAt][from]",
+  "filter[createdAt][to]",
+  "filter[createdAt][period]",
+  "filter[isTest]",
+  "filter[idempotencyKey]",
+  "page[size]",
+  "page[after]",
+  "page[before]",
+  "page",
+  "perPage",
+  "type",
+  "offset",
+  "handle",
+  "live",
+  "tags",
+  "createdAt",
+  "skipColumns",
+  "cursor",
 ];
 const query = fc.oneof(
   { weight: 3, arbitrary: fc.constant("") },
-  { weight: 6, arbitrary: fc.dictionary(fc.constantFrom(...QUERY_KEYS), nastyString.map((s) => s.slice(0, 3_000)), { maxKeys: 4 }).map((q) => `?${new URLSearchParams(q)}`) },
-  { weight: 1, arbitrary: fc.constantFrom("?page[after]=%FF", "?%00=1", "?page[size]=1e400", "?filter[status]=%E2%80%AE", "?a=%ED%A0%80", "?" + "x=1&".repeat(500)) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .dictionary(
+        fc.constantFrom(...QUERY_KEYS),
+        nastyString.map((s) => s.slice(0, 3_000)),
+        { maxKeys: 4 },
+      )
+      .map((q) => `?${new URLSearchParams(q)}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "?page[after]=%FF",
+      "?%00=1",
+      "?page[size]=1e400",
+      "?filter[status]=%E2%80%AE",
+      "?a=%ED%A0%80",
+      "?" + "x=1&".repeat(500),
+    ),
+  },
 );
 
-const MALFORMED_IDS = ["x", "%00", "%E2%80%AE", "%ED%A0%80", "%F0%9F%92%A9", "a".repeat(600), "..%2F..%2Fetc", "run_zzzzzzzzzzzzzzzzzzzzzzzzzzz", "%20", "'%3B%20DROP%20TABLE", "waitpoint_0", "batch_0", "sched_0", "%25"];
+const MALFORMED_IDS = [
+  "x",
+  "%00",
+  "%E2%80%AE",
+  "%ED%A0%80",
+  "%F0%9F%92%A9",
+  "a".repeat(600),
+  "..%2F..%2Fetc",
+  "run_zzzzzzzzzzzzzzzzzzzzzzzzzzz",
+  "%20",
+  "'%3B%20DROP%20TABLE",
+  "waitpoint_0",
+  "batch_0",
+  "sched_0",
+  "%25",
+];
 const encode = (text: string) => encodeURIComponent((text as unknown as { toWellFormed(): string }).toWellFormed());
 
 function paramValue(name: string) {
@@ -233,7 +458,14 @@ function requestFor(route: { method: string; path: string }, keys: string[]) {
       query,
       body,
       key: fc.constantFrom(...keys),
-      contentType: fc.constantFrom("application/json", "application/json", "text/plain", "", "application/x-ndjson", "multipart/form-data; boundary=x"),
+      contentType: fc.constantFrom(
+        "application/json",
+        "application/json",
+        "text/plain",
+        "",
+        "application/x-ndjson",
+        "multipart/form-data; boundary=x",
+      ),
       idempotencyKey: fc.option(headerText, { freq: 5 }),
       lastEventId: fc.option(headerText, { freq: 8 }),
     })
@@ -246,15 +478,33 @@ function requestFor(route: { method: string; path: string }, keys: string[]) {
       if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
       if (lastEventId) headers["last-event-id"] = lastEventId;
       headers["timeout-seconds"] = "1";
-      return { route: `${route.method} ${route.path}`, method: route.method, path: path + q, body: route.method === "GET" || route.method === "HEAD" ? undefined : b, headers };
+      return {
+        route: `${route.method} ${route.path}`,
+        method: route.method,
+        path: path + q,
+        body: route.method === "GET" || route.method === "HEAD" ? undefined : b,
+        headers,
+      };
     });
 }
 
 describe("API fuzz", () => {
   it(`replays the campaign's inputs under every kind of key, then ${REQUESTS} generated requests (seed ${SEED}): no 5xx, 4xx answers are JSON errors`, async () => {
-    const keys = [`Bearer ${t.dev.secretKey}`, `Bearer ${t.prod.secretKey}`, "Bearer tr_dev_not-a-key", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad", "Basic Zm9vOmJhcg==", ""];
+    const keys = [
+      `Bearer ${t.dev.secretKey}`,
+      `Bearer ${t.prod.secretKey}`,
+      "Bearer tr_dev_not-a-key",
+      "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad",
+      "Basic Zm9vOmJhcg==",
+      "",
+    ];
     const corpus: FuzzRequest[] = CAMPAIGN_INPUTS.flatMap((input) =>
-      keys.slice(0, 3).map((key) => ({ method: input.method, path: input.path(ctx), body: input.body?.(ctx), headers: { authorization: key, "content-type": "application/json" } })),
+      keys.slice(0, 3).map((key) => ({
+        method: input.method,
+        path: input.path(ctx),
+        body: input.body?.(ctx),
+        headers: { authorization: key, "content-type": "application/json" },
+      })),
     );
     const routes = t.webapp.apiRoutes;
     expect(routes.length).toBeGreaterThan(40);
@@ -268,7 +518,9 @@ describe("API fuzz", () => {
 
     const started = Date.now();
     const failures = [...(await sendAll(corpus)), ...(await sendAll(requests))];
-    console.log(`[api-fuzz] ${corpus.length + requests.length} requests across ${routes.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`);
+    console.log(
+      `[api-fuzz] ${corpus.length + requests.length} requests across ${routes.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`,
+    );
     expect(failures).toEqual([]);
   }, 240_000);
 

@@ -9,22 +9,36 @@ import { configure as configureStint, queue, queues as stintQueues, task } from 
 import { declaredQueues } from "@stint/sdk/runtime";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
-const slow = task({ id: "apiq-slow", queue: { concurrencyLimit: 1 }, run: async () => new Promise((r) => setTimeout(() => r("done"), 1_500)) });
+const slow = task({
+  id: "apiq-slow",
+  queue: { concurrencyLimit: 1 },
+  run: async () => new Promise((r) => setTimeout(() => r("done"), 1_500)),
+});
 const reports = queue({ name: "apiq-reports", concurrencyLimit: 2 });
-const report = task({ id: "apiq-report", queue: reports, run: async () => new Promise((r) => setTimeout(() => r("report"), 1_500)) });
+const report = task({
+  id: "apiq-report",
+  queue: reports,
+  run: async () => new Promise((r) => setTimeout(() => r("report"), 1_500)),
+});
 /** No limit, and no worker serves it in this file: its runs stay queued. */
 const unserved = task({ id: "apiq-unserved", run: async () => "never" });
 
 let t: TestWebapp;
 const api = (path: string, init: RequestInit = {}, key = t.dev.secretKey) =>
-  fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } });
+  fetch(`${t.webapp.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+  });
 
 beforeAll(async () => {
   t = await startTestWebapp();
   // What `stint dev` does when it connects: register its tasks and the queues their code declares.
   const registered = await api("/engine/v1/dev/sessions", {
     method: "POST",
-    body: JSON.stringify({ tasks: [slow.id, report.id, unserved.id], queues: declaredQueues().filter((q) => q.name.includes("apiq")) }),
+    body: JSON.stringify({
+      tasks: [slow.id, report.id, unserved.id],
+      queues: declaredQueues().filter((q) => q.name.includes("apiq")),
+    }),
   });
   expect(registered.status).toBe(200);
   await t.serveTasks([slow.id, report.id]);
@@ -39,7 +53,13 @@ describe("queues API", () => {
   it("lists the declared queues with their limits", async () => {
     const page = await queues.list();
     const byName = new Map(page.data.map((q) => [q.name, q]));
-    expect(byName.get("apiq-slow")).toMatchObject({ type: "task", concurrencyLimit: 1, paused: false, running: 0, queued: 0 });
+    expect(byName.get("apiq-slow")).toMatchObject({
+      type: "task",
+      concurrencyLimit: 1,
+      paused: false,
+      running: 0,
+      queued: 0,
+    });
     expect(byName.get("apiq-reports")).toMatchObject({ type: "custom", concurrencyLimit: 2 });
     expect(byName.get("apiq-slow")!.id).toMatch(/^queue_/);
   });
@@ -50,10 +70,13 @@ describe("queues API", () => {
 
     const handles = await Promise.all([1, 2, 3].map(() => tasks.trigger("apiq-slow", {})));
     await expect
-      .poll(async () => {
-        const q = await queues.retrieve({ type: "task", name: "apiq-slow" });
-        return `${q.running}/${q.queued}`;
-      }, { timeout: 30_000, interval: 200 })
+      .poll(
+        async () => {
+          const q = await queues.retrieve({ type: "task", name: "apiq-slow" });
+          return `${q.running}/${q.queued}`;
+        },
+        { timeout: 30_000, interval: 200 },
+      )
       .toBe("1/2");
     for (const handle of handles) await waitForStatus(handle.id, "COMPLETED");
   });
@@ -61,10 +84,13 @@ describe("queues API", () => {
   it("a run triggered through the API goes to its task's shared queue", async () => {
     const handles = await Promise.all([1, 2, 3].map(() => tasks.trigger("apiq-report", {})));
     await expect
-      .poll(async () => {
-        const q = await queues.retrieve({ type: "custom", name: "apiq-reports" });
-        return `${q.running}/${q.queued}`;
-      }, { timeout: 30_000, interval: 200 })
+      .poll(
+        async () => {
+          const q = await queues.retrieve({ type: "custom", name: "apiq-reports" });
+          return `${q.running}/${q.queued}`;
+        },
+        { timeout: 30_000, interval: 200 },
+      )
       .toBe("2/1");
     for (const handle of handles) await waitForStatus(handle.id, "COMPLETED");
   });
@@ -73,7 +99,9 @@ describe("queues API", () => {
     const paused = await queues.pause({ type: "task", name: "apiq-slow" });
     expect(paused.paused).toBe(true);
     const handle = await tasks.trigger("apiq-slow", {});
-    await expect.poll(async () => (await queues.retrieve({ type: "task", name: "apiq-slow" })).queued, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(async () => (await queues.retrieve({ type: "task", name: "apiq-slow" })).queued, { timeout: 15_000 })
+      .toBe(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await runs.retrieve(handle.id)).status).toBe("QUEUED");
 
@@ -88,7 +116,12 @@ describe("queues API", () => {
     expect(overridden.concurrency!.overriddenAt).toBeInstanceOf(Date);
 
     const handles = await Promise.all([1, 2, 3].map(() => tasks.trigger("apiq-slow", {})));
-    await expect.poll(async () => (await queues.retrieve({ type: "task", name: "apiq-slow" })).running, { timeout: 30_000, interval: 100 }).toBe(3);
+    await expect
+      .poll(async () => (await queues.retrieve({ type: "task", name: "apiq-slow" })).running, {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBe(3);
     for (const handle of handles) await waitForStatus(handle.id, "COMPLETED");
 
     const reset = await queues.resetConcurrencyLimit({ type: "task", name: "apiq-slow" });
@@ -97,8 +130,14 @@ describe("queues API", () => {
 
   it("a queue without a limit counts its runs from the run index (they never ask a gate)", async () => {
     await tasks.trigger("apiq-unserved", {});
-    await expect.poll(async () => (await queues.retrieve({ type: "task", name: "apiq-unserved" })).queued, { timeout: 15_000 }).toBe(1);
-    expect(await queues.retrieve({ type: "task", name: "apiq-unserved" })).toMatchObject({ running: 0, paused: false, concurrency: { base: null, override: null } });
+    await expect
+      .poll(async () => (await queues.retrieve({ type: "task", name: "apiq-unserved" })).queued, { timeout: 15_000 })
+      .toBe(1);
+    expect(await queues.retrieve({ type: "task", name: "apiq-unserved" })).toMatchObject({
+      running: 0,
+      paused: false,
+      concurrency: { base: null, override: null },
+    });
   });
 
   it("Stint's own SDK (what task code gets under stint dev) manages queues through the same API", async () => {
@@ -108,17 +147,25 @@ describe("queues API", () => {
     expect((await stintQueues.resume(paused.id)).paused).toBe(false);
     const overridden = await stintQueues.overrideConcurrencyLimit({ type: "custom", name: "apiq-reports" }, 7);
     expect(overridden.concurrency?.overriddenAt).toBeInstanceOf(Date);
-    expect((await stintQueues.resetConcurrencyLimit({ type: "custom", name: "apiq-reports" })).concurrencyLimit).toBe(2);
+    expect((await stintQueues.resetConcurrencyLimit({ type: "custom", name: "apiq-reports" })).concurrencyLimit).toBe(
+      2,
+    );
     expect((await stintQueues.list()).data.map((q) => q.name)).toContain("apiq-reports");
     await expect(stintQueues.retrieve("queue_doesnotexist")).rejects.toMatchObject({ status: 404 });
   });
 
   it("answers bad input with a 400 naming the field, and unknown or foreign queues with a 404", async () => {
     const id = (await queues.retrieve({ type: "task", name: "apiq-slow" })).id;
-    const negative = await api(`/api/v1/queues/${id}/concurrency/override`, { method: "POST", body: JSON.stringify({ type: "id", concurrencyLimit: -1 }) });
+    const negative = await api(`/api/v1/queues/${id}/concurrency/override`, {
+      method: "POST",
+      body: JSON.stringify({ type: "id", concurrencyLimit: -1 }),
+    });
     expect(negative.status).toBe(400);
     expect((await negative.json()).error).toMatch(/concurrencyLimit/);
-    const badAction = await api(`/api/v1/queues/${id}/pause`, { method: "POST", body: JSON.stringify({ type: "id", action: "stop" }) });
+    const badAction = await api(`/api/v1/queues/${id}/pause`, {
+      method: "POST",
+      body: JSON.stringify({ type: "id", action: "stop" }),
+    });
     expect(badAction.status).toBe(400);
     expect((await badAction.json()).error).toMatch(/action/);
     const badType = await api(`/api/v1/queues/${id}?type=bogus`);

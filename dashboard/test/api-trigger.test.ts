@@ -10,12 +10,19 @@ import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const greet = task({
   id: "api-greet",
-  run: async (payload: { name: string; when: string }) => ({ greeting: `Hello ${payload.name}`, year: new Date(payload.when).getUTCFullYear() }),
+  run: async (payload: { name: string; when: string }) => ({
+    greeting: `Hello ${payload.name}`,
+    year: new Date(payload.when).getUTCFullYear(),
+  }),
 });
 
 const dated = task({
   id: "api-dated",
-  run: async (payload: { at: Date; ids: Set<string> }) => ({ isDate: payload.at instanceof Date, isSet: payload.ids instanceof Set, iso: payload.at.toISOString() }),
+  run: async (payload: { at: Date; ids: Set<string> }) => ({
+    isDate: payload.at instanceof Date,
+    isSet: payload.ids instanceof Set,
+    iso: payload.at.toISOString(),
+  }),
 });
 
 const showsKey = task({ id: "api-shows-key", run: async (_payload: unknown, { ctx }) => ctx.run.idempotencyKey });
@@ -34,7 +41,11 @@ afterAll(async () => {
 
 describe("trigger API with the real @trigger.dev/sdk", () => {
   it("tasks.trigger starts a run that completes; runs.retrieve returns payload, output and status flags", async () => {
-    const handle = await tasks.trigger("api-greet", { name: "Ada", when: "2026-01-02T00:00:00Z" }, { tags: ["api", "greet"] });
+    const handle = await tasks.trigger(
+      "api-greet",
+      { name: "Ada", when: "2026-01-02T00:00:00Z" },
+      { tags: ["api", "greet"] },
+    );
     expect(handle.id).toMatch(/^run_/);
     expect(handle.publicAccessToken).toMatch(/^ey/);
 
@@ -55,15 +66,27 @@ describe("trigger API with the real @trigger.dev/sdk", () => {
   });
 
   it("an idempotency key returns the same run, marked cached", async () => {
-    const first = await tasks.trigger("api-greet", { name: "Bo", when: new Date().toISOString() }, { idempotencyKey: "greet-bo-once" });
-    const second = await tasks.trigger("api-greet", { name: "Bo", when: new Date().toISOString() }, { idempotencyKey: "greet-bo-once" });
+    const first = await tasks.trigger(
+      "api-greet",
+      { name: "Bo", when: new Date().toISOString() },
+      { idempotencyKey: "greet-bo-once" },
+    );
+    const second = await tasks.trigger(
+      "api-greet",
+      { name: "Bo", when: new Date().toISOString() },
+      { idempotencyKey: "greet-bo-once" },
+    );
     expect(second.id).toBe(first.id);
   });
 
   it("ctx.run.idempotencyKey is the user's key the newest SDK (4.8.3) sends next to its hash", async () => {
     latest.configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
     const userKey = `signup-${Date.now()}`;
-    const handle = await latest.tasks.trigger("api-shows-key", {}, { idempotencyKey: await latest.idempotencyKeys.create(userKey) });
+    const handle = await latest.tasks.trigger(
+      "api-shows-key",
+      {},
+      { idempotencyKey: await latest.idempotencyKeys.create(userKey) },
+    );
     expect((await latest.runs.poll(handle, { pollIntervalMs: 200 })).output).toBe(userKey);
   });
 
@@ -76,7 +99,11 @@ describe("trigger API with the real @trigger.dev/sdk", () => {
   });
 
   it("runs.list filters by task, status and tag, newest first", async () => {
-    const tagged = await tasks.trigger("api-greet", { name: "Di", when: new Date().toISOString() }, { tags: ["list-me"] });
+    const tagged = await tasks.trigger(
+      "api-greet",
+      { name: "Di", when: new Date().toISOString() },
+      { tags: ["list-me"] },
+    );
     await runs.poll(tagged.id, { pollIntervalMs: 200 });
     const page = await runs.list({ taskIdentifier: "api-greet", tag: "list-me", status: ["COMPLETED"] });
     expect(page.data.map((r) => r.id)).toEqual([tagged.id]);
@@ -88,7 +115,9 @@ describe("trigger API with the real @trigger.dev/sdk", () => {
     const createdAt = (await runs.retrieve(tagged.id)).createdAt.getTime();
     await new Promise((r) => setTimeout(r, Math.max(0, createdAt + 2_000 - Date.now())));
     expect((await runs.list({ tag: "list-me", period: "1s" })).data).toEqual([]);
-    const badPeriod = await fetch(`${t.webapp.url}/api/v1/runs?filter[createdAt][period]=soon`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } });
+    const badPeriod = await fetch(`${t.webapp.url}/api/v1/runs?filter[createdAt][period]=soon`, {
+      headers: { authorization: `Bearer ${t.dev.secretKey}` },
+    });
     expect(badPeriod.status).toBe(400);
     expect((await badPeriod.json()).error).toMatch(/period like/);
   });

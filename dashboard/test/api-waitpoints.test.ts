@@ -42,7 +42,9 @@ describe("waitpoint tokens over the REST API", () => {
     expect(token.url).toContain(`/api/v1/waitpoints/tokens/${token.id}/callback/`);
 
     const run = await tasks.trigger("api-approval", { tokenId: token.id });
-    await expect.poll(async () => (await runs.retrieve(run.id)).status, { timeout: 20_000, interval: 200 }).toBe("WAITING");
+    await expect
+      .poll(async () => (await runs.retrieve(run.id)).status, { timeout: 20_000, interval: 200 })
+      .toBe("WAITING");
     expect((await triggerWait.retrieveToken(token.id)).status).toBe("WAITING");
 
     await triggerWait.completeToken(token.id, { approved: true });
@@ -60,7 +62,11 @@ describe("waitpoint tokens over the REST API", () => {
     const forged = token.url.replace(/callback\/[0-9a-f]+$/, "callback/00000000000000000000000000000000");
     expect((await fetch(forged, { method: "POST", body: JSON.stringify({ approved: true }) })).status).toBe(401);
 
-    const response = await fetch(token.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ approved: false }) });
+    const response = await fetch(token.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ approved: false }),
+    });
     expect(response.status).toBe(200);
     expect((await runs.poll(run.id, { pollIntervalMs: 200 })).output).toEqual({ approved: false });
   });
@@ -74,16 +80,28 @@ describe("waitpoint tokens over the REST API", () => {
 
   it("another environment's key cannot read or complete a token: 404", async () => {
     const token = await triggerWait.createToken({ timeout: "10m" });
-    const asProd = (path: string, init: RequestInit = {}) => fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.prod.secretKey}` } });
+    const asProd = (path: string, init: RequestInit = {}) =>
+      fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.prod.secretKey}` } });
     expect((await asProd(`/api/v1/waitpoints/tokens/${token.id}`)).status).toBe(404);
-    expect((await asProd(`/api/v1/waitpoints/tokens/${token.id}/complete`, { method: "POST", body: JSON.stringify({ data: 1 }) })).status).toBe(404);
+    expect(
+      (
+        await asProd(`/api/v1/waitpoints/tokens/${token.id}/complete`, {
+          method: "POST",
+          body: JSON.stringify({ data: 1 }),
+        })
+      ).status,
+    ).toBe(404);
     expect((await triggerWait.retrieveToken(token.id)).status).toBe("WAITING");
   });
 
   it("a token created inside a task is completed by a backend through the API", async () => {
     const run = await tasks.trigger("api-token-maker", {});
     let tokenId: string | undefined;
-    for (const deadline = Date.now() + 20_000; !tokenId && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    for (
+      const deadline = Date.now() + 20_000;
+      !tokenId && Date.now() < deadline;
+      await new Promise((r) => setTimeout(r, 200))
+    ) {
       tokenId = (await runs.retrieve(run.id)).metadata?.tokenId as string | undefined;
     }
     expect(tokenId).toMatch(/^waitpoint_/);

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
-const FIXTURE = join(import.meta.dirname, "../../sdk/cli/test/fixtures/dev-project");
+const CLI = join(import.meta.dirname, "../../cli/bin/stint.mjs");
+const FIXTURE = join(import.meta.dirname, "../../cli/test/fixtures/dev-project");
 const exec = promisify(execFile);
 let t: TestWebapp;
 const sessions: DevProcess[] = [];
@@ -23,13 +23,23 @@ function copyFixture(projectRef?: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), "stint-status-")), "project");
   cpSync(FIXTURE, dir, { recursive: true });
   // A session joins the project its config names: the test webapp's project.
-  if (projectRef) writeFileSync(join(dir, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${projectRef}", maxDuration: 60 });\n`);
+  if (projectRef)
+    writeFileSync(
+      join(dir, "trigger.config.ts"),
+      `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${projectRef}", maxDuration: 60 });\n`,
+    );
   return dir;
 }
 
 function startDev(cwd: string, args: string[], env: Record<string, string>): DevProcess {
   const { TEMPORAL_ADDRESS: _address, TRIGGER_API_URL: _url, TRIGGER_SECRET_KEY: _key, ...inherited } = process.env;
-  const session = new DevProcess(spawn(process.execPath, [CLI, "dev", "--no-watch", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...inherited, ...env } }));
+  const session = new DevProcess(
+    spawn(process.execPath, [CLI, "dev", "--no-watch", ...args], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...inherited, ...env },
+    }),
+  );
   sessions.push(session);
   return session;
 }

@@ -5,12 +5,16 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
 import { configure as configureStint, streams, task, wait } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { launchChromium } from "./harness/dashboard-browser.js";
 
-const hello = task({ id: "e2e-hello", run: async (payload: { name: string }) => ({ greeting: `Hello ${payload.name}` }) });
+const hello = task({
+  id: "e2e-hello",
+  run: async (payload: { name: string }) => ({ greeting: `Hello ${payload.name}` }),
+});
 const patient = task({
   id: "e2e-patient",
   run: async () => {
@@ -40,17 +44,19 @@ let admin: { email: string; password: string };
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await startTestWebapp({ ui: true, temporalUiUrl: "http://127.0.0.1:8233", bootstrap: true, log: (line) => printed.push(line) });
+  t = await startTestWebapp({
+    ui: true,
+    temporalUiUrl: "http://127.0.0.1:8233",
+    bootstrap: true,
+    log: (line) => printed.push(line),
+  });
   const login = printed.map((line) => /Admin login:\s+(\S+) \/ (\S+)/.exec(line)).find(Boolean);
   if (!login) throw new Error(`first boot printed no admin login:\n${printed.join("\n")}`);
   admin = { email: login[1]!, password: login[2]! };
   await t.serveTasks([hello.id, patient.id, streamer.id]);
   // What `stint dev` in webapp mode gives task code, for the streaming task.
   configureStint({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
-  browser = await chromium.launch({
-    executablePath: inject("chromiumPath"),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 
@@ -122,19 +128,38 @@ describe("dashboard in Chromium", () => {
     await triggerFromTestPage("e2e-streamer", "{}");
     await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
     const story = page.locator('[data-stream="story"]');
-    await expect.poll(() => story.getByTestId("stream-text").textContent(), { timeout: 10_000 }).toBe("Streaming to the dashboard.");
+    await expect
+      .poll(() => story.getByTestId("stream-text").textContent(), { timeout: 10_000 })
+      .toBe("Streaming to the dashboard.");
     expect(await story.getByText("complete").count()).toBe(1);
     await shot("05-run-stream");
   });
 
   it("shows tasks with their run counts, and pauses a schedule", async () => {
     await page.goto(`${t.webapp.url}/tasks?env=${t.dev.id}`);
-    await expect.poll(async () => Number(await page.locator('tr[data-task="e2e-hello"] td').nth(4).textContent().catch(() => "0")), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            await page
+              .locator('tr[data-task="e2e-hello"] td')
+              .nth(4)
+              .textContent()
+              .catch(() => "0"),
+          ),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThanOrEqual(2);
 
     const created = await fetch(`${t.webapp.url}/api/v1/schedules`, {
       method: "POST",
       headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ task: "e2e-hello", cron: "0 6 * * *", timezone: "America/New_York", deduplicationKey: "e2e-morning" }),
+      body: JSON.stringify({
+        task: "e2e-hello",
+        cron: "0 6 * * *",
+        timezone: "America/New_York",
+        deduplicationKey: "e2e-morning",
+      }),
     });
     expect(created.status).toBe(200);
     await page.goto(`${t.webapp.url}/schedules?env=${t.dev.id}`);
@@ -148,7 +173,9 @@ describe("dashboard in Chromium", () => {
   it("pauses a queue from the queues page: its runs wait, then run on resume", async () => {
     // A session declaring the queue with a limit (runs go to the newest session that registered the task, so it is
     // one that executes them).
-    await t.serveTasks(["e2e-hello"], { queues: [{ name: "task/e2e-hello", type: "task", concurrencyLimit: 5, tasks: ["e2e-hello"] }] });
+    await t.serveTasks(["e2e-hello"], {
+      queues: [{ name: "task/e2e-hello", type: "task", concurrencyLimit: 5, tasks: ["e2e-hello"] }],
+    });
     await page.goto(`${t.webapp.url}/queues?env=${t.dev.id}`);
     const row = page.locator('tr[data-queue="e2e-hello"]');
     await row.getByTestId("queue-status").getByText("active").waitFor();

@@ -42,8 +42,16 @@ function printedLogin(printed: string[]): { email: string; password: string } {
 }
 
 async function post(webapp: Webapp, path: string, body: unknown, cookie = "") {
-  const response = await fetch(`${webapp.url}${path}`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify(body) });
-  return { status: response.status, cookie: response.headers.get("set-cookie")?.split(";")[0] ?? "", body: (await response.json()) as Record<string, any> };
+  const response = await fetch(`${webapp.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    cookie: response.headers.get("set-cookie")?.split(";")[0] ?? "",
+    body: (await response.json()) as Record<string, any>,
+  };
 }
 
 describe("the admin login first boot prints", () => {
@@ -82,12 +90,24 @@ describe("the admin login first boot prints", () => {
   it("invites teammates at addresses like the admin's, and still refuses what is not an address", async () => {
     const { webapp, printed } = await firstBoot();
     const { cookie } = await post(webapp, "/ui-api/login", printedLogin(printed));
-    const me = (await (await fetch(`${webapp.url}/ui-api/me`, { headers: { cookie } })).json()) as { organizations: { id: string }[] };
+    const me = (await (await fetch(`${webapp.url}/ui-api/me`, { headers: { cookie } })).json()) as {
+      organizations: { id: string }[];
+    };
     const orgId = me.organizations[0]!.id;
-    const invited = await post(webapp, `/ui-api/organizations/${orgId}/invites`, { email: "teammate@localhost" }, cookie);
+    const invited = await post(
+      webapp,
+      `/ui-api/organizations/${orgId}/invites`,
+      { email: "teammate@localhost" },
+      cookie,
+    );
     expect(invited.status).toBe(200);
     expect(invited.body.inviteUrl).toMatch(/\/invite\//);
-    const refused = await post(webapp, `/ui-api/organizations/${orgId}/invites`, { email: "teammate at localhost" }, cookie);
+    const refused = await post(
+      webapp,
+      `/ui-api/organizations/${orgId}/invites`,
+      { email: "teammate at localhost" },
+      cookie,
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/^body\.email: enter an email address/);
   });

@@ -10,13 +10,22 @@ import * as latest from "trigger-sdk-latest";
 import { metadata, task } from "@stint/sdk";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
-const executions = new Map<string, { payload: { n: number }; startedAt: number; metadata: unknown; tags: string[]; machine?: string }[]>();
+const executions = new Map<
+  string,
+  { payload: { n: number }; startedAt: number; metadata: unknown; tags: string[]; machine?: string }[]
+>();
 
 const collect = task({
   id: "api-debounce-collect",
   run: async (payload: { n: number }, { ctx }) => {
     const list = executions.get(ctx.run.id) ?? [];
-    list.push({ payload, startedAt: Date.now(), metadata: metadata.current(), tags: ctx.run.tags, machine: ctx.machine?.name });
+    list.push({
+      payload,
+      startedAt: Date.now(),
+      metadata: metadata.current(),
+      tags: ctx.run.tags,
+      machine: ctx.machine?.name,
+    });
     executions.set(ctx.run.id, list);
     return { n: payload.n };
   },
@@ -83,7 +92,12 @@ describe("debounce with the real @trigger.dev/sdk", () => {
       const handle = await tasks.trigger(
         "api-debounce-collect",
         { n },
-        { debounce: { key, delay: "5s", mode: "trailing" }, metadata: { version: n }, tags: [`v${n}`], machine: n === 5 ? "medium-1x" : "micro" },
+        {
+          debounce: { key, delay: "5s", mode: "trailing" },
+          metadata: { version: n },
+          tags: [`v${n}`],
+          machine: n === 5 ? "medium-1x" : "micro",
+        },
       );
       ids.push(handle.id);
     }
@@ -96,7 +110,12 @@ describe("debounce with the real @trigger.dev/sdk", () => {
     const run = await runs.poll(runId, { pollIntervalMs: 250 });
     expect(run.output).toEqual({ n: 5 });
     expect(executions.get(runId)).toHaveLength(1);
-    expect(executions.get(runId)![0]).toMatchObject({ payload: { n: 5 }, metadata: { version: 5 }, tags: ["v5"], machine: "medium-1x" });
+    expect(executions.get(runId)![0]).toMatchObject({
+      payload: { n: 5 },
+      metadata: { version: 5 },
+      tags: ["v5"],
+      machine: "medium-1x",
+    });
   });
 
   it("maxDelay caps the pushback: past it the run starts and the next trigger gets a new run (SDK 4.8.3)", async () => {
@@ -145,29 +164,38 @@ describe("debounce with the real @trigger.dev/sdk", () => {
 
   // SDK 4.3.3's tasks.batchTrigger drops items' debounce option (4.8.3 sends it); its batch.trigger sends it.
   it.each([
-    ["batch.trigger (4.3.3)", (items: BatchItems) => batch.trigger(items.map((item) => ({ id: "api-debounce-collect", ...item })))],
+    [
+      "batch.trigger (4.3.3)",
+      (items: BatchItems) => batch.trigger(items.map((item) => ({ id: "api-debounce-collect", ...item }))),
+    ],
     ["tasks.batchTrigger (4.8.3)", (items: BatchItems) => latest.tasks.batchTrigger("api-debounce-collect", items)],
-  ])("batch items with %s: items sharing a key land in one run, the last one trailing (the batch counts every item)", async (name, trigger) => {
-    const prefix = uniqueKey(`batch-${name.split(" ")[0]}`);
-    const items = [
-      { n: 1, key: "a" },
-      { n: 2, key: "a" },
-      { n: 3, key: "b" },
-      { n: 4, key: "b" },
-      { n: 5, key: "c" },
-    ].map(({ n, key }) => ({ payload: { n }, options: { debounce: { key: `${prefix}-${key}`, delay: "5s", mode: "trailing" as const } } }));
-    const handle = await trigger(items);
-    expect(handle.runCount).toBe(5);
-    const retrieved = await batch.retrieve(handle.batchId);
-    expect(retrieved.runs).toHaveLength(5);
-    const [a1, a2, b1, b2, c] = retrieved.runs;
-    expect(a2).toBe(a1);
-    expect(b2).toBe(b1);
-    expect(new Set([a1, b1, c]).size).toBe(3);
-    expect((await runs.poll(a1!, { pollIntervalMs: 250 })).output).toEqual({ n: 2 });
-    expect((await runs.poll(b1!, { pollIntervalMs: 250 })).output).toEqual({ n: 4 });
-    expect((await runs.poll(c!, { pollIntervalMs: 250 })).output).toEqual({ n: 5 });
-  });
+  ])(
+    "batch items with %s: items sharing a key land in one run, the last one trailing (the batch counts every item)",
+    async (name, trigger) => {
+      const prefix = uniqueKey(`batch-${name.split(" ")[0]}`);
+      const items = [
+        { n: 1, key: "a" },
+        { n: 2, key: "a" },
+        { n: 3, key: "b" },
+        { n: 4, key: "b" },
+        { n: 5, key: "c" },
+      ].map(({ n, key }) => ({
+        payload: { n },
+        options: { debounce: { key: `${prefix}-${key}`, delay: "5s", mode: "trailing" as const } },
+      }));
+      const handle = await trigger(items);
+      expect(handle.runCount).toBe(5);
+      const retrieved = await batch.retrieve(handle.batchId);
+      expect(retrieved.runs).toHaveLength(5);
+      const [a1, a2, b1, b2, c] = retrieved.runs;
+      expect(a2).toBe(a1);
+      expect(b2).toBe(b1);
+      expect(new Set([a1, b1, c]).size).toBe(3);
+      expect((await runs.poll(a1!, { pollIntervalMs: 250 })).output).toEqual({ n: 2 });
+      expect((await runs.poll(b1!, { pollIntervalMs: 250 })).output).toEqual({ n: 4 });
+      expect((await runs.poll(c!, { pollIntervalMs: 250 })).output).toEqual({ n: 5 });
+    },
+  );
 
   it("bad debounce input is a 400 naming the field", async () => {
     const cases: [unknown, RegExp][] = [
@@ -179,12 +207,19 @@ describe("debounce with the real @trigger.dev/sdk", () => {
       [{ delay: "5s" }, /options\.debounce\.key/],
     ];
     for (const [debounce, message] of cases) {
-      const answer = await api("/api/v1/tasks/api-debounce-collect/trigger", { payload: { n: 0 }, options: { debounce } });
+      const answer = await api("/api/v1/tasks/api-debounce-collect/trigger", {
+        payload: { n: 0 },
+        options: { debounce },
+      });
       expect(answer.status, JSON.stringify(debounce)).toBe(400);
       expect(answer.body.error).toMatch(message);
     }
-    await expect(tasks.trigger("api-debounce-collect", { n: 0 }, { debounce: { key: "k", delay: "soon" } })).rejects.toMatchObject({ status: 400 });
-    const batchAnswer = await api("/api/v1/tasks/api-debounce-collect/batch", { items: [{ payload: { n: 0 } }, { payload: { n: 1 }, options: { debounce: { key: "k", delay: "nope" } } }] });
+    await expect(
+      tasks.trigger("api-debounce-collect", { n: 0 }, { debounce: { key: "k", delay: "soon" } }),
+    ).rejects.toMatchObject({ status: 400 });
+    const batchAnswer = await api("/api/v1/tasks/api-debounce-collect/batch", {
+      items: [{ payload: { n: 0 } }, { payload: { n: 1 }, options: { debounce: { key: "k", delay: "nope" } } }],
+    });
     expect(batchAnswer.status).toBe(400);
     expect(batchAnswer.body.error).toMatch(/items\.1: .*options\.debounce\.delay/);
   });

@@ -14,7 +14,7 @@ import { configure, runs, tasks } from "@trigger.dev/sdk";
 import { DevProcess, generatedTaskId, writeGeneratedProject } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
+const CLI = join(import.meta.dirname, "../../cli/bin/stint.mjs");
 const TASKS = 200;
 let t: TestWebapp;
 let session: DevProcess;
@@ -25,7 +25,11 @@ beforeAll(async () => {
   writeGeneratedProject(project, { tasks: TASKS, projectRef: t.project.ref });
   const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
   session = new DevProcess(
-    spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: project, stdio: ["ignore", "pipe", "pipe"], env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey } }),
+    spawn(process.execPath, [CLI, "dev", "--no-watch"], {
+      cwd: project,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
+    }),
   );
   await session.waitFor(`Registered tasks: ${generatedTaskId(0)}`, 0, 180_000);
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
@@ -41,15 +45,27 @@ describe("a dev session of 200 tasks and 200 queues", () => {
     const [row] = await t.webapp.db.devSession.findMany({ where: { environmentId: t.dev.id } });
     expect(row!.tasks).toHaveLength(TASKS);
     expect(row!.taskQueue).toBe(`dev-session.${row!.id}`);
-    expect(await t.webapp.db.taskQueue.count({ where: { environmentId: t.dev.id, name: { endsWith: "-queue" } } })).toBe(TASKS);
+    expect(
+      await t.webapp.db.taskQueue.count({ where: { environmentId: t.dev.id, name: { endsWith: "-queue" } } }),
+    ).toBe(TASKS);
 
     const connection = await Connection.connect({ address: inject("temporalAddress") });
     try {
       const pollers = async () =>
-        (await connection.workflowService.describeTaskQueue({ namespace: "default", taskQueue: { name: row!.taskQueue }, taskQueueType: 2 /* activity */ })).pollers ?? [];
+        (
+          await connection.workflowService.describeTaskQueue({
+            namespace: "default",
+            taskQueue: { name: row!.taskQueue },
+            taskQueueType: 2 /* activity */,
+          })
+        ).pollers ?? [];
       await expect.poll(async () => (await pollers()).length, { timeout: 30_000 }).toBe(1);
       // No queue per task any more: the old per-task queue name has nobody polling it.
-      const old = await connection.workflowService.describeTaskQueue({ namespace: "default", taskQueue: { name: `dev.${t.dev.id}.${generatedTaskId(7)}` }, taskQueueType: 2 });
+      const old = await connection.workflowService.describeTaskQueue({
+        namespace: "default",
+        taskQueue: { name: `dev.${t.dev.id}.${generatedTaskId(7)}` },
+        taskQueueType: 2,
+      });
       expect(old.pollers ?? []).toHaveLength(0);
     } finally {
       await connection.close();

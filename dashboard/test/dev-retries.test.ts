@@ -3,16 +3,15 @@
  * as a session of the webapp (whose engine runs the runs): the session sends the setting when it registers, and runs
  * of its tasks retry only if it is true. Driven with the real `stint dev` and the real @trigger.dev/sdk client.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, tasks } from "@trigger.dev/sdk";
-import { DevProcess } from "@stint/cli/testing";
+import type { DevProcess } from "@stint/cli/testing";
+import { startDevSession, stopDevSession } from "./harness/dev-session.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 let t: TestWebapp;
 let session: DevProcess | undefined;
 const project = mkdtempSync(join(tmpdir(), "stint-dev-retries-"));
@@ -30,23 +29,12 @@ function writeProject(enabledInDev: boolean): void {
   );
 }
 
-async function startSession(): Promise<DevProcess> {
-  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
-  });
-  const started = new DevProcess(child);
-  await started.waitFor("Registered tasks: dev-retry-flaky", 0, 240_000);
-  return started;
+function startSession(): Promise<DevProcess> {
+  return startDevSession(t, project, { readyLine: "Registered tasks: dev-retry-flaky" });
 }
 
 async function stopSession(): Promise<void> {
-  if (!session) return;
-  const exited = new Promise((resolve) => session!.child.once("exit", resolve));
-  session.child.kill("SIGTERM");
-  await exited;
+  await stopDevSession(session);
   session = undefined;
 }
 

@@ -12,7 +12,7 @@ import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 import { stintDataConverter } from "@stint/temporal-workers";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
+const CLI = join(import.meta.dirname, "../../cli/bin/stint.mjs");
 /** Starting `stint dev` (bundling, a runner loading the bundle, registering) took over a minute on a loaded 2-core host. */
 const START_MS = 240_000;
 let t: TestWebapp;
@@ -31,8 +31,17 @@ function startSession(cwd: string): DevProcess {
 }
 
 async function api(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
-  return (await response.json()) as { id: string; status: string; output?: unknown; isCompleted: boolean; statusReason?: string };
+  const response = await fetch(`${t.webapp.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+  });
+  return (await response.json()) as {
+    id: string;
+    status: string;
+    output?: unknown;
+    isCompleted: boolean;
+    statusReason?: string;
+  };
 }
 
 async function runToEnd(taskId: string, payload: unknown) {
@@ -48,17 +57,26 @@ beforeAll(async () => {
   t = await startTestWebapp();
   const root = mkdtempSync(join(tmpdir(), "stint-sessions-"));
   const projectA = join(root, "a");
-  cpSync(join(import.meta.dirname, "../../sdk/cli/test/fixtures/dev-project"), projectA, { recursive: true });
+  cpSync(join(import.meta.dirname, "../../cli/test/fixtures/dev-project"), projectA, { recursive: true });
   // Two folders of one project (its ref in both configs), as a monorepo's services would be.
-  writeFileSync(join(projectA, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60 });\n`);
+  writeFileSync(
+    join(projectA, "trigger.config.ts"),
+    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60 });\n`,
+  );
   projectB = join(root, "b");
   mkdirSync(join(projectB, "src/trigger"), { recursive: true });
-  writeFileSync(join(projectB, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60 });\n`);
+  writeFileSync(
+    join(projectB, "trigger.config.ts"),
+    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 60 });\n`,
+  );
   writeFileSync(
     join(projectB, "src/trigger/echo.ts"),
     `import { logger, task } from "@trigger.dev/sdk";\nexport const echo = task({ id: "echo-b", run: async (p: { text: string }) => { logger.info("echoing", { text: p.text }); return "b:" + p.text; } });\n`,
   );
-  writeFileSync(join(projectB, "src/trigger/big.ts"), `import { task } from "@trigger.dev/sdk";\nexport const big = task({ id: "big-b", run: async (p: { kb: number }) => ({ blob: "b".repeat(p.kb * 1024) }) });\n`);
+  writeFileSync(
+    join(projectB, "src/trigger/big.ts"),
+    `import { task } from "@trigger.dev/sdk";\nexport const big = task({ id: "big-b", run: async (p: { kb: number }) => ({ blob: "b".repeat(p.kb * 1024) }) });\n`,
+  );
   writeFileSync(
     join(projectB, "src/trigger/tick.ts"),
     `import { schedules } from "@trigger.dev/sdk";\nexport const tick = schedules.task({ id: "tick-b", cron: { pattern: "*/5 * * * *", timezone: "Asia/Tokyo" }, run: async (p) => ({ scheduleId: p.scheduleId, type: p.type, at: p.timestamp.toISOString() }) });\n`,
@@ -90,10 +108,15 @@ describe("dev sessions sharing an environment", () => {
   });
 
   it("a run of a task no session registered waits QUEUED, saying why, instead of failing in another session", async () => {
-    const { id } = await api("/api/v1/tasks/nobody-has-this/trigger", { method: "POST", body: JSON.stringify({ payload: {} }) });
-    await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).statusReason, { timeout: 20_000 }).toMatch(
-      /^None of the 2 stint dev sessions connected to this environment serve task "nobody-has-this" \(they serve: big-b, echo-b, greet, shout, tick-b\)/,
-    );
+    const { id } = await api("/api/v1/tasks/nobody-has-this/trigger", {
+      method: "POST",
+      body: JSON.stringify({ payload: {} }),
+    });
+    await expect
+      .poll(async () => (await api(`/api/v3/runs/${id}`)).statusReason, { timeout: 20_000 })
+      .toMatch(
+        /^None of the 2 stint dev sessions connected to this environment serve task "nobody-has-this" \(they serve: big-b, echo-b, greet, shout, tick-b\)/,
+      );
     expect((await api(`/api/v3/runs/${id}`)).status).toBe("QUEUED");
     expect(sessionA.output + sessionB.output).not.toContain(id);
   });
@@ -101,17 +124,34 @@ describe("dev sessions sharing an environment", () => {
   it("a session ships its runs' logs to the webapp's event store", async () => {
     const echo = await runToEnd("echo-b", { text: "logged" });
     await expect
-      .poll(async () => (await t.webapp.db.runEvent.findMany({ where: { runId: echo.id } })).map((e) => [e.level, e.message, (e.attributes as { text?: string }).text]), { timeout: 10_000 })
+      .poll(
+        async () =>
+          (await t.webapp.db.runEvent.findMany({ where: { runId: echo.id } })).map((e) => [
+            e.level,
+            e.message,
+            (e.attributes as { text?: string }).text,
+          ]),
+        { timeout: 10_000 },
+      )
       .toEqual([["info", "echoing", "logged"]]);
     // A log line with a NUL character (PostgreSQL cannot store it) is kept, with U+FFFD in its place.
-    const shipped = await api("/engine/v1/runs/logs", { method: "POST", body: JSON.stringify({ logs: [{ runId: echo.id, level: "warn", message: "bytes: a\u0000b", time: new Date().toISOString() }] }) });
+    const shipped = await api("/engine/v1/runs/logs", {
+      method: "POST",
+      body: JSON.stringify({
+        logs: [{ runId: echo.id, level: "warn", message: "bytes: a\u0000b", time: new Date().toISOString() }],
+      }),
+    });
     expect(shipped).toEqual({ accepted: 1 });
     const kept = await t.webapp.db.runEvent.findMany({ where: { runId: echo.id, level: "warn" } });
     expect(kept.map((e) => e.message)).toEqual(["bytes: a\uFFFDb"]);
   });
 
   it("a session's output past 128 KB goes to the webapp's store through the packets API and reads back whole", async () => {
-    const run = (await runToEnd("big-b", { kb: 300 })) as unknown as { status: string; output?: unknown; outputPresignedUrl?: string };
+    const run = (await runToEnd("big-b", { kb: 300 })) as unknown as {
+      status: string;
+      output?: unknown;
+      outputPresignedUrl?: string;
+    };
     expect(run.status).toBe("COMPLETED");
     expect(run.output).toBeUndefined();
     expect(run.outputPresignedUrl).toMatch(new RegExp(`^${t.webapp.url}/objects/v1/packets/${t.dev.id}/`));
@@ -120,9 +160,17 @@ describe("dev sessions sharing an environment", () => {
   });
 
   it("a schedule declared in code becomes a DECLARATIVE schedule whose firings the session runs", async () => {
-    const listed = (await (await fetch(`${t.webapp.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } })).json()) as { data: { id: string; type: string; task: string; timezone: string; generator: { expression: string } }[] };
+    const listed = (await (
+      await fetch(`${t.webapp.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } })
+    ).json()) as {
+      data: { id: string; type: string; task: string; timezone: string; generator: { expression: string } }[];
+    };
     const tick = listed.data.find((s) => s.task === "tick-b")!;
-    expect(tick).toMatchObject({ type: "DECLARATIVE", timezone: "Asia/Tokyo", generator: { expression: "*/5 * * * *" } });
+    expect(tick).toMatchObject({
+      type: "DECLARATIVE",
+      timezone: "Asia/Tokyo",
+      generator: { expression: "*/5 * * * *" },
+    });
     const connection = await Connection.connect({ address: inject("temporalAddress") });
     await new Client({ connection, dataConverter: stintDataConverter }).schedule.getHandle(tick.id).trigger();
     await connection.close();
@@ -134,24 +182,35 @@ describe("dev sessions sharing an environment", () => {
     expect(sessions.map((s) => s.tasks.join(",")).sort()).toEqual(["big-b,echo-b,tick-b", "greet,shout"]);
   });
 
-  it("a session that stops gets no more runs; a run waiting for its task starts when a session registers it", async () => {
-    sessionB.child.kill("SIGTERM");
-    await new Promise((r) => sessionB.child.once("exit", r));
-    const ended = await t.webapp.db.devSession.findFirstOrThrow({ where: { environmentId: t.dev.id, tasks: { has: "echo-b" } } });
-    expect(ended.endedAt).not.toBeNull();
+  it(
+    "a session that stops gets no more runs; a run waiting for its task starts when a session registers it",
+    async () => {
+      sessionB.child.kill("SIGTERM");
+      await new Promise((r) => sessionB.child.once("exit", r));
+      const ended = await t.webapp.db.devSession.findFirstOrThrow({
+        where: { environmentId: t.dev.id, tasks: { has: "echo-b" } },
+      });
+      expect(ended.endedAt).not.toBeNull();
 
-    const { id } = await api("/api/v1/tasks/echo-b/trigger", { method: "POST", body: JSON.stringify({ payload: { text: "later" } }) });
-    await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).statusReason, { timeout: 20_000 }).toMatch(/does not serve task "echo-b" \(it serves: greet, shout\)/);
-    expect(sessionB.output).not.toContain(id);
+      const { id } = await api("/api/v1/tasks/echo-b/trigger", {
+        method: "POST",
+        body: JSON.stringify({ payload: { text: "later" } }),
+      });
+      await expect
+        .poll(async () => (await api(`/api/v3/runs/${id}`)).statusReason, { timeout: 20_000 })
+        .toMatch(/does not serve task "echo-b" \(it serves: greet, shout\)/);
+      expect(sessionB.output).not.toContain(id);
 
-    const restarted = startSession(projectB);
-    try {
-      await restarted.waitFor("Registered tasks: big-b, echo-b, tick-b", 0, START_MS);
-      await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).status, { timeout: 60_000 }).toBe("COMPLETED");
-      expect((await api(`/api/v3/runs/${id}`)).output).toBe("b:later");
-      expect(restarted.output).toContain(id);
-    } finally {
-      restarted.child.kill("SIGTERM");
-    }
-  }, START_MS + 120_000);
+      const restarted = startSession(projectB);
+      try {
+        await restarted.waitFor("Registered tasks: big-b, echo-b, tick-b", 0, START_MS);
+        await expect.poll(async () => (await api(`/api/v3/runs/${id}`)).status, { timeout: 60_000 }).toBe("COMPLETED");
+        expect((await api(`/api/v3/runs/${id}`)).output).toBe("b:later");
+        expect(restarted.output).toContain(id);
+      } finally {
+        restarted.child.kill("SIGTERM");
+      }
+    },
+    START_MS + 120_000,
+  );
 });

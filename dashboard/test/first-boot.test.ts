@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 function start() {
-  return startWebapp({ port: 0, dataDir, temporal: { address: inject("temporalAddress") }, engineTaskQueue: "stint-engine-first-boot", ui: false });
+  return startWebapp({
+    port: 0,
+    dataDir,
+    temporal: { address: inject("temporalAddress") },
+    engineTaskQueue: "stint-engine-first-boot",
+    ui: false,
+  });
 }
 
 describe("first boot on the embedded database", () => {
@@ -43,17 +49,29 @@ describe("first boot on the embedded database", () => {
     expect(statSync(join(dataDir, "dev.env")).mode & 0o077).toBe(0);
     // `source` exports them: a program started from that shell sees them (it saw none before).
     const { TRIGGER_API_URL: _url, TRIGGER_ACCESS_TOKEN: _token, TRIGGER_SECRET_KEY: _key, ...shell } = process.env;
-    const seen = execFileSync("bash", ["-c", `source ${join(dataDir, "dev.env")} && node -e 'console.log([process.env.TRIGGER_API_URL, process.env.TRIGGER_ACCESS_TOKEN, process.env.TRIGGER_SECRET_KEY].join(" "))'`], {
-      encoding: "utf8",
-      env: shell,
-    });
+    const seen = execFileSync(
+      "bash",
+      [
+        "-c",
+        `source ${join(dataDir, "dev.env")} && node -e 'console.log([process.env.TRIGGER_API_URL, process.env.TRIGGER_ACCESS_TOKEN, process.env.TRIGGER_SECRET_KEY].join(" "))'`,
+      ],
+      {
+        encoding: "utf8",
+        env: shell,
+      },
+    );
     expect(seen.trim()).toBe(`${running.url} ${boot.accessToken} ${boot.devSecretKey}`);
     // The example is its own project; the admin's token finds it and hands over its development key.
     expect(boot.projectRef).toBe("proj_hello_world");
-    const resolved = await fetch(`${running.url}/api/v1/projects/proj_hello_world/environments/dev`, { method: "POST", headers: { authorization: `Bearer ${boot.accessToken}` } });
+    const resolved = await fetch(`${running.url}/api/v1/projects/proj_hello_world/environments/dev`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${boot.accessToken}` },
+    });
     expect(((await resolved.json()) as { apiKey: string }).apiKey).toBe(boot.devSecretKey);
 
-    const response = await fetch(`${running.url}/api/v1/runs`, { headers: { authorization: `Bearer ${boot.devSecretKey}` } });
+    const response = await fetch(`${running.url}/api/v1/runs`, {
+      headers: { authorization: `Bearer ${boot.devSecretKey}` },
+    });
     expect(response.status).toBe(200);
     expect(await running.db.organization.count()).toBe(1);
     expect(await running.db.runtimeEnvironment.count()).toBe(3);
@@ -79,9 +97,16 @@ describe("first boot on the embedded database", () => {
 
   it("a port already in use is refused with a message saying how to pick another", async () => {
     const blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
-      const attempt = startWebapp({ port, dataDir: join(dataDir, "unused"), temporal: { address: inject("temporalAddress") }, ui: false });
+      const attempt = startWebapp({
+        port,
+        dataDir: join(dataDir, "unused"),
+        temporal: { address: inject("temporalAddress") },
+        ui: false,
+      });
       await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
       await expect(attempt).rejects.toThrow(new RegExp(`Port ${port} is already in use.*PORT=`));
     } finally {

@@ -33,14 +33,23 @@ function startProvider(): Promise<void> {
         const { code, client_secret: secret } = JSON.parse(body) as { code: string; client_secret: string };
         const email = issuedCodes.get(code);
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify(email && secret === "shh" ? { access_token: `token-for:${email}` } : { error: "bad_verification_code" }));
+        res.end(
+          JSON.stringify(
+            email && secret === "shh" ? { access_token: `token-for:${email}` } : { error: "bad_verification_code" },
+          ),
+        );
       });
       return;
     }
     if (url.pathname === "/user/emails") {
       const email = (req.headers.authorization ?? "").replace(/^Bearer token-for:/, "");
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify([{ email: "other@example.com", primary: false, verified: true }, { email, primary: true, verified: true }]));
+      res.end(
+        JSON.stringify([
+          { email: "other@example.com", primary: false, verified: true },
+          { email, primary: true, verified: true },
+        ]),
+      );
       return;
     }
     res.writeHead(404).end();
@@ -52,9 +61,17 @@ let t: TestWebapp;
 beforeAll(async () => {
   await startProvider();
   providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  t = await startTestWebapp({ github: { clientId: "stint-test", clientSecret: "shh", oauthUrl: providerUrl, apiUrl: providerUrl }, log: () => undefined });
+  t = await startTestWebapp({
+    github: { clientId: "stint-test", clientSecret: "shh", oauthUrl: providerUrl, apiUrl: providerUrl },
+    log: () => undefined,
+  });
   const org = await t.webapp.db.project.findUniqueOrThrow({ where: { id: t.project.id } });
-  await createUser(t.webapp.db, { email: "octo@example.com", password: "irrelevant", organizationId: org.organizationId, role: "MEMBER" });
+  await createUser(t.webapp.db, {
+    email: "octo@example.com",
+    password: "irrelevant",
+    organizationId: org.organizationId,
+    role: "MEMBER",
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -72,7 +89,10 @@ async function gitHubLogin(): Promise<{ landing: string; session?: string }> {
   expect(authorize.searchParams.get("scope")).toBe("user:email");
 
   const approved = await fetch(authorize, { redirect: "manual" });
-  const callback = await fetch(approved.headers.get("location")!, { redirect: "manual", headers: { cookie: stateCookie } });
+  const callback = await fetch(approved.headers.get("location")!, {
+    redirect: "manual",
+    headers: { cookie: stateCookie },
+  });
   expect(callback.status).toBe(302);
   const session = callback.headers.getSetCookie().find((cookie) => cookie.startsWith("stint_session="));
   return { landing: callback.headers.get("location")!, session: session?.split(";")[0] };
@@ -103,7 +123,9 @@ describe("GitHub login", () => {
   });
 
   it("refuses a callback that did not start in this browser (state mismatch)", async () => {
-    const forged = await fetch(`${t.webapp.url}/ui-api/auth/github/callback?code=code-1&state=guess`, { redirect: "manual" });
+    const forged = await fetch(`${t.webapp.url}/ui-api/auth/github/callback?code=code-1&state=guess`, {
+      redirect: "manual",
+    });
     expect(forged.status).toBe(400);
     expect((await forged.json()).error).toMatch(/state/);
     const missing = await fetch(`${t.webapp.url}/ui-api/auth/github/callback`, { redirect: "manual" });

@@ -4,16 +4,12 @@
  * `.on()`, `.peek()` or `.wait()` (a waitpoint: the run may suspend, and a record sent before `.wait()` completes it
  * at once). A real `stint dev` session of a real webapp runs the tasks (test/fixtures/input-streams-project).
  */
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, streams, tasks } from "trigger-sdk-latest";
-import { DevProcess } from "@stint/cli/testing";
-import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
+import type { DevProcess } from "@stint/cli/testing";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { copyFixtureProject, startDevSession, stopDevSession } from "./harness/dev-session.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 let t: TestWebapp;
 let session: DevProcess;
 const approval = streams.input<{ approved: boolean; reviewer: string }>({ id: "approval" });
@@ -22,31 +18,18 @@ const messages = streams.input<{ text: string }>({ id: "messages" });
 beforeAll(async () => {
   t = await startTestWebapp();
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
-  const project = join(mkdtempSync(join(tmpdir(), "stint-input-streams-")), "project");
-  cpSync(join(import.meta.dirname, "fixtures/input-streams-project"), project, { recursive: true });
-  useProjectRef(project, t.project.ref);
-  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
-  });
-  session = new DevProcess(child);
-  await session.waitFor("Registered tasks:", 0, 240_000);
+  session = await startDevSession(t, copyFixtureProject("input-streams-project", t.project.ref));
 }, 300_000);
 
 afterAll(async () => {
-  if (session) {
-    const exited = new Promise((resolve) => session.child.once("exit", resolve));
-    session.child.kill("SIGTERM");
-    await exited;
-  }
+  await stopDevSession(session);
   await t?.stop();
 });
 
 async function finished(runId: string) {
   const run = await runs.poll(runId, { pollIntervalMs: 250 });
-  if (run.status !== "COMPLETED") throw new Error(`${runId} ended ${run.status}: ${JSON.stringify(run.error)}\n${session.output.slice(-3000)}`);
+  if (run.status !== "COMPLETED")
+    throw new Error(`${runId} ended ${run.status}: ${JSON.stringify(run.error)}\n${session.output.slice(-3000)}`);
   return run.output as any;
 }
 
@@ -97,7 +80,10 @@ describe("input streams", () => {
     await approval.send(handle.id, { approved: true, reviewer: "first" });
     await new Promise((r) => setTimeout(r, 3_000));
     await approval.send(handle.id, { approved: true, reviewer: "second" });
-    expect(await finished(handle.id)).toEqual({ first: { approved: true, reviewer: "first" }, second: { approved: true, reviewer: "second" } });
+    expect(await finished(handle.id)).toEqual({
+      first: { approved: true, reviewer: "first" },
+      second: { approved: true, reviewer: "second" },
+    });
     const run = await runs.retrieve(handle.id);
     expect(run.status).toBe("COMPLETED");
   });
@@ -114,6 +100,8 @@ describe("input streams", () => {
     const handle = await tasks.trigger("input-once", {});
     await approval.send(handle.id, { approved: true, reviewer: "x" });
     await finished(handle.id);
-    await expect(approval.send(handle.id, { approved: true, reviewer: "late" })).rejects.toThrow(/has finished \(COMPLETED\); input streams take data only while a run is going/);
+    await expect(approval.send(handle.id, { approved: true, reviewer: "late" })).rejects.toThrow(
+      /has finished \(COMPLETED\); input streams take data only while a run is going/,
+    );
   });
 });

@@ -27,21 +27,29 @@ afterAll(async () => {
 
 describe("key scoping", () => {
   it("a production key cannot read, cancel or list a development run: 404", async () => {
-    const created = await api("/api/v1/tasks/scoped-task/trigger", t.dev.secretKey, { method: "POST", body: JSON.stringify({ payload: { a: 1 } }) });
+    const created = await api("/api/v1/tasks/scoped-task/trigger", t.dev.secretKey, {
+      method: "POST",
+      body: JSON.stringify({ payload: { a: 1 } }),
+    });
     expect(created.status).toBe(200);
     const runId = created.body.id as string;
 
     expect((await api(`/api/v3/runs/${runId}`, t.dev.secretKey)).status).toBe(200);
     expect((await api(`/api/v3/runs/${runId}`, t.prod.secretKey)).status).toBe(404);
     expect((await api(`/api/v2/runs/${runId}/cancel`, t.prod.secretKey, { method: "POST" })).status).toBe(404);
-    const prodList = await api("/api/v1/runs", t.prod.secretKey);
-    expect((prodList.body.data as { id: string }[]).map((r) => r.id)).not.toContain(runId);
-    const devList = await api("/api/v1/runs", t.dev.secretKey);
-    expect((devList.body.data as { id: string }[]).map((r) => r.id)).toContain(runId);
+    // The list follows the run index, which can trail a trigger under load: wait until the development list has
+    // the run, then the production list must not.
+    const listed = async (key: string) =>
+      ((await api("/api/v1/runs", key)).body.data as { id: string }[]).map((r) => r.id);
+    await expect.poll(() => listed(t.dev.secretKey), { timeout: 60_000, interval: 250 }).toContain(runId);
+    expect(await listed(t.prod.secretKey)).not.toContain(runId);
   });
 
   it("project B cannot see project A's runs or use its project ref", async () => {
-    const created = await api("/api/v1/tasks/scoped-task/trigger", t.dev.secretKey, { method: "POST", body: JSON.stringify({ payload: {} }) });
+    const created = await api("/api/v1/tasks/scoped-task/trigger", t.dev.secretKey, {
+      method: "POST",
+      body: JSON.stringify({ payload: {} }),
+    });
     const runId = created.body.id as string;
     expect((await api(`/api/v3/runs/${runId}`, otherProjectKey)).status).toBe(404);
     expect((await api(`/api/v1/runs/${runId}/replay`, otherProjectKey, { method: "POST" })).status).toBe(404);
@@ -69,14 +77,20 @@ describe("key scoping", () => {
     expect((await api("/api/v1/runs", oldKey)).status).toBe(401);
     expect((await api("/api/v1/runs", newKey)).status).toBe(200);
 
-    const stored = await t.webapp.db.runtimeEnvironment.findUniqueOrThrow({ where: { id: project.environments[0]!.id } });
+    const stored = await t.webapp.db.runtimeEnvironment.findUniqueOrThrow({
+      where: { id: project.environments[0]!.id },
+    });
     expect(JSON.stringify(stored)).not.toContain(newKey);
     expect(stored.secretKeyHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("a public access token reads only the run it was issued for, and nothing else", async () => {
     const trigger = (payload: unknown) =>
-      fetch(`${t.webapp.url}/api/v1/tasks/scoped-task/trigger`, { method: "POST", headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify({ payload }) });
+      fetch(`${t.webapp.url}/api/v1/tasks/scoped-task/trigger`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ payload }),
+      });
     const first = await trigger({ n: 1 });
     const token = first.headers.get("x-trigger-jwt")!;
     const runId = ((await first.json()) as { id: string }).id;

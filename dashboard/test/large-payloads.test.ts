@@ -20,12 +20,19 @@ const MB = 1024 * 1024;
 
 const measure = task({
   id: "lp-api-measure",
-  run: async (payload: { blob: string; at?: Date }) => ({ length: payload.blob.length, allX: /^x*$/.test(payload.blob), atIsDate: payload.at instanceof Date }),
+  run: async (payload: { blob: string; at?: Date }) => ({
+    length: payload.blob.length,
+    allX: /^x*$/.test(payload.blob),
+    atIsDate: payload.at instanceof Date,
+  }),
 });
 
 const bigOutput = task({
   id: "lp-api-big-output",
-  run: async (payload: { char: string }) => ({ blob: payload.char.repeat(5 * MB), at: new Date("2026-05-06T07:08:09.000Z") }),
+  run: async (payload: { char: string }) => ({
+    blob: payload.char.repeat(5 * MB),
+    at: new Date("2026-05-06T07:08:09.000Z"),
+  }),
 });
 
 const small = task({ id: "lp-api-small", run: async (payload: { blob: string }) => payload.blob.length });
@@ -36,7 +43,9 @@ const parent = task({
     const measured = await measure.triggerAndWait({ blob: "x".repeat(5 * MB), at: new Date() }).unwrap();
     const produced = await bigOutput.triggerAndWait({ char: "z" }).unwrap();
     // 24 items of 100 KB: each under the inline limit, 2.4 MB together (over Temporal's 2 MB message limit).
-    const items = await small.batchTriggerAndWait(Array.from({ length: 24 }, (_, i) => ({ payload: { blob: String(i % 10).repeat(100 * 1024) } })));
+    const items = await small.batchTriggerAndWait(
+      Array.from({ length: 24 }, (_, i) => ({ payload: { blob: String(i % 10).repeat(100 * 1024) } })),
+    );
     return {
       childSawLength: measured.length,
       childSawDate: measured.atIsDate,
@@ -87,13 +96,18 @@ async function historyBytes(runId: string): Promise<number> {
 
 /** The run as the API answers it, without the SDK resolving presigned URLs. */
 async function rawRun(runId: string, webapp = t): Promise<Record<string, unknown>> {
-  const response = await fetch(`${webapp.webapp.url}/api/v3/runs/${runId}`, { headers: { authorization: `Bearer ${webapp.dev.secretKey}` } });
+  const response = await fetch(`${webapp.webapp.url}/api/v3/runs/${runId}`, {
+    headers: { authorization: `Bearer ${webapp.dev.secretKey}` },
+  });
   return (await response.json()) as Record<string, unknown>;
 }
 
 describe("large payloads with the real @trigger.dev/sdk", () => {
   it("4.3.3 sends a 5 MB payload inline: the webapp stores it, the task gets it intact, the run's history stays small", async () => {
-    const handle = await tasks.trigger(measure.id, { blob: "x".repeat(5 * MB), at: new Date("2026-01-02T03:04:05.000Z") });
+    const handle = await tasks.trigger(measure.id, {
+      blob: "x".repeat(5 * MB),
+      at: new Date("2026-01-02T03:04:05.000Z"),
+    });
     const run = await runs.poll(handle, { pollIntervalMs: 250 });
     expect(run.status).toBe("COMPLETED");
     expect(run.output).toEqual({ length: 5 * MB, allX: true, atIsDate: true });
@@ -113,15 +127,24 @@ describe("large payloads with the real @trigger.dev/sdk", () => {
 
     const raw = await rawRun(handle.id);
     expect(raw.output).toBeUndefined();
-    expect(String(raw.outputPresignedUrl)).toMatch(new RegExp(`^${t.webapp.url}/objects/v1/packets/${t.dev.id}/runs/${handle.id}/`));
+    expect(String(raw.outputPresignedUrl)).toMatch(
+      new RegExp(`^${t.webapp.url}/objects/v1/packets/${t.dev.id}/runs/${handle.id}/`),
+    );
     expect(await historyBytes(handle.id)).toBeLessThan(256 * 1024);
 
     // The execution result route carries it as an application/store packet the SDK knows how to fetch.
-    const result = (await (await fetch(`${t.webapp.url}/api/v1/runs/${handle.id}/result`, { headers: { authorization: `Bearer ${t.dev.secretKey}` } })).json()) as {
+    const result = (await (
+      await fetch(`${t.webapp.url}/api/v1/runs/${handle.id}/result`, {
+        headers: { authorization: `Bearer ${t.dev.secretKey}` },
+      })
+    ).json()) as {
       output: string;
       outputType: string;
     };
-    expect(result).toMatchObject({ outputType: "application/store", output: `runs/${handle.id}/attempt-1/output.json` });
+    expect(result).toMatchObject({
+      outputType: "application/store",
+      output: `runs/${handle.id}/attempt-1/output.json`,
+    });
   });
 
   it("runs.subscribeToRun gives the stored output (the SDK fetches it through the packets API)", async () => {
@@ -139,7 +162,9 @@ describe("large payloads with the real @trigger.dev/sdk", () => {
     expect(run.status).toBe("COMPLETED");
     expect(run.output).toEqual({ length: 5 * MB, allX: true, atIsDate: false });
     // The run references the packet the SDK uploaded (its own path), not a copy the webapp made.
-    expect(String((await rawRun(handle.id)).payloadPresignedUrl)).toMatch(/\/trigger\/packet_[a-z0-9]+\/payload\.json\?/);
+    expect(String((await rawRun(handle.id)).payloadPresignedUrl)).toMatch(
+      /\/trigger\/packet_[a-z0-9]+\/payload\.json\?/,
+    );
     expect(await historyBytes(handle.id)).toBeLessThan(256 * 1024);
   });
 
@@ -160,34 +185,60 @@ describe("large payloads with the real @trigger.dev/sdk", () => {
     const handle = await tasks.trigger(parent.id, {});
     const run = await runs.poll(handle, { pollIntervalMs: 500 });
     expect(run.error).toBeUndefined();
-    expect(run.output).toEqual({ childSawLength: 5 * MB, childSawDate: true, outputLength: 5 * MB, outputAtIsDate: true, batchLengths: Array(24).fill(100 * 1024) });
+    expect(run.output).toEqual({
+      childSawLength: 5 * MB,
+      childSawDate: true,
+      outputLength: 5 * MB,
+      outputAtIsDate: true,
+      batchLengths: Array(24).fill(100 * 1024),
+    });
     expect(await historyBytes(handle.id)).toBeLessThan(2 * MB);
   }, 300_000);
 
   it("an 11 MB payload is a 413 naming the 10 MB limit, sent inline (4.3.3) or uploaded first (4.8.3)", async () => {
     const blob = "x".repeat(11 * MB);
-    await expect(tasks.trigger(measure.id, { blob })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 11\.0 MB is over the 10 MB limit/) });
-    await expect(latest.tasks.trigger(measure.id, { blob })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/payload: 11\.0 MB is over the 10 MB limit/) });
+    await expect(tasks.trigger(measure.id, { blob })).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/payload: 11\.0 MB is over the 10 MB limit/),
+    });
+    await expect(latest.tasks.trigger(measure.id, { blob })).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/payload: 11\.0 MB is over the 10 MB limit/),
+    });
   });
 
   it("a packet path can only name this environment's packets, and a reference-shaped payload is refused", async () => {
-    const prodUrl = await fetch(`${t.webapp.url}/api/v2/packets/trigger%2Fx%2Fpayload.json`, { method: "PUT", headers: { authorization: `Bearer ${t.prod.secretKey}` } });
+    const prodUrl = await fetch(`${t.webapp.url}/api/v2/packets/trigger%2Fx%2Fpayload.json`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${t.prod.secretKey}` },
+    });
     const { presignedUrl } = (await prodUrl.json()) as { presignedUrl: string };
     expect(presignedUrl).toContain(`/packets/${t.prod.id}/trigger/x/payload.json`);
 
-    const escape = await fetch(`${t.webapp.url}/api/v1/packets/..%2F${t.dev.id}%2Fx.json`, { headers: { authorization: `Bearer ${t.prod.secretKey}` } });
+    const escape = await fetch(`${t.webapp.url}/api/v1/packets/..%2F${t.dev.id}%2Fx.json`, {
+      headers: { authorization: `Bearer ${t.prod.secretKey}` },
+    });
     expect(escape.status).toBe(400);
-    expect(((await escape.json()) as { error: string }).error).toMatch(/path: a packet path has an empty, "\." or "\.\." segment/);
+    expect(((await escape.json()) as { error: string }).error).toMatch(
+      /path: a packet path has an empty, "\." or "\.\." segment/,
+    );
 
     const missing = await fetch(`${t.webapp.url}/api/v1/tasks/${measure.id}/trigger`, {
       method: "POST",
       headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ payload: "trigger/never-uploaded/payload.json", options: { payloadType: "application/store" } }),
+      body: JSON.stringify({
+        payload: "trigger/never-uploaded/payload.json",
+        options: { payloadType: "application/store" },
+      }),
     });
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { error: string }).error).toMatch(/body\.payload: no packet was uploaded at "trigger\/never-uploaded\/payload\.json"/);
+    expect(((await missing.json()) as { error: string }).error).toMatch(
+      /body\.payload: no packet was uploaded at "trigger\/never-uploaded\/payload\.json"/,
+    );
 
-    await expect(tasks.trigger(measure.id, { $stintPacket: { path: "runs/x/output.json" } } as never)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/reserved/) });
+    await expect(
+      tasks.trigger(measure.id, { $stintPacket: { path: "runs/x/output.json" } } as never),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/reserved/) });
   });
 });
 
@@ -195,12 +246,20 @@ describe("metadata past 128 KB (inline, up to Trigger.dev's 256 KB)", () => {
   const big = { fromTrigger: "m".repeat(150 * KB) };
 
   it("150 KB of trigger metadata reaches the task from both SDK versions; the task adds 100 KB and is refused past 256 KB", async () => {
-    const pinned = async () => runs.poll((await tasks.trigger(withMetadata.id, {}, { metadata: big })).id, { pollIntervalMs: 250 });
-    const newest = async () => latest.runs.poll((await latest.tasks.trigger(withMetadata.id, {}, { metadata: big })).id, { pollIntervalMs: 250 });
+    const pinned = async () =>
+      runs.poll((await tasks.trigger(withMetadata.id, {}, { metadata: big })).id, { pollIntervalMs: 250 });
+    const newest = async () =>
+      latest.runs.poll((await latest.tasks.trigger(withMetadata.id, {}, { metadata: big })).id, {
+        pollIntervalMs: 250,
+      });
     for (const triggerAndPoll of [pinned, newest]) {
       const run = await triggerAndPoll();
       expect(run.status).toBe("COMPLETED");
-      expect(run.output).toEqual({ fromTrigger: 150 * KB, overLimit: expect.stringMatching(/metadata: \d+\.\d KB is over the 256 KB limit on metadata/), keys: ["fromTask", "fromTrigger"] });
+      expect(run.output).toEqual({
+        fromTrigger: 150 * KB,
+        overLimit: expect.stringMatching(/metadata: \d+\.\d KB is over the 256 KB limit on metadata/),
+        keys: ["fromTask", "fromTrigger"],
+      });
       expect(run.metadata).toEqual({ fromTrigger: big.fromTrigger, fromTask: "t".repeat(100 * KB) });
     }
   });
@@ -217,12 +276,23 @@ describe("metadata past 128 KB (inline, up to Trigger.dev's 256 KB)", () => {
 
   it("metadata over 256 KB is a 413 naming the field and the limit, at trigger, in a batch item and on PUT /api/v1/runs/{id}/metadata", async () => {
     const tooBig = { fromTrigger: "m".repeat(300 * KB) };
-    await expect(tasks.trigger(withMetadata.id, {}, { metadata: tooBig })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/options\.metadata: 300\.0 KB is over the 256 KB limit/) });
-    await expect(latest.tasks.trigger(withMetadata.id, {}, { metadata: tooBig })).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/options\.metadata: .*256 KB limit/) });
+    await expect(tasks.trigger(withMetadata.id, {}, { metadata: tooBig })).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/options\.metadata: 300\.0 KB is over the 256 KB limit/),
+    });
+    await expect(latest.tasks.trigger(withMetadata.id, {}, { metadata: tooBig })).rejects.toMatchObject({
+      status: 413,
+      message: expect.stringMatching(/options\.metadata: .*256 KB limit/),
+    });
     const before = (await runs.list({ taskIdentifier: withMetadata.id })).data.length;
-    await expect(tasks.batchTrigger(withMetadata.id, [{ payload: {} }, { payload: {}, options: { metadata: tooBig } }])).rejects.toMatchObject({
+    await expect(
+      tasks.batchTrigger(withMetadata.id, [{ payload: {} }, { payload: {}, options: { metadata: tooBig } }]),
+    ).rejects.toMatchObject({
       // The SDK streams items (NDJSON): the refused one is named by its line.
-      cause: { status: 413, message: expect.stringMatching(/line 2: options\.metadata: 300\.0 KB is over the 256 KB limit/) },
+      cause: {
+        status: 413,
+        message: expect.stringMatching(/line 2: options\.metadata: 300\.0 KB is over the 256 KB limit/),
+      },
     });
     expect((await runs.list({ taskIdentifier: withMetadata.id })).data.length).toBe(before);
 
@@ -236,7 +306,9 @@ describe("metadata past 128 KB (inline, up to Trigger.dev's 256 KB)", () => {
       });
     const refused = await put("h".repeat(300 * KB));
     expect(refused.status).toBe(413);
-    expect(((await refused.json()) as { error: string }).error).toMatch(/metadata: 300\.\d KB is over the 256 KB limit on metadata/);
+    expect(((await refused.json()) as { error: string }).error).toMatch(
+      /metadata: 300\.\d KB is over the 256 KB limit on metadata/,
+    );
     // The run is unharmed: a later update within the limit (200 KB) is kept.
     expect((await put("a".repeat(200 * KB))).status).toBe(200);
     expect((await runs.retrieve(handle.id)).metadata).toEqual({ small: 1, added: "a".repeat(200 * KB) });
@@ -250,7 +322,10 @@ describe("large payloads on an S3-compatible object store (versitygw)", () => {
 
   beforeAll(async () => {
     s3 = await startS3Server(inject("s3ServerBinary"));
-    const objectStore = await createObjectStore({ kind: "s3", ...s3, bucket: "stint-packets", forcePathStyle: true }, { root: "", publicUrl: "", maxUploadBytes: 0 });
+    const objectStore = await createObjectStore(
+      { kind: "s3", ...s3, bucket: "stint-packets", forcePathStyle: true },
+      { root: "", publicUrl: "", maxUploadBytes: 0 },
+    );
     onS3 = await startTestWebapp({ objectStore });
     await onS3.serveTasks([measure.id, bigOutput.id]);
   });
@@ -265,11 +340,15 @@ describe("large payloads on an S3-compatible object store (versitygw)", () => {
     const handle = await latest.tasks.trigger(measure.id, { blob: "x".repeat(3 * MB) });
     const measured = await latest.runs.poll(handle.id, { pollIntervalMs: 250 });
     expect(measured.output).toEqual({ length: 3 * MB, allX: true, atIsDate: false });
-    expect(String((await rawRun(handle.id, onS3)).payloadPresignedUrl)).toMatch(new RegExp(`^${s3.endpoint}/stint-packets/packets/${onS3.dev.id}/trigger/packet_`));
+    expect(String((await rawRun(handle.id, onS3)).payloadPresignedUrl)).toMatch(
+      new RegExp(`^${s3.endpoint}/stint-packets/packets/${onS3.dev.id}/trigger/packet_`),
+    );
 
     const produced = await latest.tasks.trigger(bigOutput.id, { char: "q" });
     const run = await latest.runs.poll(produced.id, { pollIntervalMs: 250 });
     expect((run.output as { blob: string }).blob).toHaveLength(5 * MB);
-    expect(String((await rawRun(produced.id, onS3)).outputPresignedUrl)).toMatch(new RegExp(`^${s3.endpoint}/stint-packets/packets/${onS3.dev.id}/runs/${produced.id}/`));
+    expect(String((await rawRun(produced.id, onS3)).outputPresignedUrl)).toMatch(
+      new RegExp(`^${s3.endpoint}/stint-packets/packets/${onS3.dev.id}/runs/${produced.id}/`),
+    );
   });
 });

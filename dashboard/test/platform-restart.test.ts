@@ -5,7 +5,7 @@
  * runs new triggers; the example session is restarted when it crashes; Ctrl-C prints "Stopping…" once and stops
  * everything; and a Temporal server that cannot come back makes the platform exit with a clear message.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,8 +20,8 @@ import { createTestDatabase } from "./harness/index.js";
 
 const DASHBOARD = fileURLToPath(new URL("..", import.meta.url));
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = fileURLToPath(new URL("../../sdk/cli/bin/stint.mjs", import.meta.url));
-const FIXTURE = fileURLToPath(new URL("../../sdk/cli/test/fixtures/dev-project", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/bin/stint.mjs", import.meta.url));
+const FIXTURE = fileURLToPath(new URL("../../cli/test/fixtures/dev-project", import.meta.url));
 
 /** A child process whose output the test waits on. */
 class Watched {
@@ -37,12 +37,18 @@ class Watched {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rest = this.output.slice(from);
-      const match = typeof text === "string" ? (rest.includes(text) ? { index: rest.indexOf(text), length: text.length } : undefined) : (() => {
-        const m = text.exec(rest);
-        return m ? { index: m.index, length: m[0].length } : undefined;
-      })();
+      const match =
+        typeof text === "string"
+          ? rest.includes(text)
+            ? { index: rest.indexOf(text), length: text.length }
+            : undefined
+          : (() => {
+              const m = text.exec(rest);
+              return m ? { index: m.index, length: m[0].length } : undefined;
+            })();
       if (match) return from + match.index + match.length;
-      if (this.child.exitCode !== null) throw new Error(`process exited (${this.child.exitCode}) before ${text}:\n${this.output}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`process exited (${this.child.exitCode}) before ${text}:\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -58,11 +64,24 @@ interface Platform extends Watched {
 /** A platform on free ports; `again` starts one on the data folder and webapp port of an earlier one. */
 async function startPlatform(options: { example: boolean; databaseUrl?: string; again?: Platform }): Promise<Platform> {
   const dataDir = options.again?.dataDir ?? mkdtempSync(join(tmpdir(), "stint-platform-"));
-  const [web, temporalPort, ui] = [options.again ? Number(new URL(options.again.apiUrl).port) : await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start-platform.ts"], {
+  const [web, temporalPort, ui] = [
+    options.again ? Number(new URL(options.again.apiUrl).port) : await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  // What npm start runs: the webapp and the CLI bundled to JavaScript (scripts/bundle-entry.mjs), without tsx.
+  const [platformBundle, cliBundle] = execFileSync(
+    process.execPath,
+    ["scripts/bundle-entry.mjs", "dashboard/src/cli/start-platform.ts", "start-platform", "cli/src/main.ts", "stint"],
+    { cwd: REPO, encoding: "utf8" },
+  )
+    .trim()
+    .split("\n");
+  const child = spawn(process.execPath, ["--enable-source-maps", platformBundle!], {
     cwd: DASHBOARD,
     env: {
       ...process.env,
+      STINT_CLI_BUNDLE: cliBundle,
       PORT: String(web),
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(ui),
@@ -91,7 +110,8 @@ function childrenOf(pid: number): { pid: number; args: string }[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) found.push({ pid: Number(entry), args: readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ") });
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid)
+        found.push({ pid: Number(entry), args: readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ") });
     } catch {
       // Gone meanwhile.
     }
@@ -142,12 +162,22 @@ describe("a supervised platform", () => {
     cpSync(FIXTURE, project, { recursive: true });
     const { TRIGGER_SECRET_KEY: _unused, ...shell } = process.env;
     session = new Watched(
-      spawn(process.execPath, [CLI, "dev", "--no-watch"], { cwd: project, env: { ...shell, TRIGGER_API_URL: platform.apiUrl, TRIGGER_ACCESS_TOKEN: accessToken }, stdio: ["ignore", "pipe", "pipe"] }),
+      spawn(process.execPath, [CLI, "dev", "--no-watch"], {
+        cwd: project,
+        env: { ...shell, TRIGGER_API_URL: platform.apiUrl, TRIGGER_ACCESS_TOKEN: accessToken },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
     );
     await session.waitFor("Registered tasks: greet, shout", 0, 600_000);
     await platform.waitFor("Registered tasks:", 0, 600_000); // the example session too
+    // A start is quiet: nothing the platform does by design reads as a warning.
+    const warnings = platform.output.split("\n").filter((line) => /\[WARN\]/.test(line));
+    expect(warnings, platform.output).toEqual([]);
     // The fixture project's development key (what the session found with the token) triggers its tasks.
-    const resolved = await fetch(`${platform.apiUrl}/api/v1/projects/proj_cli_fixture/environments/dev`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
+    const resolved = await fetch(`${platform.apiUrl}/api/v1/projects/proj_cli_fixture/environments/dev`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     configure({ baseURL: platform.apiUrl, accessToken: ((await resolved.json()) as { apiKey: string }).apiKey });
   }, 1_200_000);
 
@@ -162,11 +192,15 @@ describe("a supervised platform", () => {
 
   it("prints every address it listens on", () => {
     expect(platform.output).toContain(`Temporal gRPC:  127.0.0.1:${platform.temporalPort}  (TEMPORAL_PORT)`);
-    expect(platform.output).toMatch(/Temporal UI:\s+http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\s+\(TEMPORAL_UI_PORT\)/);
+    expect(platform.output).toMatch(
+      /Temporal UI:\s+http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\s+\(TEMPORAL_UI_PORT\)/,
+    );
     expect(platform.output).toContain(`API:            ${platform.apiUrl}`);
   });
 
-  it("restarts a Temporal server killed with SIGKILL on the same port and state; runs before and after complete", { timeout: 600_000 }, async () => {
+  it("restarts a Temporal server killed with SIGKILL on the same port and state; runs before and after complete", {
+    timeout: 600_000,
+  }, async () => {
     const first = await tasks.trigger("greet", { name: "before" });
     expect((await completed(first.id)).output).toMatchObject({ text: "Hello before" });
 
@@ -185,7 +219,9 @@ describe("a supervised platform", () => {
     expect((await completed(after.id)).output).toMatchObject({ text: "Hello after" });
   });
 
-  it("a session cut off from Temporal says so once, is shown as cut off, reconnects by itself and runs new triggers", { timeout: 600_000 }, async () => {
+  it("a session cut off from Temporal says so once, is shown as cut off, reconnects by itself and runs new triggers", {
+    timeout: 600_000,
+  }, async () => {
     const pid = temporalPid(platform);
     const sessionMark = session.output.length;
     const platformMark = platform.output.length;
@@ -193,7 +229,12 @@ describe("a supervised platform", () => {
     process.kill(pid, "SIGSTOP");
     try {
       await session.waitFor(/Lost Temporal at 127\.0\.0\.1:\d+ \(.*\); reconnecting/, sessionMark, 60_000);
-      await until("the session's heartbeat to say it cannot reach Temporal", async () => ((await db.devSession.findMany({ where: { temporalReachable: false } })).length > 0 ? true : undefined), 60_000);
+      await until(
+        "the session's heartbeat to say it cannot reach Temporal",
+        async () =>
+          (await db.devSession.findMany({ where: { temporalReachable: false } })).length > 0 ? true : undefined,
+        60_000,
+      );
       await new Promise((r) => setTimeout(r, 10_000));
     } finally {
       process.kill(pid, "SIGCONT");
@@ -203,18 +244,37 @@ describe("a supervised platform", () => {
     const sessionLines = session.output.slice(sessionMark).split("\n").filter(Boolean);
     expect(sessionLines.length, sessionLines.join("\n")).toBeLessThanOrEqual(3);
     const platformLines = platform.output.slice(platformMark).split("\n").filter(Boolean);
-    expect(platformLines.filter((line) => /WARN|retried \d+ times/.test(line)), platformLines.join("\n")).toEqual([]);
+    expect(
+      platformLines.filter((line) => /WARN|retried \d+ times/.test(line)),
+      platformLines.join("\n"),
+    ).toEqual([]);
     // One line each when lost and when back, from the webapp and from the example's session; what else the example
     // prints meanwhile (its own runs) is not about the connection.
-    expect(platformLines.filter((line) => /Temporal|gRPC|reconnect/i.test(line)).length, platformLines.join("\n")).toBeLessThanOrEqual(4);
+    expect(
+      platformLines.filter((line) => /Temporal|gRPC|reconnect/i.test(line)).length,
+      platformLines.join("\n"),
+    ).toBeLessThanOrEqual(4);
 
-    await until("the session to be shown as reaching Temporal again", async () => ((await db.devSession.findMany({ where: { temporalReachable: false, lastHeartbeat: { gt: new Date(Date.now() - 5_000) } } })).length === 0 ? true : undefined), 60_000);
+    await until(
+      "the session to be shown as reaching Temporal again",
+      async () =>
+        (
+          await db.devSession.findMany({
+            where: { temporalReachable: false, lastHeartbeat: { gt: new Date(Date.now() - 5_000) } },
+          })
+        ).length === 0
+          ? true
+          : undefined,
+      60_000,
+    );
     const after = await tasks.trigger("greet", { name: "reconnected" });
     expect((await completed(after.id)).output).toMatchObject({ text: "Hello reconnected" });
   });
 
   it("restarts the example session when it crashes", { timeout: 600_000 }, async () => {
-    const example = childrenOf(platform.child.pid!).find((p) => p.args.includes("stint.mjs") && p.args.includes("examples/hello-world"));
+    const example = childrenOf(platform.child.pid!).find(
+      (p) => p.args.includes("dist/stint.js") && p.args.includes("examples/hello-world"),
+    );
     expect(example).toBeDefined();
     const mark = platform.output.length;
     process.kill(example!.pid, "SIGKILL");
@@ -230,10 +290,13 @@ describe("a supervised platform", () => {
     expect(await platform.exited, platform.output.slice(Math.max(0, mark - 3000))).toBe(0);
     expect(platform.output.slice(mark).match(/Stopping…/g)).toHaveLength(1);
     expect(isAlive(temporal)).toBe(false);
-    for (const child of children) await until(`${child.args} to stop`, async () => (isAlive(child.pid) ? undefined : true), 15_000);
+    for (const child of children)
+      await until(`${child.args} to stop`, async () => (isAlive(child.pid) ? undefined : true), 15_000);
   });
 
-  it("started again with other Temporal ports: it prints them, and a running session follows and says where it is", { timeout: 900_000 }, async () => {
+  it("started again with other Temporal ports: it prints them, and a running session follows and says where it is", {
+    timeout: 900_000,
+  }, async () => {
     const before = platform;
     const sessionMark = session.output.length;
     platform = await startPlatform({ example: false, databaseUrl, again: before });
@@ -242,10 +305,16 @@ describe("a supervised platform", () => {
     expect(readFileSync(join(platform.dataDir, "dev.env"), "utf8")).toContain(`TRIGGER_API_URL=${platform.apiUrl}`);
 
     // The session asks the webapp where Temporal is now and moves there by itself.
-    await session.waitFor(`Temporal moved to 127.0.0.1:${platform.temporalPort} (was 127.0.0.1:${before.temporalPort})`, sessionMark, 120_000);
+    await session.waitFor(
+      `Temporal moved to 127.0.0.1:${platform.temporalPort} (was 127.0.0.1:${before.temporalPort})`,
+      sessionMark,
+      120_000,
+    );
     const after = await tasks.trigger("greet", { name: "moved" });
     const run = await completed(after.id).catch((error: Error) => {
-      throw new Error(`${error.message}\nsession:\n${session.output.slice(sessionMark)}\nplatform:\n${platform.output}`);
+      throw new Error(
+        `${error.message}\nsession:\n${session.output.slice(sessionMark)}\nplatform:\n${platform.output}`,
+      );
     });
     expect(run.output).toMatchObject({ text: "Hello moved" });
 
@@ -268,7 +337,11 @@ describe("a Temporal server that cannot come back", () => {
       const pid = temporalPid(platform);
       process.kill(pid, "SIGKILL");
       // Something else takes the port before the restart (due 0.5 s after the exit): every restart fails.
-      for (const deadline = Date.now() + 10_000; !blocker && Date.now() < deadline; await new Promise((r) => setTimeout(r, 5))) {
+      for (
+        const deadline = Date.now() + 10_000;
+        !blocker && Date.now() < deadline;
+        await new Promise((r) => setTimeout(r, 5))
+      ) {
         blocker = await new Promise<Server | undefined>((resolve) => {
           const server = createServer();
           server.once("error", () => resolve(undefined));
@@ -310,7 +383,11 @@ describe("npm start", () => {
     // process group, as in a shell. Plain: npm in a process group of its own, signalled by pid.
     const child =
       how === "terminal"
-        ? spawn("script", ["-qefc", "exec npm start", "/dev/null"], { cwd: REPO, env: { ...env, SHELL: "/bin/sh" }, stdio: ["pipe", "pipe", "pipe"] })
+        ? spawn("script", ["-qefc", "exec npm start", "/dev/null"], {
+            cwd: REPO,
+            env: { ...env, SHELL: "/bin/sh" },
+            stdio: ["pipe", "pipe", "pipe"],
+          })
         : spawn("npm", ["start"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     const platform = Object.assign(new Watched(child), { dataDir, temporalPort, apiUrl: `http://127.0.0.1:${web}` });
     await platform.waitFor("Ctrl-C stops everything.", 0, 600_000);
@@ -329,7 +406,10 @@ describe("npm start", () => {
     try {
       const [mark, temporal] = [platform.output.length, temporalPid(platform)];
       platform.child.stdin!.write("\x03");
-      const exitCode = await Promise.race([platform.exited, new Promise<"running">((r) => setTimeout(() => r("running"), 60_000))]);
+      const exitCode = await Promise.race([
+        platform.exited,
+        new Promise<"running">((r) => setTimeout(() => r("running"), 60_000)),
+      ]);
       expect(exitCode, `npm start did not stop within 60 s:\n${platform.output.slice(mark)}`).not.toBe("running");
       await expectStoppedInOrder(platform, mark, temporal, exitCode as number | null);
     } finally {
@@ -342,7 +422,10 @@ describe("npm start", () => {
     try {
       const [mark, temporal] = [platform.output.length, temporalPid(platform)];
       process.kill(platform.child.pid!, "SIGINT");
-      const exitCode = await Promise.race([platform.exited, new Promise<"running">((r) => setTimeout(() => r("running"), 60_000))]);
+      const exitCode = await Promise.race([
+        platform.exited,
+        new Promise<"running">((r) => setTimeout(() => r("running"), 60_000)),
+      ]);
       expect(exitCode, `npm start did not stop within 60 s:\n${platform.output.slice(mark)}`).not.toBe("running");
       await expectStoppedInOrder(platform, mark, temporal, exitCode as number | null);
     } finally {

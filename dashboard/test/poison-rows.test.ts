@@ -34,14 +34,20 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
 }
 
 const indexedStatus = (id: string) => t.webapp.db.taskRun.findUnique({ where: { id } }).then((row) => row?.status);
-const notesOn = async (runId: string) => (await t.webapp.events.listForRun(t.dev.id, runId)).filter((event) => event.kind === "system").map((event) => event.message);
+const notesOn = async (runId: string) =>
+  (await t.webapp.events.listForRun(t.dev.id, runId))
+    .filter((event) => event.kind === "system")
+    .map((event) => event.message);
 
 /** Good runs triggered through the real SDK complete and reach the index as COMPLETED. */
 async function runsKeepFlowing(count = 3): Promise<void> {
   const handles = await Promise.all(Array.from({ length: count }, (_, n) => tasks.trigger("poison-flowing", { n })));
   for (const handle of handles) {
     expect((await runs.poll(handle.id, { pollIntervalMs: 200 })).output).toBe(2 * handles.indexOf(handle));
-    await waitFor(`${handle.id} COMPLETED in the run index`, async () => (await indexedStatus(handle.id)) === "COMPLETED");
+    await waitFor(
+      `${handle.id} COMPLETED in the run index`,
+      async () => (await indexedStatus(handle.id)) === "COMPLETED",
+    );
   }
 }
 
@@ -65,10 +71,15 @@ describe("poison rows", () => {
     });
     try {
       await runsKeepFlowing();
-      const row = await waitFor("the poison run in the index", () => t.webapp.db.taskRun.findUnique({ where: { id: poisonId } }));
+      const row = await waitFor("the poison run in the index", () =>
+        t.webapp.db.taskRun.findUnique({ where: { id: poisonId } }),
+      );
       expect(row.tags).toEqual(["fine", "nul\uFFFDinside"]);
       expect(row.createdAt.getTime()).toBeGreaterThan(Date.now() - 600_000);
-      const notes = await waitFor("a note on the poison run", async () => (await notesOn(poisonId)).length > 0 && notesOn(poisonId));
+      const notes = await waitFor(
+        "a note on the poison run",
+        async () => (await notesOn(poisonId)).length > 0 && notesOn(poisonId),
+      );
       expect(notes[0]).toMatch(/run index could not store this run.*U\+FFFD/);
     } finally {
       await t.webapp.engines.client.workflow.getHandle(poisonId).terminate("test over");
@@ -79,18 +90,36 @@ describe("poison rows", () => {
     const undecodable = newRunId();
     const refused = newRunId();
     for (const runId of [undecodable, refused]) {
-      await t.webapp.db.taskRun.create({ data: { id: runId, environmentId: t.dev.id, taskIdentifier: "poison-flowing", status: "QUEUED", tags: [], createdAt: new Date(), updatedAt: new Date() } });
+      await t.webapp.db.taskRun.create({
+        data: {
+          id: runId,
+          environmentId: t.dev.id,
+          taskIdentifier: "poison-flowing",
+          status: "QUEUED",
+          tags: [],
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+      });
     }
     await t.webapp.db.runOutbox.createMany({
       data: [
         // Type notes that do not fit the payload (a Map of a number): decoding throws.
-        { runId: undecodable, environmentId: t.dev.id, item: { task: "poison-flowing", payload: 5, options: {}, $payloadTypes: { values: ["map"] } } },
+        {
+          runId: undecodable,
+          environmentId: t.dev.id,
+          item: { task: "poison-flowing", payload: 5, options: {}, $payloadTypes: { values: ["map"] } },
+        },
         // An item the engine's validation refuses.
         { runId: refused, environmentId: t.dev.id, item: { task: "", payload: {}, options: { maxAttempts: "many" } } },
       ],
     });
     await runsKeepFlowing();
-    await waitFor("both poison runs failed", async () => (await indexedStatus(undecodable)) === "SYSTEM_FAILURE" && (await indexedStatus(refused)) === "SYSTEM_FAILURE");
+    await waitFor(
+      "both poison runs failed",
+      async () =>
+        (await indexedStatus(undecodable)) === "SYSTEM_FAILURE" && (await indexedStatus(refused)) === "SYSTEM_FAILURE",
+    );
     expect(await t.webapp.db.runOutbox.count({ where: { runId: { in: [undecodable, refused] } } })).toBe(0);
     expect((await notesOn(undecodable))[0]).toMatch(/failed before it started: its stored trigger could not be read/);
     expect((await notesOn(refused))[0]).toMatch(/failed before it started: the engine refused to start it: .*task/);
@@ -99,12 +128,23 @@ describe("poison rows", () => {
   });
 
   it("log ingestion: a line PostgreSQL refuses is kept repaired with a note, the batch's other lines and runs are stored", async () => {
-    const [a, b] = await Promise.all([tasks.trigger("poison-flowing", { n: 1 }), tasks.trigger("poison-flowing", { n: 2 })]);
+    const [a, b] = await Promise.all([
+      tasks.trigger("poison-flowing", { n: 1 }),
+      tasks.trigger("poison-flowing", { n: 2 }),
+    ]);
     const time = new Date();
     // The event store directly (the API replaces such characters before they get here).
     await t.webapp.events.append([
       { environmentId: t.dev.id, runId: a.id, kind: "log", level: "info", message: "before", time },
-      { environmentId: t.dev.id, runId: a.id, kind: "log", level: "info", message: "nul\u0000here", attributes: { half: "\ud800" }, time },
+      {
+        environmentId: t.dev.id,
+        runId: a.id,
+        kind: "log",
+        level: "info",
+        message: "nul\u0000here",
+        attributes: { half: "\ud800" },
+        time,
+      },
       { environmentId: t.dev.id, runId: b.id, kind: "log", level: "info", message: "other run", time },
     ]);
     const logsOfA = await t.webapp.events.listForRun(t.dev.id, a.id);
@@ -117,7 +157,12 @@ describe("poison rows", () => {
     const response = await fetch(`${t.webapp.url}/engine/v1/runs/logs`, {
       method: "POST",
       headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ logs: [{ runId: b.id, level: "log", message: "kept", time }, { runId: "run_unknown000000000000000", level: "log", message: "lost", time }] }),
+      body: JSON.stringify({
+        logs: [
+          { runId: b.id, level: "log", message: "kept", time },
+          { runId: "run_unknown000000000000000", level: "log", message: "lost", time },
+        ],
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ accepted: 1, skipped: [{ runId: "run_unknown000000000000000" }] });
@@ -126,10 +171,23 @@ describe("poison rows", () => {
   });
 
   it("stream ingestion: a chunk PostgreSQL refuses is stored repaired with a note; the other chunks and streams are stored", async () => {
-    const [a, b] = await Promise.all([tasks.trigger("poison-flowing", { n: 3 }), tasks.trigger("poison-flowing", { n: 4 })]);
-    const result = await appendStreamChunks(t.webapp.db, { runId: a.id, key: "out", environmentId: t.dev.id }, 0, ["one", { text: "half \ud800" }, "three"], false);
+    const [a, b] = await Promise.all([
+      tasks.trigger("poison-flowing", { n: 3 }),
+      tasks.trigger("poison-flowing", { n: 4 }),
+    ]);
+    const result = await appendStreamChunks(
+      t.webapp.db,
+      { runId: a.id, key: "out", environmentId: t.dev.id },
+      0,
+      ["one", { text: "half \ud800" }, "three"],
+      false,
+    );
     expect(result.repaired.map((r) => r.seq)).toEqual([1]);
-    expect((await readStreamChunks(t.webapp.db, a.id, "out", 0)).map((c) => c.data)).toEqual(["one", { text: "half \uFFFD" }, "three"]);
+    expect((await readStreamChunks(t.webapp.db, a.id, "out", 0)).map((c) => c.data)).toEqual([
+      "one",
+      { text: "half \uFFFD" },
+      "three",
+    ]);
 
     // Through the API (which repairs such text before storing it), other runs' streams keep flowing.
     const response = await fetch(`${t.webapp.url}/engine/v1/streams/${b.id}/out`, {

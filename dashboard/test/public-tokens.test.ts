@@ -24,11 +24,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-const withToken = <T>(accessToken: string, fn: () => Promise<T>) => auth.withAuth({ baseURL: t.webapp.url, accessToken }, fn);
+const withToken = <T>(accessToken: string, fn: () => Promise<T>) =>
+  auth.withAuth({ baseURL: t.webapp.url, accessToken }, fn);
 
 /** The HTTP status of a request made with `accessToken` (the SDK turns refusals into errors with a status). */
 async function statusOf(accessToken: string, path: string, init: RequestInit = {}): Promise<number> {
-  const response = await fetch(`${t.webapp.url}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" } });
+  const response = await fetch(`${t.webapp.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+  });
   return response.status;
 }
 
@@ -51,7 +55,8 @@ describe("public access tokens signed by the SDK", () => {
     const handle = await tasks.trigger("pt-echo", { n: 3 }, { tags: [tag] });
     const token = await auth.createPublicToken({ scopes: { read: { tags: [tag] } } });
     const seen = await withToken(token, async () => {
-      for await (const update of runs.subscribeToRunsWithTag(tag)) if (update.id === handle.id && update.isCompleted) return update;
+      for await (const update of runs.subscribeToRunsWithTag(tag))
+        if (update.id === handle.id && update.isCompleted) return update;
     });
     expect(seen?.output).toEqual({ n: 3 });
     expect(await statusOf(token, `/realtime/v1/runs?tags=someone-else&offset=-1`)).toBe(403);
@@ -63,17 +68,37 @@ describe("public access tokens signed by the SDK", () => {
     const run = await runs.poll(handle.id, { pollIntervalMs: 200 });
     expect(run.output).toEqual({ n: 4 });
 
-    expect(await statusOf(token, `/api/v1/tasks/pt-echo/trigger`, { method: "POST", body: JSON.stringify({ payload: { n: 5 } }) })).toBe(401);
+    expect(
+      await statusOf(token, `/api/v1/tasks/pt-echo/trigger`, {
+        method: "POST",
+        body: JSON.stringify({ payload: { n: 5 } }),
+      }),
+    ).toBe(401);
     const multiple = await auth.createTriggerPublicToken("pt-echo", { multipleUse: true });
     expect(await statusOf(multiple, `/api/v1/tasks/pt-other/trigger`, { method: "POST", body: "{}" })).toBe(403);
-    expect(await statusOf(multiple, `/api/v1/tasks/pt-echo/trigger`, { method: "POST", body: JSON.stringify({ payload: { n: 6 } }) })).toBe(200);
-    expect(await statusOf(multiple, `/api/v1/tasks/pt-echo/trigger`, { method: "POST", body: JSON.stringify({ payload: { n: 7 } }) })).toBe(200);
+    expect(
+      await statusOf(multiple, `/api/v1/tasks/pt-echo/trigger`, {
+        method: "POST",
+        body: JSON.stringify({ payload: { n: 6 } }),
+      }),
+    ).toBe(200);
+    expect(
+      await statusOf(multiple, `/api/v1/tasks/pt-echo/trigger`, {
+        method: "POST",
+        body: JSON.stringify({ payload: { n: 7 } }),
+      }),
+    ).toBe(200);
   });
 
   it("a waitpoint's token completes that waitpoint from a browser, and no other", async () => {
     const mine = await wait.createToken({ timeout: "10m" });
     const theirs = await wait.createToken({ timeout: "10m" });
-    expect(await statusOf(mine.publicAccessToken, `/api/v1/waitpoints/tokens/${theirs.id}/complete`, { method: "POST", body: JSON.stringify({ data: {} }) })).toBe(403);
+    expect(
+      await statusOf(mine.publicAccessToken, `/api/v1/waitpoints/tokens/${theirs.id}/complete`, {
+        method: "POST",
+        body: JSON.stringify({ data: {} }),
+      }),
+    ).toBe(403);
     await withToken(mine.publicAccessToken, () => wait.completeToken(mine.id, { approved: true }));
     expect((await wait.retrieveToken(mine.id)).status).toBe("COMPLETED");
     expect((await wait.retrieveToken(theirs.id)).status).toBe("WAITING");
@@ -104,7 +129,10 @@ describe("public access tokens signed by the SDK", () => {
       .setExpirationTime("10m")
       .sign(new TextEncoder().encode("tr_dev_not-the-key"));
     expect(await statusOf(forged, `/api/v3/runs/${handle.id}`)).toBe(401);
-    const forever = await new SignJWT({ pub: true, scopes: ["read:runs"] }).setProtectedHeader({ alg: "HS256" }).setSubject(t.dev.id).sign(new TextEncoder().encode(secretKey));
+    const forever = await new SignJWT({ pub: true, scopes: ["read:runs"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(t.dev.id)
+      .sign(new TextEncoder().encode(secretKey));
     expect(await statusOf(forever, `/api/v3/runs/${handle.id}`)).toBe(401);
   });
 });

@@ -4,16 +4,15 @@
  * after `stint dev` started), and across a restart of the session. Driven with the real `stint dev` and the real
  * @trigger.dev/sdk client; each execution writes its start and end to a marker file.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, tasks } from "@trigger.dev/sdk";
-import { DevProcess } from "@stint/cli/testing";
+import type { DevProcess } from "@stint/cli/testing";
+import { startDevSession } from "./harness/dev-session.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 const project = mkdtempSync(join(tmpdir(), "stint-queue-declaration-"));
 const markerFile = join(project, "markers.log");
 let t: TestWebapp;
@@ -23,7 +22,10 @@ const killedAt = new Map<number, number>();
 /** The session joins the project its config names: the test webapp's. */
 function writeProject(): void {
   mkdirSync(join(project, "src/trigger"), { recursive: true });
-  writeFileSync(join(project, "trigger.config.ts"), `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 120 });\n`);
+  writeFileSync(
+    join(project, "trigger.config.ts"),
+    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${t.project.ref}", maxDuration: 120 });\n`,
+  );
   writeFileSync(
     join(project, "src/trigger/limited.ts"),
     `import { appendFileSync } from "node:fs";
@@ -42,15 +44,11 @@ export const own = task({ id: "qbd-own", queue: { concurrencyLimit: 1 }, run: as
 }
 
 async function startSession(): Promise<DevProcess> {
-  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey, STINT_MARKER_FILE: markerFile },
+  const session = await startDevSession(t, project, {
+    readyLine: "Registered tasks: qbd-own, qbd-shared",
+    env: { STINT_MARKER_FILE: markerFile },
   });
-  const session = new DevProcess(child);
   sessions.push(session);
-  await session.waitFor("Registered tasks: qbd-own, qbd-shared", 0, 240_000);
   return session;
 }
 
@@ -64,8 +62,16 @@ function intervals(runIds: string[]) {
   return marks
     .filter((m) => m.step === "start" && runIds.includes(m.runId))
     .map((start) => {
-      const end = marks.find((m) => m.step === "end" && m.runId === start.runId && m.pid === start.pid && m.at >= start.at);
-      return { queue: start.queue, runId: start.runId, pid: start.pid, start: start.at, end: end?.at ?? killedAt.get(start.pid) ?? Number.POSITIVE_INFINITY };
+      const end = marks.find(
+        (m) => m.step === "end" && m.runId === start.runId && m.pid === start.pid && m.at >= start.at,
+      );
+      return {
+        queue: start.queue,
+        runId: start.runId,
+        pid: start.pid,
+        start: start.at,
+        end: end?.at ?? killedAt.get(start.pid) ?? Number.POSITIVE_INFINITY,
+      };
     });
 }
 
@@ -81,7 +87,10 @@ function isAlive(pid: number): boolean {
 function overlaps(runIds: string[]): string[] {
   const all = intervals(runIds);
   const found: string[] = [];
-  for (const a of all) for (const b of all) if (a !== b && a.queue === b.queue && a.start < b.start && b.start < a.end) found.push(`${a.queue}: ${b.runId} started while ${a.runId} ran`);
+  for (const a of all)
+    for (const b of all)
+      if (a !== b && a.queue === b.queue && a.start < b.start && b.start < a.end)
+        found.push(`${a.queue}: ${b.runId} started while ${a.runId} ran`);
   return found;
 }
 
@@ -111,9 +120,15 @@ afterAll(async () => {
 });
 
 describe("queue limits and stint dev", () => {
-  it("runs triggered through the API before stint dev declared the queue run one at a time", { timeout: 600_000 }, async () => {
+  it("runs triggered through the API before stint dev declared the queue run one at a time", {
+    timeout: 600_000,
+  }, async () => {
     // Nothing is declared yet: the webapp has never seen these tasks or their queues.
-    const handles = await Promise.all(["qbd-shared", "qbd-shared", "qbd-shared", "qbd-own", "qbd-own", "qbd-own"].map((task) => tasks.trigger(task, {})));
+    const handles = await Promise.all(
+      ["qbd-shared", "qbd-shared", "qbd-shared", "qbd-own", "qbd-own", "qbd-own"].map((task) =>
+        tasks.trigger(task, {}),
+      ),
+    );
     const runIds = handles.map((h) => h.id);
     await startSession();
     expect(await finalStatuses(runIds)).toEqual(runIds.map(() => "COMPLETED"));
@@ -121,10 +136,18 @@ describe("queue limits and stint dev", () => {
     expect(overlaps(runIds)).toEqual([]);
   });
 
-  it("a session killed mid-run and started again: the limit holds across the restart", { timeout: 600_000 }, async () => {
+  it("a session killed mid-run and started again: the limit holds across the restart", {
+    timeout: 600_000,
+  }, async () => {
     const session = sessions.at(-1)!;
-    const runIds = (await Promise.all(Array.from({ length: 3 }, () => tasks.trigger("qbd-shared", { ms: 3_000 })))).map((h) => h.id);
-    for (const deadline = Date.now() + 120_000; intervals(runIds).length === 0; await new Promise((r) => setTimeout(r, 100))) {
+    const runIds = (await Promise.all(Array.from({ length: 3 }, () => tasks.trigger("qbd-shared", { ms: 3_000 })))).map(
+      (h) => h.id,
+    );
+    for (
+      const deadline = Date.now() + 120_000;
+      intervals(runIds).length === 0;
+      await new Promise((r) => setTimeout(r, 100))
+    ) {
       if (Date.now() > deadline) throw new Error("no run started");
     }
     const open = intervals(runIds).filter((i) => i.end === Number.POSITIVE_INFINITY);

@@ -110,18 +110,28 @@ describe("realtime streams", () => {
     const theirs = await tasks.trigger("rs-storyteller", { pauseSeconds: 0 });
     await runs.poll(mine.id, { pollIntervalMs: 200 });
     const token = await auth.createPublicToken({ scopes: { read: { runs: [mine.id] } } });
-    const read = await auth.withAuth({ baseURL: t.webapp.url, accessToken: token }, async () => collect(await streams.read<string>(mine.id, "tokens")));
+    const read = await auth.withAuth({ baseURL: t.webapp.url, accessToken: token }, async () =>
+      collect(await streams.read<string>(mine.id, "tokens")),
+    );
     expect(read).toEqual(TOKENS);
-    const refused = await fetch(`${t.webapp.url}/realtime/v1/streams/${theirs.id}/tokens`, { headers: { authorization: `Bearer ${token}` } });
+    const refused = await fetch(`${t.webapp.url}/realtime/v1/streams/${theirs.id}/tokens`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(refused.status).toBe(403);
   });
 
   it("bad stream keys and appends to another environment's run are refused", async () => {
     const handle = await tasks.trigger("rs-storyteller", { pauseSeconds: 0 });
     const post = (path: string, body: unknown, key = t.dev.secretKey) =>
-      fetch(`${t.webapp.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${t.webapp.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect((await post(`/engine/v1/streams/${handle.id}/bad%20key`, { from: 0, chunks: [] })).status).toBe(400);
     expect((await post(`/engine/v1/streams/${handle.id}/tokens`, { from: -1, chunks: [] })).status).toBe(400);
-    expect((await post(`/engine/v1/streams/${handle.id}/tokens`, { from: 0, chunks: ["x"] }, t.prod.secretKey)).status).toBe(404);
+    expect(
+      (await post(`/engine/v1/streams/${handle.id}/tokens`, { from: 0, chunks: ["x"] }, t.prod.secretKey)).status,
+    ).toBe(404);
   });
 });

@@ -29,7 +29,10 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 /** Collects what a subscription yields until the run completes (or the guard time passes). */
-async function collect<T extends { isCompleted: boolean }>(subscription: AsyncIterable<T> & { unsubscribe(): void }, guardMs = 60_000): Promise<T[]> {
+async function collect<T extends { isCompleted: boolean }>(
+  subscription: AsyncIterable<T> & { unsubscribe(): void },
+  guardMs = 60_000,
+): Promise<T[]> {
   const seen: T[] = [];
   const guard = setTimeout(() => subscription.unsubscribe(), guardMs);
   try {
@@ -73,7 +76,9 @@ describe("realtime", () => {
     expect(last.finishedAt).toBeInstanceOf(Date);
     expect(last.createdAt).toBeInstanceOf(Date);
     // Live: progress was seen part-way, while the run was still going.
-    const partial = updates.filter((u) => !u.isCompleted && typeof u.metadata?.progress === "number" && (u.metadata.progress as number) < 1);
+    const partial = updates.filter(
+      (u) => !u.isCompleted && typeof u.metadata?.progress === "number" && (u.metadata.progress as number) < 1,
+    );
     expect(partial.length).toBeGreaterThan(0);
     expect(updates.some((u) => u.status === "EXECUTING" || u.status === "WAITING")).toBe(true);
   });
@@ -82,13 +87,19 @@ describe("realtime", () => {
     const mine = await tasks.trigger("rt-quick", { n: 21 });
     const other = await tasks.trigger("rt-quick", { n: 1 });
     expect(mine.publicAccessToken).toMatch(/^ey/);
-    const updates = await auth.withAuth({ accessToken: mine.publicAccessToken }, () => collect(runs.subscribeToRun(mine.id)));
+    const updates = await auth.withAuth({ accessToken: mine.publicAccessToken }, () =>
+      collect(runs.subscribeToRun(mine.id)),
+    );
     expect(updates.at(-1)).toMatchObject({ id: mine.id, status: "COMPLETED", output: 42 });
 
-    const refused = await fetch(`${t.webapp.url}/realtime/v1/runs/${other.id}?offset=-1`, { headers: { authorization: `Bearer ${mine.publicAccessToken}` } });
+    const refused = await fetch(`${t.webapp.url}/realtime/v1/runs/${other.id}?offset=-1`, {
+      headers: { authorization: `Bearer ${mine.publicAccessToken}` },
+    });
     expect(refused.status).toBe(403);
     // A finished run read once stays invisible to another environment's key.
-    const foreign = await fetch(`${t.webapp.url}/realtime/v1/runs/${mine.id}?offset=-1`, { headers: { authorization: `Bearer ${t.prod.secretKey}` } });
+    const foreign = await fetch(`${t.webapp.url}/realtime/v1/runs/${mine.id}?offset=-1`, {
+      headers: { authorization: `Bearer ${t.prod.secretKey}` },
+    });
     expect(foreign.status).toBe(404);
   });
 
@@ -97,11 +108,20 @@ describe("realtime", () => {
     const a = await tasks.trigger("rt-quick", { n: 1 }, { tags: [tag] });
     const b = await tasks.trigger("rt-quick", { n: 2 }, { tags: [tag] });
     const finished = await outputsOfCompleted(runs.subscribeToRunsWithTag(tag), 2);
-    expect(finished).toEqual(new Map([[a.id, 2], [b.id, 4]]));
+    expect(finished).toEqual(
+      new Map([
+        [a.id, 2],
+        [b.id, 4],
+      ]),
+    );
   });
 
   it("subscribeToBatch follows the runs of a batch", async () => {
-    const batch = await tasks.batchTrigger("rt-quick", [{ payload: { n: 5 } }, { payload: { n: 6 } }, { payload: { n: 7 } }]);
+    const batch = await tasks.batchTrigger("rt-quick", [
+      { payload: { n: 5 } },
+      { payload: { n: 6 } },
+      { payload: { n: 7 } },
+    ]);
     const outputs = await outputsOfCompleted(runs.subscribeToBatch(batch.batchId), 3);
     expect([...outputs.values()].sort()).toEqual([10, 12, 14]);
   });
@@ -112,6 +132,8 @@ describe("realtime", () => {
     const bad = await fetch(`${t.webapp.url}/realtime/v1/runs/${handle.id}?offset=abc`, { headers });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/offset/);
-    expect((await fetch(`${t.webapp.url}/realtime/v1/runs/run_doesnotexist0000?offset=-1`, { headers })).status).toBe(404);
+    expect((await fetch(`${t.webapp.url}/realtime/v1/runs/run_doesnotexist0000?offset=-1`, { headers })).status).toBe(
+      404,
+    );
   });
 });

@@ -38,7 +38,9 @@ describe("relatedRuns", () => {
     const second = (finished.output as { second: string }).second;
     // Children are found through Temporal's visibility, which is eventually consistent.
     await expect
-      .poll(async () => ((await runs.retrieve(handle.id)).relatedRuns.children ?? []).map((r) => r.id).sort(), { timeout: 30_000 })
+      .poll(async () => ((await runs.retrieve(handle.id)).relatedRuns.children ?? []).map((r) => r.id).sort(), {
+        timeout: 30_000,
+      })
       .toHaveLength(2);
     const retrieved = await runs.retrieve(handle.id);
     const children = retrieved.relatedRuns.children!;

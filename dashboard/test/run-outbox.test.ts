@@ -23,15 +23,29 @@ afterAll(async () => {
 });
 
 async function api(base: string, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" } });
-  return { status: response.status, body: (await response.json()) as { id: string; status: string; payload?: unknown; output?: unknown } };
+  const response = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${t.dev.secretKey}`, "content-type": "application/json" },
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { id: string; status: string; payload?: unknown; output?: unknown },
+  };
 }
 
 describe("run outbox", () => {
   const runIds: string[] = [];
 
   it("accepted runs are QUEUED with their payload before anything starts them", async () => {
-    for (const n of [1, 2, 3]) runIds.push((await api(t.webapp.url, "/api/v1/tasks/outbox-echo/trigger", { method: "POST", body: JSON.stringify({ payload: { n } }) })).body.id);
+    for (const n of [1, 2, 3])
+      runIds.push(
+        (
+          await api(t.webapp.url, "/api/v1/tasks/outbox-echo/trigger", {
+            method: "POST",
+            body: JSON.stringify({ payload: { n } }),
+          })
+        ).body.id,
+      );
     expect(await t.webapp.db.runOutbox.count()).toBe(3);
     const run = await api(t.webapp.url, `/api/v3/runs/${runIds[0]}`);
     expect(run.body).toMatchObject({ status: "QUEUED", payload: { n: 1 } });
@@ -44,18 +58,36 @@ describe("run outbox", () => {
   });
 
   it("a delayed run can be rescheduled before it starts; a queued one cannot (409)", async () => {
-    const delayed = (await api(t.webapp.url, "/api/v1/tasks/outbox-echo/trigger", { method: "POST", body: JSON.stringify({ payload: { n: 9 }, options: { delay: "1h" } }) })).body.id;
-    const moved = await api(t.webapp.url, `/api/v1/runs/${delayed}/reschedule`, { method: "POST", body: JSON.stringify({ delay: "2s" }) });
+    const delayed = (
+      await api(t.webapp.url, "/api/v1/tasks/outbox-echo/trigger", {
+        method: "POST",
+        body: JSON.stringify({ payload: { n: 9 }, options: { delay: "1h" } }),
+      })
+    ).body.id;
+    const moved = await api(t.webapp.url, `/api/v1/runs/${delayed}/reschedule`, {
+      method: "POST",
+      body: JSON.stringify({ delay: "2s" }),
+    });
     expect(moved.status).toBe(200);
     const row = await t.webapp.db.runOutbox.findUniqueOrThrow({ where: { runId: delayed } });
     expect((row.item as { options: { delay: string } }).options.delay).toBe("2s");
-    const queued = await api(t.webapp.url, `/api/v1/runs/${runIds[0]}/reschedule`, { method: "POST", body: JSON.stringify({ delay: "1m" }) });
+    const queued = await api(t.webapp.url, `/api/v1/runs/${runIds[0]}/reschedule`, {
+      method: "POST",
+      body: JSON.stringify({ delay: "1m" }),
+    });
     expect(queued.status).toBe(409);
   });
 
   it("a webapp started later on the same database starts what the first one accepted; nothing is lost", async () => {
     await t.webapp.stop();
-    successor = await startWebapp({ port: 0, databaseUrl: t.webapp.databaseUrl, temporal: { address: inject("temporalAddress") }, engineTaskQueue: `stint-engine-outbox-successor`, bootstrap: false, ui: false });
+    successor = await startWebapp({
+      port: 0,
+      databaseUrl: t.webapp.databaseUrl,
+      temporal: { address: inject("temporalAddress") },
+      engineTaskQueue: `stint-engine-outbox-successor`,
+      bootstrap: false,
+      ui: false,
+    });
     const outputs = [];
     for (const id of runIds.slice(0, 2)) {
       for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {

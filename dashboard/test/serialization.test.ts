@@ -5,41 +5,23 @@
  * (a BigInt as its digits, a circular reference as "[Circular]"), never a 500. A real `stint dev` session of a real
  * webapp runs the tasks (test/fixtures/serialization-project).
  */
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, runs, streams, tasks } from "trigger-sdk-latest";
-import { DevProcess } from "@stint/cli/testing";
-import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
+import type { DevProcess } from "@stint/cli/testing";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { copyFixtureProject, startDevSession, stopDevSession } from "./harness/dev-session.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 let t: TestWebapp;
 let session: DevProcess;
 
 beforeAll(async () => {
   t = await startTestWebapp();
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
-  const project = join(mkdtempSync(join(tmpdir(), "stint-serialization-")), "project");
-  cpSync(join(import.meta.dirname, "fixtures/serialization-project"), project, { recursive: true });
-  useProjectRef(project, t.project.ref);
-  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
-  });
-  session = new DevProcess(child);
-  await session.waitFor("Registered tasks:", 0, 240_000);
+  session = await startDevSession(t, copyFixtureProject("serialization-project", t.project.ref));
 }, 300_000);
 
 afterAll(async () => {
-  if (session) {
-    const exited = new Promise((resolve) => session.child.once("exit", resolve));
-    session.child.kill("SIGTERM");
-    await exited;
-  }
+  await stopDevSession(session);
   await t?.stop();
 });
 
@@ -47,7 +29,8 @@ async function completed(runId: string) {
   for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
     const run = await runs.retrieve(runId);
     if (!run.isCompleted) continue;
-    if (run.status !== "COMPLETED") throw new Error(`${runId} ended ${run.status}: ${JSON.stringify(run.error)}\n${session.output.slice(-3000)}`);
+    if (run.status !== "COMPLETED")
+      throw new Error(`${runId} ended ${run.status}: ${JSON.stringify(run.error)}\n${session.output.slice(-3000)}`);
     return run;
   }
   throw new Error(`${runId} did not finish within 90 s:\n${session.output.slice(-3000)}`);
@@ -58,7 +41,13 @@ describe("serialisation", () => {
     const node: { name: string; self?: unknown } = { name: "root" };
     node.self = node;
     const shared = { x: 1 };
-    const handle = await tasks.trigger("ser-echo", { node, left: shared, right: shared, big: 2n ** 70n, at: new Date("2026-01-02T03:04:05Z") });
+    const handle = await tasks.trigger("ser-echo", {
+      node,
+      left: shared,
+      right: shared,
+      big: 2n ** 70n,
+      at: new Date("2026-01-02T03:04:05Z"),
+    });
     const run = await completed(handle.id);
     expect(run.output.checks).toEqual({ circular: true, repeated: true, bigint: true, date: true });
     // The REST API prints such values as Trigger.dev does.
@@ -92,7 +81,11 @@ describe("serialisation", () => {
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
       const line = await t.webapp.db.runEvent.findFirst({ where: { runId: handle.id, message: "values" } });
       if (!line) continue;
-      expect(line.attributes).toMatchObject({ big: "42", nested: { n: "7" }, node: { name: "logged", big: "9007199254740993", self: "[Circular]" } });
+      expect(line.attributes).toMatchObject({
+        big: "42",
+        nested: { n: "7" },
+        node: { name: "logged", big: "9007199254740993", self: "[Circular]" },
+      });
       return;
     }
     throw new Error(`the log line of ${handle.id} did not arrive:\n${session.output.slice(-3000)}`);

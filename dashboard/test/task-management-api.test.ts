@@ -5,41 +5,23 @@
  * triggerAndSubscribe — with the session environment's own key. A real `stint dev` session of a real webapp runs the
  * tasks (test/fixtures/management-project); the test triggers them with the real @trigger.dev/sdk 4.8.3.
  */
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, configure, runs, tasks } from "trigger-sdk-latest";
-import { DevProcess } from "@stint/cli/testing";
-import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
+import type { DevProcess } from "@stint/cli/testing";
+import { startTestWebapp, type TestWebapp } from "./harness/index.js";
+import { copyFixtureProject, startDevSession, stopDevSession } from "./harness/dev-session.js";
 
-const CLI = join(import.meta.dirname, "../../sdk/cli/bin/stint.mjs");
 let t: TestWebapp;
 let session: DevProcess;
 
 beforeAll(async () => {
   t = await startTestWebapp();
   configure({ baseURL: t.webapp.url, accessToken: t.dev.secretKey });
-  const project = join(mkdtempSync(join(tmpdir(), "stint-management-")), "project");
-  cpSync(join(import.meta.dirname, "fixtures/management-project"), project, { recursive: true });
-  useProjectRef(project, t.project.ref);
-  const { TEMPORAL_ADDRESS: _unused, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, TRIGGER_API_URL: t.webapp.url, TRIGGER_SECRET_KEY: t.dev.secretKey },
-  });
-  session = new DevProcess(child);
-  await session.waitFor("Registered tasks:", 0, 240_000);
+  session = await startDevSession(t, copyFixtureProject("management-project", t.project.ref));
 }, 300_000);
 
 afterAll(async () => {
-  if (session) {
-    const exited = new Promise((resolve) => session.child.once("exit", resolve));
-    session.child.kill("SIGTERM");
-    await exited;
-  }
+  await stopDevSession(session);
   await t?.stop();
 });
 
@@ -47,7 +29,8 @@ afterAll(async () => {
 async function outputOf(taskId: string, payload: unknown = {}): Promise<any> {
   const handle = await tasks.trigger(taskId, payload);
   const run = await runs.poll(handle, { pollIntervalMs: 250 });
-  if (run.status !== "COMPLETED") throw new Error(`${taskId} ended ${run.status}: ${JSON.stringify(run.error)}\n${session.output.slice(-3000)}`);
+  if (run.status !== "COMPLETED")
+    throw new Error(`${taskId} ended ${run.status}: ${JSON.stringify(run.error)}\n${session.output.slice(-3000)}`);
   return run.output;
 }
 
@@ -66,7 +49,12 @@ describe("the management API from task code, in a webapp session", () => {
   });
 
   it("wait.retrieveToken and wait.listTokens (for await) on a token the run created and completed", async () => {
-    expect(await outputOf("mgmt-tokens")).toEqual({ before: "WAITING", after: "COMPLETED", output: { approved: true }, listed: true });
+    expect(await outputOf("mgmt-tokens")).toEqual({
+      before: "WAITING",
+      after: "COMPLETED",
+      output: { approved: true },
+      listed: true,
+    });
   });
 
   it("auth.createPublicToken signs a token the webapp accepts for exactly the runs it names", async () => {
@@ -74,11 +62,18 @@ describe("the management API from task code, in a webapp session", () => {
     const other = await tasks.trigger("mgmt-child", { n: 1 });
     const seen = await auth.withAuth({ baseURL: t.webapp.url, accessToken: token }, () => runs.retrieve(runId));
     expect(seen.id).toBe(runId);
-    await expect(auth.withAuth({ baseURL: t.webapp.url, accessToken: token }, () => runs.retrieve(other.id))).rejects.toMatchObject({ status: 403 });
+    await expect(
+      auth.withAuth({ baseURL: t.webapp.url, accessToken: token }, () => runs.retrieve(other.id)),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
   it("schedules.create, list (for await), retrieve, del and timezones", async () => {
-    expect(await outputOf("mgmt-schedules")).toEqual({ listed: true, cron: "0 9 * * 1", timezone: "Europe/Paris", utcExcluded: true });
+    expect(await outputOf("mgmt-schedules")).toEqual({
+      listed: true,
+      cron: "0 9 * * 1",
+      timezone: "Europe/Paris",
+      utcExcluded: true,
+    });
   });
 
   it("queues.list (for await, across pages) and envvars of the run's own project and environment", async () => {

@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiError, configure, runs, tasks } from "@trigger.dev/sdk";
 import { task } from "@stint/sdk";
-import { InProcessExecutor, createStintWorkers, freePort, startDevServer, type DevServer, type StintWorkers } from "@stint/temporal-workers";
+import {
+  InProcessExecutor,
+  createStintWorkers,
+  freePort,
+  startDevServer,
+  type DevServer,
+  type StintWorkers,
+} from "@stint/temporal-workers";
 import { Client, Connection } from "@temporalio/client";
 import { createOrganization, createProject, startWebapp, type CreatedProject, type Webapp } from "../src/index.js";
 import { createTestDatabase } from "./harness/index.js";
@@ -35,7 +42,11 @@ let heartbeat: NodeJS.Timeout | undefined;
 /** As a `stint dev` session does: registers the task once, heartbeats, and polls the session's attempt queue. */
 async function serveEcho(): Promise<void> {
   const sessionApi = (path: string, body: unknown) =>
-    fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, { method: "POST", headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   if (!session) {
     session = (await (await sessionApi("", { tasks: [echo.id] })).json()) as { id: string; attemptQueue: string };
     heartbeat = setInterval(() => void sessionApi(`/${session!.id}/heartbeat`, {}).catch(() => undefined), 10_000);
@@ -62,7 +73,8 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, timeou
   }
 }
 
-const health = async () => (await (await fetch(`${webapp.url}/healthz`)).json()) as { temporal: { reachable: boolean } };
+const health = async () =>
+  (await (await fetch(`${webapp.url}/healthz`)).json()) as { temporal: { reachable: boolean } };
 
 beforeAll(async () => {
   port = await freePort();
@@ -96,7 +108,9 @@ afterAll(async () => {
 }, 600_000);
 
 describe("Temporal unavailable", () => {
-  it("reads answer 503 with Retry-After within seconds, triggers are accepted, and runs start once Temporal is back", { timeout: 600_000 }, async () => {
+  it("reads answer 503 with Retry-After within seconds, triggers are accepted, and runs start once Temporal is back", {
+    timeout: 600_000,
+  }, async () => {
     const before = await tasks.trigger("unavailable-echo", { n: 1 });
     expect((await runs.poll(before, { pollIntervalMs: 200 })).output).toEqual({ n: 1 });
 
@@ -106,16 +120,25 @@ describe("Temporal unavailable", () => {
 
     // The first read, before the webapp noticed: bounded by the request's deadline, answered 503 (the SDK would retry).
     let started = Date.now();
-    const first = await runs.retrieve(before.id, { retry: { maxAttempts: 1 } }).then(() => undefined, (error: unknown) => error);
+    const first = await runs.retrieve(before.id, { retry: { maxAttempts: 1 } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(first).toBeInstanceOf(ApiError);
     expect((first as ApiError).status).toBe(503);
     expect(Date.now() - started).toBeLessThan(15_000);
 
     // Once it knows (its own probe), every read fails fast.
-    await until("the webapp to see Temporal gone", async () => ((await health()).temporal.reachable ? undefined : true), 30_000);
+    await until(
+      "the webapp to see Temporal gone",
+      async () => ((await health()).temporal.reachable ? undefined : true),
+      30_000,
+    );
     for (let i = 0; i < 3; i++) {
       started = Date.now();
-      const response = await fetch(`${webapp.url}/api/v3/runs/${before.id}`, { headers: { authorization: `Bearer ${dev.secretKey}` } });
+      const response = await fetch(`${webapp.url}/api/v3/runs/${before.id}`, {
+        headers: { authorization: `Bearer ${dev.secretKey}` },
+      });
       const elapsed = Date.now() - started;
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("5");
@@ -124,7 +147,10 @@ describe("Temporal unavailable", () => {
     }
     // The real SDK retries a 503 (five tries with backoff), then throws it: still well under a minute.
     started = Date.now();
-    const retried = await runs.retrieve(before.id).then(() => undefined, (error: unknown) => error);
+    const retried = await runs.retrieve(before.id).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect((retried as ApiError).status).toBe(503);
     expect(Date.now() - started).toBeLessThan(40_000);
 
@@ -139,7 +165,12 @@ describe("Temporal unavailable", () => {
     expect(body.warning).toMatch(/unreachable/);
     // With an idempotency key the key must be claimed on Temporal first: a 503, fast.
     started = Date.now();
-    const keyed = await tasks.trigger("unavailable-echo", { n: 3 }, { idempotencyKey: "while-down" }, { retry: { maxAttempts: 1 } }).then(() => undefined, (error: unknown) => error);
+    const keyed = await tasks
+      .trigger("unavailable-echo", { n: 3 }, { idempotencyKey: "while-down" }, { retry: { maxAttempts: 1 } })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect((keyed as ApiError).status).toBe(503);
     expect(Date.now() - started).toBeLessThan(5_000);
 
@@ -153,8 +184,15 @@ describe("Temporal unavailable", () => {
 
     // Back on the same port and state: the webapp reconnects by itself, the accepted run starts and completes.
     await startTemporal();
-    await until("the webapp to see Temporal back", async () => ((await health()).temporal.reachable ? true : undefined), 60_000);
-    expect(lines.filter((line) => /^\[webapp\] Temporal at .* is back$/.test(line)), lines.join("\n")).toHaveLength(1);
+    await until(
+      "the webapp to see Temporal back",
+      async () => ((await health()).temporal.reachable ? true : undefined),
+      60_000,
+    );
+    expect(
+      lines.filter((line) => /^\[webapp\] Temporal at .* is back$/.test(line)),
+      lines.join("\n"),
+    ).toHaveLength(1);
     await workers?.shutdown();
     await connection?.close();
     await serveEcho();

@@ -32,7 +32,10 @@ const start = () =>
 const worker = (path: string, token: string | undefined, body?: unknown) =>
   fetch(`${webapp.url}/api/v1/worker${path}`, {
     method: body === undefined ? "GET" : "POST",
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
@@ -100,7 +103,11 @@ describe("worker tokens", () => {
     expect((await worker("/nope", defaultToken)).status).toBe(404);
 
     const settings = (await (await worker("/settings", defaultToken)).json()) as Record<string, any>;
-    expect(settings).toMatchObject({ group: { name: "default" }, taskQueue: "workers.default", temporal: { address: inject("temporalAddress"), namespace: "default" } });
+    expect(settings).toMatchObject({
+      group: { name: "default" },
+      taskQueue: "workers.default",
+      temporal: { address: inject("temporalAddress"), namespace: "default" },
+    });
   });
 
   it("a registered server shows on the dashboard Connected with its capacity, running attempts and versions, then Disconnected", async () => {
@@ -108,15 +115,31 @@ describe("worker tokens", () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/name|capacity|executor/);
 
-    expect((await worker("/servers", defaultToken, { name: "worker-a", capacity: 4, executor: "docker" })).status).toBe(200);
-    expect((await worker("/servers/worker-a/heartbeat", defaultToken, { running: 2, versions: ["env_1/20261201.1"] })).status).toBe(200);
+    expect((await worker("/servers", defaultToken, { name: "worker-a", capacity: 4, executor: "docker" })).status).toBe(
+      200,
+    );
+    expect(
+      (await worker("/servers/worker-a/heartbeat", defaultToken, { running: 2, versions: ["env_1/20261201.1"] }))
+        .status,
+    ).toBe(200);
     expect((await worker("/servers/unregistered/heartbeat", defaultToken, { running: 0 })).status).toBe(404);
 
     let groups = (await admin.call("/worker-groups")).body.groups;
     expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ name: "default", taskQueue: "workers.default", tokenHint: defaultToken.slice(-4) });
+    expect(groups[0]).toMatchObject({
+      name: "default",
+      taskQueue: "workers.default",
+      tokenHint: defaultToken.slice(-4),
+    });
     expect(groups[0].servers).toEqual([
-      expect.objectContaining({ name: "worker-a", executor: "docker", capacity: 4, running: 2, versions: ["env_1/20261201.1"], connected: true }),
+      expect.objectContaining({
+        name: "worker-a",
+        executor: "docker",
+        capacity: 4,
+        running: 2,
+        versions: ["env_1/20261201.1"],
+        connected: true,
+      }),
     ]);
 
     expect((await worker("/servers/worker-a/disconnect", defaultToken, {})).status).toBe(200);
@@ -137,7 +160,12 @@ describe("worker tokens", () => {
     expect((await admin.call("/worker-groups", { name: "reports" })).status).toBe(409);
 
     const organizationId = (await webapp.db.organization.findFirstOrThrow()).id;
-    await createUser(webapp.db, { email: "member@example.com", password: "member-password", organizationId, role: "ADMIN" });
+    await createUser(webapp.db, {
+      email: "member@example.com",
+      password: "member-password",
+      organizationId,
+      role: "ADMIN",
+    });
     const member = new Session();
     await member.call("/login", { email: "member@example.com", password: "member-password" });
     expect((await member.call("/worker-groups")).status).toBe(200);
@@ -155,7 +183,9 @@ describe("worker tokens", () => {
     expect(((await refused.json()) as { error: string }).error).toMatch(/rotated/);
     expect((await worker("/servers/worker-a/heartbeat", rotated.body.token, { running: 0 })).status).toBe(200);
     const groups = (await admin.call("/worker-groups")).body.groups;
-    expect(groups.find((g: { name: string }) => g.name === "default")).toMatchObject({ tokenHint: rotated.body.token.slice(-4) });
+    expect(groups.find((g: { name: string }) => g.name === "default")).toMatchObject({
+      tokenHint: rotated.body.token.slice(-4),
+    });
     expect(groups.find((g: { name: string }) => g.name === "default").rotatedAt).toBeTruthy();
   });
 });

@@ -1,4 +1,4 @@
-// Executed by temporal-workers/test/docs-examples.test.ts — keep it in step with docs/replay-contract.md.
+// Executed by temporal-workers/test/docs-examples.test.ts; docs/replay-contract.md shows the region below.
 import { logger, metadata, task, wait } from "@trigger.dev/sdk";
 
 /** A side effect with its own run: journaled by its parent, so a replay never charges twice. */
@@ -9,6 +9,7 @@ export const chargeCard = task({
   },
 });
 
+// #region fulfil-order
 export const fulfilOrder = task({
   id: "docs-fulfil-order",
   // Waits longer than this suspend the run instead of holding a process.
@@ -27,3 +28,4 @@ export const fulfilOrder = task({
     return { orderId: payload.orderId, chargeId: charge.chargeId };
   },
 });
+// #endregion fulfil-order

@@ -7,7 +7,15 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { DEFAULT_PRESIGN_SECONDS, assertObjectKey, objectKeyProblem, type ObjectInfo, type ObjectStore, type PresignMethod, type StoredObject } from "./object-store.js";
+import {
+  DEFAULT_PRESIGN_SECONDS,
+  assertObjectKey,
+  objectKeyProblem,
+  type ObjectInfo,
+  type ObjectStore,
+  type PresignMethod,
+  type StoredObject,
+} from "./object-store.js";
 
 /** Where the webapp serves the embedded store's presigned URLs. */
 export const EMBEDDED_OBJECTS_PATH = "/objects/v1/";
@@ -101,8 +109,10 @@ export class FileObjectStore implements ObjectStore {
     const signed = url.searchParams.get("method");
     const expires = Number(url.searchParams.get("expires"));
     const signature = url.searchParams.get("signature") ?? "";
-    if (signed !== method) return problem(403, `this URL is signed for ${signed ?? "no method"}, not ${request.method}`);
-    if (!Number.isInteger(expires) || !safeEqual(signature, this.sign(method, key, expires))) return problem(403, "the URL's signature does not match: ask the API for a new presigned URL");
+    if (signed !== method)
+      return problem(403, `this URL is signed for ${signed ?? "no method"}, not ${request.method}`);
+    if (!Number.isInteger(expires) || !safeEqual(signature, this.sign(method, key, expires)))
+      return problem(403, "the URL's signature does not match: ask the API for a new presigned URL");
     if (expires < Date.now() / 1000) return problem(403, "this presigned URL has expired: ask the API for a new one");
 
     if (method === "GET") {

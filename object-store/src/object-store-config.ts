@@ -15,9 +15,18 @@ const booleanText = (name: string) =>
 
 const envSchema = z
   .object({
-    OBJECT_STORE_BASE_URL: z.string().url("OBJECT_STORE_BASE_URL: expected the S3 endpoint's URL, e.g. http://127.0.0.1:9000").optional(),
-    OBJECT_STORE_PUBLIC_URL: z.string().url("OBJECT_STORE_PUBLIC_URL: expected a URL, e.g. https://s3.example.com").optional(),
-    OBJECT_STORE_BUCKET: z.string().regex(BUCKET, "OBJECT_STORE_BUCKET: 3–63 lowercase letters, digits, dots or hyphens").default("packets"),
+    OBJECT_STORE_BASE_URL: z
+      .string()
+      .url("OBJECT_STORE_BASE_URL: expected the S3 endpoint's URL, e.g. http://127.0.0.1:9000")
+      .optional(),
+    OBJECT_STORE_PUBLIC_URL: z
+      .string()
+      .url("OBJECT_STORE_PUBLIC_URL: expected a URL, e.g. https://s3.example.com")
+      .optional(),
+    OBJECT_STORE_BUCKET: z
+      .string()
+      .regex(BUCKET, "OBJECT_STORE_BUCKET: 3–63 lowercase letters, digits, dots or hyphens")
+      .default("packets"),
     OBJECT_STORE_ACCESS_KEY_ID: z.string().min(1).optional(),
     OBJECT_STORE_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     OBJECT_STORE_REGION: z.string().min(1).default("us-east-1"),
@@ -26,19 +35,38 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (!env.OBJECT_STORE_BASE_URL) return;
     for (const name of ["OBJECT_STORE_ACCESS_KEY_ID", "OBJECT_STORE_SECRET_ACCESS_KEY"] as const) {
-      if (!env[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `${name}: required when OBJECT_STORE_BASE_URL is set` });
+      if (!env[name])
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [name],
+          message: `${name}: required when OBJECT_STORE_BASE_URL is set`,
+        });
     }
   });
 
 export type ObjectStoreConfig =
   | { kind: "embedded" }
-  | { kind: "s3"; endpoint: string; publicEndpoint?: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
+  | {
+      kind: "s3";
+      endpoint: string;
+      publicEndpoint?: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    };
 
 /** Reads the OBJECT_STORE_* variables; a bad value throws an error naming the variable and the fix. */
 export function objectStoreConfigFromEnv(env: Record<string, string | undefined> = process.env): ObjectStoreConfig {
-  const picked = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith("OBJECT_STORE_") && value !== undefined && value !== ""));
+  const picked = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => name.startsWith("OBJECT_STORE_") && value !== undefined && value !== "",
+    ),
+  );
   const result = envSchema.safeParse(picked);
-  if (!result.success) throw new Error(`object store settings: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!result.success)
+    throw new Error(`object store settings: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
   const valid = result.data;
   if (!valid.OBJECT_STORE_BASE_URL) return { kind: "embedded" };
   return {
@@ -62,7 +90,10 @@ export interface EmbeddedStoreSettings {
 }
 
 /** The AWS SDK is loaded only for an S3 store: processes on the embedded store do not pay its start-up time. */
-export async function createObjectStore(config: ObjectStoreConfig, embedded: EmbeddedStoreSettings): Promise<ObjectStore> {
+export async function createObjectStore(
+  config: ObjectStoreConfig,
+  embedded: EmbeddedStoreSettings,
+): Promise<ObjectStore> {
   if (config.kind === "embedded") return new FileObjectStore(embedded);
   const { kind: _kind, ...s3 } = config;
   const { S3ObjectStore } = await import("./s3-object-store.js");

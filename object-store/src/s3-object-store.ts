@@ -12,7 +12,14 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { DEFAULT_PRESIGN_SECONDS, assertObjectKey, type ObjectInfo, type ObjectStore, type PresignMethod, type StoredObject } from "./object-store.js";
+import {
+  DEFAULT_PRESIGN_SECONDS,
+  assertObjectKey,
+  type ObjectInfo,
+  type ObjectStore,
+  type PresignMethod,
+  type StoredObject,
+} from "./object-store.js";
 
 export interface S3ObjectStoreOptions {
   /** The S3 API endpoint, e.g. http://127.0.0.1:9000 (omit for AWS S3 itself). */
@@ -39,7 +46,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     assertObjectKey(key);
-    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -68,7 +77,9 @@ export class S3ObjectStore implements ObjectStore {
   async presign(method: PresignMethod, key: string, expiresInSeconds = DEFAULT_PRESIGN_SECONDS): Promise<string> {
     assertObjectKey(key);
     const command =
-      method === "GET" ? new GetObjectCommand({ Bucket: this.options.bucket, Key: key }) : new PutObjectCommand({ Bucket: this.options.bucket, Key: key });
+      method === "GET"
+        ? new GetObjectCommand({ Bucket: this.options.bucket, Key: key })
+        : new PutObjectCommand({ Bucket: this.options.bucket, Key: key });
     return getSignedUrl(this.presignClient, command, { expiresIn: expiresInSeconds });
   }
 
@@ -76,7 +87,10 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
     } catch (error) {
-      if (!isNotFound(error)) throw new Error(`object store: cannot reach bucket "${this.options.bucket}" at ${this.options.endpoint ?? "AWS S3"}: ${(error as Error).message}`);
+      if (!isNotFound(error))
+        throw new Error(
+          `object store: cannot reach bucket "${this.options.bucket}" at ${this.options.endpoint ?? "AWS S3"}: ${(error as Error).message}`,
+        );
       await this.client.send(new CreateBucketCommand({ Bucket: this.options.bucket }));
     }
   }
@@ -97,5 +111,10 @@ function s3Client(options: S3ObjectStoreOptions, endpoint: string | undefined): 
 
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof S3ServiceException)) return false;
-  return error.$metadata.httpStatusCode === 404 || error.name === "NoSuchKey" || error.name === "NotFound" || error.name === "NoSuchBucket";
+  return (
+    error.$metadata.httpStatusCode === 404 ||
+    error.name === "NoSuchKey" ||
+    error.name === "NotFound" ||
+    error.name === "NoSuchBucket"
+  );
 }

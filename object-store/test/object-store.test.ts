@@ -22,14 +22,21 @@ let s3: ObjectStore;
 
 beforeAll(async () => {
   let baseUrl = "";
-  embedded = new FileObjectStore({ root: mkdtempSync(join(tmpdir(), "stint-objects-")), publicUrl: () => baseUrl, maxUploadBytes: 1024 * 1024 });
+  embedded = new FileObjectStore({
+    root: mkdtempSync(join(tmpdir(), "stint-objects-")),
+    publicUrl: () => baseUrl,
+    maxUploadBytes: 1024 * 1024,
+  });
   server = createServer(getRequestListener((request) => embedded.handleSignedRequest(request)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await embedded.ensureReady();
 
   s3Server = await startS3Server(inject("s3ServerBinary"));
-  s3 = await createObjectStore({ kind: "s3", ...s3Server, bucket: "stint-test", forcePathStyle: true }, { root: "", publicUrl: "", maxUploadBytes: 0 });
+  s3 = await createObjectStore(
+    { kind: "s3", ...s3Server, bucket: "stint-test", forcePathStyle: true },
+    { root: "", publicUrl: "", maxUploadBytes: 0 },
+  );
   expect(s3.kind).toBe("s3");
   await s3.ensureReady();
 });
@@ -51,7 +58,10 @@ describe.each(stores)("%s object store", (_name, store) => {
     const object = await store().get("env_1/runs/run_a/output.json");
     expect(object?.body.toString("utf8")).toBe(body);
     expect(object?.contentType).toBe("application/super+json");
-    expect(await store().head("env_1/runs/run_a/output.json")).toEqual({ size: Buffer.byteLength(body), contentType: "application/super+json" });
+    expect(await store().head("env_1/runs/run_a/output.json")).toEqual({
+      size: Buffer.byteLength(body),
+      contentType: "application/super+json",
+    });
   });
 
   it("a missing object is undefined, not an error", async () => {
@@ -126,14 +136,31 @@ describe("object store settings from the environment", () => {
         OBJECT_STORE_SECRET_ACCESS_KEY: "secret",
         OBJECT_STORE_FORCE_PATH_STYLE: "false",
       }),
-    ).toEqual({ kind: "s3", endpoint: "http://127.0.0.1:9000", bucket: "packets", region: "us-east-1", accessKeyId: "id", secretAccessKey: "secret", forcePathStyle: false });
+    ).toEqual({
+      kind: "s3",
+      endpoint: "http://127.0.0.1:9000",
+      bucket: "packets",
+      region: "us-east-1",
+      accessKeyId: "id",
+      secretAccessKey: "secret",
+      forcePathStyle: false,
+    });
   });
 
   it("name the variable and the fix when a setting is wrong or missing", () => {
-    expect(() => objectStoreConfigFromEnv({ OBJECT_STORE_BASE_URL: "not a url" })).toThrow(/OBJECT_STORE_BASE_URL: expected the S3 endpoint's URL/);
-    expect(() => objectStoreConfigFromEnv({ OBJECT_STORE_BASE_URL: "http://127.0.0.1:9000" })).toThrow(/OBJECT_STORE_ACCESS_KEY_ID: required when OBJECT_STORE_BASE_URL is set/);
+    expect(() => objectStoreConfigFromEnv({ OBJECT_STORE_BASE_URL: "not a url" })).toThrow(
+      /OBJECT_STORE_BASE_URL: expected the S3 endpoint's URL/,
+    );
+    expect(() => objectStoreConfigFromEnv({ OBJECT_STORE_BASE_URL: "http://127.0.0.1:9000" })).toThrow(
+      /OBJECT_STORE_ACCESS_KEY_ID: required when OBJECT_STORE_BASE_URL is set/,
+    );
     expect(() =>
-      objectStoreConfigFromEnv({ OBJECT_STORE_BASE_URL: "http://s3", OBJECT_STORE_ACCESS_KEY_ID: "a", OBJECT_STORE_SECRET_ACCESS_KEY: "b", OBJECT_STORE_BUCKET: "Bad_Bucket" }),
+      objectStoreConfigFromEnv({
+        OBJECT_STORE_BASE_URL: "http://s3",
+        OBJECT_STORE_ACCESS_KEY_ID: "a",
+        OBJECT_STORE_SECRET_ACCESS_KEY: "b",
+        OBJECT_STORE_BUCKET: "Bad_Bucket",
+      }),
     ).toThrow(/OBJECT_STORE_BUCKET: 3–63 lowercase/);
   });
 });

@@ -19,7 +19,8 @@ const SCOPE = Symbol.for("stint.sdk.apiConfigScope");
 type Holder = Record<symbol, unknown>;
 const holder = globalThis as unknown as Holder;
 // Shared by every copy of the SDK in the process, like the rest of its state.
-const scoped = (holder[SCOPE] ??= new AsyncLocalStorage<ApiClientConfiguration>()) as AsyncLocalStorage<ApiClientConfiguration>;
+const scoped = (holder[SCOPE] ??=
+  new AsyncLocalStorage<ApiClientConfiguration>()) as AsyncLocalStorage<ApiClientConfiguration>;
 
 export function apiConfiguration(): ApiClientConfiguration {
   return {

@@ -14,7 +14,8 @@ export interface ConcurrencyLimitOptions {
 export type ConcurrencyLimit = ConcurrencyLimitOptions & { type: "concurrencyLimit" };
 
 export function concurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyLimit {
-  if (typeof options?.name !== "string" || options.name.length === 0) throw new TypeError("concurrencyLimit: name is required");
+  if (typeof options?.name !== "string" || options.name.length === 0)
+    throw new TypeError("concurrencyLimit: name is required");
   return { ...options, type: "concurrencyLimit" };
 }
 

@@ -18,7 +18,15 @@ export interface StintConfig {
   disableConsoleInterceptor?: boolean;
   processKeepAlive?: boolean | { enabled: boolean; maxExecutionsPerProcess?: number; devMaxPoolSize?: number };
   telemetry?: Record<string, unknown>;
-  build?: { extensions?: unknown[]; external?: string[]; autoDetectExternal?: boolean; conditions?: string[]; keepNames?: boolean; minify?: boolean; jsx?: unknown };
+  build?: {
+    extensions?: unknown[];
+    external?: string[];
+    autoDetectExternal?: boolean;
+    conditions?: string[];
+    keepNames?: boolean;
+    minify?: boolean;
+    jsx?: unknown;
+  };
   deploy?: { env?: Record<string, string> };
   compatibilityFlags?: string[];
   init?: TaskHooks<any, any>["init"];
@@ -27,6 +35,11 @@ export interface StintConfig {
   onFailure?: TaskHooks<any, any>["onFailure"];
   /** Stint: how long a wait may hold an attempt's process before the run suspends (seconds, "30s", or "never"). */
   checkpointThreshold?: string | number;
+  /**
+   * Stint: the network of deployed runs' containers on worker servers. `"none"` (the default): no network at all,
+   * only loopback; `"host"`: the worker server's network (to reach databases and APIs). See docs/workers.md.
+   */
+  network?: "none" | "host";
 }
 
 export type TriggerConfig = StintConfig;

@@ -19,7 +19,10 @@ function resolve(args: unknown[], restLength: number, api: string): { target: Ta
     return { target: { projectRef: args[0], slug: args[1] }, rest: args.slice(2) };
   }
   const ctx = currentRunRuntime()?.ctx;
-  if (!ctx) throw new TypeError(`envvars.${api}: pass the project ref and environment slug first when calling it outside a task`);
+  if (!ctx)
+    throw new TypeError(
+      `envvars.${api}: pass the project ref and environment slug first when calling it outside a task`,
+    );
   return { target: { projectRef: ctx.project.ref, slug: ctx.environment.slug }, rest: args };
 }
 

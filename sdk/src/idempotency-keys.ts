@@ -35,7 +35,10 @@ export const idempotencyKeys = {
     idempotencyKey: IdempotencyKey | string | string[],
     options: IdempotencyKeyResetOptions = {},
   ): Promise<{ id: string }> => {
-    return requireClientRuntime("idempotencyKeys.reset").resetIdempotencyKey(taskIdentifier, keyToReset(idempotencyKey, options));
+    return requireClientRuntime("idempotencyKeys.reset").resetIdempotencyKey(
+      taskIdentifier,
+      keyToReset(idempotencyKey, options),
+    );
   },
 };
 
@@ -47,7 +50,8 @@ export interface IdempotencyKeyResetOptions {
 
 function keyToReset(key: IdempotencyKey | string | string[], options: IdempotencyKeyResetOptions): string {
   // A hash is sent as it is when this process made it, or when no scope says to hash it again.
-  if (typeof key === "string" && isIdempotencyKey(key) && (idempotencyKeyOptionsOf(key) || options.scope === undefined)) return key;
+  if (typeof key === "string" && isIdempotencyKey(key) && (idempotencyKeyOptionsOf(key) || options.scope === undefined))
+    return key;
   const material = Array.isArray(key) ? key : [key];
   const scope = options.scope ?? "run";
   const ctx = currentRunRuntime()?.ctx;
@@ -57,7 +61,9 @@ function keyToReset(key: IdempotencyKey | string | string[], options: Idempotenc
   if (scope === "run") return hashIdempotencyKey(material, [runId]);
   const attempt = options.attemptNumber ?? (options.parentRunId === undefined ? ctx?.attempt.number : undefined);
   if (attempt === undefined) {
-    throw new TypeError("idempotencyKeys.reset: options.attemptNumber is required with scope \"attempt\" and a parentRunId");
+    throw new TypeError(
+      'idempotencyKeys.reset: options.attemptNumber is required with scope "attempt" and a parentRunId',
+    );
   }
   return hashIdempotencyKey(material, [runId, String(attempt)]);
 }

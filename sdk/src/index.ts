@@ -30,16 +30,40 @@ export {
 } from "./hooks.js";
 export { batch, type Items } from "./batch.js";
 export { wait, ManualWaitpointPromise } from "./wait.js";
-export type { WaitForOptions, WaitUntilOptions, CreateWaitpointTokenOptions, WaitpointTokenResult, ListTokensOptions } from "./wait.js";
+export type {
+  WaitForOptions,
+  WaitUntilOptions,
+  CreateWaitpointTokenOptions,
+  WaitpointTokenResult,
+  ListTokensOptions,
+} from "./wait.js";
 export { metadata } from "./metadata.js";
 export { tags } from "./tags.js";
 export { logger, type LogLevel } from "./logger.js";
 export { idempotencyKeys, type IdempotencyKey, type IdempotencyKeyScope } from "./idempotency-keys.js";
 export { retry, type RetryOptions } from "./retry.js";
-export { runs, type RunShape, type AnyRunShape, type TaskRunShape, type RealtimeRun, type AnyRealtimeRun, type RetrieveRunResult, type AnyRetrieveRunResult } from "./runs.js";
+export {
+  runs,
+  type RunShape,
+  type AnyRunShape,
+  type TaskRunShape,
+  type RealtimeRun,
+  type AnyRealtimeRun,
+  type RetrieveRunResult,
+  type AnyRetrieveRunResult,
+} from "./runs.js";
 export * as schedules from "./schedules.js";
 export { defineConfig, type TriggerConfig } from "./config.js";
-export { queue, usage, locals, timeout, heartbeats, waitUntil, markChatAgentRunForStreamsWarning, type Queue } from "./misc.js";
+export {
+  queue,
+  usage,
+  locals,
+  timeout,
+  heartbeats,
+  waitUntil,
+  markChatAgentRunForStreamsWarning,
+  type Queue,
+} from "./misc.js";
 export {
   AbortTaskRunError,
   OutOfMemoryError,
@@ -64,10 +88,15 @@ export {
 export { createCache, InMemoryCache, type CacheStore } from "./cache.js";
 export { otel } from "./otel.js";
 export { streams, type PipedStream, type StreamOptions, type AsyncIterableStream } from "./streams.js";
-export { InputStreamTimeoutError, InputStreamOncePromise, type InputStreamOnceResult } from "./input-streams.js";
+export { InputStreamOncePromise, type InputStreamOnceResult } from "./input-streams.js";
 export { envvars, type EnvironmentVariable } from "./envvars.js";
 export { queues, type QueueItem, type RetrieveQueueParam } from "./queues.js";
-export { concurrencyLimit, concurrencyLimits, type ConcurrencyLimit, type ConcurrencyLimitOptions } from "./concurrency-limits.js";
+export {
+  concurrencyLimit,
+  concurrencyLimits,
+  type ConcurrencyLimit,
+  type ConcurrencyLimitOptions,
+} from "./concurrency-limits.js";
 export { deployments } from "./deployments.js";
 export { prompts, skills } from "./prompts.js";
 export { query, type QueryOptions, type QueryScope, type QueryFormat } from "./query.js";
@@ -88,20 +117,31 @@ export {
   defineWebhookEndpoint,
   normalizeKeyString,
   chatEvent,
+  type WebhookEndpoint,
+  type WebhookSource,
+} from "./webhooks.js";
+export { TriggerClient, type TriggerClientConfig } from "./trigger-client.js";
+export {
+  StintUnsupportedError,
+  InputStreamTimeoutError,
   WebhookError,
   WebhookIndexingError,
   WebhookWaiterCancelledError,
   WebhookWaiterLimitError,
   WebhookEndpointNotFoundError,
   WebhookFilterError,
-  type WebhookEndpoint,
-  type WebhookSource,
-} from "./webhooks.js";
-export { TriggerClient, type TriggerClientConfig } from "./trigger-client.js";
-export { StintUnsupportedError } from "./unsupported.js";
+} from "./core/errors.js";
 export { TaskRunPromise, type TaskRunResult } from "./tasks/run-result.js";
 export type { TriggerAndSubscribeOptions } from "./tasks/trigger-and-subscribe.js";
-export type { Task, TaskWithSchema, AnyTask, TaskIdentifier, TaskPayload, TaskOutput, TaskFromIdentifier } from "./tasks/task.js";
+export type {
+  Task,
+  TaskWithSchema,
+  AnyTask,
+  TaskIdentifier,
+  TaskPayload,
+  TaskOutput,
+  TaskFromIdentifier,
+} from "./tasks/task.js";
 export type { RunHandle, BatchRunHandle, BatchResult, BatchItem } from "./tasks/trigger.js";
 export type { BatchByIdItem, BatchByTaskItem, BatchByIdResult } from "./batch.js";
 export type { TriggerOptions, TriggerAndWaitOptions, BatchTriggerOptions } from "./tasks/trigger-options.js";

@@ -8,7 +8,7 @@
  * so a replay after a suspension sees the same records in the same order; `.wait()` results come from the run's
  * journal, like any waitpoint.
  */
-import { WaitpointTimeoutError, deserializeError } from "./core/errors.js";
+import { InputStreamTimeoutError, WaitpointTimeoutError, deserializeError } from "./core/errors.js";
 import { callApi, webappConnection } from "./management-api.js";
 import { currentAttempt, requireAttempt } from "./runtime/globals.js";
 import type { RunRuntime, TokenResult, TokenWire } from "./runtime/types.js";
@@ -16,16 +16,6 @@ import { resolveDate } from "./core/duration.js";
 import { ManualWaitpointPromise } from "./wait.js";
 
 const LONG_POLL_SECONDS = 20;
-
-export class InputStreamTimeoutError extends Error {
-  constructor(
-    readonly streamId: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`Timed out after ${timeoutMs}ms waiting for input stream "${streamId}"`);
-    this.name = "InputStreamTimeoutError";
-  }
-}
 
 export type InputStreamOnceResult<T> = { ok: true; output: T } | { ok: false; error: InputStreamTimeoutError };
 
@@ -93,7 +83,10 @@ class InputTail {
     try {
       while (!this.ended.aborted && (this.handlers.size > 0 || this.waiters.length > 0)) {
         const path = `/engine/v1/input-streams/${encodeURIComponent(this.runId)}/${encodeURIComponent(this.streamId)}?from=${this.fetched}&wait=${LONG_POLL_SECONDS}`;
-        const answer = await callApi<{ records: Record_[] }>("GET", path, undefined, { what: `streams.input("${this.streamId}")`, signal: this.ended }).catch((error) => {
+        const answer = await callApi<{ records: Record_[] }>("GET", path, undefined, {
+          what: `streams.input("${this.streamId}")`,
+          signal: this.ended,
+        }).catch((error) => {
           if (this.ended.aborted) return { records: [] };
           throw error;
         });
@@ -110,7 +103,8 @@ class InputTail {
 
   private start(): void {
     void this.run().catch((error: Error) => {
-      for (const waiter of this.waiters.splice(0)) waiter({ seq: -1, data: Object.assign(new Error(error.message), { stintTailError: true }) });
+      for (const waiter of this.waiters.splice(0))
+        waiter({ seq: -1, data: Object.assign(new Error(error.message), { stintTailError: true }) });
     });
   }
 
@@ -154,7 +148,11 @@ function tailFor(api: string, streamId: string): InputTail {
   let byStream = tails.get(scope.runtime);
   if (!byStream) tails.set(scope.runtime, (byStream = new Map()));
   let tail = byStream.get(streamId);
-  if (!tail) byStream.set(streamId, (tail = new InputTail(scope.runtime.ctx.run.id, streamId, scope.ended ?? new AbortController().signal)));
+  if (!tail)
+    byStream.set(
+      streamId,
+      (tail = new InputTail(scope.runtime.ctx.run.id, streamId, scope.ended ?? new AbortController().signal)),
+    );
   return tail;
 }
 
@@ -166,7 +164,9 @@ function unwrapTailError(record: Record_): Record_ {
 export function input<TData>(options: { id: string }) {
   const streamId = options?.id;
   if (typeof streamId !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(streamId)) {
-    throw new TypeError(`streams.input: id "${streamId}" is not a stream id; use letters, digits, "-", "_", "." or ":" (at most 64)`);
+    throw new TypeError(
+      `streams.input: id "${streamId}" is not a stream id; use letters, digits, "-", "_", "." or ":" (at most 64)`,
+    );
   }
   const api = (method: string) => `streams.input("${streamId}").${method}`;
 
@@ -180,15 +180,27 @@ export function input<TData>(options: { id: string }) {
           options: {
             idempotencyKey: waitOptions.idempotencyKey,
             idempotencyKeyTTL: waitOptions.idempotencyKeyTTL,
-            timeout: waitOptions.timeout === undefined ? undefined : resolveDate(waitOptions.timeout, "timeout").toISOString(),
+            timeout:
+              waitOptions.timeout === undefined ? undefined : resolveDate(waitOptions.timeout, "timeout").toISOString(),
             tags: waitOptions.tags === undefined ? undefined : [waitOptions.tags].flat(),
           },
         });
         // The webapp completes the token with the first record from `fromSeq` on: at once if one is already there.
-        await callApi("POST", `/api/v1/runs/${encodeURIComponent(scope.runtime.ctx.run.id)}/input-streams/wait`, { streamId, waitpointId: token.id, fromSeq: tail.consumed }, { what: api("wait"), retryPost: true });
-        const result = await scope.runtime.durable<TokenResult>({ type: "waitToken", tokenId: token.id }, scope.waitHooks);
+        await callApi(
+          "POST",
+          `/api/v1/runs/${encodeURIComponent(scope.runtime.ctx.run.id)}/input-streams/wait`,
+          { streamId, waitpointId: token.id, fromSeq: tail.consumed },
+          { what: api("wait"), retryPost: true },
+        );
+        const result = await scope.runtime.durable<TokenResult>(
+          { type: "waitToken", tokenId: token.id },
+          scope.waitHooks,
+        );
         if (!result.ok) {
-          const error = result.error.name === "WaitpointTimeoutError" ? new WaitpointTimeoutError(result.error.message) : deserializeError(result.error);
+          const error =
+            result.error.name === "WaitpointTimeoutError"
+              ? new WaitpointTimeoutError(result.error.message)
+              : deserializeError(result.error);
           return { ok: false as const, error };
         }
         const record = result.output as Record_;
@@ -215,16 +227,24 @@ export function input<TData>(options: { id: string }) {
     id: streamId,
     /** Sends `data` to this stream of run `runId` (from a backend or another task). */
     send: async (runId: string, data: TData, _options?: unknown): Promise<void> => {
-      await callApi("POST", `/realtime/v1/streams/${encodeURIComponent(runId)}/input/${encodeURIComponent(streamId)}`, { data }, { what: api("send") });
+      await callApi(
+        "POST",
+        `/realtime/v1/streams/${encodeURIComponent(runId)}/input/${encodeURIComponent(streamId)}`,
+        { data },
+        { what: api("send") },
+      );
     },
     once,
     on: (handler: (data: TData) => void | Promise<void>): { off: () => void } => ({
       off: tailFor(api("on"), streamId).subscribe(handler as (data: unknown) => unknown),
     }),
-    peek: (): TData | undefined => (currentAttempt() ? (tailFor(api("peek"), streamId).last as TData | undefined) : undefined),
+    peek: (): TData | undefined =>
+      currentAttempt() ? (tailFor(api("peek"), streamId).last as TData | undefined) : undefined,
     wait,
     /** Waits with the process alive for `idleTimeoutInSeconds`, then suspends on `.wait()` if nothing came. */
-    waitWithIdleTimeout: async (waitOptions: InputStreamWaitOptions & { idleTimeoutInSeconds: number; skipIdleTimeout?: boolean }) => {
+    waitWithIdleTimeout: async (
+      waitOptions: InputStreamWaitOptions & { idleTimeoutInSeconds: number; skipIdleTimeout?: boolean },
+    ) => {
       if (!waitOptions.skipIdleTimeout) {
         const quick = await once({ timeoutMs: Math.max(0, waitOptions.idleTimeoutInSeconds) * 1000 });
         if (quick.ok) return quick;

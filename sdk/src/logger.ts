@@ -16,7 +16,10 @@ export const logger = {
   info: (message: string, attributes?: Record<string, unknown>) => log("info", message, attributes),
   warn: (message: string, attributes?: Record<string, unknown>) => log("warn", message, attributes),
   error: (message: string, attributes?: Record<string, unknown>) => log("error", message, attributes),
-  trace: async <T>(name: string, fn: (span: { setAttribute(key: string, value: unknown): void }) => Promise<T>): Promise<T> => {
+  trace: async <T>(
+    name: string,
+    fn: (span: { setAttribute(key: string, value: unknown): void }) => Promise<T>,
+  ): Promise<T> => {
     const started = Date.now();
     const attributes: Record<string, unknown> = {};
     try {

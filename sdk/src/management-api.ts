@@ -16,15 +16,90 @@ import {
   UnprocessableEntityError,
 } from "./core/errors.js";
 
-/** The configured webapp and key, or undefined when there is none. */
-export function configuredWebapp(): { baseURL: string; key: string } | undefined {
+/** A request task code's process cannot send itself (no network, no key), carried by the process that runs it. */
+export interface ApiRelayRequest {
+  method: string;
+  /** The path and query, on the webapp (`/api/v3/runs/run_…`). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ApiRelayResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Sends one request to the webapp on the caller's behalf: a deployed run's supervisor, acting for its environment. */
+export type ApiRelay = (request: ApiRelayRequest) => Promise<ApiRelayResponse>;
+
+/** Where relayed requests appear to go: never resolved, the relay sends only the path. */
+const RELAY_ORIGIN = "http://stint-relay.invalid";
+const RELAY = Symbol.for("stint.sdk.apiRelay");
+
+/**
+ * Installs (or removes) the relay management calls go through when this process has no webapp configured: a runner
+ * on a worker server, whose supervisor forwards them to the webapp for its run's environment. A webapp and key the
+ * task configured itself (configure(), auth.withAuth, TRIGGER_API_URL and TRIGGER_SECRET_KEY) still come first.
+ */
+export function setApiRelay(relay: ApiRelay | undefined): void {
+  (globalThis as unknown as Record<symbol, ApiRelay | undefined>)[RELAY] = relay;
+}
+
+function apiRelay(): ApiRelay | undefined {
+  return (globalThis as unknown as Record<symbol, ApiRelay | undefined>)[RELAY];
+}
+
+/**
+ * How to reach the webapp: its URL and key with the global fetch, or — relayed — no key (the relay authenticates) and
+ * a fetch that hands each request to the relay.
+ */
+export interface WebappConnection {
+  baseURL: string;
+  key: string | undefined;
+  fetch: typeof fetch;
+}
+
+/** The configured webapp and key (or the relay standing in for them), or undefined when there is none. */
+export function configuredWebapp(): WebappConnection | undefined {
   const { baseURL, accessToken, secretKey } = apiConfiguration();
   const key = accessToken ?? secretKey;
-  return baseURL && key ? { baseURL, key } : undefined;
+  if (baseURL && key) return { baseURL, key, fetch: globalThis.fetch };
+  const relay = apiRelay();
+  return relay ? { baseURL: RELAY_ORIGIN, key: undefined, fetch: relayedFetch(relay) } : undefined;
+}
+
+/** A fetch over the relay: the request's path, method, body and content headers; the answer read in full. */
+function relayedFetch(relay: ApiRelay): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = new Headers(init?.headers);
+    headers.delete("authorization");
+    init?.signal?.throwIfAborted();
+    const body = init?.body;
+    if (body !== undefined && body !== null && typeof body !== "string")
+      throw new TypeError("a relayed request's body must be text");
+    const answer = await relay({
+      method: init?.method ?? "GET",
+      path: `${url.pathname}${url.search}`,
+      headers: headersObject(headers),
+      ...(typeof body === "string" ? { body } : {}),
+    });
+    init?.signal?.throwIfAborted();
+    const empty = answer.status === 204 || answer.status === 304;
+    return new Response(empty ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
+}
+
+function headersObject(headers: Headers): Record<string, string> {
+  const object: Record<string, string> = {};
+  headers.forEach((value, name) => (object[name] = value));
+  return object;
 }
 
 /** The configured webapp and key; `what` names the caller in the error when there is none. */
-export function webappConnection(what: string): { baseURL: string; key: string } {
+export function webappConnection(what: string): WebappConnection {
   const webapp = configuredWebapp();
   if (!webapp) {
     throw new Error(
@@ -91,18 +166,23 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : undefined;
 }
 
-export async function callApi<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
-  const { baseURL, key } = webappConnection(options.what ?? path);
+export async function callApi<T>(
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<T> {
+  const { baseURL, key, fetch: send } = webappConnection(options.what ?? path);
   const retries = method !== "POST" || options.retryPost;
   const prefix = options.what ? `${options.what}: ` : "";
   for (let attempt = 0; ; attempt++) {
     const mayRetry = retries && attempt < RETRY_DELAYS_MS.length && !options.signal?.aborted;
     let response: Response;
     try {
-      response = await fetch(new URL(path, baseURL), {
+      response = await send(new URL(path, baseURL), {
         method,
         signal: options.signal,
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

@@ -19,7 +19,11 @@ export interface MetadataUpdaters<Self> {
   increment(key: string, value?: number): Self;
   decrement(key: string, value?: number): Self;
   /** Streams `value` to this run's (or the parent's / root's) realtime stream `key`, as `streams.pipe` does; resolves with the same chunks. */
-  stream<T>(key: string, value: AsyncIterable<T> | ReadableStream<T>, signal?: AbortSignal): Promise<AsyncIterableStream<T>>;
+  stream<T>(
+    key: string,
+    value: AsyncIterable<T> | ReadableStream<T>,
+    signal?: AbortSignal,
+  ): Promise<AsyncIterableStream<T>>;
 }
 
 interface ParentMetadata extends MetadataUpdaters<ParentMetadata> {}

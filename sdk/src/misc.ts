@@ -21,7 +21,10 @@ export const usage = {
     const ctx = currentRunRuntime()?.ctx;
     const durationMs = ctx ? Date.now() - ctx.attempt.startedAt.getTime() : 0;
     return {
-      compute: { attempt: { costInCents: 0, durationMs }, total: { costInCents: 0, durationMs: (ctx?.run.durationMs ?? 0) + durationMs } },
+      compute: {
+        attempt: { costInCents: 0, durationMs },
+        total: { costInCents: 0, durationMs: (ctx?.run.durationMs ?? 0) + durationMs },
+      },
       baseCostInCents: 0,
       totalCostInCents: 0,
     };

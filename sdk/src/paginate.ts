@@ -49,12 +49,17 @@ export function paginate<T, C, Extra extends object = object>(
 
 /** Offset pages (`page`, `perPage`, answered with `pagination: { currentPage, totalPages }`). */
 export function paginateOffset<T>(
-  fetchPage: (page: number) => Promise<{ data: T[]; pagination: { currentPage: number; totalPages: number; count: number } }>,
+  fetchPage: (
+    page: number,
+  ) => Promise<{ data: T[]; pagination: { currentPage: number; totalPages: number; count: number } }>,
   firstPage = 1,
 ) {
-  return paginate<T, number, { pagination: { currentPage: number; totalPages: number; count: number } }>(async (page) => {
-    const answer = await fetchPage(page ?? firstPage);
-    const { currentPage, totalPages } = answer.pagination;
-    return { ...answer, next: currentPage < totalPages ? currentPage + 1 : undefined };
-  }, firstPage);
+  return paginate<T, number, { pagination: { currentPage: number; totalPages: number; count: number } }>(
+    async (page) => {
+      const answer = await fetchPage(page ?? firstPage);
+      const { currentPage, totalPages } = answer.pagination;
+      return { ...answer, next: currentPage < totalPages ? currentPage + 1 : undefined };
+    },
+    firstPage,
+  );
 }

@@ -45,9 +45,20 @@ export function flattenScopes(permissions: PublicTokenScopes): string[] {
   return flat;
 }
 
-async function sign(payload: Record<string, unknown>, expirationTime: CreatePublicTokenOptions["expirationTime"], api: string): Promise<string> {
+async function sign(
+  payload: Record<string, unknown>,
+  expirationTime: CreatePublicTokenOptions["expirationTime"],
+  api: string,
+): Promise<string> {
   const { key } = webappConnection(api);
-  const claims = await callApi<Record<string, unknown>>("POST", "/api/v1/auth/jwt/claims", undefined, { what: api, retryPost: true });
+  if (!key)
+    throw new Error(
+      `${api}: signing a public access token needs the environment's secret key, which task code on a worker server does not have; create the token in your backend, or pass a key with auth.withAuth({ accessToken }, …)`,
+    );
+  const claims = await callApi<Record<string, unknown>>("POST", "/api/v1/auth/jwt/claims", undefined, {
+    what: api,
+    retryPost: true,
+  });
   const { SignJWT } = await import("jose");
   return new SignJWT({ ...claims, ...payload })
     .setIssuer(ISSUER)
@@ -59,13 +70,21 @@ async function sign(payload: Record<string, unknown>, expirationTime: CreatePubl
 }
 
 async function createPublicToken(options: CreatePublicTokenOptions = {}): Promise<string> {
-  return sign({ scopes: options.scopes ? flattenScopes(options.scopes) : undefined, realtime: options.realtime }, options.expirationTime, "auth.createPublicToken");
+  return sign(
+    { scopes: options.scopes ? flattenScopes(options.scopes) : undefined, realtime: options.realtime },
+    options.expirationTime,
+    "auth.createPublicToken",
+  );
 }
 
 function triggerToken(action: "trigger" | "batchTrigger", api: string) {
   return (task: string | string[], options: CreateTriggerTokenOptions = {}): Promise<string> =>
     sign(
-      { otu: typeof options.multipleUse === "boolean" ? !options.multipleUse : true, realtime: options.realtime, scopes: flattenScopes({ [action]: { tasks: task } }) },
+      {
+        otu: typeof options.multipleUse === "boolean" ? !options.multipleUse : true,
+        realtime: options.realtime,
+        scopes: flattenScopes({ [action]: { tasks: task } }),
+      },
       options.expirationTime,
       api,
     );
@@ -82,11 +101,19 @@ export const publicTokens = {
     const token = await createPublicToken(options);
     await withAuth({ accessToken: token }, fn);
   },
-  withTriggerPublicToken: async (task: string | string[], options: CreateTriggerTokenOptions, fn: () => Promise<void>): Promise<void> => {
+  withTriggerPublicToken: async (
+    task: string | string[],
+    options: CreateTriggerTokenOptions,
+    fn: () => Promise<void>,
+  ): Promise<void> => {
     const token = await createTriggerPublicToken(task, options);
     await withAuth({ accessToken: token }, fn);
   },
-  withBatchTriggerPublicToken: async (task: string | string[], options: CreateTriggerTokenOptions, fn: () => Promise<void>): Promise<void> => {
+  withBatchTriggerPublicToken: async (
+    task: string | string[],
+    options: CreateTriggerTokenOptions,
+    fn: () => Promise<void>,
+  ): Promise<void> => {
     const token = await createBatchTriggerPublicToken(task, options);
     await withAuth({ accessToken: token }, fn);
   },

@@ -6,10 +6,26 @@ import { unsupported, unsupportedMethods } from "./unsupported.js";
 
 export type QueryScope = "environment" | "project" | "organization";
 export type QueryFormat = "json" | "csv";
-export type QueryOptions = { scope?: QueryScope; period?: string; from?: Date | number; to?: Date | number; format?: QueryFormat };
+export type QueryOptions = {
+  scope?: QueryScope;
+  period?: string;
+  from?: Date | number;
+  to?: Date | number;
+  format?: QueryFormat;
+};
 
 export const query = {
   execute: async (_query: string, _options?: QueryOptions, _requestOptions?: unknown): Promise<never> =>
     unsupported("query.execute (TRQL queries; use runs.list to list runs)"),
-  dashboards: unsupportedMethods("query.dashboards", ["list", "retrieve", "create", "update", "replace", "delete", "addWidget", "updateWidget", "deleteWidget"]),
+  dashboards: unsupportedMethods("query.dashboards", [
+    "list",
+    "retrieve",
+    "create",
+    "update",
+    "replace",
+    "delete",
+    "addWidget",
+    "updateWidget",
+    "deleteWidget",
+  ]),
 };

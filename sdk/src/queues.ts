@@ -15,12 +15,21 @@ export interface QueueItem {
   queued: number;
   paused: boolean;
   concurrencyLimit: number | null;
-  concurrency?: { current: number | null; base: number | null; override: number | null; overriddenAt: Date | null; overriddenBy: string | null };
+  concurrency?: {
+    current: number | null;
+    base: number | null;
+    override: number | null;
+    overriddenAt: Date | null;
+    overriddenBy: string | null;
+  };
 }
 
 const toItem = (wire: QueueItemWire): QueueItem => ({
   ...wire,
-  concurrency: wire.concurrency && { ...wire.concurrency, overriddenAt: wire.concurrency.overriddenAt ? new Date(wire.concurrency.overriddenAt) : null },
+  concurrency: wire.concurrency && {
+    ...wire.concurrency,
+    overriddenAt: wire.concurrency.overriddenAt ? new Date(wire.concurrency.overriddenAt) : null,
+  },
 });
 
 /** Trigger's client escapes "/" before encoding, and the API decodes twice: do the same. */
@@ -36,7 +45,10 @@ export const queues = {
     return paginateOffset<QueueItem>(async (page) => {
       const query = new URLSearchParams({ page: String(page) });
       if (options.perPage) query.set("perPage", String(options.perPage));
-      const answer = await callApi<{ data: QueueItemWire[]; pagination: { currentPage: number; totalPages: number; count: number } }>("GET", `/api/v1/queues?${query}`, undefined, { what: "queues.list" });
+      const answer = await callApi<{
+        data: QueueItemWire[];
+        pagination: { currentPage: number; totalPages: number; count: number };
+      }>("GET", `/api/v1/queues?${query}`, undefined, { what: "queues.list" });
       return { data: answer.data.map(toItem), pagination: answer.pagination };
     }, options.page ?? 1);
   },

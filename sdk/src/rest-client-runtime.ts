@@ -31,7 +31,10 @@ function payloadPacket(value: unknown): { payload: unknown; payloadType?: string
   return { payload: JSON.stringify({ json, meta }), payloadType: "application/super+json" };
 }
 
-function wireOptions(options: TriggerOptionsWire | undefined, payloadType: string | undefined): Record<string, unknown> {
+function wireOptions(
+  options: TriggerOptionsWire | undefined,
+  payloadType: string | undefined,
+): Record<string, unknown> {
   const { queue, ...rest } = options ?? {};
   return { ...rest, ...(queue ? { queue: { name: queue } } : {}), ...(payloadType ? { payloadType } : {}) };
 }
@@ -81,7 +84,10 @@ async function download(url: string | undefined, inline: unknown): Promise<unkno
 }
 
 async function toRecord(run: ApiRun): Promise<RunRecord> {
-  const [payload, output] = await Promise.all([download(run.payloadPresignedUrl, run.payload), download(run.outputPresignedUrl, run.output)]);
+  const [payload, output] = await Promise.all([
+    download(run.payloadPresignedUrl, run.payload),
+    download(run.outputPresignedUrl, run.output),
+  ]);
   return {
     id: run.id,
     taskIdentifier: run.taskIdentifier,
@@ -119,23 +125,36 @@ const iso = (value: Date | string | undefined) => (value instanceof Date ? value
 export const restClientRuntime: ClientRuntime = {
   async trigger(item: BatchItemWire): Promise<RunHandleWire> {
     const { payload, options } = wireItem(item);
-    const handle = await callApi<{ id: string; isCached?: boolean }>("POST", `/api/v1/tasks/${encodeURIComponent(item.task)}/trigger`, { payload, options }, { what: "tasks.trigger" });
+    const handle = await callApi<{ id: string; isCached?: boolean }>(
+      "POST",
+      `/api/v1/tasks/${encodeURIComponent(item.task)}/trigger`,
+      { payload, options },
+      { what: "tasks.trigger" },
+    );
     return { id: handle.id, taskIdentifier: item.task, isCached: handle.isCached, publicAccessToken: "" };
   },
   async batchTrigger(items: BatchItemWire[], options?: { idempotencyKey?: string }): Promise<BatchHandleWire> {
     if (options?.idempotencyKey) {
-      throw new Error("batchTrigger: an idempotencyKey for the whole batch is not supported over the REST API from this process yet; pass one per item");
+      throw new Error(
+        "batchTrigger: an idempotencyKey for the whole batch is not supported over the REST API from this process yet; pass one per item",
+      );
     }
-    const batch = await callApi<{ id: string; runCount: number; runs: Array<{ id: string; taskIdentifier: string; isCached?: boolean }> }>(
-      "POST",
-      "/api/v2/tasks/batch",
-      { items: items.map(wireItem) },
-      { what: "batch.trigger" },
-    );
-    return { batchId: batch.id, runCount: batch.runCount, runs: batch.runs.map((run) => ({ ...run, publicAccessToken: "" })), publicAccessToken: "" };
+    const batch = await callApi<{
+      id: string;
+      runCount: number;
+      runs: Array<{ id: string; taskIdentifier: string; isCached?: boolean }>;
+    }>("POST", "/api/v2/tasks/batch", { items: items.map(wireItem) }, { what: "batch.trigger" });
+    return {
+      batchId: batch.id,
+      runCount: batch.runCount,
+      runs: batch.runs.map((run) => ({ ...run, publicAccessToken: "" })),
+      publicAccessToken: "",
+    };
   },
   async retrieveRun(runId: string): Promise<RunRecord> {
-    return toRecord(await callApi<ApiRun>("GET", `/api/v3/runs/${encodeURIComponent(runId)}`, undefined, { what: "runs.retrieve" }));
+    return toRecord(
+      await callApi<ApiRun>("GET", `/api/v3/runs/${encodeURIComponent(runId)}`, undefined, { what: "runs.retrieve" }),
+    );
   },
   async listRuns(filter: ListRunsFilter = {}): Promise<ListRunsPage> {
     const path = withQuery("/api/v1/runs", {
@@ -148,30 +167,67 @@ export const restClientRuntime: ClientRuntime = {
       "page[size]": filter.limit,
       "page[after]": filter.after,
     });
-    const page = await callApi<{ data: ApiRun[]; pagination: { next?: string } }>("GET", path, undefined, { what: "runs.list" });
+    const page = await callApi<{ data: ApiRun[]; pagination: { next?: string } }>("GET", path, undefined, {
+      what: "runs.list",
+    });
     return { data: await Promise.all(page.data.map(toRecord)), nextCursor: page.pagination.next ?? undefined };
   },
-  cancelRun: (runId) => callApi("POST", `/api/v2/runs/${encodeURIComponent(runId)}/cancel`, {}, { what: "runs.cancel", retryPost: true }),
-  replayRun: (runId) => callApi("POST", `/api/v1/runs/${encodeURIComponent(runId)}/replay`, {}, { what: "runs.replay" }),
+  cancelRun: (runId) =>
+    callApi("POST", `/api/v2/runs/${encodeURIComponent(runId)}/cancel`, {}, { what: "runs.cancel", retryPost: true }),
+  replayRun: (runId) =>
+    callApi("POST", `/api/v1/runs/${encodeURIComponent(runId)}/replay`, {}, { what: "runs.replay" }),
   async rescheduleRun(runId: string, delay: string): Promise<RunRecord> {
-    return toRecord(await callApi<ApiRun>("POST", `/api/v1/runs/${encodeURIComponent(runId)}/reschedule`, { delay }, { what: "runs.reschedule" }));
+    return toRecord(
+      await callApi<ApiRun>(
+        "POST",
+        `/api/v1/runs/${encodeURIComponent(runId)}/reschedule`,
+        { delay },
+        { what: "runs.reschedule" },
+      ),
+    );
   },
   async updateMetadata(runId: string, operations: MetadataOperation[]): Promise<Record<string, unknown>> {
-    const answer = await callApi<{ metadata: Record<string, unknown> }>("PUT", `/api/v1/runs/${encodeURIComponent(runId)}/metadata`, { operations }, { what: "metadata.update" });
+    const answer = await callApi<{ metadata: Record<string, unknown> }>(
+      "PUT",
+      `/api/v1/runs/${encodeURIComponent(runId)}/metadata`,
+      { operations },
+      { what: "metadata.update" },
+    );
     return answer.metadata;
   },
   async addTags(runId: string, tags: string[]): Promise<void> {
-    await callApi("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tags`, { tags }, { what: "tags.add", retryPost: true });
+    await callApi(
+      "POST",
+      `/api/v1/runs/${encodeURIComponent(runId)}/tags`,
+      { tags },
+      { what: "tags.add", retryPost: true },
+    );
   },
   async createToken(options: TokenOptionsWire): Promise<TokenWire> {
-    const token = await callApi<{ id: string; isCached: boolean; url: string }>("POST", "/api/v1/waitpoints/tokens", options, { what: "wait.createToken" });
+    const token = await callApi<{ id: string; isCached: boolean; url: string }>(
+      "POST",
+      "/api/v1/waitpoints/tokens",
+      options,
+      { what: "wait.createToken" },
+    );
     return { ...token, publicAccessToken: "" };
   },
-  completeToken: (tokenId, data) => callApi("POST", `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}/complete`, { data }, { what: "wait.completeToken", retryPost: true }),
+  completeToken: (tokenId, data) =>
+    callApi(
+      "POST",
+      `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}/complete`,
+      { data },
+      { what: "wait.completeToken", retryPost: true },
+    ),
   async retrieveToken(tokenId: string): Promise<TokenState> {
-    const token = await callApi<TokenState & { output?: string; outputIsError?: boolean }>("GET", `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}`, undefined, {
-      what: "wait.retrieveToken",
-    });
+    const token = await callApi<TokenState & { output?: string; outputIsError?: boolean }>(
+      "GET",
+      `/api/v1/waitpoints/tokens/${encodeURIComponent(tokenId)}`,
+      undefined,
+      {
+        what: "wait.retrieveToken",
+      },
+    );
     const output = token.output === undefined ? undefined : JSON.parse(token.output);
     return token.outputIsError ? { ...token, output: undefined, error: output } : { ...token, output };
   },
@@ -185,10 +241,18 @@ export const restClientRuntime: ClientRuntime = {
       "page[size]": filter.limit,
       "page[after]": filter.after,
     });
-    const page = await callApi<{ data: TokenState[]; pagination: { next?: string } }>("GET", path, undefined, { what: "wait.listTokens" });
+    const page = await callApi<{ data: TokenState[]; pagination: { next?: string } }>("GET", path, undefined, {
+      what: "wait.listTokens",
+    });
     return { data: page.data, nextCursor: page.pagination.next ?? undefined };
   },
   resetIdempotencyKey: (taskIdentifier, idempotencyKey) =>
-    callApi("POST", `/api/v1/idempotencyKeys/${encodeURIComponent(idempotencyKey)}/reset`, { taskIdentifier }, { what: "idempotencyKeys.reset", retryPost: true }),
-  retrieveBatch: (batchId) => callApi("GET", `/api/v2/batches/${encodeURIComponent(batchId)}`, undefined, { what: "batch.retrieve" }),
+    callApi(
+      "POST",
+      `/api/v1/idempotencyKeys/${encodeURIComponent(idempotencyKey)}/reset`,
+      { taskIdentifier },
+      { what: "idempotencyKeys.reset", retryPost: true },
+    ),
+  retrieveBatch: (batchId) =>
+    callApi("GET", `/api/v2/batches/${encodeURIComponent(batchId)}`, undefined, { what: "batch.retrieve" }),
 };

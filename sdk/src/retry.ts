@@ -3,7 +3,10 @@ import { defaultRetryOptions, retryDelayMs, type RetryOptions } from "./core/ret
 
 export type { RetryOptions };
 
-async function onThrow<T>(fn: (options: { attempt: number; maxAttempts: number }) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+async function onThrow<T>(
+  fn: (options: { attempt: number; maxAttempts: number }) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const maxAttempts = options.maxAttempts ?? defaultRetryOptions.maxAttempts;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -25,7 +28,10 @@ function statusRule(rules: FetchRetryOptions["byStatus"], status: number) {
   if (!rules) return undefined;
   for (const [pattern, rule] of Object.entries(rules)) {
     for (const part of pattern.split(",")) {
-      const [lo, hi] = part.trim().split("-").map((p) => Number(p.replace(/x/g, "0")));
+      const [lo, hi] = part
+        .trim()
+        .split("-")
+        .map((p) => Number(p.replace(/x/g, "0")));
       const top = hi ?? (part.includes("x") ? lo! + 99 : lo!);
       if (status >= lo! && status <= top) return rule;
     }
@@ -33,11 +39,16 @@ function statusRule(rules: FetchRetryOptions["byStatus"], status: number) {
   return undefined;
 }
 
-async function retryFetch(input: string | URL | Request, init: RequestInit & { retry?: FetchRetryOptions } = {}): Promise<Response> {
+async function retryFetch(
+  input: string | URL | Request,
+  init: RequestInit & { retry?: FetchRetryOptions } = {},
+): Promise<Response> {
   const { retry: rules, ...requestInit } = init;
   for (let attempt = 1; ; attempt++) {
     try {
-      const signal = rules?.timeout?.durationInMs ? AbortSignal.timeout(rules.timeout.durationInMs) : requestInit.signal;
+      const signal = rules?.timeout?.durationInMs
+        ? AbortSignal.timeout(rules.timeout.durationInMs)
+        : requestInit.signal;
       const response = await fetch(input, { ...requestInit, signal });
       const rule = statusRule(rules?.byStatus, response.status);
       if (!rule || attempt >= (rule.maxAttempts ?? defaultRetryOptions.maxAttempts)) return response;

@@ -2,7 +2,8 @@
 import { isFailedStatus, isFinalStatus } from "./core/run-status.js";
 import type { RunRecord } from "./runtime/types.js";
 
-export interface RunShape<TOutput = any> extends Omit<RunRecord, "createdAt" | "updatedAt" | "startedAt" | "finishedAt" | "delayedUntil" | "output"> {
+export interface RunShape<TOutput = any>
+  extends Omit<RunRecord, "createdAt" | "updatedAt" | "startedAt" | "finishedAt" | "delayedUntil" | "output"> {
   output?: TOutput;
   createdAt: Date;
   updatedAt: Date;

@@ -24,7 +24,8 @@ export type RunStreamPart<TStreams extends Record<string, unknown> = Record<stri
   | { type: "run"; run: RunShape }
   | { [K in keyof TStreams & string]: { type: K; chunk: TStreams[K]; run: RunShape } }[keyof TStreams & string];
 
-const fingerprint = (run: RunRecord) => JSON.stringify([run.status, run.updatedAt, run.metadata, run.tags, run.attemptCount, run.output === undefined]);
+const fingerprint = (run: RunRecord) =>
+  JSON.stringify([run.status, run.updatedAt, run.metadata, run.tags, run.attemptCount, run.output === undefined]);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -39,7 +40,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Polls `read` and yields each run whose state changed, until `finished` says so or the subscription ends. */
-async function* changes(read: () => Promise<RunRecord[]>, finished: (runs: RunRecord[]) => boolean, signal: AbortSignal): AsyncGenerator<RunShape> {
+async function* changes(
+  read: () => Promise<RunRecord[]>,
+  finished: (runs: RunRecord[]) => boolean,
+  signal: AbortSignal,
+): AsyncGenerator<RunShape> {
   const seen = new Map<string, string>();
   let wait = FIRST_POLL_MS;
   while (!signal.aborted) {
@@ -81,9 +86,14 @@ export class RunSubscription<T = RunShape> implements AsyncIterable<T> {
 /** Stream keys of a run, as the webapp's realtime feed lists them (none without a webapp). */
 async function streamKeys(runId: string): Promise<string[]> {
   if (!configuredWebapp()) return [];
-  const messages = await callApi<Array<{ value?: { realtimeStreams?: string[] } }>>("GET", `/realtime/v1/runs/${encodeURIComponent(runId)}?offset=-1`, undefined, {
-    what: "runs.subscribeToRun().withStreams",
-  });
+  const messages = await callApi<Array<{ value?: { realtimeStreams?: string[] } }>>(
+    "GET",
+    `/realtime/v1/runs/${encodeURIComponent(runId)}?offset=-1`,
+    undefined,
+    {
+      what: "runs.subscribeToRun().withStreams",
+    },
+  );
   return messages.flatMap((message) => message.value?.realtimeStreams ?? []);
 }
 
@@ -96,7 +106,9 @@ export class RunSubscriptionWithStreams extends RunSubscription {
   }
 
   /** The run's updates and the chunks of its realtime streams, as they come. */
-  withStreams<TStreams extends Record<string, unknown> = Record<string, unknown>>(): AsyncIterable<RunStreamPart<TStreams>> & { unsubscribe(): void } {
+  withStreams<TStreams extends Record<string, unknown> = Record<string, unknown>>(): AsyncIterable<
+    RunStreamPart<TStreams>
+  > & { unsubscribe(): void } {
     const runId = this.runId;
     const options = this.options;
     return new RunSubscription<RunStreamPart<TStreams>>(async function* (signal) {
@@ -117,7 +129,8 @@ export class RunSubscriptionWithStreams extends RunSubscription {
           opened.add(key);
           readers.push(
             (async () => {
-              for await (const chunk of await streams.read(runId, key, { signal })) push({ type: key, chunk, run: latest! } as RunStreamPart<TStreams>);
+              for await (const chunk of await streams.read(runId, key, { signal }))
+                push({ type: key, chunk, run: latest! } as RunStreamPart<TStreams>);
             })().catch((error) => {
               if (!signal.aborted) failure = error;
             }),
@@ -185,8 +198,19 @@ function listChanges(api: string, filter: ListRunsFilter, signal: AbortSignal): 
 export const subscriptions = {
   subscribeToRun: (run: string | { id: string }, options: SubscribeToRunOptions = {}) =>
     new RunSubscriptionWithStreams(typeof run === "string" ? run : run.id, options),
-  subscribeToRunsWithTag: (tag: string | string[], options: { createdAt?: string; skipColumns?: string[]; signal?: AbortSignal } = {}) =>
-    new RunSubscription((signal) => listChanges("runs.subscribeToRunsWithTag", { tag, from: options.createdAt ? sinceDate(options.createdAt) : undefined }, signal), options.signal),
+  subscribeToRunsWithTag: (
+    tag: string | string[],
+    options: { createdAt?: string; skipColumns?: string[]; signal?: AbortSignal } = {},
+  ) =>
+    new RunSubscription(
+      (signal) =>
+        listChanges(
+          "runs.subscribeToRunsWithTag",
+          { tag, from: options.createdAt ? sinceDate(options.createdAt) : undefined },
+          signal,
+        ),
+      options.signal,
+    ),
   subscribeToBatch: (batchId: string, options: { skipColumns?: string[]; signal?: AbortSignal } = {}) =>
     new RunSubscription((signal) => listChanges("runs.subscribeToBatch", { batch: batchId }, signal), options.signal),
 };

@@ -8,11 +8,20 @@ import { streams } from "./streams.js";
 import { unsupported } from "./unsupported.js";
 import { paginate } from "./paginate.js";
 
-export type { RunShape, AnyRunShape, RetrieveRunResult, AnyRetrieveRunResult, TaskRunShape, RealtimeRun, AnyRealtimeRun } from "./run-shape.js";
+export type {
+  RunShape,
+  AnyRunShape,
+  RetrieveRunResult,
+  AnyRetrieveRunResult,
+  TaskRunShape,
+  RealtimeRun,
+  AnyRealtimeRun,
+} from "./run-shape.js";
 
 function runId(run: string | { id: string }): string {
   const id = typeof run === "string" ? run : run?.id;
-  if (typeof id !== "string" || !id.startsWith("run_")) throw new TypeError(`runId: expected a run id ("run_…") or handle, got ${JSON.stringify(run)}`);
+  if (typeof id !== "string" || !id.startsWith("run_"))
+    throw new TypeError(`runId: expected a run id ("run_…") or handle, got ${JSON.stringify(run)}`);
   return id;
 }
 
@@ -33,7 +42,10 @@ export const runs = {
     resolveDate(delay, "delay");
     return toRunShape(await requireClientRuntime("runs.reschedule").rescheduleRun(runId(run), delay));
   },
-  poll: async <T = any>(run: string | { id: string }, options: { pollIntervalMs?: number } = {}): Promise<RetrieveRunResult<T>> => {
+  poll: async <T = any>(
+    run: string | { id: string },
+    options: { pollIntervalMs?: number } = {},
+  ): Promise<RetrieveRunResult<T>> => {
     for (let i = 0; i < 500; i++) {
       const shape = await runs.retrieve<T>(run);
       if (shape.isCompleted) return shape;
@@ -43,7 +55,11 @@ export const runs = {
   },
   ...subscriptions,
   /** A run's realtime stream (as `streams.read`). */
-  fetchStream: <T = unknown>(run: string, key: string, options?: { signal?: AbortSignal; timeoutInSeconds?: number; startIndex?: number }) => streams.read<T>(run, key, options),
+  fetchStream: <T = unknown>(
+    run: string,
+    key: string,
+    options?: { signal?: AbortSignal; timeoutInSeconds?: number; startIndex?: number },
+  ) => streams.read<T>(run, key, options),
   /** Bulk actions over filtered runs (cancel or replay many) are not supported by Stint yet. */
   bulk: {
     create: async (..._args: unknown[]): Promise<never> => unsupported("runs.bulk.create"),

@@ -18,7 +18,11 @@ export interface ScheduledTaskPayload {
   upcoming: Date[];
 }
 
-export type ScheduleOptions<TIdentifier extends string, TOutput> = TaskOptions<TIdentifier, ScheduledTaskPayload, TOutput> & {
+export type ScheduleOptions<TIdentifier extends string, TOutput> = TaskOptions<
+  TIdentifier,
+  ScheduledTaskPayload,
+  TOutput
+> & {
   cron?: string | { pattern: string; timezone?: string; environments?: string[] };
 };
 
@@ -28,14 +32,18 @@ function revive(payload: ScheduledTaskPayload): ScheduledTaskPayload {
   return {
     ...payload,
     timestamp: date(payload.timestamp),
-    lastTimestamp: payload.lastTimestamp === undefined || payload.lastTimestamp === null ? undefined : date(payload.lastTimestamp),
+    lastTimestamp:
+      payload.lastTimestamp === undefined || payload.lastTimestamp === null ? undefined : date(payload.lastTimestamp),
     upcoming: (payload.upcoming ?? []).map(date),
   };
 }
 
 export function task<TIdentifier extends string, TOutput>(options: ScheduleOptions<TIdentifier, TOutput>) {
   const run = options.run;
-  const instance = createTask<TIdentifier, ScheduledTaskPayload, TOutput>({ ...options, run: (payload, params) => run(revive(payload), params) });
+  const instance = createTask<TIdentifier, ScheduledTaskPayload, TOutput>({
+    ...options,
+    run: (payload, params) => run(revive(payload), params),
+  });
   if (options.cron) {
     const cron = typeof options.cron === "string" ? { pattern: options.cron } : options.cron;
     const definition = sdkGlobals().catalog.get(options.id)!;
@@ -93,12 +101,17 @@ export function deactivate(scheduleId: string): Promise<ScheduleObject> {
 /** A page of schedules; `for await` goes through every page. */
 export function list(options: { page?: number; perPage?: number } = {}) {
   return paginateOffset<ScheduleObject>(
-    (page) => callApi("GET", withQuery(schedulePath(), { page, perPage: options.perPage }), undefined, { what: "schedules.list" }),
+    (page) =>
+      callApi("GET", withQuery(schedulePath(), { page, perPage: options.perPage }), undefined, {
+        what: "schedules.list",
+      }),
     options.page ?? 1,
   );
 }
 /** IANA timezones a schedule accepts (`excludeUtc` leaves "UTC" out). */
 export async function timezones(options: { excludeUtc?: boolean } = {}): Promise<{ timezones: string[] }> {
-  const answer = await callApi<{ timezones: string[] }>("GET", "/api/v1/timezones", undefined, { what: "schedules.timezones" });
+  const answer = await callApi<{ timezones: string[] }>("GET", "/api/v1/timezones", undefined, {
+    what: "schedules.timezones",
+  });
   return options.excludeUtc ? { timezones: answer.timezones.filter((zone) => zone !== "UTC") } : answer;
 }

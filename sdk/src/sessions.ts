@@ -90,10 +90,13 @@ export class SessionHandle {
 }
 
 export const sessions = {
-  start: async (input: unknown, _requestOptions?: unknown) => (startImpl ? startImpl(input) : unsupported("sessions.start")),
+  start: async (input: unknown, _requestOptions?: unknown) =>
+    startImpl ? startImpl(input) : unsupported("sessions.start"),
   retrieve: async (_id: string, _requestOptions?: unknown): Promise<never> => unsupported("sessions.retrieve"),
-  update: async (_id: string, _body: unknown, _requestOptions?: unknown): Promise<never> => unsupported("sessions.update"),
-  close: async (id: string, body?: unknown, _requestOptions?: unknown) => (closeImpl ? closeImpl(id, body) : unsupported("sessions.close")),
+  update: async (_id: string, _body: unknown, _requestOptions?: unknown): Promise<never> =>
+    unsupported("sessions.update"),
+  close: async (id: string, body?: unknown, _requestOptions?: unknown) =>
+    closeImpl ? closeImpl(id, body) : unsupported("sessions.close"),
   list: (_options?: unknown, _requestOptions?: unknown): never => unsupported("sessions.list"),
   open: (id: string): SessionHandle => (openImpl ? openImpl(id) : new SessionHandle(id)),
   /** A channel's declaration (its name), made at import. */

@@ -79,11 +79,21 @@ class StreamUploader {
 /** Uploaders of the current execution, per target run and key (a replay gets new ones, numbering from 0 again). */
 const uploaders = new WeakMap<RunRuntime, Map<string, StreamUploader>>();
 
-function uploaderFor(api: string, key: string, options: StreamOptions | undefined): { uploader: StreamUploader; background: Set<Promise<unknown>> | undefined } {
+function uploaderFor(
+  api: string,
+  key: string,
+  options: StreamOptions | undefined,
+): { uploader: StreamUploader; background: Set<Promise<unknown>> | undefined } {
   const runtime = requireRunRuntime(api);
   const target = options?.target ?? "self";
   const runId =
-    target === "self" ? runtime.ctx.run.id : target === "parent" ? runtime.ctx.parentRunId : target === "root" ? (runtime.ctx.rootRunId ?? runtime.ctx.run.id) : target;
+    target === "self"
+      ? runtime.ctx.run.id
+      : target === "parent"
+        ? runtime.ctx.parentRunId
+        : target === "root"
+          ? (runtime.ctx.rootRunId ?? runtime.ctx.run.id)
+          : target;
   if (!runId) throw new Error(`${api}: this run has no ${target} run to stream to`);
   // Fail at the pipe, not later in the upload, when there is no webapp to stream to.
   webappConnection(api);
@@ -114,7 +124,12 @@ function toAsyncIterable<T>(value: AsyncIterable<T> | ReadableStream<T>): AsyncI
 }
 
 /** Trigger's overloads: `(value, options?)` or `(key, value, options?)`. */
-function splitKey<V, O>(api: string, first: unknown, second: unknown, third: unknown): { key: string; value: V; options: O | undefined } {
+function splitKey<V, O>(
+  api: string,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+): { key: string; value: V; options: O | undefined } {
   if (typeof first === "string") {
     if (second === undefined) throw new TypeError(`${api}: pass the value to stream after the key`);
     return { key: first, value: second as V, options: third as O | undefined };
@@ -128,8 +143,17 @@ function checkKey(api: string, key: string): void {
   }
 }
 
-function pipe<T>(keyOrValue: string | AsyncIterable<T> | ReadableStream<T>, valueOrOptions?: AsyncIterable<T> | ReadableStream<T> | StreamOptions, maybeOptions?: StreamOptions): PipedStream<T> {
-  const { key, value, options } = splitKey<AsyncIterable<T> | ReadableStream<T>, StreamOptions>("streams.pipe", keyOrValue, valueOrOptions, maybeOptions);
+function pipe<T>(
+  keyOrValue: string | AsyncIterable<T> | ReadableStream<T>,
+  valueOrOptions?: AsyncIterable<T> | ReadableStream<T> | StreamOptions,
+  maybeOptions?: StreamOptions,
+): PipedStream<T> {
+  const { key, value, options } = splitKey<AsyncIterable<T> | ReadableStream<T>, StreamOptions>(
+    "streams.pipe",
+    keyOrValue,
+    valueOrOptions,
+    maybeOptions,
+  );
   checkKey("streams.pipe", key);
   const { uploader, background } = uploaderFor("streams.pipe", key, options);
   uploader.active++;
@@ -159,7 +183,11 @@ function pipe<T>(keyOrValue: string | AsyncIterable<T> | ReadableStream<T>, valu
 }
 
 /** One chunk (Trigger's `streams.append(key, part)` / `streams.append(part)`), sent at once. */
-async function append(keyOrValue: string, valueOrOptions?: string | StreamOptions, maybeOptions?: StreamOptions): Promise<void> {
+async function append(
+  keyOrValue: string,
+  valueOrOptions?: string | StreamOptions,
+  maybeOptions?: StreamOptions,
+): Promise<void> {
   const { key, value, options } =
     typeof valueOrOptions === "string"
       ? { key: keyOrValue, value: valueOrOptions, options: maybeOptions }
@@ -175,10 +203,14 @@ interface WriterApi<T> {
   merge(stream: AsyncIterable<T> | ReadableStream<T>): void;
 }
 
-function writer<T>(keyOrOptions: string | ({ execute(api: WriterApi<T>): void | Promise<void> } & StreamOptions), maybeOptions?: { execute(api: WriterApi<T>): void | Promise<void> } & StreamOptions): PipedStream<T> {
+function writer<T>(
+  keyOrOptions: string | ({ execute(api: WriterApi<T>): void | Promise<void> } & StreamOptions),
+  maybeOptions?: { execute(api: WriterApi<T>): void | Promise<void> } & StreamOptions,
+): PipedStream<T> {
   const key = typeof keyOrOptions === "string" ? keyOrOptions : DEFAULT_KEY;
   const options = (typeof keyOrOptions === "string" ? maybeOptions : keyOrOptions)!;
-  if (typeof options?.execute !== "function") throw new TypeError("streams.writer: pass { execute: ({ write, merge }) => … }");
+  if (typeof options?.execute !== "function")
+    throw new TypeError("streams.writer: pass { execute: ({ write, merge }) => … }");
   const merges: Promise<void>[] = [];
   let controller!: ReadableStreamDefaultController<T>;
   const source = new ReadableStream<T>({ start: (c) => void (controller = c) });
@@ -204,20 +236,34 @@ function writer<T>(keyOrOptions: string | ({ execute(api: WriterApi<T>): void | 
 }
 
 /** Reads a run's stream from the webapp (server-sent events) until it ends; `startIndex` skips the first chunks. */
-async function read<T = unknown>(runId: string, keyOrOptions?: string | ReadOptions, maybeOptions?: ReadOptions): Promise<AsyncIterableStream<T>> {
+async function read<T = unknown>(
+  runId: string,
+  keyOrOptions?: string | ReadOptions,
+  maybeOptions?: ReadOptions,
+): Promise<AsyncIterableStream<T>> {
   const key = typeof keyOrOptions === "string" ? keyOrOptions : DEFAULT_KEY;
   const options = (typeof keyOrOptions === "string" ? maybeOptions : keyOrOptions) ?? {};
   const webapp = webappConnection("streams.read");
-  const headers: Record<string, string> = { authorization: `Bearer ${webapp.key}`, accept: "text/event-stream", "timeout-seconds": String(options.timeoutInSeconds ?? 60) };
+  const headers: Record<string, string> = {
+    ...(webapp.key ? { authorization: `Bearer ${webapp.key}` } : {}),
+    accept: "text/event-stream",
+    "timeout-seconds": String(options.timeoutInSeconds ?? 60),
+  };
   if (options.startIndex) headers["last-event-id"] = String(options.startIndex - 1);
-  const response = await fetch(new URL(`/realtime/v1/streams/${encodeURIComponent(runId)}/${encodeURIComponent(key)}`, webapp.baseURL), { headers, signal: options.signal });
-  if (!response.ok || !response.body) throw new Error(`streams.read: ${response.status} ${await response.text().catch(() => "")}`);
+  const response = await webapp.fetch(
+    new URL(`/realtime/v1/streams/${encodeURIComponent(runId)}/${encodeURIComponent(key)}`, webapp.baseURL),
+    { headers, signal: options.signal },
+  );
+  if (!response.ok || !response.body)
+    throw new Error(`streams.read: ${response.status} ${await response.text().catch(() => "")}`);
   const body = response.body.pipeThrough(new TextDecoderStream());
   let parser: ReturnType<typeof createParser> | undefined;
   const chunks = body.pipeThrough(
     new TransformStream<string, T>({
       start(controller) {
-        parser = createParser({ onEvent: (event: EventSourceMessage) => controller.enqueue(JSON.parse(event.data) as T) });
+        parser = createParser({
+          onEvent: (event: EventSourceMessage) => controller.enqueue(JSON.parse(event.data) as T),
+        });
       },
       transform(text) {
         parser!.feed(text);
@@ -236,10 +282,12 @@ interface ReadOptions {
 function define<T>(definition: { id: string }) {
   return {
     id: definition.id,
-    pipe: (value: AsyncIterable<T> | ReadableStream<T>, options?: StreamOptions) => pipe<T>(definition.id, value, options),
+    pipe: (value: AsyncIterable<T> | ReadableStream<T>, options?: StreamOptions) =>
+      pipe<T>(definition.id, value, options),
     read: (runId: string, options?: ReadOptions) => read<T>(runId, definition.id, options),
     append: (value: string, options?: StreamOptions) => append(definition.id, value, options),
-    writer: (options: { execute(api: WriterApi<T>): void | Promise<void> } & StreamOptions) => writer<T>(definition.id, options),
+    writer: (options: { execute(api: WriterApi<T>): void | Promise<void> } & StreamOptions) =>
+      writer<T>(definition.id, options),
   };
 }
 

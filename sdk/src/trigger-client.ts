@@ -23,7 +23,8 @@ function bound<T extends object>(api: T, config: ApiClientConfiguration, keys?: 
   const out: Record<PropertyKey, unknown> = {};
   for (const key of keys ?? (Object.keys(api) as (keyof T)[])) {
     const value = api[key] as unknown;
-    if (typeof value === "function") out[key as PropertyKey] = (...args: unknown[]) => withAuth(config, () => (value as AnyFunction).apply(api, args));
+    if (typeof value === "function")
+      out[key as PropertyKey] = (...args: unknown[]) => withAuth(config, () => (value as AnyFunction).apply(api, args));
     else if (value && typeof value === "object") out[key as PropertyKey] = bound(value as object, config);
   }
   return out as T;
@@ -49,7 +50,19 @@ export class TriggerClient {
     this.envvars = bound(envvars, api);
     this.prompts = prompts;
     this.queues = bound(queues, api);
-    this.schedules = bound({ ...schedules }, api, ["activate", "create", "deactivate", "del", "list", "retrieve", "update"]);
-    this.auth = bound(publicTokens, api, ["createPublicToken", "createTriggerPublicToken", "createBatchTriggerPublicToken"]);
+    this.schedules = bound({ ...schedules }, api, [
+      "activate",
+      "create",
+      "deactivate",
+      "del",
+      "list",
+      "retrieve",
+      "update",
+    ]);
+    this.auth = bound(publicTokens, api, [
+      "createPublicToken",
+      "createTriggerPublicToken",
+      "createBatchTriggerPublicToken",
+    ]);
   }
 }

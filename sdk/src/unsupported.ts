@@ -3,14 +3,8 @@
  * of a Trigger.dev project resolves and its files load; calling them fails with an error naming the feature — never
  * a silent success, and never at import.
  */
+import { StintUnsupportedError } from "./core/errors.js";
 import { createTask } from "./tasks/task.js";
-
-export class StintUnsupportedError extends Error {
-  constructor(readonly feature: string) {
-    super(`${feature} is not supported by Stint yet.`);
-    this.name = "StintUnsupportedError";
-  }
-}
 
 export function unsupported(feature: string): never {
   throw new StintUnsupportedError(feature);
@@ -19,12 +13,27 @@ export function unsupported(feature: string): never {
 type Unsupported = (...args: any[]) => Promise<never>;
 
 /** `{ name: fn }` for API calls (async, as in Trigger.dev), each rejecting with `<prefix>.<name> is not supported by Stint yet.` */
-export function unsupportedMethods<const Names extends string>(prefix: string, names: readonly Names[]): Record<Names, Unsupported> {
-  return Object.fromEntries(names.map((name) => [name, async (..._args: unknown[]) => unsupported(`${prefix}.${name}`)])) as Record<Names, Unsupported>;
+export function unsupportedMethods<const Names extends string>(
+  prefix: string,
+  names: readonly Names[],
+): Record<Names, Unsupported> {
+  return Object.fromEntries(
+    names.map((name) => [name, async (..._args: unknown[]) => unsupported(`${prefix}.${name}`)]),
+  ) as Record<Names, Unsupported>;
 }
 
 /** Properties a caller may probe without using the API (await, JSON, inspection): they read as absent. */
-const PROBES = new Set<PropertyKey>(["then", "toJSON", "valueOf", "toString", "constructor", "prototype", "$$typeof", "asymmetricMatch", "nodeType"]);
+const PROBES = new Set<PropertyKey>([
+  "then",
+  "toJSON",
+  "valueOf",
+  "toString",
+  "constructor",
+  "prototype",
+  "$$typeof",
+  "asymmetricMatch",
+  "nodeType",
+]);
 
 export interface UnsupportedApiOptions {
   /**
@@ -58,7 +67,10 @@ export function unsupportedApi(path: string, options: UnsupportedApiOptions = {}
   const last = path.slice(path.lastIndexOf(".") + 1);
   const target = function () {} as unknown as object;
   const onDeclaration = path.slice(0, Math.max(0, path.lastIndexOf("."))).endsWith("(…)");
-  const definer = options.definers?.has(last) || options.taskDefiners?.has(last) || (onDeclaration && options.builderDefiners?.has(last));
+  const definer =
+    options.definers?.has(last) ||
+    options.taskDefiners?.has(last) ||
+    (onDeclaration && options.builderDefiners?.has(last));
   return new Proxy(target, {
     get(_target, property) {
       if (typeof property === "symbol" || PROBES.has(property)) return undefined;

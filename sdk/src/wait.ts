@@ -93,7 +93,10 @@ export const wait = {
         const scope = requireAttempt("wait.forToken");
         const result = await scope.runtime.durable<TokenResult>({ type: "waitToken", tokenId: id }, scope.waitHooks);
         if (result.ok) return { ok: true as const, output: result.output as T };
-        const error = result.error.name === "WaitpointTimeoutError" ? new WaitpointTimeoutError(result.error.message) : deserializeError(result.error);
+        const error =
+          result.error.name === "WaitpointTimeoutError"
+            ? new WaitpointTimeoutError(result.error.message)
+            : deserializeError(result.error);
         return { ok: false as const, error };
       })().then(resolve, reject);
     });

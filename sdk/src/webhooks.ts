@@ -7,49 +7,6 @@ import { createTask } from "./tasks/task.js";
 import type { TaskOptions } from "./tasks/definition.js";
 import { unsupported, unsupportedMethods } from "./unsupported.js";
 
-export class WebhookError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WebhookError";
-  }
-}
-export class WebhookIndexingError extends Error {
-  constructor(
-    readonly collisions: unknown[] = [],
-    readonly problems: unknown[] = [],
-  ) {
-    super(`Webhook declarations conflict: ${JSON.stringify([...collisions, ...problems])}`);
-    this.name = "WebhookIndexingError";
-  }
-}
-export class WebhookWaiterCancelledError extends Error {
-  constructor(message = "The webhook waiter was cancelled") {
-    super(message);
-    this.name = "WebhookWaiterCancelledError";
-  }
-}
-export class WebhookWaiterLimitError extends Error {
-  constructor(
-    readonly reason: string,
-    message?: string,
-  ) {
-    super(message);
-    this.name = "WebhookWaiterLimitError";
-  }
-}
-export class WebhookEndpointNotFoundError extends Error {
-  constructor(message?: string) {
-    super(message);
-    this.name = "WebhookEndpointNotFoundError";
-  }
-}
-export class WebhookFilterError extends Error {
-  constructor(message?: string) {
-    super(message);
-    this.name = "WebhookFilterError";
-  }
-}
-
 /** Where a webhook endpoint's deliveries come from, as declared (nothing receives them in Stint yet). */
 export interface WebhookSource<TEvent = unknown> {
   provider: string;
@@ -83,11 +40,41 @@ export const webhookSources = {
 };
 
 const PROVIDERS = [
-  "calendly", "calCom", "sentry", "pagerduty", "vercel", "linear", "notion", "typeform", "docusign", "jira", "intercom",
-  "zendesk", "attio", "workos", "elevenlabs", "vapi", "retell", "shopify", "loops", "granola", "autumn", "metronome", "mux",
-  "tailscale", "langfuse", "infisical", "planetscale", "plain", "firecrawl", "supabase",
+  "calendly",
+  "calCom",
+  "sentry",
+  "pagerduty",
+  "vercel",
+  "linear",
+  "notion",
+  "typeform",
+  "docusign",
+  "jira",
+  "intercom",
+  "zendesk",
+  "attio",
+  "workos",
+  "elevenlabs",
+  "vapi",
+  "retell",
+  "shopify",
+  "loops",
+  "granola",
+  "autumn",
+  "metronome",
+  "mux",
+  "tailscale",
+  "langfuse",
+  "infisical",
+  "planetscale",
+  "plain",
+  "firecrawl",
+  "supabase",
 ] as const;
-export const providerProducers = Object.fromEntries(PROVIDERS.map((name) => [name, source(name)])) as Record<(typeof PROVIDERS)[number], ReturnType<typeof source>>;
+export const providerProducers = Object.fromEntries(PROVIDERS.map((name) => [name, source(name)])) as Record<
+  (typeof PROVIDERS)[number],
+  ReturnType<typeof source>
+>;
 
 export interface WebhookEndpoint<TEvent = unknown> {
   id: string;
@@ -101,7 +88,8 @@ export function defineWebhookEndpoint<TIdentifier extends string, TEvent = unkno
   description?: string;
   metadata?: Record<string, unknown>;
 }): WebhookEndpoint<TEvent> & { id: TIdentifier } {
-  if (options.id.startsWith("wh_")) throw new Error(`webhooks.endpoint.define("${options.id}"): an endpoint id can't start with "wh_" (reserved)`);
+  if (options.id.startsWith("wh_"))
+    throw new Error(`webhooks.endpoint.define("${options.id}"): an endpoint id can't start with "wh_" (reserved)`);
   return { id: options.id, source: options.source.provider };
 }
 
@@ -116,11 +104,19 @@ export function webhook<TIdentifier extends string, TEvent = unknown>(
   },
 ) {
   const { endpoint, onEvent, filter: _filter, ...taskOptions } = options;
-  if (!endpoint?.id) throw new Error(`webhook("${options.id}"): an endpoint is required; declare one with webhooks.endpoint.define() and pass it as { endpoint }`);
+  if (!endpoint?.id)
+    throw new Error(
+      `webhook("${options.id}"): an endpoint is required; declare one with webhooks.endpoint.define() and pass it as { endpoint }`,
+    );
   return createTask<TIdentifier, WebhookTaskPayload<TEvent>, void>({
     ...(taskOptions as TaskOptions<TIdentifier, WebhookTaskPayload<TEvent>, void>),
     run: async (payload, { ctx }) => {
-      await onEvent({ event: payload.event, headers: new Headers(payload.headers ?? {}), endpoint: payload.endpoint, ctx });
+      await onEvent({
+        event: payload.event,
+        headers: new Headers(payload.headers ?? {}),
+        endpoint: payload.endpoint,
+        ctx,
+      });
     },
   });
 }
@@ -135,15 +131,30 @@ export function normalizeKeyString(key: string): string {
     if (trimmed.startsWith("event.")) return `body.${trimmed.slice("event.".length)}`;
     if (trimmed.startsWith("webhook.") || trimmed.startsWith("header.")) return trimmed;
     const path = trimmed.startsWith("body.") ? trimmed.slice("body.".length) : trimmed;
-    throw new Error(`Invalid key "${key}": "{${trimmed}}" needs a namespace. Use {event.${path}} for the event body, {header.<name>} or {webhook.<field>}.`);
+    throw new Error(
+      `Invalid key "${key}": "{${trimmed}}" needs a namespace. Use {event.${path}} for the event body, {header.<name>} or {webhook.<field>}.`,
+    );
   };
   return key.replace(/\{([^{}]+)\}/g, (_match, path: string) => `{${path.split("||").map(alternative).join(" || ")}}`);
 }
 
 /** A chat session subscriber's declaration (chat agents are not supported by Stint yet; the declaration loads). */
-export function chatEvent(options: { id: string; endpoint: WebhookEndpoint; key: string; type?: string; filter?: string }) {
+export function chatEvent(options: {
+  id: string;
+  endpoint: WebhookEndpoint;
+  key: string;
+  type?: string;
+  filter?: string;
+}) {
   if (!options.endpoint?.id) throw new Error(`chat.event("${options.id}"): an endpoint is required`);
-  return { id: options.id, type: options.type ?? options.id, key: normalizeKeyString(options.key), endpointId: options.endpoint.id, source: options.endpoint.source, filter: options.filter };
+  return {
+    id: options.id,
+    type: options.type ?? options.id,
+    key: normalizeKeyString(options.key),
+    endpointId: options.endpoint.id,
+    source: options.endpoint.source,
+    filter: options.filter,
+  };
 }
 
 export const webhooks = {

@@ -18,9 +18,14 @@ function typeErrors(options: { declarations: boolean; paths?: Record<string, str
   const { config } = ts.readConfigFile(join(fixture, "tsconfig.json"), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, fixture);
   const files = options.declarations ? [...parsed.fileNames, declarations] : parsed.fileNames;
-  const compilerOptions: ts.CompilerOptions = { ...parsed.options, ...(options.paths ? { baseUrl: fixture, paths: options.paths, types: ["node"] } : {}) };
+  const compilerOptions: ts.CompilerOptions = {
+    ...parsed.options,
+    ...(options.paths ? { baseUrl: fixture, paths: options.paths, types: ["node"] } : {}),
+  };
   return ts.getPreEmitDiagnostics(ts.createProgram(files, compilerOptions)).map((d) => {
-    const where = d.file ? `${relative(fixture, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
+    const where = d.file
+      ? `${relative(fixture, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : "";
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
 }
@@ -33,12 +38,17 @@ describe("checkpointThreshold with the real @trigger.dev/sdk types", () => {
   it("is refused by the real types without them (what the declarations fix)", () => {
     const errors = typeErrors({ declarations: false });
     expect(errors.some((e) => e.startsWith("trigger.config.ts") && e.includes("checkpointThreshold"))).toBe(true);
-    expect(errors.some((e) => e.startsWith("src/trigger/reminders.ts") && e.includes("checkpointThreshold"))).toBe(true);
+    expect(errors.some((e) => e.startsWith("src/trigger/reminders.ts") && e.includes("checkpointThreshold"))).toBe(
+      true,
+    );
   });
 
   it("needs no declarations against Stint's own SDK", () => {
     expect(
-      typeErrors({ declarations: false, paths: { "@trigger.dev/sdk": [join(sdkSrc, "index.ts")], "@trigger.dev/sdk/v3": [join(sdkSrc, "v3.ts")] } }),
+      typeErrors({
+        declarations: false,
+        paths: { "@trigger.dev/sdk": [join(sdkSrc, "index.ts")], "@trigger.dev/sdk/v3": [join(sdkSrc, "v3.ts")] },
+      }),
     ).toEqual([]);
   });
 });

@@ -15,7 +15,9 @@ describe("durations", () => {
   });
 
   it("names the field and the accepted forms on bad input", () => {
-    expect(() => parseDurationMs("soon", "ttl")).toThrow(/ttl: "soon" is not a duration; use a number of seconds or text like "30s"/);
+    expect(() => parseDurationMs("soon", "ttl")).toThrow(
+      /ttl: "soon" is not a duration; use a number of seconds or text like "30s"/,
+    );
     expect(() => parseDurationMs("5 minutes", "delay")).toThrow(/^delay:/);
     expect(() => parseDurationMs(-1, "ttl")).toThrow(/ttl: expected a non-negative number of seconds/);
   });

@@ -30,11 +30,21 @@ const SUBPATHS: Record<string, () => Promise<Record<string, unknown>>> = {
  */
 function declaredValueExports(): Record<string, string[]> {
   const root = require.resolve("@trigger.dev/sdk/package.json").replace(/package\.json$/, "");
-  const manifest = require("@trigger.dev/sdk/package.json") as { exports: Record<string, { import?: { types?: string } }> };
+  const manifest = require("@trigger.dev/sdk/package.json") as {
+    exports: Record<string, { import?: { types?: string } }>;
+  };
   const files = Object.fromEntries(
-    Object.keys(SUBPATHS).map((subpath) => [subpath, `${root}${manifest.exports[`.${subpath}`]!.import!.types!.replace(/^\.\//, "")}`]),
+    Object.keys(SUBPATHS).map((subpath) => [
+      subpath,
+      `${root}${manifest.exports[`.${subpath}`]!.import!.types!.replace(/^\.\//, "")}`,
+    ]),
   );
-  const program = ts.createProgram(Object.values(files), { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram(Object.values(files), {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   return Object.fromEntries(
     Object.entries(files).map(([subpath, file]) => {
@@ -108,7 +118,9 @@ describe("exports", () => {
     const definition = catalog.get("exports-chat-agent")!;
     expect(definition).toBeDefined();
     expect(catalog.has("exports-typed-agent")).toBe(true);
-    await expect(definition.options.run(undefined, {} as never)).rejects.toThrow("chat.agent is not supported by Stint yet.");
+    await expect(definition.options.run(undefined, {} as never)).rejects.toThrow(
+      "chat.agent is not supported by Stint yet.",
+    );
     expect(() => chat.createAccessToken("x")).toThrow(/^chat\.createAccessToken is not supported by Stint yet\.$/);
     expect(() => schemaTool.execute({})).toThrow(/ai\.tool\(…\)\.execute is not supported by Stint yet/);
     const { TriggerChatTransport } = await import("../src/subpaths/chat.js");
@@ -116,10 +128,13 @@ describe("exports", () => {
     const { useTriggerChatTransport } = await import("../src/subpaths/chat-react.js");
     expect(() => useTriggerChatTransport({})).toThrow(/useTriggerChatTransport is not supported by Stint yet/);
     const { awsCredentialProvider } = await import("../src/subpaths/oidc-aws.js");
-    await expect(awsCredentialProvider({ roleArn: "arn:aws:iam::1:role/x" })()).rejects.toThrow(/awsCredentialProvider \(OIDC tokens for AWS\) is not supported by Stint yet/);
+    await expect(awsCredentialProvider({ roleArn: "arn:aws:iam::1:role/x" })()).rejects.toThrow(
+      /awsCredentialProvider \(OIDC tokens for AWS\) is not supported by Stint yet/,
+    );
     // Awaiting a declaration does not call it (it is not a thenable).
     expect(await Promise.resolve(local)).toBe(local);
-    for (const id of ["exports-tool", "exports-chat-agent", "exports-typed-agent", "exports-hooked-agent"]) catalog.delete(id);
+    for (const id of ["exports-tool", "exports-chat-agent", "exports-typed-agent", "exports-hooked-agent"])
+      catalog.delete(id);
   });
 
   it("calls Stint does not support yet throw an error naming the feature", async () => {
@@ -130,11 +145,15 @@ describe("exports", () => {
     expect(() => ours.concurrencyLimits.list()).toThrow(/concurrencyLimits\.list/);
     expect(() => ours.prompts.list()).toThrow(unsupported);
     const prompt = ours.prompts.define({ id: "greeting", content: "Hi {{name}}" });
-    expect(() => prompt.resolve({ name: "Ada" })).toThrow(/prompts\.define\(…\)\.resolve is not supported by Stint yet/);
+    expect(() => prompt.resolve({ name: "Ada" })).toThrow(
+      /prompts\.define\(…\)\.resolve is not supported by Stint yet/,
+    );
     await expect(ours.sessions.start({ type: "chat" })).rejects.toThrow(/sessions\.start/);
     await expect(ours.runs.bulk.create({})).rejects.toThrow(/runs\.bulk\.create/);
     expect(() => ours.streams.pipe("tokens", (async function* () {})())).toThrow(/streams\.pipe/);
-    await expect(ours.streams.input({ id: "approval" }).once()).rejects.toThrow(/streams\.input\("approval"\)\.once can only be used inside a task's run\(\) function/);
+    await expect(ours.streams.input({ id: "approval" }).once()).rejects.toThrow(
+      /streams\.input\("approval"\)\.once can only be used inside a task's run\(\) function/,
+    );
   });
 
   it("declarations of unsupported features load: webhooks, concurrency limits, skills", () => {
@@ -167,7 +186,9 @@ describe("exports", () => {
       await expect(ours.queues.list()).rejects.toThrow(/configure\(\{ baseURL, accessToken \}\)/);
       await expect(ours.envvars.list("proj_x", "dev")).rejects.toThrow(/configure\(\{ baseURL, accessToken \}\)/);
       await expect(ours.schedules.list()).rejects.toThrow(/schedules\.list: no Stint webapp is configured/);
-      await expect(ours.runs.retrieve("run_x")).rejects.toThrow(/runs\.retrieve: no Stint engine or webapp is configured/);
+      await expect(ours.runs.retrieve("run_x")).rejects.toThrow(
+        /runs\.retrieve: no Stint engine or webapp is configured/,
+      );
       // Outside a task there is no run to take the project and environment from.
       await expect(ours.envvars.list()).rejects.toThrow(/project ref and environment slug/);
     } finally {

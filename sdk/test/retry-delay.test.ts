@@ -4,7 +4,13 @@ import { defaultRetryOptions, retryDelayMs } from "../src/core/retry.js";
 
 describe("retry delay", () => {
   it("uses Trigger's defaults", () => {
-    expect(defaultRetryOptions).toEqual({ maxAttempts: 3, factor: 2, minTimeoutInMs: 1_000, maxTimeoutInMs: 60_000, randomize: true });
+    expect(defaultRetryOptions).toEqual({
+      maxAttempts: 3,
+      factor: 2,
+      minTimeoutInMs: 1_000,
+      maxTimeoutInMs: 60_000,
+      randomize: true,
+    });
   });
 
   it("grows by factor^(attempt-1) and caps at maxTimeoutInMs", () => {

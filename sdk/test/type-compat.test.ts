@@ -15,16 +15,24 @@ const sdkSrc = join(here, "../src");
 function typeErrors(paths?: Record<string, string[]>): string[] {
   const { config } = ts.readConfigFile(join(fixture, "tsconfig.json"), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, fixture);
-  const options: ts.CompilerOptions = { ...parsed.options, types: ["node"], ...(paths ? { baseUrl: fixture, paths } : {}) };
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    types: ["node"],
+    ...(paths ? { baseUrl: fixture, paths } : {}),
+  };
   const program = ts.createProgram(parsed.fileNames, options);
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${relative(fixture, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
+    const where = d.file
+      ? `${relative(fixture, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : "";
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
 }
 
 describe("type compatibility with @trigger.dev/sdk v4", () => {
-  it("the fixture is genuine Trigger.dev code: it compiles against the real @trigger.dev/sdk", { timeout: 600_000 }, () => {
+  it("the fixture is genuine Trigger.dev code: it compiles against the real @trigger.dev/sdk", {
+    timeout: 600_000,
+  }, () => {
     expect(typeErrors()).toEqual([]);
   });
 

@@ -19,20 +19,32 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /** The path of the bundled supervisor module (main.js), built now unless this content was built before. */
 export function bundledSupervisor() {
-  const common = { bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "warning", absWorkingDir: root };
+  const common = {
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    write: false,
+    logLevel: "warning",
+    absWorkingDir: root,
+  };
   const supervisor = buildSync({
     ...common,
     entryPoints: [join(root, "src/main.ts")],
     outfile: "main.js",
     // This package's dependencies stay imports; workspace packages (TypeScript sources) are bundled in.
-    external: Object.keys(pkg.dependencies).filter((name) => !name.startsWith("@stint/")).flatMap((name) => [name, `${name}/*`]),
+    external: Object.keys(pkg.dependencies)
+      .filter((name) => !name.startsWith("@stint/"))
+      .flatMap((name) => [name, `${name}/*`]),
   }).outputFiles[0].contents;
   const runner = buildSync({
     ...common,
     entryPoints: [join(engine, "executor/runner-main.ts")],
     outfile: "runner-main.js",
     // Dependencies written as CommonJS call require().
-    banner: { js: "import { createRequire as __stintRequire } from 'node:module'; const require = __stintRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __stintRequire } from 'node:module'; const require = __stintRequire(import.meta.url);",
+    },
   }).outputFiles[0].contents;
   const hash = createHash("sha256").update(supervisor).update(runner).digest("hex").slice(0, 16);
   const dir = join(root, "dist", hash);

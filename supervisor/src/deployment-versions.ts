@@ -52,7 +52,8 @@ export class DeploymentVersions {
     rmSync(partial, { recursive: true, force: true });
     for (const file of wire.files) {
       const target = resolve(partial, file.path);
-      if (relative(partial, target).startsWith("..")) throw new Error(`deployment ${version}: file ${file.path} points outside its folder`);
+      if (relative(partial, target).startsWith(".."))
+        throw new Error(`deployment ${version}: file ${file.path} points outside its folder`);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, file.contents);
     }
@@ -88,5 +89,6 @@ function manifestOf(version: string, deployed: DeploymentBundleWire["manifest"])
     ),
     queues: deployed.queues,
     maxDuration: deployed.maxDuration,
+    ...(deployed.network ? { network: deployed.network } : {}),
   };
 }

@@ -29,8 +29,14 @@ export const MACHINE_PRESETS: Record<string, MachinePreset> = Object.fromEntries
 export const DEFAULT_MACHINE = "small-1x";
 
 export function machineFor(execution: RunnerLaunchSpec["execution"]): MachinePreset {
-  const requested = execution?.info.item.options?.machine ?? (execution?.task as { machine?: string } | undefined)?.machine;
-  return MACHINE_PRESETS[requested ?? DEFAULT_MACHINE] ?? MACHINE_PRESETS[DEFAULT_MACHINE]!;
+  const requested =
+    execution?.info.item.options?.machine ?? (execution?.task as { machine?: string } | undefined)?.machine;
+  return machinePreset(requested);
+}
+
+/** A preset by name; an unknown or absent name is the default. */
+export function machinePreset(name: string | undefined): MachinePreset {
+  return MACHINE_PRESETS[name ?? DEFAULT_MACHINE] ?? MACHINE_PRESETS[DEFAULT_MACHINE]!;
 }
 
 /** Task code's JavaScript heap limit: most of the machine's memory, leaving room for Node itself and buffers. */

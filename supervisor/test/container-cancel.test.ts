@@ -5,7 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEngine, type TestEngine } from "@stint/temporal-workers/testing";
-import { buildVersion, containerExecutor, containersOf, fixture, type ContainerExecutor } from "./harness/container-executor.js";
+import {
+  buildVersion,
+  containerExecutor,
+  containersOf,
+  fixture,
+  type ContainerExecutor,
+} from "./harness/container-executor.js";
 
 const supervisorName = `cancel-${randomUUID().slice(0, 8)}`;
 let t: TestEngine;
@@ -19,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
-  c?.executor.close();
+  await c?.executor.close();
 });
 
 describe("cancel in a container", () => {
@@ -28,7 +34,11 @@ describe("cancel in a container", () => {
     // Its run() is under way (a cancel before that stops the container without onCancel, as in stint dev).
     const printed = () => c.lines.filter((line) => line.runId === id).map((line) => line.message);
     await expect.poll(printed, { timeout: 60_000 }).toContain("running until canceled");
-    expect((await containersOf(supervisorName)).filter((container) => container.Labels["dev.stint.run"] === id && container.State === "running")).toHaveLength(1);
+    expect(
+      (await containersOf(supervisorName)).filter(
+        (container) => container.Labels["dev.stint.run"] === id && container.State === "running",
+      ),
+    ).toHaveLength(1);
     await t.engine.cancelRun(id);
     const state = await t.waitForRun(id);
     expect(state.status).toBe("CANCELED");

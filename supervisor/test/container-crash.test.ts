@@ -5,7 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEngine, type TestEngine } from "@stint/temporal-workers/testing";
-import { buildVersion, containerExecutor, containersOf, fixture, type ContainerExecutor } from "./harness/container-executor.js";
+import {
+  buildVersion,
+  containerExecutor,
+  containersOf,
+  fixture,
+  type ContainerExecutor,
+} from "./harness/container-executor.js";
 
 const supervisorName = `crash-${randomUUID().slice(0, 8)}`;
 let t: TestEngine;
@@ -19,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
-  c?.executor.close();
+  await c?.executor.close();
 });
 
 describe("a crash in a container", () => {

@@ -17,7 +17,7 @@ import { freePort } from "@stint/temporal-workers";
 import { startStack, type Stack } from "./harness/stack.js";
 
 const exec = promisify(execFile);
-const CLI = fileURLToPath(new URL("../../sdk/cli/bin/stint.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/bin/stint.mjs", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/deployed-project", import.meta.url));
 const ENSURE_REGISTRY = fileURLToPath(new URL("../../scripts/ensure-registry.sh", import.meta.url));
 const USER = "stint";
@@ -53,7 +53,19 @@ beforeAll(async () => {
   registryHost = `127.0.0.1:${await freePort()}`;
   writeFileSync(
     join(dir, "config.yml"),
-    ["version: 0.1", "storage:", "  filesystem:", `    rootdirectory: ${join(dir, "data")}`, "http:", `  addr: ${registryHost}`, "auth:", "  htpasswd:", "    realm: stint", `    path: ${join(dir, "htpasswd")}`, ""].join("\n"),
+    [
+      "version: 0.1",
+      "storage:",
+      "  filesystem:",
+      `    rootdirectory: ${join(dir, "data")}`,
+      "http:",
+      `  addr: ${registryHost}`,
+      "auth:",
+      "  htpasswd:",
+      "    realm: stint",
+      `    path: ${join(dir, "htpasswd")}`,
+      "",
+    ].join("\n"),
   );
   registry = spawn(binary, ["serve", join(dir, "config.yml")], { stdio: "ignore" });
   for (let answered = false; !answered; await new Promise((r) => setTimeout(r, 200))) {
@@ -78,39 +90,79 @@ afterAll(async () => {
 
 describe("stint deploy --registry", () => {
   it("a wrong registry password fails the deployment, which never becomes current", async () => {
-    const { code, output } = await deploy(["--registry", registryHost, "--registry-username", USER, "--registry-password", "wrong"]);
+    const { code, output } = await deploy([
+      "--registry",
+      registryHost,
+      "--registry-username",
+      USER,
+      "--registry-password",
+      "wrong",
+    ]);
     expect(code).toBe(1);
     expect(output).toMatch(/docker login failed/);
     expect(output).not.toContain("wrong");
-    const latest = await stack.webapp.db.deployment.findFirstOrThrow({ where: { environmentId: prod.id }, orderBy: { createdAt: "desc" } });
+    const latest = await stack.webapp.db.deployment.findFirstOrThrow({
+      where: { environmentId: prod.id },
+      orderBy: { createdAt: "desc" },
+    });
     expect(latest.status).toBe("FAILED");
     expect(await stack.webapp.db.currentDeployment.findUnique({ where: { environmentId: prod.id } })).toBeNull();
   });
 
   it("builds <registry>/<project>:<version> on the runtime image, pushes it with progress, and the webapp records it", async () => {
-    const { code, output } = await deploy(["--registry", registryHost, "--registry-username", USER, "--registry-password", PASSWORD]);
+    const { code, output } = await deploy([
+      "--registry",
+      registryHost,
+      "--registry-username",
+      USER,
+      "--registry-password",
+      PASSWORD,
+    ]);
     expect(code, output).toBe(0);
-    const deployment = await stack.webapp.db.deployment.findFirstOrThrow({ where: { environmentId: prod.id, status: "DEPLOYED" } });
-    const { ref } = await stack.webapp.db.project.findFirstOrThrow({ where: { environments: { some: { id: prod.id } } } });
+    const deployment = await stack.webapp.db.deployment.findFirstOrThrow({
+      where: { environmentId: prod.id, status: "DEPLOYED" },
+    });
+    const { ref } = await stack.webapp.db.project.findFirstOrThrow({
+      where: { environments: { some: { id: prod.id } } },
+    });
     const reference = `${registryHost}/${ref}:${deployment.version}`;
     pushed.push(reference);
     expect(output).toContain(`Building the image ${reference} on stint-runtime:`);
     expect(output).toMatch(/\[build\] Step 1\/3 : FROM stint-runtime:/);
     expect(output).toMatch(/\[push\] .*digest: sha256:[a-f0-9]{64}/);
-    expect(deployment.imageReference).toMatch(new RegExp(`^${reference.replace(/[.:/]/g, "\\$&")}@sha256:[a-f0-9]{64}$`));
+    expect(deployment.imageReference).toMatch(
+      new RegExp(`^${reference.replace(/[.:/]/g, "\\$&")}@sha256:[a-f0-9]{64}$`),
+    );
     expect(output).not.toContain(PASSWORD);
 
     // The registry has it (asked with the password), and the image pulled back holds the bundle, read by its own Node.
-    const tags = (await (await fetch(`http://${registryHost}/v2/${ref}/tags/list`, { headers: { authorization: basicAuth } })).json()) as { tags: string[] };
+    const tags = (await (
+      await fetch(`http://${registryHost}/v2/${ref}/tags/list`, { headers: { authorization: basicAuth } })
+    ).json()) as { tags: string[] };
     expect(tags.tags).toContain(deployment.version);
     await exec("docker", ["image", "rm", reference]);
     const config = mkdtempSync(join(tmpdir(), "stint-docker-config-"));
     const env = { ...process.env, DOCKER_CONFIG: config };
     await exec("docker", ["login", registryHost, "--username", USER, "--password", PASSWORD], { env });
     await exec("docker", ["pull", reference], { env });
-    const { stdout } = await exec("docker", ["run", "--rm", "--network", "none", reference, "-e", "console.log(require('fs').readdirSync('/stint/deployment/src/trigger').join(','))"]);
-    expect(stdout.trim().split(",").some((file) => file.endsWith(".mjs"))).toBe(true);
-    const labels = JSON.parse((await exec("docker", ["image", "inspect", reference, "--format", "{{json .Config.Labels}}"])).stdout) as Record<string, string>;
+    const { stdout } = await exec("docker", [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      reference,
+      "-e",
+      "console.log(require('fs').readdirSync('/stint/deployment/src/trigger').join(','))",
+    ]);
+    expect(
+      stdout
+        .trim()
+        .split(",")
+        .some((file) => file.endsWith(".mjs")),
+    ).toBe(true);
+    const labels = JSON.parse(
+      (await exec("docker", ["image", "inspect", reference, "--format", "{{json .Config.Labels}}"])).stdout,
+    ) as Record<string, string>;
     expect(labels).toMatchObject({ "dev.stint.project": ref, "dev.stint.version": deployment.version });
   });
 });

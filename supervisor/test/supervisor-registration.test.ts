@@ -36,7 +36,16 @@ describe("supervisor registration", () => {
     expect(await noToken.exited).toBe(2);
     expect(noToken.lines.join("\n")).toMatch(/--token \(or STINT_WORKER_TOKEN\) is required/);
 
-    const badCapacity = start(["--api-url", stack.webapp.url, "--token", stack.defaultToken, "--name", "a", "--capacity", "0"]);
+    const badCapacity = start([
+      "--api-url",
+      stack.webapp.url,
+      "--token",
+      stack.defaultToken,
+      "--name",
+      "a",
+      "--capacity",
+      "0",
+    ]);
     expect(await badCapacity.exited).toBe(2);
     expect(badCapacity.lines.join("\n")).toMatch(/--capacity: at least 1/);
 
@@ -53,11 +62,20 @@ describe("supervisor registration", () => {
     const group = await stack.group();
     const name = `server-${randomUUID().slice(0, 6)}`;
     const supervisor = start(supervisorArgs(stack, { token: group.token, name, capacity: 3 }));
-    await supervisor.waitForLine(new RegExp(`${name} serves worker group ${group.name}: polling workers\\.${group.name}`));
-    expect(await serverRow(name)).toMatchObject({ groupId: group.id, capacity: 3, executor: "process", disconnectedAt: null });
+    await supervisor.waitForLine(
+      new RegExp(`${name} serves worker group ${group.name}: polling workers\\.${group.name}`),
+    );
+    expect(await serverRow(name)).toMatchObject({
+      groupId: group.id,
+      capacity: 3,
+      executor: "process",
+      disconnectedAt: null,
+    });
     // Heartbeats keep it fresh.
     const first = (await serverRow(name))!.lastHeartbeatAt;
-    await expect.poll(async () => (await serverRow(name))!.lastHeartbeatAt.getTime(), { timeout: 15_000 }).toBeGreaterThan(first.getTime());
+    await expect
+      .poll(async () => (await serverRow(name))!.lastHeartbeatAt.getTime(), { timeout: 15_000 })
+      .toBeGreaterThan(first.getTime());
 
     supervisor.child.kill("SIGTERM");
     expect(await supervisor.exited).toBe(0);
@@ -79,7 +97,12 @@ describe("supervisor registration", () => {
     const group = await stack.group();
     const name = `server-${randomUUID().slice(0, 6)}`;
     const labelled = (supervisor: string) =>
-      docker().createContainer({ Image: inject("runtimeImage"), Cmd: ["-e", "setTimeout(() => {}, 600000)"], Labels: { "dev.stint.supervisor": supervisor }, HostConfig: { NetworkMode: "none" } });
+      docker().createContainer({
+        Image: inject("runtimeImage"),
+        Cmd: ["-e", "setTimeout(() => {}, 600000)"],
+        Labels: { "dev.stint.supervisor": supervisor },
+        HostConfig: { NetworkMode: "none" },
+      });
     const leftOver = await labelled(name);
     await leftOver.start();
     const someoneElses = await labelled(`other-${name}`);

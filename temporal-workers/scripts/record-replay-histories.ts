@@ -27,8 +27,20 @@ import proto, { type temporal as protoTypes } from "@temporalio/proto";
 const { temporal } = proto;
 import { startDevServer, type DevServer } from "../src/dev-server/temporal-dev-server.js";
 import type { RunState } from "../src/shared/run-types.js";
-import { defineScenarioTasks, scenarios, type Recorded, type Scenario, type ScenarioContext } from "./replay-scenarios.js";
-import { MANIFEST_FILE, patchIdsIn, patchMarkersIn, type FixtureEntry, type Manifest } from "../test/harness/replay-fixtures.js";
+import {
+  defineScenarioTasks,
+  scenarios,
+  type Recorded,
+  type Scenario,
+  type ScenarioContext,
+} from "./replay-scenarios.js";
+import {
+  MANIFEST_FILE,
+  patchIdsIn,
+  patchMarkersIn,
+  type FixtureEntry,
+  type Manifest,
+} from "../test/harness/replay-fixtures.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const currentEngine = resolve(here, "..");
@@ -58,7 +70,10 @@ const selected = positionals.length ? scenarios.filter((s) => positionals.includ
 const git = (...args: string[]) => execFileSync("git", ["-C", engineRoot, ...args], { encoding: "utf8" }).trim();
 const commit = git("rev-parse", "--short=12", "HEAD");
 const dirty = git("status", "--porcelain", "--", "src/workflows") !== "";
-const recordedAt = { commit: dirty ? `${commit}+uncommitted` : commit, subject: git("log", "-1", "--format=%s").slice(0, 120) };
+const recordedAt = {
+  commit: dirty ? `${commit}+uncommitted` : commit,
+  subject: git("log", "-1", "--format=%s").slice(0, 120),
+};
 const isCurrent = engineRoot === currentEngine;
 const label = isCurrent ? undefined : (values.label ?? `at-${commit.slice(0, 7)}`);
 const currentPatches = patchIdsIn(join(currentEngine, "src/workflows"));
@@ -100,26 +115,49 @@ async function startEngine(address: string) {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: "default", dataConverter: converter?.stintDataConverter });
   const suffix = randomUUID().slice(0, 8);
-  const environment = { id: `env_${suffix}`, slug: `replay-${suffix}`, type: "DEVELOPMENT" as const, projectRef: "proj_replay" };
+  const environment = {
+    id: `env_${suffix}`,
+    slug: `replay-${suffix}`,
+    type: "DEVELOPMENT" as const,
+    projectRef: "proj_replay",
+  };
   const packets =
     packetModule && objectStore
       ? packetModule.objectPacketStore(
-          new objectStore.FileObjectStore({ root: mkdtempSync(join(tmpdir(), "stint-replay-objects-")), publicUrl: "http://127.0.0.1:1", maxUploadBytes: 0 }),
+          new objectStore.FileObjectStore({
+            root: mkdtempSync(join(tmpdir(), "stint-replay-objects-")),
+            publicUrl: "http://127.0.0.1:1",
+            maxUploadBytes: 0,
+          }),
           environment.id,
         )
       : undefined;
-  const engine = new StintEngineClient({ client, workflowTaskQueue: `stint-engine-${suffix}`, attemptQueue: `stint-attempts-${suffix}`, environment, packets });
+  const engine = new StintEngineClient({
+    client,
+    workflowTaskQueue: `stint-engine-${suffix}`,
+    attemptQueue: `stint-attempts-${suffix}`,
+    environment,
+    packets,
+  });
   defineScenarioTasks(sdk);
   const workers = await createStintWorkers({
     client,
     address,
     workflowTaskQueue: engine.options.workflowTaskQueue,
-    attempts: { taskQueue: engine.options.attemptQueue, executor: new InProcessExecutor({ logSink: () => undefined }), packets },
+    attempts: {
+      taskQueue: engine.options.attemptQueue,
+      executor: new InProcessExecutor({ logSink: () => undefined }),
+      packets,
+    },
   });
   const running = workers.run();
   runtime.setClientRuntime(engine);
 
-  const waitForRun = async (runId: string, until?: (state: RunState) => boolean, timeoutMs = 90_000): Promise<RunState> => {
+  const waitForRun = async (
+    runId: string,
+    until?: (state: RunState) => boolean,
+    timeoutMs = 90_000,
+  ): Promise<RunState> => {
     const deadline = Date.now() + timeoutMs;
     let last: RunState | undefined;
     while (Date.now() < deadline) {
@@ -131,7 +169,8 @@ async function startEngine(address: string) {
   };
   const ended = async (runId: string, status: RunState["status"]): Promise<RunState> => {
     const state = await waitForRun(runId);
-    if (state.status !== status) throw new Error(`run ${runId} ended ${state.status}, not ${status}: ${state.error?.message ?? ""}`);
+    if (state.status !== status)
+      throw new Error(`run ${runId} ended ${state.status}, not ${status}: ${state.error?.message ?? ""}`);
     return state;
   };
   const context: ScenarioContext = {
@@ -187,7 +226,11 @@ async function recordScenario(context: ScenarioContext, scenario: Scenario, mani
   const entries: [string, FixtureEntry][] = [];
   for (const recorded of workflows) {
     const history = await settledHistory(context.client, recorded.workflowId);
-    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
+    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), {
+      longs: String,
+      enums: String,
+      bytes: String,
+    });
     // A failed workflow task is a bug in the scenario (or the engine), not a history worth keeping.
     if (json.events?.some((event: { eventType?: string }) => event.eventType === "EVENT_TYPE_WORKFLOW_TASK_FAILED")) {
       throw new Error(`a workflow task of ${recorded.workflowId} (${recorded.role}) failed: see its history`);
@@ -214,7 +257,8 @@ async function recordScenario(context: ScenarioContext, scenario: Scenario, mani
   }
   // A patch the recording code has but whose marker no history holds: the scenario missed its branch (a race).
   const missed = scenario.patches.filter((id) => enginePatches.includes(id) && !markers.has(id));
-  if (missed.length) throw new Error(`scenario ${scenario.name} did not reach patched(${missed.join(", ")}): record it again`);
+  if (missed.length)
+    throw new Error(`scenario ${scenario.name} did not reach patched(${missed.join(", ")}): record it again`);
   for (const [file, entry] of entries) manifest.fixtures[file] = entry;
   return written;
 }
@@ -236,7 +280,9 @@ function writeManifest(manifest: Manifest): void {
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  console.log(`recording ${selected.length} scenario(s) with the engine at ${relative(process.cwd(), engineRoot) || "."} (${recordedAt.commit}${label ? `, files *.${label}.json` : ""})`);
+  console.log(
+    `recording ${selected.length} scenario(s) with the engine at ${relative(process.cwd(), engineRoot) || "."} (${recordedAt.commit}${label ? `, files *.${label}.json` : ""})`,
+  );
   let server: DevServer | undefined;
   const address = values.address ?? (server = await startDevServer({ headless: true })).address;
   const engine = await startEngine(address);
@@ -258,7 +304,9 @@ async function main(): Promise<void> {
     await engine.stop();
     await server?.stop();
   }
-  const total = readdirSync(outDir).filter((f) => f.endsWith(".json") && f !== MANIFEST_FILE && statSync(join(outDir, f)).isFile()).length;
+  const total = readdirSync(outDir).filter(
+    (f) => f.endsWith(".json") && f !== MANIFEST_FILE && statSync(join(outDir, f)).isFile(),
+  ).length;
   console.log(`${total} fixture(s) in ${relative(process.cwd(), outDir)}`);
   if (failed.length) {
     console.error(`not recorded: ${failed.join(", ")}`);

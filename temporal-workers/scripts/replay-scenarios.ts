@@ -29,7 +29,13 @@ export interface ScenarioContext {
 export interface Recorded {
   role: string;
   workflowId: string;
-  workflowType: "runWorkflow" | "tokenWorkflow" | "queueGateWorkflow" | "idempotencyKeyWorkflow" | "debounceKeyWorkflow" | "scheduleFireWorkflow";
+  workflowType:
+    | "runWorkflow"
+    | "tokenWorkflow"
+    | "queueGateWorkflow"
+    | "idempotencyKeyWorkflow"
+    | "debounceKeyWorkflow"
+    | "scheduleFireWorkflow";
 }
 
 export interface Scenario {
@@ -51,16 +57,20 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise
   }
 }
 /** Every run reaches setStatus and (on a queue) the gate check. */
-const RUN_PATCHES = ["stint-updated-at", "stint-queue-gate"];
+const RUN_PATCHES = ["stint-updated-at", "stint-queue-gate", "stint-dispatcher"];
 
 /** Task code for the scenarios; defined with the SDK of the checkout being recorded. */
 export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
   const { task, wait, metadata, tags } = sdk;
-  const child = task({ id: "replay-child", retry: { maxAttempts: 1 }, run: async (payload: { n: number; ms?: number; fail?: boolean }) => {
-    if (payload.ms) await sleep(payload.ms);
-    if (payload.fail) throw new Error(`child ${payload.n} failed`);
-    return { doubled: payload.n * 2 };
-  } });
+  const child = task({
+    id: "replay-child",
+    retry: { maxAttempts: 1 },
+    run: async (payload: { n: number; ms?: number; fail?: boolean }) => {
+      if (payload.ms) await sleep(payload.ms);
+      if (payload.fail) throw new Error(`child ${payload.n} failed`);
+      return { doubled: payload.n * 2 };
+    },
+  });
   task({ id: "replay-hello", run: async (payload: unknown) => ({ echo: payload }) });
   task({
     id: "replay-metadata-tags",
@@ -73,9 +83,17 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
     },
   });
   task({ id: "replay-wait-short", run: async () => (await wait.for({ seconds: 1 }), "waited") });
-  task({ id: "replay-wait-suspended", checkpointThreshold: 1, run: async () => (await wait.for({ seconds: 2 }), "woke") });
+  task({
+    id: "replay-wait-suspended",
+    checkpointThreshold: 1,
+    run: async () => (await wait.for({ seconds: 2 }), "woke"),
+  });
   task({ id: "replay-wait-long", checkpointThreshold: 1, run: async () => (await wait.for({ minutes: 10 }), "never") });
-  task({ id: "replay-trigger-and-wait", checkpointThreshold: 1, run: async () => child.triggerAndWait({ n: 21, ms: 2_500 }).unwrap() });
+  task({
+    id: "replay-trigger-and-wait",
+    checkpointThreshold: 1,
+    run: async () => child.triggerAndWait({ n: 21, ms: 2_500 }).unwrap(),
+  });
   task({ id: "replay-parent-in-process", run: async () => child.triggerAndWait({ n: 1, ms: 8_000 }).unwrap() });
   task({
     id: "replay-batch",
@@ -95,7 +113,10 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
       return result.ok ? { approved: result.output.approved } : { error: result.error.name };
     },
   });
-  task({ id: "replay-complete-token", run: async (payload: { tokenId: string }) => wait.completeToken(payload.tokenId, { approved: true }) });
+  task({
+    id: "replay-complete-token",
+    run: async (payload: { tokenId: string }) => wait.completeToken(payload.tokenId, { approved: true }),
+  });
   task({
     id: "replay-retry",
     retry: { maxAttempts: 3, minTimeoutInMs: 200, maxTimeoutInMs: 200, factor: 1 },
@@ -104,17 +125,36 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
       return { attempt: ctx.attempt.number };
     },
   });
-  task({ id: "replay-fails", retry: { maxAttempts: 2, minTimeoutInMs: 200, maxTimeoutInMs: 200, factor: 1 }, run: async () => {
-    throw new Error("always fails");
-  } });
-  task({ id: "replay-idempotent-children", run: async () => {
-    const fired = await child.trigger({ n: 5 }, { idempotencyKey: "replay-child-trigger" });
-    const waited = await child.triggerAndWait({ n: 6 }, { idempotencyKey: "replay-child-wait" }).unwrap();
-    return { fired: fired.id, waited };
-  } });
-  task({ id: "replay-single-slot", queue: { name: "replay-single", concurrencyLimit: 1 }, run: async (payload: { ms: number }) => (await sleep(payload.ms), "held") });
-  task({ id: "replay-large", run: async (payload: { blob: string }) => ({ length: payload.blob.length, blob: payload.blob }) });
-  task({ id: "replay-timed-out", maxDuration: 5, retry: { maxAttempts: 2 }, run: async () => (await sleep(8_000), "too late") });
+  task({
+    id: "replay-fails",
+    retry: { maxAttempts: 2, minTimeoutInMs: 200, maxTimeoutInMs: 200, factor: 1 },
+    run: async () => {
+      throw new Error("always fails");
+    },
+  });
+  task({
+    id: "replay-idempotent-children",
+    run: async () => {
+      const fired = await child.trigger({ n: 5 }, { idempotencyKey: "replay-child-trigger" });
+      const waited = await child.triggerAndWait({ n: 6 }, { idempotencyKey: "replay-child-wait" }).unwrap();
+      return { fired: fired.id, waited };
+    },
+  });
+  task({
+    id: "replay-single-slot",
+    queue: { name: "replay-single", concurrencyLimit: 1 },
+    run: async (payload: { ms: number }) => (await sleep(payload.ms), "held"),
+  });
+  task({
+    id: "replay-large",
+    run: async (payload: { blob: string }) => ({ length: payload.blob.length, blob: payload.blob }),
+  });
+  task({
+    id: "replay-timed-out",
+    maxDuration: 5,
+    retry: { maxAttempts: 2 },
+    run: async () => (await sleep(8_000), "too late"),
+  });
   task({
     id: "replay-debounce-parent",
     run: async (payload: { key: string }) => {
@@ -132,7 +172,11 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
       const debounce = (suffix: string) => ({ debounce: { key: `${payload.key}-${suffix}`, delay: "2s" } });
       const fired = await child.trigger({ n: 10 }, debounce("one"));
       const again = await child.trigger({ n: 11 }, debounce("one"));
-      const batch = await child.batchTrigger([{ payload: { n: 12 }, options: debounce("batch") }, { payload: { n: 13 }, options: debounce("batch") }, { payload: { n: 14 } }]);
+      const batch = await child.batchTrigger([
+        { payload: { n: 12 }, options: debounce("batch") },
+        { payload: { n: 13 }, options: debounce("batch") },
+        { payload: { n: 14 } },
+      ]);
       return { same: fired.id === again.id, batch: batch.runs.map((r) => r.id) };
     },
   });
@@ -159,7 +203,11 @@ export const scenarios: Scenario[] = [
     description: "a run that completes at its first attempt",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
-      const { id } = await engine.trigger({ task: "replay-hello", payload: { hello: "world" }, options: { tags: ["replay"] } });
+      const { id } = await engine.trigger({
+        task: "replay-hello",
+        payload: { hello: "world" },
+        options: { tags: ["replay"] },
+      });
       await ended(id, "COMPLETED");
       return [run("run", id)];
     },
@@ -169,7 +217,11 @@ export const scenarios: Scenario[] = [
     description: "task code sets metadata and adds tags (signals to its run), the client updates metadata",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
-      const { id } = await engine.trigger({ task: "replay-metadata-tags", payload: null, options: { metadata: { from: "trigger" } } });
+      const { id } = await engine.trigger({
+        task: "replay-metadata-tags",
+        payload: null,
+        options: { metadata: { from: "trigger" } },
+      });
       await ended(id, "COMPLETED");
       return [run("run", id)];
     },
@@ -213,7 +265,9 @@ export const scenarios: Scenario[] = [
     async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-batch", payload: null });
       const state = await ended(id, "COMPLETED");
-      const failed = (state.journal[2]?.result as { results?: { id: string; ok: boolean }[] } | undefined)?.results?.find((r) => !r.ok);
+      const failed = (
+        state.journal[2]?.result as { results?: { id: string; ok: boolean }[] } | undefined
+      )?.results?.find((r) => !r.ok);
       if (!failed) throw new Error("the batch has no failed child");
       await ended(failed.id, "FAILED");
       return [run("parent", id), run("failed-child", failed.id)];
@@ -322,7 +376,11 @@ export const scenarios: Scenario[] = [
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
       await engine.configureQueue("replay-paused", { paused: true });
-      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { ttl: "2s", queue: "replay-paused" } });
+      const { id } = await engine.trigger({
+        task: "replay-hello",
+        payload: null,
+        options: { ttl: "2s", queue: "replay-paused" },
+      });
       await ended(id, "EXPIRED");
       return [run("run", id)];
     },
@@ -336,7 +394,11 @@ export const scenarios: Scenario[] = [
       const holder = await engine.trigger({ task: "replay-single-slot", payload: { ms: 3_000 } });
       await waitForRun(holder.id, (s) => s.status === "EXECUTING");
       const waiter = await engine.trigger({ task: "replay-single-slot", payload: { ms: 10 } });
-      const expiring = await engine.trigger({ task: "replay-single-slot", payload: { ms: 10 }, options: { ttl: "1s" } });
+      const expiring = await engine.trigger({
+        task: "replay-single-slot",
+        payload: { ms: 10 },
+        options: { ttl: "1s" },
+      });
       await Promise.all([ended(holder.id, "COMPLETED"), ended(waiter.id, "COMPLETED"), ended(expiring.id, "EXPIRED")]);
       return [
         run("holder", holder.id),
@@ -347,11 +409,43 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "dispatcher-queue-limit",
+    description:
+      "a queue of limit 1 under the dispatcher: the second run waits for its admission signal, a third expires (ttl) while waiting",
+    patches: RUN_PATCHES,
+    async run({ engine, waitForRun, ended }) {
+      await engine.configureQueue("replay-dispatched", { declaredLimit: 1 });
+      const holder = await engine.trigger({
+        task: "replay-single-slot",
+        payload: { ms: 3_000 },
+        options: { queue: "replay-dispatched" },
+      });
+      await waitForRun(holder.id, (s) => s.status === "EXECUTING");
+      const waiter = await engine.trigger({
+        task: "replay-single-slot",
+        payload: { ms: 10 },
+        options: { queue: "replay-dispatched" },
+      });
+      const expiring = await engine.trigger({
+        task: "replay-single-slot",
+        payload: { ms: 10 },
+        options: { ttl: "1s", queue: "replay-dispatched" },
+      });
+      await Promise.all([ended(holder.id, "COMPLETED"), ended(waiter.id, "COMPLETED"), ended(expiring.id, "EXPIRED")]);
+      return [run("holder", holder.id), run("waiter", waiter.id), run("expired", expiring.id)];
+    },
+  },
+  {
     name: "idempotency-key",
-    description: "two triggers with one idempotency key: the key workflow starts the run once, the repeat gets it cached",
+    description:
+      "two triggers with one idempotency key: the key workflow starts the run once, the repeat gets it cached",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
-      const item = { task: "replay-hello", payload: { n: 1 }, options: { idempotencyKey: `replay-${Date.now()}`, idempotencyKeyTTL: "1h" } };
+      const item = {
+        task: "replay-hello",
+        payload: { n: 1 },
+        options: { idempotencyKey: `replay-${Date.now()}`, idempotencyKeyTTL: "1h" },
+      };
       const first = await engine.trigger(item);
       const again = await engine.trigger(item);
       if (again.id !== first.id || !again.isCached) throw new Error("the repeated trigger did not get the cached run");
@@ -365,7 +459,11 @@ export const scenarios: Scenario[] = [
     description: "a run started through an idempotency key fails: it releases its key",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
-      const { id } = await engine.trigger({ task: "replay-fails", payload: null, options: { idempotencyKey: `replay-fail-${Date.now()}` } });
+      const { id } = await engine.trigger({
+        task: "replay-fails",
+        payload: null,
+        options: { idempotencyKey: `replay-fail-${Date.now()}` },
+      });
       await ended(id, "FAILED");
       const keyId = await workflowIdOfKey(engine, id);
       return [run("run", id), { role: "key", workflowId: keyId, workflowType: "idempotencyKeyWorkflow" }];
@@ -405,17 +503,25 @@ export const scenarios: Scenario[] = [
       await waitForRun(id, (s) => s.status === "EXECUTING");
       const handle = client.workflow.getHandle(id);
       // The first execution of attempt 1 is `1.1`, activity attempt 1 (see runAdmittedExecution).
-      const call = { executionId: "1.1/1", seq: 1, request: { type: "createToken" as const, options: { timeout: inMinutes(1) } } };
+      const call = {
+        executionId: "1.1/1",
+        seq: 1,
+        request: { type: "createToken" as const, options: { timeout: inMinutes(1) } },
+      };
       const [first, repeat] = await Promise.all([
         handle.executeUpdate(messages.durableCallUpdate, { args: [call] }),
         handle.executeUpdate(messages.durableCallUpdate, { args: [call] }),
       ]);
       if (first.status !== "completed") throw new Error(`the first call answered ${JSON.stringify(first)}`);
       // Before the patch a repeat arriving mid-call was answered at once: pending. Later, it did not overlap.
-      if (!patches.includes("stint-repeated-waitpoint") && repeat.status !== "pending") throw new Error("the repeat did not overlap the first call");
+      if (!patches.includes("stint-repeated-waitpoint") && repeat.status !== "pending")
+        throw new Error("the repeat did not overlap the first call");
       const state = await ended(id, "COMPLETED");
       const tokenId = (state.journal[0]?.result as { id?: string } | undefined)?.id;
-      return [run("run", id), ...(tokenId ? [{ role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" as const }] : [])];
+      return [
+        run("run", id),
+        ...(tokenId ? [{ role: "token", workflowId: tokenId, workflowType: "tokenWorkflow" as const }] : []),
+      ];
     },
   },
   {
@@ -461,11 +567,18 @@ export const scenarios: Scenario[] = [
     patches: RUN_PATCHES,
     async run({ engine, ended, gateId }) {
       await engine.configureQueue("replay-paused-resumed", { paused: true });
-      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { queue: "replay-paused-resumed" } });
+      const { id } = await engine.trigger({
+        task: "replay-hello",
+        payload: null,
+        options: { queue: "replay-paused-resumed" },
+      });
       await until(async () => (await engine.describeQueue("replay-paused-resumed")).queued === 1);
       await engine.configureQueue("replay-paused-resumed", { paused: false });
       await ended(id, "COMPLETED");
-      return [run("run", id), { role: "gate", workflowId: gateId("replay-paused-resumed"), workflowType: "queueGateWorkflow" }];
+      return [
+        run("run", id),
+        { role: "gate", workflowId: gateId("replay-paused-resumed"), workflowType: "queueGateWorkflow" },
+      ];
     },
   },
   {
@@ -488,17 +601,38 @@ export const scenarios: Scenario[] = [
     patches: RUN_PATCHES,
     async run({ engine, client, ended }) {
       const scheduleId = `sched_replay${Date.now()}`;
-      const placement = { environment: engine.options.environment, attemptQueue: engine.options.attemptQueue, settings: engine.settings, depth: 0, triggerFunction: "trigger" as const };
-      const input = { scheduleId, type: "IMPERATIVE" as const, taskIdentifier: "replay-hello", cron: "0 0 1 1 *", timezone: "UTC", placement };
+      const placement = {
+        environment: engine.options.environment,
+        attemptQueue: engine.options.attemptQueue,
+        settings: engine.settings,
+        depth: 0,
+        triggerFunction: "trigger" as const,
+      };
+      const input = {
+        scheduleId,
+        type: "IMPERATIVE" as const,
+        taskIdentifier: "replay-hello",
+        cron: "0 0 1 1 *",
+        timezone: "UTC",
+        placement,
+      };
       const schedule = await client.schedule.create({
         scheduleId,
         spec: { cronExpressions: [input.cron], timezone: input.timezone },
-        action: { type: "startWorkflow", workflowType: "scheduleFireWorkflow", workflowId: `${scheduleId}-fire`, taskQueue: engine.options.workflowTaskQueue, args: [input] },
+        action: {
+          type: "startWorkflow",
+          workflowType: "scheduleFireWorkflow",
+          workflowId: `${scheduleId}-fire`,
+          taskQueue: engine.options.workflowTaskQueue,
+          args: [input],
+        },
       });
       try {
         await schedule.trigger();
         let fireId: string | undefined;
-        await until(async () => Boolean((fireId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId)));
+        await until(async () =>
+          Boolean((fireId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId)),
+        );
         const { runId } = (await client.workflow.getHandle(fireId!).result()) as { runId: string };
         await ended(runId, "COMPLETED");
         return [{ role: "fire", workflowId: fireId!, workflowType: "scheduleFireWorkflow" }, run("run", runId)];
@@ -509,20 +643,26 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "run-crash-retry",
-    description: "an execution stops heartbeating (a hung worker): Temporal retries the attempt activity, a new execution runs",
+    description:
+      "an execution stops heartbeating (a hung worker): Temporal retries the attempt activity, a new execution runs",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
       // Runs take the heartbeat timeout from their trigger's engine settings.
-      const impatient = new (engine.constructor as typeof StintEngineClient)({ ...engine.options, settings: { ...engine.settings, heartbeatTimeoutMs: 2_000 } });
+      const impatient = new (engine.constructor as typeof StintEngineClient)({
+        ...engine.options,
+        settings: { ...engine.settings, heartbeatTimeoutMs: 2_000 },
+      });
       const { id } = await impatient.trigger({ task: "replay-stalls-once", payload: null });
       const state = await ended(id, "COMPLETED");
-      if ((state.attempts[0]?.executions ?? 0) < 2) throw new Error(`expected a second execution of attempt 1, got ${JSON.stringify(state.attempts)}`);
+      if ((state.attempts[0]?.executions ?? 0) < 2)
+        throw new Error(`expected a second execution of attempt 1, got ${JSON.stringify(state.attempts)}`);
       return [run("run", id)];
     },
   },
   {
     name: "queue-holder-gone",
-    description: "a run holding a queue's only slot is terminated (never gives it back): the gate's holder check frees the slot",
+    description:
+      "a run holding a queue's only slot is terminated (never gives it back): the gate's holder check frees the slot",
     patches: RUN_PATCHES,
     async run({ engine, client, waitForRun, ended, gateId }) {
       await engine.configureQueue("replay-holder-gone", { declaredLimit: 1 });
@@ -534,22 +674,32 @@ export const scenarios: Scenario[] = [
       await client.workflow.getHandle(holder.id).terminate("replay scenario: a run that never gives its slot back");
       // The gate checks its holders once a minute while runs wait.
       await ended(waiter.id, "COMPLETED");
-      return [run("waiter", waiter.id), { role: "gate", workflowId: gateId("replay-holder-gone"), workflowType: "queueGateWorkflow" }];
+      return [
+        run("waiter", waiter.id),
+        { role: "gate", workflowId: gateId("replay-holder-gone"), workflowType: "queueGateWorkflow" },
+      ];
     },
   },
   {
     name: "debounce-trailing",
-    description: "three triggers on one debounce key (trailing): one DELAYED run pushed back twice (stint.debounce), then released",
+    description:
+      "three triggers on one debounce key (trailing): one DELAYED run pushed back twice (stint.debounce), then released",
     patches: RUN_PATCHES,
     async run({ engine, client, ended }) {
       const debounce = { key: `replay-${Date.now()}`, delay: "2s", mode: "trailing" as const };
       const first = await engine.trigger({ task: "replay-hello", payload: { n: 1 }, options: { debounce } });
       for (const n of [2, 3]) {
-        const again = await engine.trigger({ task: "replay-hello", payload: { n }, options: { debounce, tags: [`n${n}`] } });
-        if (again.id !== first.id) throw new Error(`trigger ${n} started ${again.id} instead of landing in ${first.id}`);
+        const again = await engine.trigger({
+          task: "replay-hello",
+          payload: { n },
+          options: { debounce, tags: [`n${n}`] },
+        });
+        if (again.id !== first.id)
+          throw new Error(`trigger ${n} started ${again.id} instead of landing in ${first.id}`);
       }
       const state = await ended(first.id, "COMPLETED");
-      if ((state.output as { echo: { n: number } }).echo.n !== 3) throw new Error(`the run did not take the trailing payload: ${JSON.stringify(state.output)}`);
+      if ((state.output as { echo: { n: number } }).echo.n !== 3)
+        throw new Error(`the run did not take the trailing payload: ${JSON.stringify(state.output)}`);
       const keyId = await workflowIdOfKey(engine, first.id);
       await client.workflow.getHandle(keyId).result();
       return [run("run", first.id), { role: "key", workflowId: keyId, workflowType: "debounceKeyWorkflow" }];
@@ -557,44 +707,61 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "debounce-from-task",
-    description: "task code triggerAndWaits a debounced run and batchTriggerAndWaits two items sharing a key (completion notices)",
+    description:
+      "task code triggerAndWaits a debounced run and batchTriggerAndWaits two items sharing a key (completion notices)",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
       const { id } = await engine.trigger({ task: "replay-debounce-parent", payload: { key: `replay-${Date.now()}` } });
       const state = await ended(id, "COMPLETED");
       const output = state.output as { waited: boolean; batch: string[] };
-      if (!output.waited || new Set(output.batch).size !== 1) throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
+      if (!output.waited || new Set(output.batch).size !== 1)
+        throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
       return [run("parent", id), run("batch-run", output.batch[0]!)];
     },
   },
   {
     name: "debounce-trigger-from-task",
-    description: "task code triggers twice with one debounce key and batchTriggers two items sharing a key (key workflows, in item order)",
+    description:
+      "task code triggers twice with one debounce key and batchTriggers two items sharing a key (key workflows, in item order)",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
-      const { id } = await engine.trigger({ task: "replay-debounce-triggers", payload: { key: `replay-${Date.now()}` } });
+      const { id } = await engine.trigger({
+        task: "replay-debounce-triggers",
+        payload: { key: `replay-${Date.now()}` },
+      });
       const state = await ended(id, "COMPLETED");
       const output = state.output as { same: boolean; batch: string[] };
-      if (!output.same || output.batch[0] !== output.batch[1] || output.batch[1] === output.batch[2]) throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
+      if (!output.same || output.batch[0] !== output.batch[1] || output.batch[1] === output.batch[2])
+        throw new Error(`unexpected debounce result ${JSON.stringify(output)}`);
       return [run("parent", id)];
     },
   },
   {
     name: "debounce-max-delay",
-    description: "a push past maxDelay is refused by the run (validator): it starts when it was due and the key starts a second run",
+    description:
+      "a push past maxDelay is refused by the run (validator): it starts when it was due and the key starts a second run",
     patches: RUN_PATCHES,
     async run({ engine, client, ended }) {
       // Pushing 1.5 s after the first trigger would put the run past its maxDelay, long before it is due.
-      const item = { task: "replay-hello", payload: { n: 1 }, options: { debounce: { key: `replay-max-${Date.now()}`, delay: "8s", maxDelay: "9s" } } };
+      const item = {
+        task: "replay-hello",
+        payload: { n: 1 },
+        options: { debounce: { key: `replay-max-${Date.now()}`, delay: "8s", maxDelay: "9s" } },
+      };
       const first = await engine.trigger(item);
       await sleep(1_500);
       const second = await engine.trigger({ ...item, payload: { n: 2 } });
       if (second.id === first.id) throw new Error("a push past maxDelay was taken");
-      if ((await engine.runState(first.id)).status !== "DELAYED") throw new Error("the first run was no longer delayed: the push was not refused for maxDelay");
+      if ((await engine.runState(first.id)).status !== "DELAYED")
+        throw new Error("the first run was no longer delayed: the push was not refused for maxDelay");
       await Promise.all([ended(first.id, "COMPLETED"), ended(second.id, "COMPLETED")]);
       const keyId = await workflowIdOfKey(engine, first.id);
       await client.workflow.getHandle(keyId).result();
-      return [run("first", first.id), run("second", second.id), { role: "key", workflowId: keyId, workflowType: "debounceKeyWorkflow" }];
+      return [
+        run("first", first.id),
+        run("second", second.id),
+        { role: "key", workflowId: keyId, workflowType: "debounceKeyWorkflow" },
+      ];
     },
   },
   {
@@ -602,7 +769,11 @@ export const scenarios: Scenario[] = [
     description: "a delayed debounced run is canceled: it tells its key (from the canceled scope), which closes",
     patches: [...RUN_PATCHES, "stint-canceled-status"],
     async run({ engine, client, ended }) {
-      const { id } = await engine.trigger({ task: "replay-hello", payload: null, options: { debounce: { key: `replay-cancel-${Date.now()}`, delay: "1h" } } });
+      const { id } = await engine.trigger({
+        task: "replay-hello",
+        payload: null,
+        options: { debounce: { key: `replay-cancel-${Date.now()}`, delay: "1h" } },
+      });
       await engine.cancelRun(id);
       await ended(id, "CANCELED");
       const keyId = await workflowIdOfKey(engine, id);
@@ -612,17 +783,26 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "idempotency-key-debounced",
-    description: "a trigger with an idempotency key and a debounce key: the idempotency key workflow claims the debounce key",
+    description:
+      "a trigger with an idempotency key and a debounce key: the idempotency key workflow claims the debounce key",
     patches: RUN_PATCHES,
     async run({ engine, ended }) {
       const idempotencyKey = `replay-idem-debounce-${Date.now()}`;
-      const { id } = await engine.trigger({ task: "replay-hello", payload: { n: 1 }, options: { idempotencyKey, debounce: { key: idempotencyKey, delay: "1s" } } });
+      const { id } = await engine.trigger({
+        task: "replay-hello",
+        payload: { n: 1 },
+        options: { idempotencyKey, debounce: { key: idempotencyKey, delay: "1s" } },
+      });
       await ended(id, "COMPLETED");
       // The run is the debounce key workflow's child; the idempotency key workflow is named as the engine names it.
       const debounceKeyId = await workflowIdOfKey(engine, id);
       return [
         run("run", id),
-        { role: "key", workflowId: `idem_${engine.options.environment.slug}_replay-hello_${idempotencyKey}`, workflowType: "idempotencyKeyWorkflow" },
+        {
+          role: "key",
+          workflowId: `idem_${engine.options.environment.slug}_replay-hello_${idempotencyKey}`,
+          workflowType: "idempotencyKeyWorkflow",
+        },
         { role: "debounce-key", workflowId: debounceKeyId, workflowType: "debounceKeyWorkflow" },
       ];
     },

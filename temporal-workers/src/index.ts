@@ -1,20 +1,61 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
-export { StintEngineClient, DEFAULT_SETTINGS, newRunId, newBatchId, type EngineClientOptions } from "./client/engine-client.js";
+export {
+  StintEngineClient,
+  DEFAULT_SETTINGS,
+  newRunId,
+  newBatchId,
+  type EngineClientOptions,
+} from "./client/engine-client.js";
 export { EngineError, PacketError, TemporalPortInUseError } from "./errors.js";
-export { isEngineUnavailable } from "./client/temporal-errors.js";
-export { TemporalReachability, RECONNECT_CHANNEL_ARGS, type TemporalReachabilityOptions } from "./client/temporal-reachability.js";
+export { isEngineUnavailable, toEngineError, type EngineFailure } from "./client/temporal-errors.js";
+export {
+  TemporalReachability,
+  RECONNECT_CHANNEL_ARGS,
+  type TemporalReachabilityOptions,
+} from "./client/temporal-reachability.js";
 export { tolerateClosedTemporalChannel } from "./client/closed-channel-guard.js";
 export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
-export { createStintWorkers, connectWorkers, type StintWorkers, type StintWorkersOptions } from "./worker/create-workers.js";
-export { engineWorkflowBundle, bundleEngineWorkflows, WORKFLOWS_PATH, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";
+export {
+  createStintWorkers,
+  connectWorkers,
+  type StintWorkers,
+  type StintWorkersOptions,
+} from "./worker/create-workers.js";
+export {
+  engineWorkflowBundle,
+  bundleEngineWorkflows,
+  WORKFLOWS_PATH,
+  PREBUILT_WORKFLOW_BUNDLE,
+} from "./worker/workflow-bundle.js";
 export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
 // Runner executor: each attempt execution in a runner process of the version its run is locked to (`stint dev`; the
 // supervisor's process executor plugs in its own launcher, store and client runtime).
 export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
-export { childProcessLauncher, runnerEntry, PREBUILT_RUNNER_MAIN, type ChildProcessLauncherOptions } from "./executor/child-process-launcher.js";
+export {
+  childProcessLauncher,
+  runnerEntry,
+  PREBUILT_RUNNER_MAIN,
+  type ChildProcessLauncherOptions,
+} from "./executor/child-process-launcher.js";
 export { BundleStore, VERSION_RETENTION_MS, type StoredVersion } from "./executor/bundle-store.js";
-export type { RunnerBundle, BundleManifest, ManifestTask, ManifestRetry, ToRunner, FromRunner } from "./executor/runner-protocol.js";
-export type { RunnerHandle, RunnerLauncher, RunnerLaunchSpec, RunnerExit, RunnerPort } from "./executor/runner-transport.js";
+export type {
+  RunnerBundle,
+  BundleManifest,
+  ManifestTask,
+  ManifestRetry,
+  ToRunner,
+  FromRunner,
+  ApiRelayCall,
+} from "./executor/runner-protocol.js";
+export { API_RELAY_HEADERS } from "./executor/runner-protocol.js";
+export type {
+  RunnerHandle,
+  RunnerLauncher,
+  RunnerLaunchSpec,
+  RunnerExecution,
+  RunnerExit,
+  RunnerPort,
+} from "./executor/runner-transport.js";
 // Runners that are not forked children (containers): the protocol over a Unix socket the runner connects to.
 export { RunnerSocket, RUNNER_SOCKET_ENV } from "./executor/socket-transport.js";
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
@@ -26,18 +67,71 @@ export { INLINE_PACKET_BYTES, MAX_PACKET_BYTES, formatSize } from "./packets/pac
 export { objectPacketStore, type PacketStore, type ObjectStoreLike } from "./packets/packet-store.js";
 export { ApiPacketStore, type ApiPacketStoreOptions } from "./packets/api-packet-store.js";
 export { resolvePacket, checkReference } from "./packets/store-packets.js";
-export { startDevServer, findTemporalBinary, freePort, isPortFree, type DevServer, type DevServerOptions } from "./dev-server/temporal-dev-server.js";
-export { startSupervisedDevServer, type SupervisedDevServer, type SupervisedDevServerOptions, type DevServerEvent } from "./dev-server/supervised-dev-server.js";
+export {
+  startDevServer,
+  findTemporalBinary,
+  freePort,
+  isPortFree,
+  type DevServer,
+  type DevServerOptions,
+} from "./dev-server/temporal-dev-server.js";
+export {
+  startSupervisedDevServer,
+  type SupervisedDevServer,
+  type SupervisedDevServerOptions,
+  type DevServerEvent,
+} from "./dev-server/supervised-dev-server.js";
 export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
-export { SESSION_ROUTED, sessionAttemptQueue, ROUTED_SCHEDULE_TO_START_MS, type AttemptRouter, type AttemptRoute, type AttemptRouteRequest } from "./shared/attempt-routing.js";
-export { SEARCH_ATTRIBUTE_DEFINITIONS, SA, RUN_WORKFLOW_TYPE, TOKEN_WORKFLOW_TYPE, SCHEDULE_FIRE_WORKFLOW_TYPE } from "./shared/search-attributes.js";
-export type { RunState, EngineSettings, EnvironmentRef, JournalEntry, AttemptRecord, AttemptStartInfo } from "./shared/run-types.js";
+export {
+  SESSION_ROUTED,
+  sessionAttemptQueue,
+  ROUTED_SCHEDULE_TO_START_MS,
+  type AttemptRouter,
+  type AttemptRoute,
+  type AttemptRouteRequest,
+} from "./shared/attempt-routing.js";
+export {
+  SEARCH_ATTRIBUTE_DEFINITIONS,
+  SA,
+  RUN_WORKFLOW_TYPE,
+  TOKEN_WORKFLOW_TYPE,
+  SCHEDULE_FIRE_WORKFLOW_TYPE,
+} from "./shared/search-attributes.js";
+export type {
+  RunState,
+  EngineSettings,
+  EnvironmentRef,
+  JournalEntry,
+  AttemptRecord,
+  AttemptStartInfo,
+} from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
 export { runStatusOfExecution } from "./client/list-runs.js";
+export { listRunChanges, type RunChange } from "./client/run-changes.js";
 export { installRuntimeLogger, isConnectionNoise } from "./worker/runtime-logger.js";
-export type { ScheduleFireInput } from "./workflows/schedule-workflow.js";
+export type { ScheduleFireInput } from "./shared/schedule-fire.js";
+export { EngineSchedules, isUnknownTimezoneError, type ScheduleDefinition } from "./client/schedules.js";
 export type { RunPlacement } from "./shared/run-input.js";
 export { scheduleTimes } from "./shared/schedule-times.js";
-export { queueGateId, needsGate, DEFAULT_QUEUE_CONCURRENCY_LIMIT, type QueueSnapshot, type QueueConfiguration, type QueueGateKey } from "./shared/queue-gate.js";
+export {
+  queueGateId,
+  needsGate,
+  periodMs,
+  DEFAULT_QUEUE_CONCURRENCY_LIMIT,
+  type QueueSnapshot,
+  type QueueConfiguration,
+  type QueueGateKey,
+  type QueueKeyShare,
+  type RateLimitSetting,
+} from "./shared/queue-gate.js";
+export {
+  QueueSettingsClient,
+  environmentSettingsSchema,
+  organizationSettingsSchema,
+  queueConfigurationSchema,
+  rateLimitSchema,
+  type EnvironmentSettingsInput,
+  type OrganizationSettingsInput,
+} from "./client/queue-settings.js";
 export { QUEUE_GATE_WORKFLOW_TYPE } from "./client/queue-gates.js";
 export * from "./dispatcher/index.js";

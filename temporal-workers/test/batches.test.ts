@@ -18,7 +18,12 @@ const label = task({ id: "batch-label", run: async (payload: { text: string }) =
 const parent = task({
   id: "batch-parent",
   run: async () => {
-    const waited = await square.batchTriggerAndWait([{ payload: { n: 1 } }, { payload: { n: 2 } }, { payload: { n: -3 } }, { payload: { n: 4 } }]);
+    const waited = await square.batchTriggerAndWait([
+      { payload: { n: 1 } },
+      { payload: { n: 2 } },
+      { payload: { n: -3 } },
+      { payload: { n: 4 } },
+    ]);
     const byId = await batch.triggerAndWait<typeof square | typeof label>([
       { id: "batch-square", payload: { n: 5 } },
       { id: "batch-label", payload: { text: "x" } },
@@ -82,7 +87,10 @@ describe("batches", () => {
     const handle = await parent.trigger();
     const state = await t.waitForRun(handle.id);
     expect(state.status).toBe("COMPLETED");
-    const out = state.output as Record<string, unknown> & { fired: { batchId: string; runCount: number; ids: string[] }; waitedBatchId: string };
+    const out = state.output as Record<string, unknown> & {
+      fired: { batchId: string; runCount: number; ids: string[] };
+      waitedBatchId: string;
+    };
     expect(out.waited).toEqual([1, 4, "error: negative: -3", 16]);
     expect(out.waitedBatchId).toMatch(/^batch_/);
     expect(out.byId).toEqual([25, "[x]"]);

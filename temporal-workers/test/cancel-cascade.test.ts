@@ -46,7 +46,8 @@ describe("cancel", () => {
   it("cancelling a parent waiting on triggerAndWait cancels the child too", async () => {
     const handle = await parent.trigger();
     const waiting = await t.waitForRun(handle.id, (s) => s.status === "WAITING" && s.journal.length === 1);
-    const childId = waiting.journal[0]!.wait!.type === "task" ? (waiting.journal[0]!.wait as { runId: string }).runId : "";
+    const childId =
+      waiting.journal[0]!.wait!.type === "task" ? (waiting.journal[0]!.wait as { runId: string }).runId : "";
     await t.waitForRun(childId, (s) => s.status === "EXECUTING");
     await runs.cancel(handle.id);
     expect((await t.waitForRun(handle.id)).status).toBe("CANCELED");

@@ -13,8 +13,16 @@ import type { RunnerExecutor } from "../src/executor/runner-executor.js";
 
 const markers = join(mkdtempSync(join(tmpdir(), "stint-cancel-")), "markers.log");
 const lines = () => (existsSync(markers) ? readFileSync(markers, "utf8").trim().split("\n") : []);
-const stepsOf = (runId: string) => lines().filter((line) => line.split(" ")[1] === runId).map((line) => line.split(" ")[0]);
-const pidOf = (runId: string) => Number(lines().find((line) => line.split(" ")[1] === runId)?.split(" ")[2]);
+const stepsOf = (runId: string) =>
+  lines()
+    .filter((line) => line.split(" ")[1] === runId)
+    .map((line) => line.split(" ")[0]);
+const pidOf = (runId: string) =>
+  Number(
+    lines()
+      .find((line) => line.split(" ")[1] === runId)
+      ?.split(" ")[2],
+  );
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -32,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
-  executor?.close();
+  await executor?.close();
 });
 
 async function startedRun(task: string, payload: object, options: object = {}): Promise<string> {
@@ -76,7 +84,10 @@ describe("cancel stops running code", () => {
   it("a newer execution of the run (its activity timed out) stops the older one's process, without onCancel", async () => {
     const stale = await startTestEngine({ heartbeatTimeoutMs: 2_000 }, { executor });
     try {
-      const { id: runId } = await stale.engine.trigger({ task: "runner-side-effect-later", payload: { markers, ms: 12_000 } });
+      const { id: runId } = await stale.engine.trigger({
+        task: "runner-side-effect-later",
+        payload: { markers, ms: 12_000 },
+      });
       await eventually(() => stepsOf(runId).includes("started"), 60_000, "the first execution started");
       const first = pidOf(runId);
       // This process stops answering (as a worker does under a long pause) while its runner keeps running:
@@ -88,8 +99,17 @@ describe("cancel stops running code", () => {
       expect(state.attempts).toHaveLength(1);
       // Each superseded execution stopped where it was (a loaded machine may time out more than one): only the last
       // one's side effect happened, and no onCancel ran, since nobody canceled the run.
-      const pids = [...new Set(lines().filter((line) => line.split(" ")[1] === runId).map((line) => Number(line.split(" ")[2])))];
-      const stepsIn = (pid: number) => lines().filter((line) => line.split(" ")[1] === runId && Number(line.split(" ")[2]) === pid).map((line) => line.split(" ")[0]);
+      const pids = [
+        ...new Set(
+          lines()
+            .filter((line) => line.split(" ")[1] === runId)
+            .map((line) => Number(line.split(" ")[2])),
+        ),
+      ];
+      const stepsIn = (pid: number) =>
+        lines()
+          .filter((line) => line.split(" ")[1] === runId && Number(line.split(" ")[2]) === pid)
+          .map((line) => line.split(" ")[0]);
       expect(pids.length).toBeGreaterThanOrEqual(2);
       expect(pids[0]).toBe(first);
       for (const pid of pids.slice(0, -1)) {

@@ -19,11 +19,15 @@ const markerFile = join(mkdtempSync(join(tmpdir(), "stint-crash-")), "markers.lo
 const children: ChildProcess[] = [];
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/crash-worker.ts", address, queues.workflowTaskQueue, queues.attemptQueue], {
-    cwd: join(import.meta.dirname, ".."),
-    env: { ...process.env, STINT_MARKER_FILE: markerFile },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/fixtures/crash-worker.ts", address, queues.workflowTaskQueue, queues.attemptQueue],
+    {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, STINT_MARKER_FILE: markerFile },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker ready") && resolve(child));
@@ -84,13 +88,18 @@ describe("crash recovery", () => {
     const all = markers();
     // One child run: the replay got it from the journal instead of triggering another. (Under heavy load Temporal may
     // deliver the child's attempt twice after a missed heartbeat — at-least-once, the same run — so count run ids.)
-    const childRunIds = [...new Set(all.filter((m) => m.step.startsWith("child:")).map((m) => m.step.slice("child:".length)))];
+    const childRunIds = [
+      ...new Set(all.filter((m) => m.step.startsWith("child:")).map((m) => m.step.slice("child:".length))),
+    ];
     // The markers in the failure message say which process ran what, and when.
     expect(childRunIds, JSON.stringify(all)).toHaveLength(1);
     expect(final!.output).toEqual({ child: childRunIds[0] });
     // The replay in the new process ran run() from the top, but got the child and the 3 s timer from the journal.
     const replayed = all.filter((m) => m.pid === second.pid);
-    expect(replayed.map((m) => m.step), JSON.stringify(all)).toEqual(["start", "after-child", "after-wait", "done"]);
+    expect(
+      replayed.map((m) => m.step),
+      JSON.stringify(all),
+    ).toEqual(["start", "after-child", "after-wait", "done"]);
     // The 3 s timer was not waited again: the replay passed it in well under its duration.
     expect(replayed[2]!.at - replayed[1]!.at).toBeLessThan(1_000);
     expect(replayed[0]!.at - restartedAt).toBeLessThan(30_000);

@@ -65,7 +65,10 @@ const triggeringParent = task({
       { n: 14, key: "c" },
     ];
     const handle = await collect.batchTrigger(
-      items.map((item) => ({ payload: item, options: { debounce: { key: `${payload.prefix}-${item.key}`, delay: "4s", mode: "trailing" as const } } })),
+      items.map((item) => ({
+        payload: item,
+        options: { debounce: { key: `${payload.prefix}-${item.key}`, delay: "4s", mode: "trailing" as const } },
+      })),
     );
     const waited = await batch.triggerByTaskAndWait([
       { task: collect, payload: { n: 20 }, options: { debounce: { key: `${payload.prefix}-waited`, delay: "3s" } } },
@@ -138,13 +141,22 @@ describe("debounce", () => {
     expect(state.output).toEqual({ n: 5 });
     const ran = executions.get(runId)!;
     expect(ran).toHaveLength(1);
-    expect(ran[0]).toMatchObject({ payload: { n: 5 }, metadata: { version: 5 }, tags: ["v5"], maxAttempts: 5, maxDuration: 15, machine: "large-1x" });
+    expect(ran[0]).toMatchObject({
+      payload: { n: 5 },
+      metadata: { version: 5 },
+      tags: ["v5"],
+      maxAttempts: 5,
+      maxDuration: 15,
+      machine: "large-1x",
+    });
     expect(state.payload).toEqual({ n: 5 });
   });
 
   it("concurrent triggers on one key land in one run", async () => {
     const key = uniqueKey("burst");
-    const handles = await Promise.all(Array.from({ length: 8 }, (_, n) => collect.trigger({ n }, { debounce: { key, delay: "5s" } })));
+    const handles = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => collect.trigger({ n }, { debounce: { key, delay: "5s" } })),
+    );
     expect(new Set(handles.map((h) => h.id)).size).toBe(1);
     await t.waitForRun(handles[0]!.id);
     expect(executions.get(handles[0]!.id)).toHaveLength(1);
@@ -181,8 +193,14 @@ describe("debounce", () => {
     const first = await collect.trigger({ n: 1 }, { debounce: { key, delay: "1s" } });
     await t.waitForRun(first.id);
     // The key's workflow closes once its run has left DELAYED: nothing stays open per key.
-    const keyWorkflow = t.client.workflow.getHandle(debounceKeyWorkflowId(t.engine.options.environment.slug, "debounce-collect", key));
-    await eventually(async () => (await keyWorkflow.describe()).status.name === "COMPLETED", 30_000, "the key workflow to close");
+    const keyWorkflow = t.client.workflow.getHandle(
+      debounceKeyWorkflowId(t.engine.options.environment.slug, "debounce-collect", key),
+    );
+    await eventually(
+      async () => (await keyWorkflow.describe()).status.name === "COMPLETED",
+      30_000,
+      "the key workflow to close",
+    );
     const second = await collect.trigger({ n: 2 }, { debounce: { key, delay: "1s" } });
     expect(second.id).not.toBe(first.id);
     expect((await runs.retrieve(second.id)).status).toBe("DELAYED");
@@ -218,7 +236,10 @@ describe("debounce", () => {
 
   it("batch items: items sharing a key land in one run, in item order (trailing takes the last)", async () => {
     const prefix = uniqueKey("batch");
-    const items = [1, 2, 3, 4, 5].map((n) => ({ payload: { n }, options: { debounce: { key: `${prefix}-${n <= 3 ? "x" : "y"}`, delay: "4s", mode: "trailing" as const } } }));
+    const items = [1, 2, 3, 4, 5].map((n) => ({
+      payload: { n },
+      options: { debounce: { key: `${prefix}-${n <= 3 ? "x" : "y"}`, delay: "4s", mode: "trailing" as const } },
+    }));
     const handle = await collect.batchTrigger(items);
     const ids = handle.runs.map((r) => r.id);
     expect(ids[0]).toBe(ids[1]);
@@ -249,7 +270,12 @@ describe("debounce", () => {
     const parent = await triggeringParent.trigger({ prefix });
     const state = await t.waitForRun(parent.id);
     expect(state.status).toBe("COMPLETED");
-    const out = state.output as { single: string; again: string; batchRuns: string[]; waited: { id: string; ok: boolean; output?: { n: number } }[] };
+    const out = state.output as {
+      single: string;
+      again: string;
+      batchRuns: string[];
+      waited: { id: string; ok: boolean; output?: { n: number } }[];
+    };
     expect(out.again).toBe(out.single);
     expect(out.batchRuns[0]).toBe(out.batchRuns[1]);
     expect(out.batchRuns[2]).toBe(out.batchRuns[3]);
@@ -277,18 +303,30 @@ describe("debounce", () => {
     const bad = async (debounce: unknown, message: RegExp) => {
       await expect(collect.trigger({ n: 0 }, { debounce } as never)).rejects.toThrow(message);
       const item: BatchItemWire = { task: "debounce-collect", payload: { n: 0 }, options: { debounce } as never };
-      await expect(t.engine.trigger(item)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
+      await expect(t.engine.trigger(item)).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringMatching(message),
+      });
     };
     await bad({ key: "k", delay: "soon" }, /options\.debounce\.delay: "soon" is not a duration/);
     await bad({ key: "k", delay: "500ms" }, /options\.debounce\.delay/);
     await bad({ key: "k", delay: "2026-01-01T00:00:00Z" }, /options\.debounce\.delay/);
     await bad({ key: "k", delay: "0s" }, /options\.debounce\.delay: "0s" is under the minimum of 1 second/);
-    await bad({ key: "x".repeat(513), delay: "5s" }, /options\.debounce\.key: a debounce key is at most 512 characters/);
+    await bad(
+      { key: "x".repeat(513), delay: "5s" },
+      /options\.debounce\.key: a debounce key is at most 512 characters/,
+    );
     await bad({ key: "", delay: "5s" }, /options\.debounce\.key/);
     await bad({ delay: "5s" }, /options\.debounce\.key/);
     await bad({ key: "k", delay: "5s", mode: "middle" }, /options\.debounce\.mode/);
-    await bad({ key: "k", delay: "10s", maxDelay: "5s" }, /options\.debounce\.maxDelay: must be longer than debounce\.delay/);
-    await bad({ key: "k", delay: "5s", maxDelay: "5s" }, /options\.debounce\.maxDelay: must be longer than debounce\.delay/);
+    await bad(
+      { key: "k", delay: "10s", maxDelay: "5s" },
+      /options\.debounce\.maxDelay: must be longer than debounce\.delay/,
+    );
+    await bad(
+      { key: "k", delay: "5s", maxDelay: "5s" },
+      /options\.debounce\.maxDelay: must be longer than debounce\.delay/,
+    );
     await bad({ key: "k", delay: "5s", maxDelay: "later" }, /options\.debounce\.maxDelay/);
     await bad("k", /options\.debounce/);
   });

@@ -46,7 +46,10 @@ describe("delay and reschedule", () => {
   it("rescheduling a run that is not DELAYED is refused", async () => {
     const handle = await stamp.trigger();
     await t.waitForRun(handle.id);
-    await expect(runs.reschedule(handle.id, { delay: "1m" })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/only DELAYED runs can be rescheduled/) });
+    await expect(runs.reschedule(handle.id, { delay: "1m" })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/only DELAYED runs can be rescheduled/),
+    });
     await expect(runs.reschedule(handle.id, { delay: "soon" })).rejects.toThrow(/delay: "soon" is not a duration/);
   });
 });

@@ -5,7 +5,13 @@
  * milliseconds. Its wiring to Temporal and PostgreSQL is tested separately.
  */
 import { describe, expect, it } from "vitest";
-import { FairScheduler, type Demand, type EnvironmentSettings, type LevelSettings, type QueueSettings } from "../src/dispatcher/index.js";
+import {
+  FairScheduler,
+  type Demand,
+  type EnvironmentSettings,
+  type LevelSettings,
+  type QueueSettings,
+} from "../src/dispatcher/index.js";
 
 class Settings {
   orgs = new Map<string, LevelSettings>();
@@ -20,7 +26,15 @@ class Settings {
 
 let runSeq = 0;
 function demand(org: string, options: Partial<Demand> = {}): Demand {
-  return { runId: `run_${runSeq++}`, organizationId: org, environmentId: `${org}-prod`, queue: "task/work", concurrencyKey: "", requestedAt: 0, ...options };
+  return {
+    runId: `run_${runSeq++}`,
+    organizationId: org,
+    environmentId: `${org}-prod`,
+    queue: "task/work",
+    concurrencyKey: "",
+    requestedAt: 0,
+    ...options,
+  };
 }
 
 /** Runs the scheduler like a worker fleet: every `durationMs` each admitted run finishes and frees its slot. */
@@ -69,7 +83,8 @@ describe("fair dispatch", () => {
   it("spreading a flood over 100 concurrency keys and 10 queues gets a tenant no more than its share", () => {
     const settings = new Settings();
     const scheduler = new FairScheduler(settings);
-    for (let i = 0; i < 5_000; i++) scheduler.request(demand("spread", { queue: `task/q${i % 10}`, concurrencyKey: `user-${i % 100}` }));
+    for (let i = 0; i < 5_000; i++)
+      scheduler.request(demand("spread", { queue: `task/q${i % 10}`, concurrencyKey: `user-${i % 100}` }));
     for (let i = 0; i < 5_000; i++) scheduler.request(demand("plain"));
     const started = simulate(scheduler, 100);
     expect(share(started, "plain")).toBeCloseTo(0.5, 2);
@@ -98,19 +113,30 @@ describe("fair dispatch", () => {
     const queues = ["task/one", "task/keyed", "task/free"];
     const running: Demand[] = [];
     let random = 42;
-    const rand = () => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let step = 0; step < 3_000; step++) {
       const env = rand() < 0.5 ? "o-prod" : "o-stg";
-      scheduler.request(demand("o", { environmentId: env, queue: queues[Math.floor(rand() * 3)]!, concurrencyKey: `k${Math.floor(rand() * 3)}` }));
+      scheduler.request(
+        demand("o", {
+          environmentId: env,
+          queue: queues[Math.floor(rand() * 3)]!,
+          concurrencyKey: `k${Math.floor(rand() * 3)}`,
+        }),
+      );
       if (rand() < 0.3) scheduler.request(demand("other"));
       for (const { demand: d } of scheduler.nextBatch(step, 5)) running.push(d);
       const count = (f: (d: Demand) => boolean) => running.filter(f).length;
       expect(count((d) => d.organizationId === "o")).toBeLessThanOrEqual(12);
       expect(count((d) => d.environmentId === "o-prod")).toBeLessThanOrEqual(10);
       expect(count((d) => d.environmentId === "o-stg")).toBeLessThanOrEqual(4);
-      expect(count((d) => d.environmentId === "o-prod" && d.queue === "task/one" && d.concurrencyKey === "k0")).toBeLessThanOrEqual(1);
+      expect(
+        count((d) => d.environmentId === "o-prod" && d.queue === "task/one" && d.concurrencyKey === "k0"),
+      ).toBeLessThanOrEqual(1);
       expect(count((d) => d.environmentId === "o-prod" && d.queue === "task/keyed")).toBeLessThanOrEqual(3);
-      for (const key of ["k0", "k1", "k2"]) expect(count((d) => d.environmentId === "o-prod" && d.queue === "task/keyed" && d.concurrencyKey === key)).toBeLessThanOrEqual(2);
+      for (const key of ["k0", "k1", "k2"])
+        expect(
+          count((d) => d.environmentId === "o-prod" && d.queue === "task/keyed" && d.concurrencyKey === key),
+        ).toBeLessThanOrEqual(2);
       // Without a per-key limit, each key gets its own copy of the queue's limit (Trigger.dev), and the queue's
       // limit never goes above its environment's.
       expect(count((d) => d.environmentId === "o-prod" && d.queue === "task/free")).toBeLessThanOrEqual(5);

@@ -71,6 +71,11 @@ describe("lifecycle hooks", () => {
     expect((await t.waitForRun(handle.id)).status).toBe("FAILED");
     const entries = calls[handle.id]!;
     expect(entries.filter((e) => e.startsWith("run#"))).toEqual(["run#1", "run#2"]);
-    expect(entries.slice(-4)).toEqual(["global onFailure", "onFailure:fail 2", "global onComplete", "onComplete:false"]);
+    expect(entries.slice(-4)).toEqual([
+      "global onFailure",
+      "onFailure:fail 2",
+      "global onComplete",
+      "onComplete:false",
+    ]);
   });
 });

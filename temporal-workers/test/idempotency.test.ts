@@ -17,7 +17,8 @@ const work = task({
 const parent = task({
   id: "idem-parent",
   run: async (payload: { key: string; scope: "run" | "global" | "raw" }) => {
-    const key = payload.scope === "raw" ? payload.key : await idempotencyKeys.create(payload.key, { scope: payload.scope });
+    const key =
+      payload.scope === "raw" ? payload.key : await idempotencyKeys.create(payload.key, { scope: payload.scope });
     const first = await work.trigger({ value: 1 }, { idempotencyKey: key });
     const second = await work.trigger({ value: 2 }, { idempotencyKey: key });
     const waited = await work.triggerAndWait({ value: 3 }, { idempotencyKey: key }).unwrap();
@@ -31,7 +32,9 @@ const showsKey = task({ id: "idem-shows-key", run: async (_payload: unknown, { c
 const keyParent = task({
   id: "idem-key-parent",
   run: async (_payload: unknown, { ctx }) => {
-    const scoped = await showsKey.triggerAndWait({}, { idempotencyKey: await idempotencyKeys.create(["user", ctx.run.id], { scope: "run" }) }).unwrap();
+    const scoped = await showsKey
+      .triggerAndWait({}, { idempotencyKey: await idempotencyKeys.create(["user", ctx.run.id], { scope: "run" }) })
+      .unwrap();
     const raw = await showsKey.triggerAndWait({}, { idempotencyKey: `raw-${ctx.run.id}` }).unwrap();
     return { scoped, raw, runId: ctx.run.id };
   },
@@ -58,7 +61,9 @@ describe("idempotency keys", () => {
 
   it("concurrent triggers with one key start exactly one run", async () => {
     const key = await idempotencyKeys.create(`burst-${Date.now()}`);
-    const handles = await Promise.all(Array.from({ length: 8 }, (_, i) => work.trigger({ value: i }, { idempotencyKey: key })));
+    const handles = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => work.trigger({ value: i }, { idempotencyKey: key })),
+    );
     expect(new Set(handles.map((h) => h.id)).size).toBe(1);
     expect(handles.filter((h) => !h.isCached)).toHaveLength(1);
   });
@@ -113,7 +118,10 @@ describe("idempotency keys", () => {
 
   it("inside a run: trigger and triggerAndWait with one key share one run; run scope isolates parents", async () => {
     const raw = `raw-${Date.now()}`;
-    const [p1, p2] = await Promise.all([parent.trigger({ key: raw, scope: "raw" }), parent.trigger({ key: raw, scope: "raw" })]);
+    const [p1, p2] = await Promise.all([
+      parent.trigger({ key: raw, scope: "raw" }),
+      parent.trigger({ key: raw, scope: "raw" }),
+    ]);
     const [s1, s2] = await Promise.all([t.waitForRun(p1.id), t.waitForRun(p2.id)]);
     const o1 = s1.output as { first: string; second: string; secondCached: boolean; waited: { value: number } };
     const o2 = s2.output as typeof o1;

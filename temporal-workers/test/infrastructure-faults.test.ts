@@ -46,8 +46,20 @@ function killServer(): void {
 function startWorker(address: string, retryWindowMs: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "test/fixtures/infrastructure-worker.ts", address, queues.workflowTaskQueue, queues.attemptQueue, String(retryWindowMs)],
-    { cwd: join(import.meta.dirname, ".."), env: { ...process.env, STINT_MARKER_FILE: markerFile }, stdio: ["pipe", "pipe", "inherit"] },
+    [
+      "--import",
+      "tsx",
+      "test/fixtures/infrastructure-worker.ts",
+      address,
+      queues.workflowTaskQueue,
+      queues.attemptQueue,
+      String(retryWindowMs),
+    ],
+    {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, STINT_MARKER_FILE: markerFile },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
   );
   processes.push(child);
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -90,7 +102,13 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 /** Milliseconds from `since` until a child execution starts after it (the engine makes progress again). */
 async function progressAfter(since: number): Promise<number> {
   await until("progress after the restart", () => markers().some((m) => m.at > since));
-  return Math.min(...markers().filter((m) => m.at > since).map((m) => m.at)) - since;
+  return (
+    Math.min(
+      ...markers()
+        .filter((m) => m.at > since)
+        .map((m) => m.at),
+    ) - since
+  );
 }
 
 afterAll(async () => {
@@ -99,7 +117,9 @@ afterAll(async () => {
 });
 
 describe("infrastructure faults", () => {
-  it("Temporal and worker restarts under load: every run completes once, no child twice, no attempt consumed", { timeout: 1_500_000 }, async () => {
+  it("Temporal and worker restarts under load: every run completes once, no child twice, no attempt consumed", {
+    timeout: 1_500_000,
+  }, async () => {
     port = await freePort();
     await startServer();
     const address = server!.address;
@@ -108,13 +128,20 @@ describe("infrastructure faults", () => {
     const engine = new StintEngineClient({
       client,
       ...queues,
-      environment: { id: `env_faults_${suffix}`, slug: `faults-${suffix}`, type: "DEVELOPMENT", projectRef: "proj_test" },
+      environment: {
+        id: `env_faults_${suffix}`,
+        slug: `faults-${suffix}`,
+        type: "DEVELOPMENT",
+        projectRef: "proj_test",
+      },
       // Retries on: an outage counted as a task failure would show as a second attempt.
       settings: { heartbeatTimeoutMs: 5_000, retriesEnabled: true },
     });
 
     let worker = await startWorker(address, 60_000);
-    const parents = await Promise.all(Array.from({ length: PARENTS }, () => engine.trigger({ task: "fault-parent", payload: null })));
+    const parents = await Promise.all(
+      Array.from({ length: PARENTS }, () => engine.trigger({ task: "fault-parent", payload: null })),
+    );
     const childMarkers = () => markers().filter((m) => m.kind === "child");
 
     // Phase A: a short outage; the calls in flight retry through it.
@@ -125,7 +152,9 @@ describe("infrastructure faults", () => {
     await startServer();
     const upA = Date.now();
     const recoveryA = await progressAfter(upA);
-    log(`outage A: Temporal down ${upA - downA} ms (kill -9 to ready again); first child execution ${recoveryA} ms after it was back`);
+    log(
+      `outage A: Temporal down ${upA - downA} ms (kill -9 to ready again); first child execution ${recoveryA} ms after it was back`,
+    );
 
     // Phase B: the worker process is killed -9 and replaced.
     await until("progress after outage A", () => childMarkers().length >= PARENTS * 1.5);
@@ -133,18 +162,24 @@ describe("infrastructure faults", () => {
     const killedAt = Date.now();
     worker = await startWorker(address, 2_000);
     const recoveryB = await progressAfter(Date.now());
-    log(`worker kill: new worker ready ${Date.now() - killedAt - recoveryB} ms after the kill; first child execution ${recoveryB} ms later`);
+    log(
+      `worker kill: new worker ready ${Date.now() - killedAt - recoveryB} ms after the kill; first child execution ${recoveryB} ms later`,
+    );
 
     // Phase C: a long outage under a worker that gives up on Temporal after 2 s.
     await until("new worker at work", () => markers().some((m) => m.pid === worker.pid));
-    const unfinishedAtC = (await Promise.all(parents.map((p) => engine.runState(p.id).catch(() => undefined)))).filter((s) => s?.status !== "COMPLETED").length;
+    const unfinishedAtC = (await Promise.all(parents.map((p) => engine.runState(p.id).catch(() => undefined)))).filter(
+      (s) => s?.status !== "COMPLETED",
+    ).length;
     killServer();
     const downC = Date.now();
     await sleep(8_000);
     await startServer();
     const upC = Date.now();
     const recoveryC = await progressAfter(upC);
-    log(`outage C: Temporal down ${upC - downC} ms with ${unfinishedAtC}/${PARENTS} parents unfinished; first child execution ${recoveryC} ms after it was back`);
+    log(
+      `outage C: Temporal down ${upC - downC} ms with ${unfinishedAtC}/${PARENTS} parents unfinished; first child execution ${recoveryC} ms after it was back`,
+    );
 
     const finals = new Map<string, RunState>();
     await until(
@@ -153,7 +188,8 @@ describe("infrastructure faults", () => {
         for (const parent of parents) {
           if (finals.has(parent.id)) continue;
           const state = await engine.runState(parent.id).catch(() => undefined);
-          if (state && !["QUEUED", "EXECUTING", "WAITING", "DELAYED"].includes(state.status)) finals.set(parent.id, state);
+          if (state && !["QUEUED", "EXECUTING", "WAITING", "DELAYED"].includes(state.status))
+            finals.set(parent.id, state);
         }
         return finals.size === parents.length;
       },
@@ -163,19 +199,29 @@ describe("infrastructure faults", () => {
 
     // Every parent completed, in its first attempt, with three distinct children.
     const states = [...finals.values()];
-    expect(states.map((s) => `${s.id}:${s.status}:${s.error?.message ?? ""}`).filter((s) => !s.includes(":COMPLETED:"))).toEqual([]);
+    expect(
+      states.map((s) => `${s.id}:${s.status}:${s.error?.message ?? ""}`).filter((s) => !s.includes(":COMPLETED:")),
+    ).toEqual([]);
     const retried = states.filter((s) => s.attemptCount !== 1 || s.attempts.length !== 1);
     expect(retried.map((s) => ({ id: s.id, attempts: s.attempts }))).toEqual([]);
     for (const state of states) {
       const output = state.output as { children: string[] };
       expect(new Set(output.children).size).toBe(3);
-      expect(state.journal.map((entry) => entry.type)).toEqual(["triggerAndWait", "duration", "triggerAndWait", "duration", "triggerAndWait"]);
+      expect(state.journal.map((entry) => entry.type)).toEqual([
+        "triggerAndWait",
+        "duration",
+        "triggerAndWait",
+        "duration",
+        "triggerAndWait",
+      ]);
       expect(state.metadata).toEqual({ steps: 3 });
     }
 
     // No child run was created twice: Temporal holds exactly three child runs per parent, each completed in attempt 1.
     let children = 0;
-    for await (const execution of client.workflow.list({ query: `${SA.parentRunId.name} IN (${parents.map((p) => `'${p.id}'`).join(", ")})` })) {
+    for await (const execution of client.workflow.list({
+      query: `${SA.parentRunId.name} IN (${parents.map((p) => `'${p.id}'`).join(", ")})`,
+    })) {
       children++;
       const state = await engine.runState(execution.workflowId);
       expect(state.status).toBe("COMPLETED");

@@ -17,7 +17,11 @@ const fiveMb = (char: string) => char.repeat(5 * MB);
 
 const measure = task({
   id: "lp-measure",
-  run: async (payload: { blob: string; at?: Date }) => ({ length: payload.blob.length, allX: /^x*$/.test(payload.blob), atIsDate: payload.at instanceof Date }),
+  run: async (payload: { blob: string; at?: Date }) => ({
+    length: payload.blob.length,
+    allX: /^x*$/.test(payload.blob),
+    atIsDate: payload.at instanceof Date,
+  }),
 });
 
 const bigOutput = task({
@@ -30,7 +34,13 @@ const parent = task({
   run: async () => {
     const measured = await measure.triggerAndWait({ blob: fiveMb("x"), at: new Date() }).unwrap();
     const produced = await bigOutput.triggerAndWait({ char: "z" }).unwrap();
-    return { childSawLength: measured.length, childSawDate: measured.atIsDate, outputLength: produced.blob.length, outputIsZ: /^z*$/.test(produced.blob), outputAtIsDate: produced.at instanceof Date };
+    return {
+      childSawLength: measured.length,
+      childSawDate: measured.atIsDate,
+      outputLength: produced.blob.length,
+      outputIsZ: /^z*$/.test(produced.blob),
+      outputAtIsDate: produced.at instanceof Date,
+    };
   },
 });
 
@@ -93,7 +103,13 @@ describe("large payloads and outputs in the engine", () => {
     const handle = await t.engine.trigger({ task: parent.id, payload: {} });
     const state = await t.waitForRun(handle.id, undefined, 120_000);
     expect(state.status).toBe("COMPLETED");
-    expect(state.output).toEqual({ childSawLength: 5 * MB, childSawDate: true, outputLength: 5 * MB, outputIsZ: true, outputAtIsDate: true });
+    expect(state.output).toEqual({
+      childSawLength: 5 * MB,
+      childSawDate: true,
+      outputLength: 5 * MB,
+      outputIsZ: true,
+      outputAtIsDate: true,
+    });
     expect(await historyBytes(handle.id)).toBeLessThan(512 * 1024);
   });
 
@@ -133,17 +149,27 @@ describe("large payloads and outputs in runner processes (the executor of stint 
   let onRunners: TestEngine;
   let executor: RunnerExecutor;
   beforeAll(async () => {
-    executor = await startRunnerExecutor({ bundle: buildFixture(fixture("large-payload-tasks.ts"), "lp-1"), launch: { stdout: "ignore" } });
+    executor = await startRunnerExecutor({
+      bundle: buildFixture(fixture("large-payload-tasks.ts"), "lp-1"),
+      launch: { stdout: "ignore" },
+    });
     onRunners = await startTestEngine({}, { executor });
   });
   afterAll(async () => {
     await onRunners?.stop();
-    executor?.close();
+    await executor?.close();
   });
 
   it("a 5 MB payload and a 5 MB output cross the process boundary; task code sends 5 MB to a child and gets 5 MB back", async () => {
-    const measured = await onRunners.engine.trigger({ task: "runner-lp-measure", payload: { blob: fiveMb("x"), at: new Date() } });
-    expect((await onRunners.waitForRun(measured.id, undefined, 90_000)).output).toEqual({ length: 5 * MB, allX: true, atIsDate: true });
+    const measured = await onRunners.engine.trigger({
+      task: "runner-lp-measure",
+      payload: { blob: fiveMb("x"), at: new Date() },
+    });
+    expect((await onRunners.waitForRun(measured.id, undefined, 90_000)).output).toEqual({
+      length: 5 * MB,
+      allX: true,
+      atIsDate: true,
+    });
 
     const produced = await onRunners.engine.trigger({ task: "runner-lp-big-output", payload: { char: "y" } });
     const producedState = await onRunners.waitForRun(produced.id, undefined, 90_000);
@@ -156,7 +182,13 @@ describe("large payloads and outputs in runner processes (the executor of stint 
     const parentRun = await onRunners.engine.trigger({ task: "runner-lp-parent", payload: {} });
     const state = await onRunners.waitForRun(parentRun.id, undefined, 120_000);
     expect(state.error).toBeUndefined();
-    expect(state.output).toEqual({ childSawLength: 5 * MB, childSawDate: true, outputLength: 5 * MB, outputIsZ: true, outputAtIsDate: true });
+    expect(state.output).toEqual({
+      childSawLength: 5 * MB,
+      childSawDate: true,
+      outputLength: 5 * MB,
+      outputIsZ: true,
+      outputAtIsDate: true,
+    });
     expect(await historyBytes(parentRun.id)).toBeLessThan(512 * 1024);
   }, 300_000);
 });

@@ -34,9 +34,13 @@ async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean): P
 }
 
 function temporalList(query: string): string[] {
-  const out = execFileSync(findTemporalBinary(), ["workflow", "list", "--address", inject("temporalAddress"), "--query", query, "--output", "json"], {
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    findTemporalBinary(),
+    ["workflow", "list", "--address", inject("temporalAddress"), "--query", query, "--output", "json"],
+    {
+      encoding: "utf8",
+    },
+  );
   return (JSON.parse(out || "[]") as { execution: { workflowId: string } }[]).map((w) => w.execution.workflowId);
 }
 
@@ -67,6 +71,23 @@ describe("finding runs", () => {
     expect(tagged.data[0]!.tags).toEqual(expect.arrayContaining(["list-test", "n-1"]));
   });
 
+  it("a listed run shows what retrieving it shows: task, status, tags, creation time (its memo) and finish time", async () => {
+    const page = await eventually(
+      () => runs.list({ tag: "n-2" }),
+      (p) => p.data.length === 1,
+    );
+    const listedRun = page.data[0]!;
+    const retrieved = await runs.retrieve(ids[2]!);
+    expect(listedRun.id).toBe(retrieved.id);
+    expect(listedRun.taskIdentifier).toBe("list-me");
+    expect(listedRun.status).toBe("COMPLETED");
+    expect([...listedRun.tags].sort()).toEqual(["list-test", "n-2"]);
+    expect(new Date(listedRun.createdAt).getTime()).toBe(new Date(retrieved.createdAt).getTime());
+    const finished = new Date(listedRun.finishedAt!).getTime();
+    expect(finished).toBeGreaterThanOrEqual(new Date(listedRun.createdAt).getTime());
+    expect(finished).toBeLessThanOrEqual(Date.now());
+  });
+
   it("a run whose workflow was terminated (an operator's `temporal workflow terminate`) lists as CRASHED", async () => {
     const { id } = await hanging.trigger();
     await t.waitForRun(id, (state) => state.status === "WAITING");
@@ -79,7 +100,9 @@ describe("finding runs", () => {
   });
 
   it("a bad filter is a clear 400, not a broken query", async () => {
-    await expect(runs.list({ status: "DONE" as never })).rejects.toThrow(/filter\[status\]: "DONE" is not a run status/);
+    await expect(runs.list({ status: "DONE" as never })).rejects.toThrow(
+      /filter\[status\]: "DONE" is not a run status/,
+    );
     await expect(runs.list({ tag: "x' OR '1'='1" })).rejects.toThrow(/filter\[tag\]/);
   });
 });

@@ -27,7 +27,9 @@ describe("logger", () => {
   it("logs carry level, message, attributes, run id and attempt", async () => {
     const handle = await chatty.trigger({ user: "ada" });
     expect((await t.waitForRun(handle.id)).output).toBe("ok");
-    const lines = t.logs.filter((l) => l.runId === handle.id).map(({ level, message, attributes, attempt }) => ({ level, message, attributes, attempt }));
+    const lines = t.logs
+      .filter((l) => l.runId === handle.id)
+      .map(({ level, message, attributes, attempt }) => ({ level, message, attributes, attempt }));
     expect(lines.slice(0, 4)).toEqual([
       { level: "debug", message: "debugging", attributes: { step: 1 }, attempt: 1 },
       { level: "info", message: "hello", attributes: { user: "ada" }, attempt: 1 },

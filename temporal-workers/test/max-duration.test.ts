@@ -100,8 +100,13 @@ describe("maxDuration", () => {
     const overflows: Error[] = [];
     const onWarning = (warning: Error) => warning.name === "TimeoutOverflowWarning" && overflows.push(warning);
     process.on("warning", onWarning);
-    const [declared, triggered] = await Promise.all([unlimited.trigger({}), slow.trigger({ ms: 1_500 }, { maxDuration: timeout.None })]);
-    const [a, b] = await Promise.all([t.waitForRun(declared.id), t.waitForRun(triggered.id)]).finally(() => process.off("warning", onWarning));
+    const [declared, triggered] = await Promise.all([
+      unlimited.trigger({}),
+      slow.trigger({ ms: 1_500 }, { maxDuration: timeout.None }),
+    ]);
+    const [a, b] = await Promise.all([t.waitForRun(declared.id), t.waitForRun(triggered.id)]).finally(() =>
+      process.off("warning", onWarning),
+    );
     expect(overflows).toEqual([]);
     expect(a.status, JSON.stringify(a.error)).toBe("COMPLETED");
     expect(a.output).toBe(2_147_483_647);
@@ -114,8 +119,16 @@ describe("maxDuration", () => {
   });
 
   it("time spent waiting, in the process or before a suspension, does not count", async () => {
-    const [inProcess, suspends, addsUp] = await Promise.all([waitsInProcess.trigger(), waitsThenSuspends.trigger(), computeAddsUp.trigger()]);
-    const [a, b, c] = await Promise.all([t.waitForRun(inProcess.id), t.waitForRun(suspends.id), t.waitForRun(addsUp.id)]);
+    const [inProcess, suspends, addsUp] = await Promise.all([
+      waitsInProcess.trigger(),
+      waitsThenSuspends.trigger(),
+      computeAddsUp.trigger(),
+    ]);
+    const [a, b, c] = await Promise.all([
+      t.waitForRun(inProcess.id),
+      t.waitForRun(suspends.id),
+      t.waitForRun(addsUp.id),
+    ]);
     expect(a.status, JSON.stringify(a.error)).toBe("COMPLETED");
     expect(Date.parse(a.finishedAt!) - Date.parse(a.startedAt!)).toBeGreaterThan(10_000);
     expect(a.computeMs).toBeGreaterThanOrEqual(3_000);

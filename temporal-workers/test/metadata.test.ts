@@ -49,8 +49,16 @@ describe("metadata", () => {
     const during = await t.waitForRun(handle.id, (s) => s.status === "WAITING");
     expect(during.metadata).toEqual({ owner: "ops", status: "starting", items: ["a", "c"], done: 3 });
     const state = await t.waitForRun(handle.id);
-    expect(state.output).toEqual({ local: { owner: "ops", status: "starting", items: ["a", "c"], done: 3 }, status: "finished" });
-    expect((await runs.retrieve(handle.id)).metadata).toEqual({ owner: "ops", status: "finished", items: ["a", "c"], done: 3 });
+    expect(state.output).toEqual({
+      local: { owner: "ops", status: "starting", items: ["a", "c"], done: 3 },
+      status: "finished",
+    });
+    expect((await runs.retrieve(handle.id)).metadata).toEqual({
+      owner: "ops",
+      status: "finished",
+      items: ["a", "c"],
+      done: 3,
+    });
   });
 
   it("metadata.parent and metadata.root update the parent run", async () => {
@@ -62,7 +70,9 @@ describe("metadata", () => {
   it("metadata.update changes a run from outside; unknown runs are a 404", async () => {
     const handle = await progress.trigger();
     await t.waitForRun(handle.id, (s) => s.status === "WAITING");
-    expect(await metadata.update(handle.id, [{ type: "set", key: "note", value: "from outside" }])).toMatchObject({ note: "from outside" });
+    expect(await metadata.update(handle.id, [{ type: "set", key: "note", value: "from outside" }])).toMatchObject({
+      note: "from outside",
+    });
     expect((await t.waitForRun(handle.id)).metadata).toMatchObject({ note: "from outside", status: "finished" });
     await expect(metadata.update("run_doesnotexist00000000000", [])).rejects.toThrow(/not found/);
   });

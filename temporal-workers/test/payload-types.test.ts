@@ -29,9 +29,18 @@ const describeRich = task({
 const parent = task({
   id: "payload-types-parent",
   run: async (payload: { at: Date }) => {
-    const result = await describeRich.triggerAndWait({ at: payload.at, seen: new Set(["a"]), counts: new Map([["a", 1]]), big: 21n });
+    const result = await describeRich.triggerAndWait({
+      at: payload.at,
+      seen: new Set(["a"]),
+      counts: new Map([["a", 1]]),
+      big: 21n,
+    });
     if (!result.ok) throw result.error;
-    return { childNextDayIsDate: result.output.nextDay instanceof Date, nextDay: result.output.nextDay.toISOString(), big: result.output.big.toString() };
+    return {
+      childNextDayIsDate: result.output.nextDay instanceof Date,
+      nextDay: result.output.nextDay.toISOString(),
+      big: result.output.big.toString(),
+    };
   },
 });
 
@@ -63,7 +72,12 @@ async function inputEncoding(runId: string): Promise<string> {
 describe("payload types", () => {
   it("a Date, Set, Map and BigInt reach the task as themselves, and its output keeps them", async () => {
     const at = new Date("2026-01-02T03:04:05.678Z");
-    const handle = await describeRich.trigger({ at, seen: new Set(["x", "y"]), counts: new Map([["x", 2]]), big: 2n ** 70n });
+    const handle = await describeRich.trigger({
+      at,
+      seen: new Set(["x", "y"]),
+      counts: new Map([["x", 2]]),
+      big: 2n ** 70n,
+    });
     const state = await t.waitForRun(handle.id);
     expect(state.status).toBe("COMPLETED");
     const output = state.output as { types: unknown[]; nextDay: Date; big: bigint };
@@ -103,12 +117,15 @@ describe("payload types in runner processes (the executor of stint dev)", () => 
   let onRunners: TestEngine;
   let executor: RunnerExecutor;
   beforeAll(async () => {
-    executor = await startRunnerExecutor({ bundle: buildFixture(fixture("payload-types-tasks.ts"), "pt-1"), launch: { stdout: "ignore" } });
+    executor = await startRunnerExecutor({
+      bundle: buildFixture(fixture("payload-types-tasks.ts"), "pt-1"),
+      launch: { stdout: "ignore" },
+    });
     onRunners = await startTestEngine({}, { executor });
   });
   afterAll(async () => {
     await onRunners?.stop();
-    executor?.close();
+    await executor?.close();
   });
 
   it("an output holding functions completes with them left out, as Trigger.dev's superjson does, and keeps its Date", async () => {

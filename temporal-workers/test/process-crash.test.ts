@@ -13,17 +13,21 @@ import type { RunnerExecutor } from "../src/executor/runner-executor.js";
 
 const markers = join(mkdtempSync(join(tmpdir(), "stint-crash-")), "markers.log");
 const stepsOf = (runId: string) =>
-  (existsSync(markers) ? readFileSync(markers, "utf8").trim().split("\n") : []).filter((line) => line.split(" ")[1] === runId).map((line) => line.split(" ")[0]);
+  (existsSync(markers) ? readFileSync(markers, "utf8").trim().split("\n") : [])
+    .filter((line) => line.split(" ")[1] === runId)
+    .map((line) => line.split(" ")[0]);
 
 let t: TestEngine;
 let executor: RunnerExecutor;
 beforeAll(async () => {
-  executor = await startRunnerExecutor({ launch: { execArgv: ["--max-old-space-size=96"], stdout: "ignore", forwardStderr: false } });
+  executor = await startRunnerExecutor({
+    launch: { execArgv: ["--max-old-space-size=96"], stdout: "ignore", forwardStderr: false },
+  });
   t = await startTestEngine({}, { executor });
 });
 afterAll(async () => {
   await t?.stop();
-  executor?.close();
+  await executor?.close();
 });
 
 async function run(task: string) {
@@ -61,7 +65,9 @@ describe("a crashing task fails its attempt, not the worker", () => {
   it("an exception thrown from a timer fails the attempt", async () => {
     const { state } = await run("runner-uncaught-exception");
     expect(state.status).toBe("FAILED");
-    expect(state.error?.message).toBe("Uncaught exception in task code: cannot read properties of undefined (reading 'id')");
+    expect(state.error?.message).toBe(
+      "Uncaught exception in task code: cannot read properties of undefined (reading 'id')",
+    );
     await expectHealthy();
   });
 

@@ -10,7 +10,15 @@ import { basename, join } from "node:path";
 import { buildSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setClientRuntime, type ClientRuntime } from "@stint/sdk/runtime";
-import { BundleStore, RunnerExecutor, childProcessLauncher, runnerEntry, type AttemptExecutor, type AttemptJob, type RunnerBundle } from "../src/index.js";
+import {
+  BundleStore,
+  RunnerExecutor,
+  childProcessLauncher,
+  runnerEntry,
+  type AttemptExecutor,
+  type AttemptJob,
+  type RunnerBundle,
+} from "../src/index.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 import { fixture } from "./harness/runner-executor.js";
 
@@ -22,7 +30,15 @@ function storeVersion(version: string, files: string[]): RunnerBundle {
   mkdirSync(dir, { recursive: true });
   const entries = files.map((file) => {
     const outfile = join(dir, `${basename(file, ".ts")}.mjs`);
-    buildSync({ entryPoints: [file], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "silent" });
+    buildSync({
+      entryPoints: [file],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "silent",
+    });
     return { file: outfile, source: `test/fixtures/${basename(file)}` };
   });
   const bundle = { version, entries };
@@ -38,13 +54,18 @@ const managementCalls: string[] = [];
 let t: TestEngine;
 const newExecutor = () =>
   new RunnerExecutor({
-    launcher: childProcessLauncher({ env: { ...process.env, STINT_WORKER_NAME: "worker-server-1" }, execArgv: ["--max-old-space-size=96"] }),
+    launcher: childProcessLauncher({
+      env: { ...process.env, STINT_WORKER_NAME: "worker-server-1" },
+      execArgv: ["--max-old-space-size=96"],
+    }),
     store,
     clientRuntime: new Proxy({} as ClientRuntime, {
-      get: (_, method: keyof ClientRuntime) => (...args: unknown[]) => {
-        managementCalls.push(method);
-        return (t.engine[method] as (...a: unknown[]) => Promise<unknown>).apply(t.engine, args);
-      },
+      get:
+        (_, method: keyof ClientRuntime) =>
+        (...args: unknown[]) => {
+          managementCalls.push(method);
+          return (t.engine[method] as (...a: unknown[]) => Promise<unknown>).apply(t.engine, args);
+        },
     }),
   });
 
@@ -56,7 +77,11 @@ function liveRunners(): number[] {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return parent === process.pid && stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] !== "Z" && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(runnerEntry());
+        return (
+          parent === process.pid &&
+          stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] !== "Z" &&
+          readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(runnerEntry())
+        );
       } catch {
         return false; // gone meanwhile
       }
@@ -82,7 +107,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
-  executor?.close();
+  await executor?.close();
 });
 
 describe("the runner executor on a worker server", () => {
@@ -104,7 +129,7 @@ describe("the runner executor on a worker server", () => {
     const { id: suspended } = await t.engine.trigger({ task: "version-lock-waits", payload: null });
     await t.waitForRun(suspended, (s) => s.status === "WAITING" && s.version === "deploy-1");
 
-    executor.close();
+    await executor.close();
     executor = newExecutor();
     expect(executor.currentVersion).toBeUndefined();
     expect(executor.hasTask("version-lock-waits", "deploy-1")).toBe(true);
@@ -115,7 +140,12 @@ describe("the runner executor on a worker server", () => {
     expect(resumed.status, JSON.stringify(resumed.error)).toBe("COMPLETED");
     expect(resumed.output).toEqual({ code: "v1", version: "deploy-1" });
     expect(started.output).toMatchObject({ code: "v2", version: "deploy-2" });
-    expect(store.list().map((v) => v.bundle.version).sort()).toEqual(["deploy-1", "deploy-2"]);
+    expect(
+      store
+        .list()
+        .map((v) => v.bundle.version)
+        .sort(),
+    ).toEqual(["deploy-1", "deploy-2"]);
   });
 
   it("keeps one warm runner however often the current version is activated again (a rebuild of unchanged code)", async () => {

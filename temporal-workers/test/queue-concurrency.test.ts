@@ -8,6 +8,7 @@ import { queue, task, wait } from "@stint/sdk";
 import { declaredQueues } from "@stint/sdk/runtime";
 import { QUEUE_SETTINGS_TTL_MS } from "../src/client/queue-gates.js";
 import { queueGateId } from "../src/shared/queue-gate.js";
+import { localDispatcher } from "../src/dispatcher/local-dispatchers.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 /** Executions in progress per queue, and the highest number seen at once. */
@@ -36,16 +37,25 @@ const sleeper = task({
     return "woke";
   },
 });
-const quick = task({ id: "qc-quick", queue: { name: "qc-single" }, run: async (payload: { label: string }) => occupy("single", 50, payload.label) });
+const quick = task({
+  id: "qc-quick",
+  queue: { name: "qc-single" },
+  run: async (payload: { label: string }) => occupy("single", 50, payload.label),
+});
 const undeclared = task({ id: "qc-undeclared", run: async (payload: { n: number }) => payload.n });
-const burst = task({ id: "qc-burst", queue: { concurrencyLimit: 1_000 }, run: async (payload: { n: number }) => payload.n });
+const burst = task({
+  id: "qc-burst",
+  queue: { concurrencyLimit: 1_000 },
+  run: async (payload: { n: number }) => payload.n,
+});
 const perKey = task({ id: "qc-per-key", queue: { concurrencyLimit: 1 }, run: async () => occupy("per-key", 800) });
 
 let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
   // What `stint dev` does at start: tell the engine each declared queue's limit.
-  for (const declared of declaredQueues()) await t.engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
+  for (const declared of declaredQueues())
+    await t.engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
 });
 afterAll(async () => t?.stop());
 
@@ -54,27 +64,42 @@ const finish = (ids: string[]) => Promise.all(ids.map((id) => t.waitForRun(id)))
 describe("queue concurrency", () => {
   it("declared queues come from task options and queue()", () => {
     const byName = new Map(declaredQueues().map((q) => [q.name, q]));
-    expect(byName.get("task/qc-limited")).toEqual({ name: "task/qc-limited", type: "task", concurrencyLimit: 2, tasks: ["qc-limited"] });
-    expect(byName.get("qc-exports")).toEqual({ name: "qc-exports", type: "custom", concurrencyLimit: 1, tasks: ["qc-export-csv", "qc-export-pdf"] });
+    expect(byName.get("task/qc-limited")).toEqual({
+      name: "task/qc-limited",
+      type: "task",
+      concurrencyLimit: 2,
+      tasks: ["qc-limited"],
+    });
+    expect(byName.get("qc-exports")).toEqual({
+      name: "qc-exports",
+      type: "custom",
+      concurrencyLimit: 1,
+      tasks: ["qc-export-csv", "qc-export-pdf"],
+    });
     expect(byName.get("qc-single")?.concurrencyLimit).toBe(1);
   });
 
-  it("a queue with no limit and no pause admits runs without a gate round trip", async () => {
+  it("a queue with no limit and no pause admits its runs at once, through the dispatcher, with no gate", async () => {
     const handles = await Promise.all([1, 2, 3, 4].map((n) => undeclared.trigger({ n })));
     const states = await finish(handles.map((h) => h.id));
     expect(states.map((s) => s.output)).toEqual([1, 2, 3, 4]);
-    // The gate exists (start-up declared the queue, without a limit) but no run asked it for a slot.
-    const history = await t.client.workflow.getHandle(queueGateId({ environmentId: t.engine.options.environment.id, queue: "task/qc-undeclared" })).fetchHistory();
-    const updates = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
-    expect(updates).not.toContain("stint.acquireSlot");
-    expect(updates).toContain("stint.configureQueue");
+    // New runs never start a queue gate workflow: the engine's dispatcher holds the queue's settings and slots.
+    await expect(
+      t.client.workflow
+        .getHandle(queueGateId({ environmentId: t.engine.options.environment.id, queue: "task/qc-undeclared" }))
+        .describe(),
+    ).rejects.toThrow(/not found/i);
+    const dispatcher = localDispatcher(t.engine.options.workflowTaskQueue)!;
+    await expect.poll(() => handles.some((h) => dispatcher.holdsLease(h.id)), { timeout: 10_000 }).toBe(false);
   });
 
   it("pausing a queue without a limit holds its new runs (within the settings cache time)", async () => {
     await t.engine.configureQueue("task/qc-undeclared", { paused: true });
     await new Promise((r) => setTimeout(r, QUEUE_SETTINGS_TTL_MS + 200));
     const held = await undeclared.trigger({ n: 5 });
-    await expect.poll(async () => (await t.engine.describeQueue("task/qc-undeclared")).queued, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await t.engine.describeQueue("task/qc-undeclared")).queued, { timeout: 10_000 })
+      .toBe(1);
     expect((await t.engine.runState(held.id)).status).toBe("QUEUED");
     await t.engine.configureQueue("task/qc-undeclared", { paused: false });
     expect((await t.waitForRun(held.id)).output).toBe(5);
@@ -82,7 +107,9 @@ describe("queue concurrency", () => {
 
   it("a burst of runs larger than the worker's workflow task slots all get through their gate", async () => {
     // Each run's workflow task waits for the gate's answer: gates have their own worker, so they cannot starve.
-    const handles = await t.engine.batchTrigger(Array.from({ length: 150 }, (_, n) => ({ task: "qc-burst", payload: { n } })));
+    const handles = await t.engine.batchTrigger(
+      Array.from({ length: 150 }, (_, n) => ({ task: "qc-burst", payload: { n } })),
+    );
     const states = await finish(handles.runs.map((h) => h.id));
     expect(states.filter((s) => s.status === "COMPLETED")).toHaveLength(150);
   }, 120_000);
@@ -95,7 +122,12 @@ describe("queue concurrency", () => {
   });
 
   it("tasks sharing a queue share its limit, and their runs carry the queue's name", async () => {
-    const handles = await Promise.all([exportCsv.trigger(), exportPdf.trigger(), exportCsv.trigger(), exportPdf.trigger()]);
+    const handles = await Promise.all([
+      exportCsv.trigger(),
+      exportPdf.trigger(),
+      exportCsv.trigger(),
+      exportPdf.trigger(),
+    ]);
     const states = await finish(handles.map((h) => h.id));
     expect(states.every((s) => s.status === "COMPLETED" && s.queue === "qc-exports")).toBe(true);
     expect(peak.get("exports")).toBe(1);
@@ -118,7 +150,12 @@ describe("queue concurrency", () => {
     const handle = await limited.trigger();
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await t.engine.runState(handle.id)).status).toBe("QUEUED");
-    expect(await t.engine.describeQueue("task/qc-limited")).toMatchObject({ queued: 1, running: 0, paused: true, limit: 2 });
+    expect(await t.engine.describeQueue("task/qc-limited")).toMatchObject({
+      queued: 1,
+      running: 0,
+      paused: true,
+      limit: 2,
+    });
     await t.engine.configureQueue("task/qc-limited", { paused: false });
     expect((await t.waitForRun(handle.id)).status).toBe("COMPLETED");
   });

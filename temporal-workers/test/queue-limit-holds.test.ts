@@ -25,8 +25,21 @@ function startWorker(engine: TestEngine): Promise<ChildProcess> {
   const { workflowTaskQueue, attemptQueue } = engine.engine.options;
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "test/fixtures/task-worker.ts", inject("temporalAddress"), workflowTaskQueue, attemptQueue, "120000", "./queue-limit-tasks.ts"],
-    { cwd: join(import.meta.dirname, ".."), env: { ...process.env, STINT_MARKER_FILE: markerFile, STINT_ATTEMPTS_ONLY: "1" }, stdio: ["pipe", "pipe", "inherit"] },
+    [
+      "--import",
+      "tsx",
+      "test/fixtures/task-worker.ts",
+      inject("temporalAddress"),
+      workflowTaskQueue,
+      attemptQueue,
+      "120000",
+      "./queue-limit-tasks.ts",
+    ],
+    {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, STINT_MARKER_FILE: markerFile, STINT_ATTEMPTS_ONLY: "1" },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
   );
   workers.push(child);
   return new Promise((resolve, reject) => {
@@ -57,8 +70,15 @@ function intervals(runIds: string[]): Interval[] {
   return marks
     .filter((m) => m.step === "start" && runIds.includes(m.runId))
     .map((start) => {
-      const end = marks.find((m) => m.step === "end" && m.runId === start.runId && m.pid === start.pid && m.at >= start.at);
-      return { queue: start.queue, runId: start.runId, start: start.at, end: end?.at ?? killedAt.get(start.pid) ?? Number.POSITIVE_INFINITY };
+      const end = marks.find(
+        (m) => m.step === "end" && m.runId === start.runId && m.pid === start.pid && m.at >= start.at,
+      );
+      return {
+        queue: start.queue,
+        runId: start.runId,
+        start: start.at,
+        end: end?.at ?? killedAt.get(start.pid) ?? Number.POSITIVE_INFINITY,
+      };
     });
 }
 
@@ -68,7 +88,8 @@ function overlaps(runIds: string[], after = 0): string[] {
   const all = intervals(runIds);
   for (const a of all) {
     for (const b of all) {
-      if (a !== b && b.start >= after && a.queue === b.queue && a.start <= b.start && b.start < a.end) found.push(`${a.queue}: ${b.runId} started while ${a.runId} ran`);
+      if (a !== b && b.start >= after && a.queue === b.queue && a.start <= b.start && b.start < a.end)
+        found.push(`${a.queue}: ${b.runId} started while ${a.runId} ran`);
     }
   }
   return found;
@@ -77,7 +98,10 @@ function overlaps(runIds: string[], after = 0): string[] {
 /** The most executions of one queue that ran at once. */
 function peakConcurrency(runIds: string[]): number {
   const all = intervals(runIds);
-  return Math.max(0, ...all.map((a) => all.filter((b) => b.queue === a.queue && b.start <= a.start && a.start < b.end).length));
+  return Math.max(
+    0,
+    ...all.map((a) => all.filter((b) => b.queue === a.queue && b.start <= a.start && a.start < b.end).length),
+  );
 }
 
 /** Declares the fixture's queues to the engine as a worker's registration does, optionally with other limits. */
@@ -85,7 +109,14 @@ function declare(engine: TestEngine, limits: Record<string, number | null> = {})
   return Promise.all(
     declaredQueues()
       .filter((q) => q.name.includes("qlh"))
-      .map((q) => engine.engine.configureQueue(q.name, { declaredLimit: q.name in limits ? limits[q.name]! : q.concurrencyLimit, defaultLimit: 25, paused: false, overrideLimit: null })),
+      .map((q) =>
+        engine.engine.configureQueue(q.name, {
+          declaredLimit: q.name in limits ? limits[q.name]! : q.concurrencyLimit,
+          defaultLimit: 25,
+          paused: false,
+          overrideLimit: null,
+        }),
+      ),
   );
 }
 
@@ -107,17 +138,29 @@ afterAll(() => {
 });
 
 describe("a queue's limit holds whenever its runs were triggered", () => {
-  it("runs triggered before any worker declared their queue run one at a time, on the queue their code names", { timeout: 300_000 }, async () => {
+  it("runs triggered before any worker declared their queue run one at a time, on the queue their code names", {
+    timeout: 300_000,
+  }, async () => {
     t = await startTestEngine({}, { attempts: false });
     // As the REST API triggers before a session registered: no queue in the options, nothing declared anywhere.
     const triggered = await Promise.all(
-      ["qlh-shared-a", "qlh-shared-b", "qlh-shared-a", "qlh-shared-b", "qlh-own", "qlh-own", "qlh-own"].map((task) => t!.engine.trigger({ task, payload: {} })),
+      ["qlh-shared-a", "qlh-shared-b", "qlh-shared-a", "qlh-shared-b", "qlh-own", "qlh-own", "qlh-own"].map((task) =>
+        t!.engine.trigger({ task, payload: {} }),
+      ),
     );
     const runIds = triggered.map((h) => h.id);
     // A queue the trigger names stays the run's, even one the code does not declare.
-    const named = await t.engine.trigger({ task: "qlh-own", payload: { ms: 10 }, options: { queue: "qlh-named-by-trigger" } });
+    const named = await t.engine.trigger({
+      task: "qlh-own",
+      payload: { ms: 10 },
+      options: { queue: "qlh-named-by-trigger" },
+    });
     // The engine admits them (nothing said their queues had a limit); no worker polls their attempts yet.
-    await eventually(async () => (await Promise.all(runIds.map((id) => t!.engine.runState(id)))).every((s) => s.status === "QUEUED"), 60_000, "runs queued");
+    await eventually(
+      async () => (await Promise.all(runIds.map((id) => t!.engine.runState(id)))).every((s) => s.status === "QUEUED"),
+      60_000,
+      "runs queued",
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     await startWorker(t);
     const states = await allCompleted(t, runIds);
@@ -131,11 +174,15 @@ describe("a queue's limit holds whenever its runs were triggered", () => {
     expect(await t.engine.describeQueue("task/qlh-own")).toMatchObject({ declaredLimit: 1, running: 0 });
   });
 
-  it("while a worker declares its queues again (a reload), the limit holds for runs queued and executing", { timeout: 300_000 }, async () => {
+  it("while a worker declares its queues again (a reload), the limit holds for runs queued and executing", {
+    timeout: 300_000,
+  }, async () => {
     t = await startTestEngine({}, { attempts: false });
     await declare(t);
     await startWorker(t);
-    const runIds = (await Promise.all(Array.from({ length: 5 }, () => t!.engine.trigger({ task: "qlh-own", payload: { ms: 600 } })))).map((h) => h.id);
+    const runIds = (
+      await Promise.all(Array.from({ length: 5 }, () => t!.engine.trigger({ task: "qlh-own", payload: { ms: 600 } })))
+    ).map((h) => h.id);
     const redeclaring = (async () => {
       for (let i = 0; i < 6; i++) {
         await declare(t!);
@@ -147,12 +194,16 @@ describe("a queue's limit holds whenever its runs were triggered", () => {
     expect(overlaps(runIds)).toEqual([]);
   });
 
-  it("a redeclaration that lowers the limit: runs already executing finish, none starts beside them after it", { timeout: 300_000 }, async () => {
+  it("a redeclaration that lowers the limit: runs already executing finish, none starts beside them after it", {
+    timeout: 300_000,
+  }, async () => {
     t = await startTestEngine({}, { attempts: false });
     // An earlier version of the code allowed 3 at once.
     await declare(t, { "task/qlh-own": 3 });
     await startWorker(t);
-    const runIds = (await Promise.all(Array.from({ length: 7 }, () => t!.engine.trigger({ task: "qlh-own", payload: { ms: 2_000 } })))).map((h) => h.id);
+    const runIds = (
+      await Promise.all(Array.from({ length: 7 }, () => t!.engine.trigger({ task: "qlh-own", payload: { ms: 2_000 } })))
+    ).map((h) => h.id);
     await eventually(() => intervals(runIds).length >= 3, 120_000, "three runs executing");
     // The reloaded code allows 1.
     await declare(t);
@@ -164,17 +215,25 @@ describe("a queue's limit holds whenever its runs were triggered", () => {
     expect(await t.engine.describeQueue("task/qlh-own")).toMatchObject({ declaredLimit: 1, limit: 1, running: 0 });
   });
 
-  it("the worker killed mid-run and the engine restarted: the killed execution keeps its slot until Temporal retries it, nothing else starts meanwhile", { timeout: 300_000 }, async () => {
+  it("the worker killed mid-run and the engine restarted: the killed execution keeps its slot until Temporal retries it, nothing else starts meanwhile", {
+    timeout: 300_000,
+  }, async () => {
     t = await startTestEngine({ heartbeatTimeoutMs: 3_000 }, { attempts: false });
     await declare(t);
     const first = await startWorker(t);
-    const runIds = (await Promise.all(Array.from({ length: 3 }, () => t!.engine.trigger({ task: "qlh-own", payload: { ms: 2_500 } })))).map((h) => h.id);
+    const runIds = (
+      await Promise.all(Array.from({ length: 3 }, () => t!.engine.trigger({ task: "qlh-own", payload: { ms: 2_500 } })))
+    ).map((h) => h.id);
     await eventually(() => intervals(runIds).length > 0, 120_000, "a run started");
     kill(first);
     // The engine's workers (run workflows, queue gates) stop and start again, as a webapp restart does.
     await t.workers.shutdown();
     const { workflowTaskQueue } = t.engine.options;
-    restartedEngine = await createStintWorkers({ client: t.client, address: inject("temporalAddress"), workflowTaskQueue });
+    restartedEngine = await createStintWorkers({
+      client: t.client,
+      address: inject("temporalAddress"),
+      workflowTaskQueue,
+    });
     void restartedEngine.run();
     await startWorker(t);
     const states = await allCompleted(t, runIds);

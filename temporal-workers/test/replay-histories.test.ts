@@ -11,7 +11,14 @@ import { Worker } from "@temporalio/worker";
 import { describe, expect, it } from "vitest";
 import { engineWorkflowBundle } from "../src/worker/workflow-bundle.js";
 import { stintDataConverter } from "../src/shared/data-converter.js";
-import { MANIFEST_FILE, historyFromFixture, patchIdsIn, patchMarkersIn, type JsonHistory, type Manifest } from "./harness/replay-fixtures.js";
+import {
+  MANIFEST_FILE,
+  historyFromFixture,
+  patchIdsIn,
+  patchMarkersIn,
+  type JsonHistory,
+  type Manifest,
+} from "./harness/replay-fixtures.js";
 
 const fixturesDir = fileURLToPath(new URL("./replay-histories", import.meta.url));
 const workflowsDir = fileURLToPath(new URL("../src/workflows", import.meta.url));
@@ -19,20 +26,32 @@ const manifest = JSON.parse(readFileSync(join(fixturesDir, MANIFEST_FILE), "utf8
 const files = readdirSync(fixturesDir)
   .filter((file) => file.endsWith(".json") && file !== MANIFEST_FILE)
   .sort();
-const histories = new Map(files.map((file) => [file, JSON.parse(readFileSync(join(fixturesDir, file), "utf8")) as JsonHistory]));
+const histories = new Map(
+  files.map((file) => [file, JSON.parse(readFileSync(join(fixturesDir, file), "utf8")) as JsonHistory]),
+);
 
 describe("replay of recorded histories", () => {
   it("every fixture replays against the current workflow code without non-determinism", async () => {
     expect(files.length).toBeGreaterThan(0);
     const replay = Worker.runReplayHistories(
-      { workflowBundle: await engineWorkflowBundle(), dataConverter: stintDataConverter, replayName: "stint-replay-test" },
-      files.map((file) => ({ workflowId: manifest.fixtures[file]?.workflowId ?? file, history: historyFromFixture(histories.get(file)!) })),
+      {
+        workflowBundle: await engineWorkflowBundle(),
+        dataConverter: stintDataConverter,
+        replayName: "stint-replay-test",
+      },
+      files.map((file) => ({
+        workflowId: manifest.fixtures[file]?.workflowId ?? file,
+        history: historyFromFixture(histories.get(file)!),
+      })),
     );
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of replay) {
       const file = files[replayed++]!;
-      if (result.error) failures.push(`${file} (${manifest.fixtures[file]?.description ?? "not in the manifest"}): ${result.error.message}`);
+      if (result.error)
+        failures.push(
+          `${file} (${manifest.fixtures[file]?.description ?? "not in the manifest"}): ${result.error.message}`,
+        );
     }
     expect(replayed).toBe(files.length);
     expect(failures, `histories that no longer replay:\n${failures.join("\n")}`).toEqual([]);
@@ -43,7 +62,8 @@ describe("replay of recorded histories", () => {
       expect(manifest.fixtures[file], `${file} has no entry in ${MANIFEST_FILE}`).toBeDefined();
       expect(manifest.fixtures[file]!.recordedAt.commit).toMatch(/^[0-9a-f]{7,}/);
     }
-    for (const file of Object.keys(manifest.fixtures)) expect(existsSync(join(fixturesDir, file)), `${MANIFEST_FILE} names a missing ${file}`).toBe(true);
+    for (const file of Object.keys(manifest.fixtures))
+      expect(existsSync(join(fixturesDir, file)), `${MANIFEST_FILE} names a missing ${file}`).toBe(true);
   });
 
   it("every patched() branch of the workflow code has a fixture: one holding its marker, one made before the patch", () => {
@@ -54,10 +74,14 @@ describe("replay of recorded histories", () => {
     const missing = [
       ...patches.flatMap((id) => [
         ...(withMarker.has(id) ? [] : [`${id}: no history holds its marker (record a scenario that reaches it)`]),
-        ...(before.has(id) ? [] : [`${id}: no history was made before it (record one with --engine at the commit before the patch)`]),
+        ...(before.has(id)
+          ? []
+          : [`${id}: no history was made before it (record one with --engine at the commit before the patch)`]),
       ]),
       // A deprecated patch has only its new branch left: histories made after it must still replay.
-      ...patchIdsIn(workflowsDir, "deprecated").flatMap((id) => (withMarker.has(id) ? [] : [`${id}: no history holds its marker`])),
+      ...patchIdsIn(workflowsDir, "deprecated").flatMap((id) =>
+        withMarker.has(id) ? [] : [`${id}: no history holds its marker`],
+      ),
     ];
     expect(missing, missing.join("\n")).toEqual([]);
   });

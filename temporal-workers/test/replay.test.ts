@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runs, task } from "@stint/sdk";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
-const echo = task({ id: "replay-echo", run: async (payload: { value: string }, { ctx }) => ({ value: payload.value, runId: ctx.run.id, tags: ctx.run.tags }) });
+const echo = task({
+  id: "replay-echo",
+  run: async (payload: { value: string }, { ctx }) => ({ value: payload.value, runId: ctx.run.id, tags: ctx.run.tags }),
+});
 
 let t: TestEngine;
 beforeAll(async () => {

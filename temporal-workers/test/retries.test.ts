@@ -30,7 +30,8 @@ const handled = task({
   retry: { maxAttempts: 5, minTimeoutInMs: 50, randomize: false },
   run: async (payload: { mode: "fatal" | "slow" }, { ctx }) => {
     record(ctx.run.id, ctx.attempt.number);
-    if (payload.mode === "fatal" || ctx.attempt.number < 3) throw new Error(payload.mode === "fatal" ? "fatal" : "slow");
+    if (payload.mode === "fatal" || ctx.attempt.number < 3)
+      throw new Error(payload.mode === "fatal" ? "fatal" : "slow");
     return "ok";
   },
   catchError: async ({ error, ctx }) => {

@@ -81,7 +81,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-const pendingActivities = async (runId: string) => (await t.client.workflow.getHandle(runId).describe()).raw.pendingActivities?.length ?? 0;
+const pendingActivities = async (runId: string) =>
+  (await t.client.workflow.getHandle(runId).describe()).raw.pendingActivities?.length ?? 0;
 
 describe("suspend and resume", () => {
   it("a wait past the threshold suspends: no attempt is held, then run() replays past the completed wait", async () => {
@@ -124,7 +125,10 @@ describe("suspend and resume", () => {
     expect(state.status).toBe("COMPLETED");
     expect(state.output).toEqual({ tokenId, result: { approved: true } });
     // createToken was answered from the journal on replay: one token, same id both times.
-    expect(executions[handle.id]!.filter((s) => s.startsWith("token:"))).toEqual([`token:${tokenId}`, `token:${tokenId}`]);
+    expect(executions[handle.id]!.filter((s) => s.startsWith("token:"))).toEqual([
+      `token:${tokenId}`,
+      `token:${tokenId}`,
+    ]);
   });
 
   it("threshold 0 always suspends; 'never' keeps the process for the whole wait", async () => {

@@ -39,7 +39,9 @@ describe("tags", () => {
   it("a single tag string is accepted; more than 10 tags or an empty tag is refused", async () => {
     const single = await tagged.trigger(undefined, { tags: "solo" });
     expect((await t.waitForRun(single.id)).tags[0]).toBe("solo");
-    await expect(tagged.trigger(undefined, { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })).rejects.toThrow(/options\.tags: at most 10 tags/);
+    await expect(tagged.trigger(undefined, { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) })).rejects.toThrow(
+      /options\.tags: at most 10 tags/,
+    );
     await expect(tagged.trigger(undefined, { tags: [""] })).rejects.toThrow(/options\.tags: a tag cannot be empty/);
     await expect(tags.add("outside")).rejects.toThrow(/can only be used inside a task's run\(\) function/);
   });

@@ -6,10 +6,15 @@ import { startTestEngine, type TestEngine } from "./harness/index.js";
 const approval = task({
   id: "tokens-approval",
   run: async (payload: { tokenId?: string; timeout?: string }) => {
-    const token = payload.tokenId ? { id: payload.tokenId } : await wait.createToken({ timeout: payload.timeout ?? "1m", tags: ["approval"] });
+    const token = payload.tokenId
+      ? { id: payload.tokenId }
+      : await wait.createToken({ timeout: payload.timeout ?? "1m", tags: ["approval"] });
     const result = await wait.forToken<{ approved: boolean }>(token);
     if (result.ok) return { tokenId: token.id, approved: result.output.approved };
-    return { tokenId: token.id, error: { name: result.error.name, isTimeout: result.error instanceof WaitpointTimeoutError } };
+    return {
+      tokenId: token.id,
+      error: { name: result.error.name, isTimeout: result.error instanceof WaitpointTimeoutError },
+    };
   },
 });
 

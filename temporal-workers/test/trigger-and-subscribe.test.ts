@@ -49,7 +49,9 @@ const mixed = task({
       );
     return {
       success: success.ok ? success.output : null,
-      failure: failure.ok ? null : { id: failure.id, taskIdentifier: failure.taskIdentifier, message: (failure.error as Error).message },
+      failure: failure.ok
+        ? null
+        : { id: failure.id, taskIdentifier: failure.taskIdentifier, message: (failure.error as Error).message },
       unwrapped,
     };
   },
@@ -63,7 +65,10 @@ const aborts = task({
     setTimeout(() => controller.abort(), 1_500);
     let childId: string | undefined;
     const outcome = await childWork
-      .triggerAndSubscribe({ label: "long", delayMs: 8_000 }, { signal: controller.signal, cancelOnAbort: payload.cancelOnAbort })
+      .triggerAndSubscribe(
+        { label: "long", delayMs: 8_000 },
+        { signal: controller.signal, cancelOnAbort: payload.cancelOnAbort },
+      )
       .then(
         (result) => ((childId = result.id), "finished"),
         (error: Error) => `${error.name}: ${error.message}`,
@@ -118,15 +123,23 @@ describe("triggerAndSubscribe", () => {
   it("gives triggerAndWait's results: ok with the output, or the child's error; unwrap throws SubtaskUnwrapError", async () => {
     const output = await completed((await mixed.trigger()).id);
     expect(output.success).toEqual({ label: "ok" });
-    expect(output.failure).toMatchObject({ taskIdentifier: "tas-child", message: 'Child task "bad" intentionally failed' });
+    expect(output.failure).toMatchObject({
+      taskIdentifier: "tas-child",
+      message: 'Child task "bad" intentionally failed',
+    });
     expect(output.failure.id).toMatch(/^run_/);
     expect(output.unwrapped).toBe('SubtaskUnwrapError: Error in tas-child: Child task "unwrap" intentionally failed');
   });
 
   it("an abort stops following and cancels the child", async () => {
     const output = await completed((await aborts.trigger({ cancelOnAbort: true })).id);
-    expect(output.outcome).toMatch(/AbortError: triggerAndSubscribe was aborted|AbortError: This operation was aborted/);
-    const child = await t.waitForRun(output.childId, (state) => state.status !== "EXECUTING" && state.status !== "QUEUED");
+    expect(output.outcome).toMatch(
+      /AbortError: triggerAndSubscribe was aborted|AbortError: This operation was aborted/,
+    );
+    const child = await t.waitForRun(
+      output.childId,
+      (state) => state.status !== "EXECUTING" && state.status !== "QUEUED",
+    );
     expect(child.status).toBe("CANCELED");
   });
 

@@ -74,20 +74,30 @@ describe("triggerAndWait", () => {
     expect(out.unwrapError.message).toContain("child exploded");
     expect(out.unwrapError.runId).toMatch(/^run_/);
     const child = await t.engine.runState(out.ok.id);
-    expect(child).toMatchObject({ parentRunId: handle.id, rootRunId: handle.id, depth: 1, triggerFunction: "triggerAndWait" });
+    expect(child).toMatchObject({
+      parentRunId: handle.id,
+      rootRunId: handle.id,
+      depth: 1,
+      triggerFunction: "triggerAndWait",
+    });
     expect((await t.engine.runState(out.failed.id)).status).toBe("FAILED");
   });
 
   it("nested runs carry parent, root and depth", async () => {
     const handle = await grandparent.trigger();
     const state = await t.waitForRun(handle.id);
-    const out = state.output as { self: string; middle: { self: string; leaf: { id: string; parent: string; root: string } } };
+    const out = state.output as {
+      self: string;
+      middle: { self: string; leaf: { id: string; parent: string; root: string } };
+    };
     expect(out.middle.leaf.parent).toBe(out.middle.self);
     expect(out.middle.leaf.root).toBe(handle.id);
     expect((await t.engine.runState(out.middle.leaf.id)).depth).toBe(2);
   });
 
   it("outside a run, triggerAndWait is refused with a clear error", async () => {
-    await expect(double.triggerAndWait({ n: 1 })).rejects.toThrow(/triggerAndWait can only be used inside a task's run\(\) function/);
+    await expect(double.triggerAndWait({ n: 1 })).rejects.toThrow(
+      /triggerAndWait can only be used inside a task's run\(\) function/,
+    );
   });
 });

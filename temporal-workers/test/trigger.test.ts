@@ -4,7 +4,11 @@ import { startTestEngine, type TestEngine } from "../test/harness/index.js";
 
 const hello = task({
   id: "trigger-hello",
-  run: async (payload: { name: string }, { ctx }) => ({ greeting: `hello ${payload.name}`, runId: ctx.run.id, attempt: ctx.attempt.number }),
+  run: async (payload: { name: string }, { ctx }) => ({
+    greeting: `hello ${payload.name}`,
+    runId: ctx.run.id,
+    attempt: ctx.attempt.number,
+  }),
 });
 
 const failing = task({
@@ -33,7 +37,10 @@ describe("trigger", () => {
     expect(run.output).toEqual(state.output);
     expect(run.payload).toEqual({ name: "ada" });
     // Trigger.dev's run shape has costs (0 in dev); Stint bills nothing, so they are 0 everywhere, never missing.
-    expect({ costInCents: run.costInCents, baseCostInCents: run.baseCostInCents }).toEqual({ costInCents: 0, baseCostInCents: 0 });
+    expect({ costInCents: run.costInCents, baseCostInCents: run.baseCostInCents }).toEqual({
+      costInCents: 0,
+      baseCostInCents: 0,
+    });
     expect(run.durationMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -56,9 +63,9 @@ describe("trigger with attempts co-located on the engine's queue (stint dev)", (
   it("one worker serves runs and attempts", async () => {
     await t.stop();
     t = await startTestEngine({}, { colocated: true });
-    // One worker polls the engine's queue for runs and attempts alike; queue gates have their own.
+    // One worker polls the engine's queue for runs and attempts alike (queue gates get one only while open).
     const queues = t.workers.workers.map((w) => w.options.taskQueue);
-    expect(queues).toEqual([t.engine.options.workflowTaskQueue, `${t.engine.options.workflowTaskQueue}-gates`]);
+    expect(queues).toEqual([t.engine.options.workflowTaskQueue]);
     const state = await t.waitForRun((await hello.trigger({ name: "co" })).id);
     expect(state.output).toMatchObject({ greeting: "hello co" });
     const failed = await t.waitForRun((await failing.trigger()).id);

@@ -28,7 +28,11 @@ describe("ttl", () => {
   });
 
   it("the ttl counts from the end of the delay", async () => {
-    const handle = await noWorkers.engine.trigger({ task: "ttl-quick", payload: null, options: { delay: "2s", ttl: "1s" } });
+    const handle = await noWorkers.engine.trigger({
+      task: "ttl-quick",
+      payload: null,
+      options: { delay: "2s", ttl: "1s" },
+    });
     const state = await noWorkers.waitForRun(handle.id, undefined, 30_000);
     expect(state.status).toBe("EXPIRED");
     expect(Date.parse(state.expiredAt!) - Date.parse(state.createdAt)).toBeGreaterThanOrEqual(2_900);

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
-  executor?.close();
+  await executor?.close();
 });
 
 describe("version lock", () => {
@@ -51,12 +51,18 @@ describe("version lock", () => {
   });
 
   it("a run whose version is gone runs on the current one, and says so", async () => {
-    const { id } = await t.engine.trigger({ task: "version-lock-retries", payload: null, options: { version: "v0-deleted" } });
+    const { id } = await t.engine.trigger({
+      task: "version-lock-retries",
+      payload: null,
+      options: { version: "v0-deleted" },
+    });
     const state = await t.waitForRun(id);
     expect(state.status).toBe("COMPLETED");
     expect(state.output).toEqual({ code: "v2", attempt: 1 });
     expect(state.version).toBe("v2");
-    expect(notices.some((n) => n.includes(`${id} started on version v0-deleted, which is no longer on disk`))).toBe(true);
+    expect(notices.some((n) => n.includes(`${id} started on version v0-deleted, which is no longer on disk`))).toBe(
+      true,
+    );
   });
 });
 
@@ -72,14 +78,23 @@ describe("version lock in a deployed environment", () => {
   });
   afterAll(async () => {
     await deployed?.stop();
-    runners?.close();
+    await runners?.close();
   });
 
   it("children a run triggers (triggerAndWait and trigger) run the version their parent is locked to", async () => {
-    const { id } = await deployed.engine.trigger({ task: "version-lock-parent", payload: null, options: { version: "20261130.1" } });
+    const { id } = await deployed.engine.trigger({
+      task: "version-lock-parent",
+      payload: null,
+      options: { version: "20261130.1" },
+    });
     const parent = await deployed.waitForRun(id);
     expect(parent.status, JSON.stringify(parent.error)).toBe("COMPLETED");
-    const output = parent.output as { code: string; version: string; child: { code: string; version: string }; startedChild: string };
+    const output = parent.output as {
+      code: string;
+      version: string;
+      child: { code: string; version: string };
+      startedChild: string;
+    };
     expect(output).toMatchObject({ code: "v1", version: "20261130.1", child: { code: "v1", version: "20261130.1" } });
     const started = await deployed.waitForRun(output.startedChild);
     expect(started.output).toEqual({ code: "v1", version: "20261130.1" });

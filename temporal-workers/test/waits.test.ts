@@ -56,7 +56,14 @@ describe("waits", () => {
     const handle = await sleeper.trigger({ until: until.toISOString() });
     await t.waitForRun(handle.id);
     const calls = hookCalls.filter((c) => c.runId === handle.id);
-    expect(calls.map((c) => c.hook)).toEqual(["global onWait", "onWait", "onResume", "global onWait", "onWait", "onResume"]);
+    expect(calls.map((c) => c.hook)).toEqual([
+      "global onWait",
+      "onWait",
+      "onResume",
+      "global onWait",
+      "onWait",
+      "onResume",
+    ]);
     expect(calls[0]!.wait).toMatchObject({ type: "duration" });
     expect((calls[3]!.wait as { date: Date }).date.toISOString()).toBe(until.toISOString());
   });

@@ -10,7 +10,14 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { installRuntimeLogger, startSupervisedDevServer, TemporalPortInUseError, tolerateClosedTemporalChannel, type DevServerEvent, type SupervisedDevServer } from "@stint/temporal-workers";
+import {
+  installRuntimeLogger,
+  startSupervisedDevServer,
+  TemporalPortInUseError,
+  tolerateClosedTemporalChannel,
+  type DevServerEvent,
+  type SupervisedDevServer,
+} from "@stint/temporal-workers";
 import { startWebapp, PortInUseError, type Webapp } from "../index.js";
 import { superviseChild, type SupervisedChild } from "./supervised-child.js";
 
@@ -33,6 +40,20 @@ const envSchema = z.object({
   STINT_EXAMPLE: z.enum(["on", "off"]).default("on"),
   /** off: the REST API without the dashboard pages (no UI build). */
   STINT_UI: z.enum(["on", "off"]).default("on"),
+  /** Where the webapp and Temporal listen: 127.0.0.1, or 0.0.0.0 on a webapp server that worker servers reach. */
+  STINT_HOST: z
+    .string()
+    .ip({ message: "STINT_HOST must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0" })
+    .default("127.0.0.1"),
+  /** The webapp's URL as users, SDK clients and worker servers reach it (e.g. behind a proxy). */
+  STINT_PUBLIC_URL: z.string().url("STINT_PUBLIC_URL must be a URL, e.g. https://stint.example.com").optional(),
+  /** Temporal's gRPC address as worker servers and `stint dev` sessions on other machines reach it. */
+  STINT_TEMPORAL_PUBLIC_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "STINT_TEMPORAL_PUBLIC_ADDRESS must be host:port, e.g. stint.example.com:7233")
+    .optional(),
+  /** The CLI as bundled JavaScript (scripts/start.sh builds it); without it the session runs the CLI's bin (tsx). */
+  STINT_CLI_BUNDLE: z.string().optional(),
 });
 type PlatformEnv = z.infer<typeof envSchema>;
 
@@ -41,7 +62,10 @@ const PORT_VARIABLE = { gRPC: "TEMPORAL_PORT", "Web UI": "TEMPORAL_UI_PORT" } as
 const STOP_STEP_MS = 15_000;
 
 function withinMs(ms: number, work: Promise<unknown> | undefined): Promise<unknown> {
-  return Promise.race([work?.catch((error: Error) => console.error(`[stint] while stopping: ${error.message}`)), new Promise((r) => setTimeout(r, ms).unref())]);
+  return Promise.race([
+    work?.catch((error: Error) => console.error(`[stint] while stopping: ${error.message}`)),
+    new Promise((r) => setTimeout(r, ms).unref()),
+  ]);
 }
 
 function fail(message: string): never {
@@ -63,6 +87,7 @@ async function startTemporal(env: PlatformEnv, dataDir: string): Promise<Supervi
     return await startSupervisedDevServer({
       dbFile: join(dataDir, "temporal.db"),
       pidFile: join(dataDir, "temporal.pid"),
+      ip: env.STINT_HOST,
       port: env.TEMPORAL_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
       ownProcessGroup: true,
@@ -71,7 +96,9 @@ async function startTemporal(env: PlatformEnv, dataDir: string): Promise<Supervi
   } catch (error) {
     if (error instanceof TemporalPortInUseError) {
       const variable = PORT_VARIABLE[error.role];
-      fail(`Port ${error.port} (the Temporal ${error.role}) is already in use: stop what is using it, or start on another port with ${variable}=<port> (for example ${variable}=${error.port + 1})`);
+      fail(
+        `Port ${error.port} (the Temporal ${error.role}) is already in use: stop what is using it, or start on another port with ${variable}=<port> (for example ${variable}=${error.port + 1})`,
+      );
     }
     throw error;
   }
@@ -81,12 +108,28 @@ async function startTemporal(env: PlatformEnv, dataDir: string): Promise<Supervi
  * The example works in its own project (proj_hello_world, from its trigger.config.ts), found with the admin's access
  * token as any `stint dev` would: never in a project of yours.
  */
-function startExample(webapp: Webapp, accessToken: string, dataDir: string): SupervisedChild {
-  const { TRIGGER_SECRET_KEY: _yours, ...exampleEnv } = process.env;
+function startExample(webapp: Webapp, accessToken: string, dataDir: string, cli: string): SupervisedChild {
+  const { TRIGGER_SECRET_KEY: _yours, STINT_CLI_BUNDLE: _cli, ...exampleEnv } = process.env;
   return superviseChild({
     name: "The example's stint dev session",
     command: process.execPath,
-    args: [join(REPO, "sdk/cli/bin/stint.mjs"), "dev", "--cwd", join(REPO, "examples/hello-world"), "--state-dir", join(dataDir, "example"), "--trigger", "onboarding", "--payload", '{"name":"Ada","email":"ada@example.com"}'],
+    args: [
+      // The webapp's own young-generation limit and source maps (scripts/start.sh): the session idles most of the time.
+      ...process.execArgv.filter((flag) => flag.startsWith("--max-semi-space-size") || flag === "--enable-source-maps"),
+      cli,
+      "dev",
+      "--cwd",
+      join(REPO, "examples/hello-world"),
+      "--state-dir",
+      join(dataDir, "example"),
+      // The example waits for nobody: its attempts start a runner each instead of keeping one started (~90 MB idle).
+      "--warm-runners",
+      "0",
+      "--trigger",
+      "onboarding",
+      "--payload",
+      '{"name":"Ada","email":"ada@example.com"}',
+    ],
     env: { ...exampleEnv, TRIGGER_API_URL: webapp.url, TRIGGER_ACCESS_TOKEN: accessToken },
   });
 }
@@ -106,7 +149,16 @@ async function main(): Promise<void> {
   const temporal = await startTemporal(env, dataDir);
   let webapp: Webapp;
   try {
-    webapp = await startWebapp({ port: env.PORT, dataDir, databaseUrl: env.DATABASE_URL, temporal: { address: temporal.address }, temporalUiUrl: temporal.uiUrl, ui: env.STINT_UI === "on" });
+    webapp = await startWebapp({
+      port: env.PORT,
+      host: env.STINT_HOST,
+      publicUrl: env.STINT_PUBLIC_URL?.replace(/\/$/, ""),
+      dataDir,
+      databaseUrl: env.DATABASE_URL,
+      temporal: { address: temporal.address, publicAddress: env.STINT_TEMPORAL_PUBLIC_ADDRESS },
+      temporalUiUrl: temporal.uiUrl,
+      ui: env.STINT_UI === "on",
+    });
   } catch (error) {
     await temporal.stop();
     if (error instanceof PortInUseError) fail(error.message);
@@ -115,17 +167,31 @@ async function main(): Promise<void> {
   const boot = webapp.bootstrap!;
 
   console.log(`\nStint is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s).`);
-  console.log(`  Dashboard:      ${webapp.url}`);
-  console.log(`  API:            ${webapp.url}  (TRIGGER_API_URL; port: PORT)`);
-  console.log(`  Temporal gRPC:  ${temporal.address}  (TEMPORAL_PORT)`);
+  const publicUrl = env.STINT_PUBLIC_URL?.replace(/\/$/, "") ?? webapp.url;
+  console.log(`  Dashboard:      ${publicUrl}`);
+  console.log(`  API:            ${publicUrl}  (TRIGGER_API_URL; port: PORT)`);
+  console.log(
+    `  Temporal gRPC:  ${env.STINT_TEMPORAL_PUBLIC_ADDRESS ?? temporal.address}  (TEMPORAL_PORT${env.STINT_TEMPORAL_PUBLIC_ADDRESS ? "; as worker servers reach it" : ""})`,
+  );
   console.log(`  Temporal UI:    ${temporal.uiUrl}/namespaces/default/workflows  (TEMPORAL_UI_PORT)`);
-  console.log(`  Database:       ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PostgreSQL in ${join(dataDir, "postgres")}`}`);
-  if (boot.devSecretKey) console.log(`  Dev key:        ${boot.devSecretKey}  (TRIGGER_SECRET_KEY of ${boot.projectRef}; also in ${join(dataDir, "dev.env")})`);
-  if (boot.accessToken) console.log(`  stint dev:      source ${join(dataDir, "dev.env")}  (exports TRIGGER_API_URL and TRIGGER_ACCESS_TOKEN: each project gets its own)`);
+  console.log(
+    `  Database:       ${env.DATABASE_URL ? "DATABASE_URL" : `embedded PostgreSQL in ${join(dataDir, "postgres")}`}`,
+  );
+  if (boot.devSecretKey)
+    console.log(
+      `  Dev key:        ${boot.devSecretKey}  (TRIGGER_SECRET_KEY of ${boot.projectRef}; also in ${join(dataDir, "dev.env")})`,
+    );
+  if (boot.accessToken)
+    console.log(
+      `  stint dev:      source ${join(dataDir, "dev.env")}  (exports TRIGGER_API_URL and TRIGGER_ACCESS_TOKEN: each project gets its own)`,
+    );
   console.log(`  Admin:          ${boot.adminEmail}${boot.adminPassword ? "  (password printed above, once)" : ""}`);
   console.log("  Ctrl-C stops everything.\n");
 
-  const example = env.STINT_EXAMPLE === "on" && boot.accessToken ? startExample(webapp, boot.accessToken, dataDir) : undefined;
+  const example =
+    env.STINT_EXAMPLE === "on" && boot.accessToken
+      ? startExample(webapp, boot.accessToken, dataDir, env.STINT_CLI_BUNDLE ?? join(REPO, "cli/bin/stint.mjs"))
+      : undefined;
 
   let stoppingSince: number | undefined;
   const shutdown = async (exitCode: number) => {
@@ -150,12 +216,15 @@ async function main(): Promise<void> {
   };
   // Both children run in process groups of their own: if this process ends any other way, take them down with it.
   process.once("exit", () => {
-    for (const child of [temporal.current().process, example?.current()]) if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const child of [temporal.current().process, example?.current()])
+      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   void Promise.race([temporal.gaveUp, example?.gaveUp ?? new Promise<never>(() => {})]).then((error) => {
-    console.error(`\n[stint] ${error.message}. Stopping the platform: see the lines above for why, then run npm start again.`);
+    console.error(
+      `\n[stint] ${error.message}. Stopping the platform: see the lines above for why, then run npm start again.`,
+    );
     void shutdown(1);
   });
 }

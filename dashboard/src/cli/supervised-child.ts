@@ -36,7 +36,11 @@ export function superviseChild(options: SupervisedChildOptions): SupervisedChild
 
   const start = () => {
     startedAt = Date.now();
-    child = spawn(options.command, options.args, { stdio: ["ignore", "inherit", "inherit", "ipc"], env: options.env, detached: true });
+    child = spawn(options.command, options.args, {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: options.env,
+      detached: true,
+    });
     child.once("exit", (code, signal) => {
       if (stopping) return;
       if (Date.now() - startedAt >= stableAfterMs) failures = 0;

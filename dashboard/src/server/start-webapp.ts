@@ -5,7 +5,14 @@
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Client, Connection } from "@temporalio/client";
-import { RECONNECT_CHANNEL_ARGS, createStintWorkers, ensureSearchAttributes, freePort, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
+import {
+  RECONNECT_CHANNEL_ARGS,
+  createStintWorkers,
+  ensureSearchAttributes,
+  freePort,
+  type StintWorkers,
+  stintDataConverter,
+} from "@stint/temporal-workers";
 import { EnvironmentAuthenticator } from "./auth/authenticate.js";
 import { bootstrapDefaults, type BootstrapResult } from "./bootstrap/first-boot.js";
 import { ensureDefaultWorkerGroup } from "./workers/worker-groups.js";
@@ -13,6 +20,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./database/embedde
 import { migrateDatabase } from "./database/migrate.js";
 import { createDatabase, type Database } from "./database/prisma-client.js";
 import { EnvironmentEngines } from "./engine/environment-engines.js";
+import { PostgresLeaseStore } from "./dispatch/postgres-lease-store.js";
+import { AdvisoryLockLeadership } from "./dispatch/advisory-lock-leadership.js";
+import { applyEnvironmentLimits, describeEnvironment, followEnvironmentLimits } from "./dispatch/environment-limits.js";
 import { DevSessionRetries } from "./engine/dev-session-retries.js";
 import { EngineHealth } from "./engine/engine-health.js";
 import { createApiApp } from "./api/app.js";
@@ -21,19 +31,21 @@ import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.
 import { listen } from "./http-server.js";
 import { adminEmailFrom } from "./auth/email-address.js";
 import { DevSessionRouter } from "./dev-sessions/session-router.js";
-import { nextPagesHandler } from "./next-pages.js";
+import { dashboardPagesHandler } from "./dashboard-pages.js";
 import { RunDispatcher } from "./runs/run-dispatcher.js";
 import { QueueService } from "./queues/queue-service.js";
+import { SchedulingSettings } from "./queues/scheduling-settings.js";
 import { SharedQueueDirectory } from "./queues/shared-queue-directory.js";
 import { ScheduleService } from "./schedules/schedule-service.js";
 import { RunIndexSync } from "./runs/run-index-sync.js";
 import { SecretBox } from "./envvars/secret-box.js";
-import { PostgresEventStore } from "./events/postgres-event-store.js";
 import type { EventStore } from "./events/event-store.js";
+import { createEventStore } from "./events/create-event-store.js";
 import { FileObjectStore, createObjectStore, objectStoreConfigFromEnv, type ObjectStore } from "@stint/object-store";
-import { MAX_PACKET_BYTES } from "@stint/temporal-workers";
+import { EngineSchedules, MAX_PACKET_BYTES, listRunChanges } from "@stint/temporal-workers";
 import { EnvironmentPackets } from "./packets/environment-packets.js";
 import { DeploymentService, deployedVersionLock } from "./deployments/index.js";
+import { PortInUseError } from "./errors.js";
 
 export interface WebappOptions {
   /** Default 3030; 0 picks a free port. */
@@ -43,7 +55,11 @@ export interface WebappOptions {
   databaseUrl?: string;
   /** Default `.stint` in the working directory. */
   dataDir?: string;
-  temporal: { address: string; namespace?: string };
+  /**
+   * `publicAddress`: the address worker servers and `stint dev` sessions are told to reach Temporal at, when they see
+   * it under another name than this process does (a webapp server whose workers run on other machines).
+   */
+  temporal: { address: string; namespace?: string; publicAddress?: string };
   /** Task queue of the engine's workflows (default `stint-engine`). */
   engineTaskQueue?: string;
   /** Run the engine's workflow worker in this process (default true). */
@@ -54,7 +70,7 @@ export interface WebappOptions {
   bootstrap?: boolean;
   /** URL the webapp is reached at from outside (default http://<host>:<port>). */
   publicUrl?: string;
-  /** Serve the Next.js dashboard pages (default true; built on first start). API-only processes turn it off. */
+  /** Serve the dashboard pages (default true; a static export built on first start). API-only processes turn it off. */
   ui?: boolean;
   /** Temporal Web UI base URL, for links from run pages. */
   temporalUiUrl?: string;
@@ -69,6 +85,11 @@ export interface WebappOptions {
    * the embedded store in `<dataDir>/objects`, whose presigned URLs point at this webapp.
    */
   objectStore?: ObjectStore;
+  /**
+   * Where run logs and events live: a ClickHouse URL (default `CLICKHOUSE_URL`), else PostgreSQL's RunEvent table.
+   * null keeps them in PostgreSQL whatever the environment says.
+   */
+  clickhouseUrl?: string | null;
 }
 
 export interface Webapp {
@@ -91,16 +112,12 @@ export interface Webapp {
 /** Where first boot writes the default worker group's token, in the data folder (the "token lost?" path). */
 export const WORKER_TOKEN_FILE = "worker-token";
 
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`Port ${port} is already in use: stop what is using it, or start on another port with PORT=<port> (for example PORT=${port + 1})`);
-  }
-}
-
 async function assertPortFree(port: number, host: string): Promise<void> {
   await new Promise<void>((resolvePort, reject) => {
     const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error));
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error),
+    );
     probe.listen(port, host, () => probe.close(() => resolvePort()));
   });
 }
@@ -112,7 +129,8 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
   const dataDir = resolve(options.dataDir ?? ".stint");
   const adminEmail = adminEmailFrom(options.adminEmail ?? process.env.STINT_ADMIN_EMAIL);
   const log = options.log ?? ((line: string) => console.log(line));
-  const url = `http://${host}:${port}`;
+  // A webapp listening on every address is reached from this machine through loopback.
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   const publicUrl = options.publicUrl ?? url;
   const stops: (() => Promise<void>)[] = [];
   let stopped = false;
@@ -130,26 +148,40 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     }
     const databaseUrl = options.databaseUrl ?? embedded!.url;
     await migrateDatabase(databaseUrl);
-    const db = createDatabase(databaseUrl);
+    // One connection to the embedded database (see createDatabase).
+    const db = createDatabase(databaseUrl, { maxConnections: embedded ? 1 : 10 });
     stops.push(() => db.$disconnect());
+    const events = await createEventStore(db, options.clickhouseUrl, stops);
 
     const objectStore =
       options.objectStore ??
       // The embedded store takes uploads a bit over the limit, so a trigger can name the limit instead of a bare 413.
-      (await createObjectStore(objectStoreConfigFromEnv(), { root: join(dataDir, "objects"), publicUrl, maxUploadBytes: 2 * MAX_PACKET_BYTES }));
+      (await createObjectStore(objectStoreConfigFromEnv(), {
+        root: join(dataDir, "objects"),
+        publicUrl,
+        maxUploadBytes: 2 * MAX_PACKET_BYTES,
+      }));
     await objectStore.ensureReady();
     const packets = new EnvironmentPackets(objectStore);
 
     const namespace = options.temporal.namespace ?? "default";
-    const connection = await Connection.connect({ address: options.temporal.address, channelArgs: RECONNECT_CHANNEL_ARGS });
+    const connection = await Connection.connect({
+      address: options.temporal.address,
+      channelArgs: RECONNECT_CHANNEL_ARGS,
+    });
     stops.push(() => connection.close());
-    const engineHealth = new EngineHealth(connection, options.temporal.address, options.log ?? ((line) => console.log(line)));
+    const engineHealth = new EngineHealth(
+      connection,
+      options.temporal.address,
+      options.log ?? ((line) => console.log(line)),
+    );
     engineHealth.start();
     stops.push(() => engineHealth.stop());
     await ensureSearchAttributes(connection, namespace);
     const client = new Client({ connection, namespace, dataConverter: stintDataConverter });
     const queueDirectory = new SharedQueueDirectory(db);
     const devRetries = new DevSessionRetries(db);
+    const leaseStore = new PostgresLeaseStore(db);
     const engines = new EnvironmentEngines(
       client,
       options.engineTaskQueue ?? "stint-engine",
@@ -158,20 +190,49 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       (envId, taskId) => devRetries.retriesEnabled(envId, taskId),
       packets,
       deployedVersionLock(db),
+      leaseStore,
     );
 
     let workers: StintWorkers | undefined;
     if (options.runEngineWorker !== false) {
-      workers = await createStintWorkers({ client, address: options.temporal.address, namespace, workflowTaskQueue: engines.workflowTaskQueue, attemptRouter: new DevSessionRouter(db) });
+      let stopFollowingLimits: (() => void) | undefined;
+      workers = await createStintWorkers({
+        client,
+        address: options.temporal.address,
+        namespace,
+        workflowTaskQueue: engines.workflowTaskQueue,
+        attemptRouter: new DevSessionRouter(db),
+        // The engine's dispatcher keeps its leases in this database; with an external PostgreSQL several webapps
+        // may run the engine, and the one holding the advisory lock dispatches (the embedded one is this process's).
+        dispatcher: {
+          store: leaseStore,
+          leadership: embedded ? undefined : new AdvisoryLockLeadership(databaseUrl, engines.workflowTaskQueue),
+          tuning: { describeEnvironment: (environmentId) => describeEnvironment(db, environmentId) },
+          async onLeading(dispatcher) {
+            await applyEnvironmentLimits(db, dispatcher);
+            stopFollowingLimits = followEnvironmentLimits(db, dispatcher);
+          },
+        },
+      });
+      stops.push(async () => stopFollowingLimits?.());
       void workers.run();
       stops.push(() => workers!.shutdown());
     }
 
     const secretBox = SecretBox.forDataDir(dataDir);
-    const bootstrap = options.bootstrap === false ? undefined : await bootstrapDefaults(db, { devEnvFile: join(dataDir, "dev.env"), apiUrl: publicUrl, adminEmail, log, secretBox });
-    if (options.bootstrap !== false) await ensureDefaultWorkerGroup(db, { tokenFile: join(dataDir, WORKER_TOKEN_FILE), log });
+    const bootstrap =
+      options.bootstrap === false
+        ? undefined
+        : await bootstrapDefaults(db, {
+            devEnvFile: join(dataDir, "dev.env"),
+            apiUrl: publicUrl,
+            adminEmail,
+            log,
+            secretBox,
+          });
+    if (options.bootstrap !== false)
+      await ensureDefaultWorkerGroup(db, { tokenFile: join(dataDir, WORKER_TOKEN_FILE), log });
 
-    const events = new PostgresEventStore(db);
     const dispatcher = new RunDispatcher(db, engines, events, () => engineHealth.reachable);
     if (options.dispatchRuns !== false) {
       dispatcher.start();
@@ -180,31 +241,62 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
 
     // The run index follows the engine wherever this process dispatches (one syncing process is enough).
     if (options.dispatchRuns !== false) {
-      const sync = new RunIndexSync(db, client, events, () => engineHealth.reachable);
+      const sync = new RunIndexSync(
+        db,
+        (since, pageSize) => listRunChanges(client, since, pageSize),
+        events,
+        () => engineHealth.reachable,
+      );
       sync.start();
       stops.push(() => sync.stop());
     }
 
-    const schedules = new ScheduleService(db, client, engines);
+    const schedules = new ScheduleService(db, new EngineSchedules(client, engines.workflowTaskQueue), engines);
     const queues = new QueueService(db, engines, queueDirectory);
+    const scheduling = new SchedulingSettings(db, engines);
     const deployments = new DeploymentService(db, objectStore, schedules, queues);
-    const services = { db, auth: new EnvironmentAuthenticator(db, secretBox), engines, dispatcher, schedules, queues, engineHealth, secretBox, events, publicUrl: () => publicUrl, packets, deployments };
-    const api = createApiApp(services, { address: options.temporal.address, namespace });
+    const services = {
+      db,
+      auth: new EnvironmentAuthenticator(db, secretBox),
+      engines,
+      dispatcher,
+      schedules,
+      queues,
+      scheduling,
+      engineHealth,
+      secretBox,
+      events,
+      publicUrl: () => publicUrl,
+      packets,
+      deployments,
+    };
+    const api = createApiApp(services, {
+      address: options.temporal.publicAddress ?? options.temporal.address,
+      namespace,
+    });
     const uiApi = createUiApi(services, {
       temporalUiUrl: options.temporalUiUrl,
       temporalNamespace: namespace,
       log,
       github: options.github === undefined ? gitHubOAuthFromEnv() : (options.github ?? undefined),
     });
-    const pages = options.ui === false ? undefined : await nextPagesHandler();
-    const objects = objectStore instanceof FileObjectStore ? (request: Request) => objectStore.handleSignedRequest(request) : undefined;
+    const pages = options.ui === false ? undefined : await dashboardPagesHandler();
+    const objects =
+      objectStore instanceof FileObjectStore
+        ? (request: Request) => objectStore.handleSignedRequest(request)
+        : undefined;
     const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages, objects }, port, host);
-    stops.push(() => new Promise<void>((resolveClose) => {
-      server.close(() => resolveClose());
-      server.closeAllConnections();
-    }));
+    stops.push(
+      () =>
+        new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose());
+          server.closeAllConnections();
+        }),
+    );
 
-    const apiRoutes = api.routes.filter((route) => route.method !== "ALL").map(({ method, path }) => ({ method, path }));
+    const apiRoutes = api.routes
+      .filter((route) => route.method !== "ALL")
+      .map(({ method, path }) => ({ method, path }));
     return { url, db, databaseUrl, bootstrap, engines, events, apiRoutes, engineHealth, objectStore, stop };
   } catch (error) {
     await stop();

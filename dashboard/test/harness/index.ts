@@ -10,8 +10,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
-import { ApiPacketStore, InProcessExecutor, createStintWorkers, type StintWorkers, stintDataConverter } from "@stint/temporal-workers";
-import { createEmptyDatabase, createOrganization, createProject, startWebapp, type CreatedProject, type Webapp, type WebappOptions } from "../../src/index.js";
+import {
+  ApiPacketStore,
+  InProcessExecutor,
+  createStintWorkers,
+  type StintWorkers,
+  stintDataConverter,
+} from "@stint/temporal-workers";
+import {
+  createEmptyDatabase,
+  createOrganization,
+  createProject,
+  startWebapp,
+  type CreatedProject,
+  type Webapp,
+  type WebappOptions,
+} from "../../src/index.js";
 
 export interface TestWebapp {
   webapp: Webapp;
@@ -25,24 +39,45 @@ export interface TestWebapp {
 }
 
 export async function createTestDatabase(): Promise<string> {
-  return createEmptyDatabase(inject("postgresAdminUrl"), "stint_test");
+  return createEmptyDatabase(inject("postgresAdminUrl"), inject("testDatabasePrefix"));
 }
 
 /** With `bootstrap: true` the webapp runs first boot (admin, organisation, example project) and the test's project joins that organisation. */
-export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns" | "ui" | "temporalUiUrl" | "log" | "github" | "bootstrap" | "objectStore"> = {}): Promise<TestWebapp> {
+export async function startTestWebapp(
+  options: Pick<
+    WebappOptions,
+    | "dispatchRuns"
+    | "ui"
+    | "temporalUiUrl"
+    | "log"
+    | "github"
+    | "bootstrap"
+    | "objectStore"
+    | "clickhouseUrl"
+    // A database and engine another webapp process already uses (a standby beside it).
+    | "databaseUrl"
+    | "engineTaskQueue"
+  > & {
+    /** The Temporal address the webapp tells worker servers and sessions (WebappOptions.temporal.publicAddress). */
+    temporalPublicAddress?: string;
+  } = {},
+): Promise<TestWebapp> {
   const address = inject("temporalAddress");
+  const { temporalPublicAddress, ...webappOptions } = options;
   const suffix = randomUUID().slice(0, 8);
   const webapp = await startWebapp({
     port: 0,
     databaseUrl: await createTestDatabase(),
-    temporal: { address },
+    temporal: { address, publicAddress: temporalPublicAddress },
     engineTaskQueue: `stint-engine-${suffix}`,
     bootstrap: false,
     ui: false,
     dataDir: mkdtempSync(join(tmpdir(), "stint-test-webapp-")),
     // Tests never pick up the machine's GitHub OAuth settings.
     github: null,
-    ...options,
+    // …nor its ClickHouse: run logs stay in the test database unless a test asks for ClickHouse.
+    clickhouseUrl: null,
+    ...webappOptions,
   });
   const org = options.bootstrap
     ? await webapp.db.organization.findFirstOrThrow({ orderBy: { createdAt: "asc" } })
@@ -61,9 +96,18 @@ export async function startTestWebapp(options: Pick<WebappOptions, "dispatchRuns
     prod,
     async serveTasks(taskIds, options = {}) {
       const sessionApi = (path: string, body: unknown) =>
-        fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, { method: "POST", headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-      const response = await sessionApi("", { tasks: taskIds, label: "test harness", ...(options.queues ? { queues: options.queues } : {}) });
-      if (!response.ok) throw new Error(`registering a dev session failed (${response.status}): ${await response.text()}`);
+        fetch(`${webapp.url}/engine/v1/dev/sessions${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${dev.secretKey}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const response = await sessionApi("", {
+        tasks: taskIds,
+        label: "test harness",
+        ...(options.queues ? { queues: options.queues } : {}),
+      });
+      if (!response.ok)
+        throw new Error(`registering a dev session failed (${response.status}): ${await response.text()}`);
       const session = (await response.json()) as { id: string; attemptQueue: string };
       const w = await createStintWorkers({
         client,

@@ -22,7 +22,14 @@ export interface S3TestServer {
 
 /** Builds versitygw if needed; its path. */
 export function ensureS3ServerBinary(): string {
-  return execFileSync("bash", [ENSURE_S3_SERVER], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 20 * 60_000 }).trim().split("\n").pop()!;
+  return execFileSync("bash", [ENSURE_S3_SERVER], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    timeout: 20 * 60_000,
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
 }
 
 async function freePort(): Promise<number> {
@@ -46,10 +53,14 @@ export async function startS3Server(binary = ensureS3ServerBinary()): Promise<S3
   const accessKeyId = `stint${randomBytes(6).toString("hex")}`;
   const secretAccessKey = randomBytes(24).toString("base64url");
   // Metadata (content types) in a sidecar folder: no need for a filesystem with extended attributes.
-  const child: ChildProcess = spawn(binary, ["--quiet", "--port", `127.0.0.1:${port}`, "posix", "--sidecar", sidecar, root], {
-    env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    binary,
+    ["--quiet", "--port", `127.0.0.1:${port}`, "posix", "--sidecar", sidecar, root],
+    {
+      env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));

@@ -13,14 +13,17 @@ export type DurationInput = string | number | Date;
 /** Milliseconds for a duration string ("1h30m" too) or a number of seconds. Throws with the offending text. */
 export function parseDurationMs(input: string | number, field = "duration"): number {
   if (typeof input === "number") {
-    if (!Number.isFinite(input) || input < 0) throw new TypeError(`${field}: expected a non-negative number of seconds, got ${input}`);
+    if (!Number.isFinite(input) || input < 0)
+      throw new TypeError(`${field}: expected a non-negative number of seconds, got ${input}`);
     return Math.round(input * 1000);
   }
   const text = input.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) {
-    throw new TypeError(`${field}: "${input}" is not a duration; use a number of seconds or text like "30s", "5m", "2h", "3d", "1w"`);
+    throw new TypeError(
+      `${field}: "${input}" is not a duration; use a number of seconds or text like "30s", "5m", "2h", "3d", "1w"`,
+    );
   }
   return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNIT_MS[unit!]!, 0);
 }
@@ -33,9 +36,18 @@ export function parseDebounceDurationMs(input: string, field = "debounce.delay")
   const text = typeof input === "string" ? input.trim() : "";
   const parts = [...text.matchAll(/(\d+)(w|d|hr|h|m|s)/g)];
   if (text.length === 0 || text.length > 100 || parts.map((p) => p[0]).join("") !== text) {
-    throw new TypeError(`${field}: "${String(input)}" is not a duration; use whole numbers of w, d, h, m and s such as "5s", "1m" or "2h30m"`);
+    throw new TypeError(
+      `${field}: "${String(input)}" is not a duration; use whole numbers of w, d, h, m and s such as "5s", "1m" or "2h30m"`,
+    );
   }
-  const unitMs: Record<string, number> = { w: 604_800_000, d: 86_400_000, hr: 3_600_000, h: 3_600_000, m: 60_000, s: 1_000 };
+  const unitMs: Record<string, number> = {
+    w: 604_800_000,
+    d: 86_400_000,
+    hr: 3_600_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1_000,
+  };
   const ms = parts.reduce((total, [, amount, unit]) => total + Number(amount) * unitMs[unit!]!, 0);
   if (ms < 1_000) throw new TypeError(`${field}: "${input}" is under the minimum of 1 second`);
   return ms;
@@ -74,6 +86,7 @@ export function waitForDurationMs(d: WaitForDuration): number {
     (d.weeks ?? 0) * 604_800_000 +
     (d.months ?? 0) * 30 * 86_400_000 +
     (d.years ?? 0) * 365 * 86_400_000;
-  if (!Number.isFinite(ms) || ms < 0) throw new TypeError("wait.for: expected a non-negative duration such as { seconds: 10 }");
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new TypeError("wait.for: expected a non-negative duration such as { seconds: 10 }");
   return ms;
 }

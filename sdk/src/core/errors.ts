@@ -144,11 +144,83 @@ export class ChatChunkTooLargeError extends Error {
     readonly maxSize: number,
     readonly chunkType?: string,
   ) {
-    super(`Chat chunk${chunkType ? ` (${chunkType})` : ""} of ${chunkSize} bytes is over the limit of ${maxSize} bytes`);
+    super(
+      `Chat chunk${chunkType ? ` (${chunkType})` : ""} of ${chunkSize} bytes is over the limit of ${maxSize} bytes`,
+    );
     this.name = "ChatChunkTooLargeError";
   }
 }
 
 export function isChatChunkTooLargeError(error: unknown): error is ChatChunkTooLargeError {
   return (error as { name?: unknown } | null)?.name === "ChatChunkTooLargeError";
+}
+
+/** Stint's own: a Trigger.dev API that Stint does not implement yet (named, so the caller knows which). */
+export class StintUnsupportedError extends Error {
+  constructor(readonly feature: string) {
+    super(`${feature} is not supported by Stint yet.`);
+    this.name = "StintUnsupportedError";
+  }
+}
+
+/** Trigger.dev's error for a run past its maxDuration of compute time. */
+export class MaxDurationExceededError extends Error {
+  constructor(readonly maxDurationInSeconds: number) {
+    super(`Run exceeded maximum compute time (maxDuration) of ${maxDurationInSeconds} seconds`);
+    this.name = "MaxDurationExceededError";
+  }
+}
+
+export class InputStreamTimeoutError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Timed out after ${timeoutMs}ms waiting for input stream "${streamId}"`);
+    this.name = "InputStreamTimeoutError";
+  }
+}
+
+/** Webhooks (declared in code; nothing receives deliveries in Stint yet). */
+export class WebhookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WebhookError";
+  }
+}
+export class WebhookIndexingError extends Error {
+  constructor(
+    readonly collisions: unknown[] = [],
+    readonly problems: unknown[] = [],
+  ) {
+    super(`Webhook declarations conflict: ${JSON.stringify([...collisions, ...problems])}`);
+    this.name = "WebhookIndexingError";
+  }
+}
+export class WebhookWaiterCancelledError extends Error {
+  constructor(message = "The webhook waiter was cancelled") {
+    super(message);
+    this.name = "WebhookWaiterCancelledError";
+  }
+}
+export class WebhookWaiterLimitError extends Error {
+  constructor(
+    readonly reason: string,
+    message?: string,
+  ) {
+    super(message);
+    this.name = "WebhookWaiterLimitError";
+  }
+}
+export class WebhookEndpointNotFoundError extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "WebhookEndpointNotFoundError";
+  }
+}
+export class WebhookFilterError extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "WebhookFilterError";
+  }
 }

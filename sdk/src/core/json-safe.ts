@@ -21,10 +21,12 @@ function convert(value: unknown, ancestors: object[]): unknown {
   if (value instanceof Date) return value;
   if (value instanceof RegExp) return value.toString();
   // An object that says how it is shown as JSON (a Date does; so may user classes) is shown so.
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return convert((value as { toJSON(): unknown }).toJSON(), ancestors);
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return convert((value as { toJSON(): unknown }).toJSON(), ancestors);
   const inside = [...ancestors, value];
   if (value instanceof Set) return Array.from(value, (item) => convert(item, inside));
-  if (value instanceof Map) return Object.fromEntries(Array.from(value, ([key, item]) => [String(key), convert(item, inside)]));
+  if (value instanceof Map)
+    return Object.fromEntries(Array.from(value, ([key, item]) => [String(key), convert(item, inside)]));
   if (Array.isArray(value)) return value.map((item) => convert(item, inside));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = convert(item, inside);

@@ -18,9 +18,15 @@ const QUEUES = Symbol.for("stint.sdk.queues");
 
 export function declaredQueues(): DeclaredQueue[] {
   const queues = new Map<string, DeclaredQueue>();
-  const shared = (globalThis as unknown as Record<symbol, Map<string, Queue> | undefined>)[QUEUES] ?? new Map<string, Queue>();
+  const shared =
+    (globalThis as unknown as Record<symbol, Map<string, Queue> | undefined>)[QUEUES] ?? new Map<string, Queue>();
   for (const declared of shared.values()) {
-    queues.set(declared.name, { name: declared.name, type: "custom", concurrencyLimit: declared.concurrencyLimit ?? null, tasks: [] });
+    queues.set(declared.name, {
+      name: declared.name,
+      type: "custom",
+      concurrencyLimit: declared.concurrencyLimit ?? null,
+      tasks: [],
+    });
   }
   for (const definition of sdkGlobals().catalog.values()) {
     const name = definition.options.queue?.name ?? `task/${definition.id}`;
@@ -30,7 +36,12 @@ export function declaredQueues(): DeclaredQueue[] {
       known.concurrencyLimit ??= limit;
       known.tasks.push(definition.id);
     } else {
-      queues.set(name, { name, type: definition.options.queue?.name ? "custom" : "task", concurrencyLimit: limit, tasks: [definition.id] });
+      queues.set(name, {
+        name,
+        type: definition.options.queue?.name ? "custom" : "task",
+        concurrencyLimit: limit,
+        tasks: [definition.id],
+      });
     }
   }
   return [...queues.values()];

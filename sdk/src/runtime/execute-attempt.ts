@@ -35,14 +35,6 @@ function toWaitInfo(info: WaitInfoWire): WaitInfo {
   return info.type === "duration" ? { type: "duration", date: new Date(info.date) } : info;
 }
 
-/** Trigger.dev's error for a run past its maxDuration of compute time. */
-export class MaxDurationExceededError extends Error {
-  constructor(readonly maxDurationInSeconds: number) {
-    super(`Run exceeded maximum compute time (maxDuration) of ${maxDurationInSeconds} seconds`);
-    this.name = "MaxDurationExceededError";
-  }
-}
-
 async function callAll(fns: Array<((params: any) => unknown) | undefined>, params: object): Promise<void> {
   for (const fn of fns) if (fn) await fn(params);
 }
@@ -56,13 +48,23 @@ export function findTask(taskId: string): TaskDefinition {
 }
 
 /** Executes `request` with `runtime` as the current run; resolves with the outcome (never rejects for task errors). */
-export async function executeAttempt(request: AttemptRequest, runtime: RunRuntime, signal: AbortSignal): Promise<AttemptOutcome> {
+export async function executeAttempt(
+  request: AttemptRequest,
+  runtime: RunRuntime,
+  signal: AbortSignal,
+): Promise<AttemptOutcome> {
   const definition = findTask(request.taskId);
   const { options } = definition;
   const globals = sdkGlobals();
   const hooks = globals.hooks;
   const config = globals.config;
-  const base = { ctx: request.ctx, task: request.taskId, signal } as { ctx: TaskRunContext; task: string; signal: AbortSignal; payload: unknown; init?: unknown };
+  const base = { ctx: request.ctx, task: request.taskId, signal } as {
+    ctx: TaskRunContext;
+    task: string;
+    signal: AbortSignal;
+    payload: unknown;
+    init?: unknown;
+  };
   base.payload = request.payload;
 
   const waitHooks: WaitHooks = {
@@ -78,13 +80,18 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
   const settleBackground = async () => {
     if (scope.background!.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(scope.background!), new Promise((resolve) => (timer = setTimeout(resolve, BACKGROUND_SETTLE_MS)))]);
+    await Promise.race([
+      Promise.all(scope.background!),
+      new Promise((resolve) => (timer = setTimeout(resolve, BACKGROUND_SETTLE_MS))),
+    ]);
     clearTimeout(timer);
   };
 
   return globals.runStorage.run(scope, async () => {
     const abortOnCancel = () => {
-      const settled = callAll([...hooks.onCancel, options.onCancel], { ...base, runPromise: Promise.resolve() }).catch(() => undefined);
+      const settled = callAll([...hooks.onCancel, options.onCancel], { ...base, runPromise: Promise.resolve() }).catch(
+        () => undefined,
+      );
       request.onCancelHooks?.(settled);
     };
     signal.addEventListener("abort", abortOnCancel, { once: true });
@@ -128,10 +135,21 @@ export async function executeAttempt(request: AttemptRequest, runtime: RunRuntim
       }
       const decision = await decideRetry(thrown, request, definition, base);
       if (decision.retryDelayMs === undefined) {
-        await callAll([...hooks.onFailure, config?.onFailure, options.onFailure], { ...base, error: decision.error }).catch(() => undefined);
-        await callAll([...hooks.onComplete, options.onComplete], { ...base, result: { ok: false, error: decision.error } }).catch(() => undefined);
+        await callAll([...hooks.onFailure, config?.onFailure, options.onFailure], {
+          ...base,
+          error: decision.error,
+        }).catch(() => undefined);
+        await callAll([...hooks.onComplete, options.onComplete], {
+          ...base,
+          result: { ok: false, error: decision.error },
+        }).catch(() => undefined);
       }
-      return { kind: "failure", status: "FAILED", error: serializeError(decision.error), retryDelayMs: decision.retryDelayMs };
+      return {
+        kind: "failure",
+        status: "FAILED",
+        error: serializeError(decision.error),
+        retryDelayMs: decision.retryDelayMs,
+      };
     } finally {
       signal.removeEventListener("abort", abortOnCancel);
       ended.abort();
@@ -148,7 +166,8 @@ async function decideRetry(
   const config = sdkGlobals().config;
   let retry: RetryOptions = { ...defaultRetryOptions, ...config?.retries?.default, ...definition.options.retry };
   const maxAttempts = request.maxAttempts ?? retry.maxAttempts ?? defaultRetryOptions.maxAttempts;
-  const canRetry = request.retriesEnabled !== false && !isNonRetryableError(error) && request.ctx.attempt.number < maxAttempts;
+  const canRetry =
+    request.retriesEnabled !== false && !isNonRetryableError(error) && request.ctx.attempt.number < maxAttempts;
   let retryDelay = canRetry ? retryDelayMs(retry, request.ctx.attempt.number) : undefined;
   let finalError = error;
   if (isNonRetryableError(error)) return { error };

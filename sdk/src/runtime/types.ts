@@ -181,6 +181,22 @@ export interface WaitHooks {
 
 export type LogLevel = "debug" | "log" | "info" | "warn" | "error";
 
+/** A waitpoint of a run as the dashboard's run page shows it (no results: child outputs can be large). */
+export interface WaitpointView {
+  seq: number;
+  type: DurableRequest["type"];
+  done: boolean;
+  createdAt: string;
+  completedAt?: string;
+  /** Runs it triggered or waits for (their run pages). */
+  runIds: string[];
+  /** The waitpoint token it created or waits for. */
+  tokenId?: string;
+  batchId?: string;
+  /** A duration wait's end. */
+  until?: string;
+}
+
 /** A queue as the REST API and the dashboard's /ui-api answer it: Trigger.dev's QueueItem, dates as ISO strings. */
 export interface QueueItemWire {
   id: string;
@@ -190,7 +206,31 @@ export interface QueueItemWire {
   queued: number;
   paused: boolean;
   concurrencyLimit: number | null;
-  concurrency: { current: number | null; base: number | null; override: number | null; overriddenAt: string | null; overriddenBy: string | null };
+  concurrency: {
+    current: number | null;
+    base: number | null;
+    override: number | null;
+    overriddenAt: string | null;
+    overriddenBy: string | null;
+  };
+  /** Stint's dispatcher settings and the queue's share per concurrency key (not in Trigger.dev's answer). */
+  scheduling?: QueueSchedulingWire;
+}
+
+/** A rate limit: `limit` runs start per `period` ("1s", "1m", "1h"…), up to `burst` back to back. */
+export interface RateLimitWire {
+  limit: number;
+  period: string;
+  burst?: number;
+}
+
+export interface QueueSchedulingWire {
+  /** Each concurrency key's cap; set, the queue's limit caps its keys together (null: each key gets the queue's). */
+  concurrencyLimitPerKey: number | null;
+  rateLimit: RateLimitWire | null;
+  rateLimitPerKey: RateLimitWire | null;
+  /** Runs holding a slot and waiting per concurrency key ("" for none), busiest first (at most 50). */
+  keys: { concurrencyKey: string; running: number; waiting: number }[];
 }
 
 export interface RunRecord {
@@ -232,6 +272,8 @@ export interface ListRunsFilter {
   taskIdentifier?: string | string[];
   tag?: string | string[];
   batch?: string;
+  /** Runs a schedule's firings started. */
+  schedule?: string;
   from?: Date | string;
   to?: Date | string;
   limit?: number;

@@ -91,12 +91,12 @@ export interface CommonTaskOptions<TIdentifier extends string, TPayload, TOutput
   run: (payload: TPayload, params: RunFnParams<TInit>) => Promise<TOutput>;
 }
 
-export type TaskOptions<TIdentifier extends string, TPayload = void, TOutput = unknown, TInit = unknown> = CommonTaskOptions<
-  TIdentifier,
-  TPayload,
-  TOutput,
-  TInit
->;
+export type TaskOptions<
+  TIdentifier extends string,
+  TPayload = void,
+  TOutput = unknown,
+  TInit = unknown,
+> = CommonTaskOptions<TIdentifier, TPayload, TOutput, TInit>;
 
 /** A parse function or any schema library object with parse/parseAsync/validate/assert. */
 export type TaskSchema =
@@ -124,15 +124,27 @@ type SchemaInput<S> = S extends { _input: infer I }
 export type inferSchemaIn<S> = SchemaInput<S>;
 export type inferSchemaOut<S> = SchemaOutput<S>;
 
-export type TaskOptionsWithSchema<TIdentifier extends string, TSchema extends TaskSchema | undefined, TOutput, TInit = unknown> = Omit<
+export type TaskOptionsWithSchema<
+  TIdentifier extends string,
+  TSchema extends TaskSchema | undefined,
+  TOutput,
+  TInit = unknown,
+> = Omit<
   CommonTaskOptions<TIdentifier, TSchema extends TaskSchema ? SchemaOutput<TSchema> : unknown, TOutput, TInit>,
   "run"
 > & {
   schema?: TSchema;
-  run: (payload: TSchema extends TaskSchema ? SchemaOutput<TSchema> : unknown, params: RunFnParams<TInit>) => Promise<TOutput>;
+  run: (
+    payload: TSchema extends TaskSchema ? SchemaOutput<TSchema> : unknown,
+    params: RunFnParams<TInit>,
+  ) => Promise<TOutput>;
 };
-export type TaskWithSchemaOptions<TIdentifier extends string, TSchema extends TaskSchema | undefined, TOutput, TInit = unknown> =
-  TaskOptionsWithSchema<TIdentifier, TSchema, TOutput, TInit>;
+export type TaskWithSchemaOptions<
+  TIdentifier extends string,
+  TSchema extends TaskSchema | undefined,
+  TOutput,
+  TInit = unknown,
+> = TaskOptionsWithSchema<TIdentifier, TSchema, TOutput, TInit>;
 
 /** What the engine needs to run a task: kept in the catalog. */
 export interface TaskDefinition {

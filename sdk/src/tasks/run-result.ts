@@ -9,9 +9,19 @@ export function toTaskRunResult<TIdentifier extends string, TOutput>(
   result: ChildRunResult,
 ): TaskRunResult<TIdentifier, TOutput> {
   if (result.ok) {
-    return { ok: true, id: result.id, taskIdentifier: result.taskIdentifier as TIdentifier, output: result.output as TOutput };
+    return {
+      ok: true,
+      id: result.id,
+      taskIdentifier: result.taskIdentifier as TIdentifier,
+      output: result.output as TOutput,
+    };
   }
-  return { ok: false, id: result.id, taskIdentifier: result.taskIdentifier as TIdentifier, error: deserializeError(result.error) };
+  return {
+    ok: false,
+    id: result.id,
+    taskIdentifier: result.taskIdentifier as TIdentifier,
+    error: deserializeError(result.error),
+  };
 }
 
 /** A promise of a child run's result with `.unwrap()`, which returns the output or throws SubtaskUnwrapError. */

@@ -1,7 +1,15 @@
 /** task() and schemaTask(): register a task in the catalog and return its typed instance. */
 import { TaskPayloadParsedError } from "../core/errors.js";
 import { sdkGlobals } from "../runtime/globals.js";
-import type { CommonTaskOptions, TaskDefinition, TaskOptions, TaskOptionsWithSchema, TaskSchema, inferSchemaIn, inferSchemaOut } from "./definition.js";
+import type {
+  CommonTaskOptions,
+  TaskDefinition,
+  TaskOptions,
+  TaskOptionsWithSchema,
+  TaskSchema,
+  inferSchemaIn,
+  inferSchemaOut,
+} from "./definition.js";
 import type { TaskRunPromise, TaskRunResult } from "./run-result.js";
 import {
   batchTriggerAndWaitWire,
@@ -23,21 +31,40 @@ type Items<T> = Array<BatchItem<T>> | AsyncIterable<BatchItem<T>> | ReadableStre
 export interface Task<TIdentifier extends string, TInput = void, TOutput = any> {
   id: TIdentifier;
   description?: string;
-  trigger: (payload: TInput, options?: TriggerOptions, requestOptions?: unknown) => Promise<RunHandle<TIdentifier, TInput, TOutput>>;
-  batchTrigger: (items: Items<TInput>, options?: BatchTriggerOptions, requestOptions?: unknown) => Promise<BatchRunHandle<TIdentifier, TInput, TOutput>>;
-  triggerAndWait: (payload: TInput, options?: TriggerAndWaitOptions, requestOptions?: unknown) => TaskRunPromise<TIdentifier, TOutput>;
-  batchTriggerAndWait: (items: Items<TInput>, options?: BatchTriggerOptions) => Promise<BatchResult<TIdentifier, TOutput>>;
+  trigger: (
+    payload: TInput,
+    options?: TriggerOptions,
+    requestOptions?: unknown,
+  ) => Promise<RunHandle<TIdentifier, TInput, TOutput>>;
+  batchTrigger: (
+    items: Items<TInput>,
+    options?: BatchTriggerOptions,
+    requestOptions?: unknown,
+  ) => Promise<BatchRunHandle<TIdentifier, TInput, TOutput>>;
+  triggerAndWait: (
+    payload: TInput,
+    options?: TriggerAndWaitOptions,
+    requestOptions?: unknown,
+  ) => TaskRunPromise<TIdentifier, TOutput>;
+  batchTriggerAndWait: (
+    items: Items<TInput>,
+    options?: BatchTriggerOptions,
+  ) => Promise<BatchResult<TIdentifier, TOutput>>;
   /** Triggers a run and follows it to its end without a waitpoint (the process stays alive; several can run at once). */
-  triggerAndSubscribe: (payload: TInput, options?: TriggerAndSubscribeOptions, requestOptions?: unknown) => TaskRunPromise<TIdentifier, TOutput>;
+  triggerAndSubscribe: (
+    payload: TInput,
+    options?: TriggerAndSubscribeOptions,
+    requestOptions?: unknown,
+  ) => TaskRunPromise<TIdentifier, TOutput>;
   /** The task's `jsonSchema` option, as declared. */
   jsonSchema?: unknown;
 }
 
-export type TaskWithSchema<TIdentifier extends string, TSchema extends TaskSchema | undefined = undefined, TOutput = any> = Task<
-  TIdentifier,
-  TSchema extends TaskSchema ? inferSchemaIn<TSchema> : void,
-  TOutput
-> & { schema?: TSchema };
+export type TaskWithSchema<
+  TIdentifier extends string,
+  TSchema extends TaskSchema | undefined = undefined,
+  TOutput = any,
+> = Task<TIdentifier, TSchema extends TaskSchema ? inferSchemaIn<TSchema> : void, TOutput> & { schema?: TSchema };
 
 export type AnyTask = Task<string, any, any>;
 export type TaskIdentifier<T> = T extends Task<infer I, any, any> ? I : never;
@@ -64,22 +91,35 @@ function register(definition: TaskDefinition): void {
   globals.catalog.set(definition.id, definition);
 }
 
-function instance<TIdentifier extends string, TInput, TOutput>(id: TIdentifier, description?: string, jsonSchema?: unknown): Task<TIdentifier, TInput, TOutput> {
+function instance<TIdentifier extends string, TInput, TOutput>(
+  id: TIdentifier,
+  description?: string,
+  jsonSchema?: unknown,
+): Task<TIdentifier, TInput, TOutput> {
   return {
     id,
     description,
     jsonSchema,
     triggerAndSubscribe: (payload, options) => triggerAndSubscribeById<TIdentifier, TOutput>(id, payload, options),
-    trigger: (payload, options) => triggerById(id, payload, options) as Promise<RunHandle<TIdentifier, TInput, TOutput>>,
+    trigger: (payload, options) =>
+      triggerById(id, payload, options) as Promise<RunHandle<TIdentifier, TInput, TOutput>>,
     triggerAndWait: (payload, options) => triggerAndWaitById<TIdentifier, TOutput>(id, payload, options),
     batchTrigger: async (items, options) => {
       const list = await collectItems(items);
-      const wire = await Promise.all(list.map((item, i) => toWireItem(id, item.payload, item.options, `items[${i}].options`)));
-      return (await batchTriggerWire(wire, options, `${id}.batchTrigger`)) as BatchRunHandle<TIdentifier, TInput, TOutput>;
+      const wire = await Promise.all(
+        list.map((item, i) => toWireItem(id, item.payload, item.options, `items[${i}].options`)),
+      );
+      return (await batchTriggerWire(wire, options, `${id}.batchTrigger`)) as BatchRunHandle<
+        TIdentifier,
+        TInput,
+        TOutput
+      >;
     },
     batchTriggerAndWait: async (items, options) => {
       const list = await collectItems(items);
-      const wire = await Promise.all(list.map((item, i) => toWireItem(id, item.payload, item.options, `items[${i}].options`)));
+      const wire = await Promise.all(
+        list.map((item, i) => toWireItem(id, item.payload, item.options, `items[${i}].options`)),
+      );
       return (await batchTriggerAndWaitWire(wire, options, `${id}.batchTriggerAndWait`)) as {
         id: string;
         runs: TaskRunResult<TIdentifier, TOutput>[];
@@ -103,7 +143,10 @@ export function schemaParser(schema: TaskSchema): (value: unknown) => Promise<un
       if ("parseAsync" in schema && typeof schema.parseAsync === "function") return await schema.parseAsync(value);
       if ("parse" in schema && typeof schema.parse === "function") return schema.parse(value);
       if ("~standard" in schema) {
-        const result = (await schema["~standard"].validate(value)) as { value?: unknown; issues?: { message: string }[] };
+        const result = (await schema["~standard"].validate(value)) as {
+          value?: unknown;
+          issues?: { message: string }[];
+        };
         if (result.issues) throw new Error(result.issues.map((i) => i.message).join("; "));
         return result.value;
       }
@@ -114,14 +157,29 @@ export function schemaParser(schema: TaskSchema): (value: unknown) => Promise<un
   };
 }
 
-export function createSchemaTask<TIdentifier extends string, TSchema extends TaskSchema | undefined = undefined, TOutput = unknown, TInit = any>(
-  options: TaskOptionsWithSchema<TIdentifier, TSchema, TOutput, TInit>,
-): TaskWithSchema<TIdentifier, TSchema, TOutput> {
+export function createSchemaTask<
+  TIdentifier extends string,
+  TSchema extends TaskSchema | undefined = undefined,
+  TOutput = unknown,
+  TInit = any,
+>(options: TaskOptionsWithSchema<TIdentifier, TSchema, TOutput, TInit>): TaskWithSchema<TIdentifier, TSchema, TOutput> {
   const parsePayload = options.schema ? schemaParser(options.schema) : undefined;
-  register({ id: options.id, filePath: definedIn(), options: options as unknown as CommonTaskOptions<string, any, any>, parsePayload });
-  return Object.assign(instance<TIdentifier, TSchema extends TaskSchema ? inferSchemaIn<TSchema> : void, TOutput>(options.id, options.description, options.jsonSchema), {
-    schema: options.schema,
+  register({
+    id: options.id,
+    filePath: definedIn(),
+    options: options as unknown as CommonTaskOptions<string, any, any>,
+    parsePayload,
   });
+  return Object.assign(
+    instance<TIdentifier, TSchema extends TaskSchema ? inferSchemaIn<TSchema> : void, TOutput>(
+      options.id,
+      options.description,
+      options.jsonSchema,
+    ),
+    {
+      schema: options.schema,
+    },
+  );
 }
 
 export type { inferSchemaOut };

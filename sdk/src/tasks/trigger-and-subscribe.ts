@@ -36,7 +36,10 @@ export function triggerAndSubscribeById<TIdentifier extends string, TOutput>(
       const handle = await triggerById(taskId, payload, triggerOptions);
       const subscription = subscriptions.subscribeToRun(handle.id, { signal });
       const onAbort = () => {
-        if (cancelOnAbort) void requireClientRuntime("triggerAndSubscribe").cancelRun(handle.id).catch(() => undefined);
+        if (cancelOnAbort)
+          void requireClientRuntime("triggerAndSubscribe")
+            .cancelRun(handle.id)
+            .catch(() => undefined);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
@@ -46,7 +49,8 @@ export function triggerAndSubscribeById<TIdentifier extends string, TOutput>(
           if (run.isCompleted) break;
         }
         if (signal?.aborted) throw abortError(signal);
-        if (!last?.isCompleted) throw new Error(`triggerAndSubscribe: stopped following run ${handle.id} before it finished`);
+        if (!last?.isCompleted)
+          throw new Error(`triggerAndSubscribe: stopped following run ${handle.id} before it finished`);
         if (last.isSuccess) return { ok: true, id: handle.id, taskIdentifier: taskId, output: last.output as TOutput };
         const error = last.error ? deserializeError(last.error) : new Error(`Run ${handle.id} ended ${last.status}`);
         return { ok: false, id: handle.id, taskIdentifier: taskId, error };

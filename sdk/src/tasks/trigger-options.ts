@@ -1,6 +1,12 @@
 /** Validates user-facing TriggerOptions and turns them into their wire form. */
 import { z } from "zod";
-import { hashIdempotencyKey, idempotencyKeyOptionsOf, isIdempotencyKey, registerIdempotencyKey, type IdempotencyKey } from "../core/idempotency.js";
+import {
+  hashIdempotencyKey,
+  idempotencyKeyOptionsOf,
+  isIdempotencyKey,
+  registerIdempotencyKey,
+  type IdempotencyKey,
+} from "../core/idempotency.js";
 import { parseDebounceDurationMs, parseDurationMs } from "../core/duration.js";
 import { currentRunRuntime } from "../runtime/globals.js";
 import type { TriggerOptionsWire } from "../runtime/types.js";
@@ -81,13 +87,19 @@ export const debounceOptionsSchema = z
 const tagsSchema = z
   .union([z.string(), z.array(z.string())])
   .transform((tags) => (Array.isArray(tags) ? tags : [tags]))
-  .pipe(z.array(z.string().min(1, "a tag cannot be empty").max(127, "each tag must be under 128 characters")).max(10, "at most 10 tags per run"));
+  .pipe(
+    z
+      .array(z.string().min(1, "a tag cannot be empty").max(127, "each tag must be under 128 characters"))
+      .max(10, "at most 10 tags per run"),
+  );
 
 export const triggerOptionsSchema = z
   .object({
     idempotencyKey: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
     idempotencyKeyTTL: durationText.optional(),
-    idempotencyKeyOptions: z.object({ key: z.string().max(2048), scope: z.enum(["run", "attempt", "global"]) }).optional(),
+    idempotencyKeyOptions: z
+      .object({ key: z.string().max(2048), scope: z.enum(["run", "attempt", "global"]) })
+      .optional(),
     delay: z.union([durationText, z.date(), z.string().datetime({ offset: true })]).optional(),
     ttl: z.union([durationText, z.number().nonnegative()]).optional(),
     tags: tagsSchema.optional(),

@@ -5,7 +5,13 @@
 import { BatchTriggerError } from "../core/errors.js";
 import { currentAttempt, requireAttempt, requireClientRuntime, sdkGlobals } from "../runtime/globals.js";
 import type { BatchHandleWire, BatchItemWire, ChildRunResult, RunHandleWire } from "../runtime/types.js";
-import { resolveIdempotencyKey, toWireOptions, type BatchTriggerOptions, type TriggerAndWaitOptions, type TriggerOptions } from "./trigger-options.js";
+import {
+  resolveIdempotencyKey,
+  toWireOptions,
+  type BatchTriggerOptions,
+  type TriggerAndWaitOptions,
+  type TriggerOptions,
+} from "./trigger-options.js";
 import { TaskRunPromise, toTaskRunResult, type TaskRunResult } from "./run-result.js";
 
 export const MAX_BATCH_ITEMS = 1_000;
@@ -39,7 +45,12 @@ async function parseForTask(taskId: string, payload: unknown): Promise<unknown> 
   return definition?.parsePayload ? definition.parsePayload(payload) : payload;
 }
 
-export async function toWireItem(taskId: string, payload: unknown, options: TriggerOptions | undefined, field = "options"): Promise<BatchItemWire> {
+export async function toWireItem(
+  taskId: string,
+  payload: unknown,
+  options: TriggerOptions | undefined,
+  field = "options",
+): Promise<BatchItemWire> {
   if (typeof taskId !== "string" || taskId.length === 0) throw new TypeError("task: expected a task id string");
   const wire = toWireOptions(options, field);
   // A task declared with a shared queue runs there unless the trigger names another (Trigger's rule).
@@ -79,7 +90,9 @@ export function triggerAndWaitById<TIdentifier extends string, TOutput>(
 function checkBatchSize(count: number, api: string): void {
   if (count === 0) throw new BatchTriggerError(`${api}: items is empty; pass at least one item`);
   if (count > MAX_BATCH_ITEMS) {
-    throw new BatchTriggerError(`${api}: ${count} items is over the limit of ${MAX_BATCH_ITEMS} per batch; split the items into several batches`);
+    throw new BatchTriggerError(
+      `${api}: ${count} items is over the limit of ${MAX_BATCH_ITEMS} per batch; split the items into several batches`,
+    );
   }
 }
 
@@ -103,7 +116,11 @@ export async function collectItems<T>(items: T[] | AsyncIterable<T> | ReadableSt
   return out;
 }
 
-export async function batchTriggerWire(items: BatchItemWire[], options: BatchTriggerOptions | undefined, api: string): Promise<BatchHandleWire> {
+export async function batchTriggerWire(
+  items: BatchItemWire[],
+  options: BatchTriggerOptions | undefined,
+  api: string,
+): Promise<BatchHandleWire> {
   checkBatchSize(items.length, api);
   const idempotencyKey = resolveIdempotencyKey(options?.idempotencyKey);
   const scope = currentAttempt();
@@ -130,5 +147,7 @@ export async function batchTriggerAndWaitWire(
 export async function itemsToWire(
   items: { task: string; payload: unknown; options?: TriggerOptions }[],
 ): Promise<BatchItemWire[]> {
-  return Promise.all(items.map((item, index) => toWireItem(item.task, item.payload, item.options, `items[${index}].options`)));
+  return Promise.all(
+    items.map((item, index) => toWireItem(item.task, item.payload, item.options, `items[${index}].options`)),
+  );
 }

@@ -2,7 +2,9 @@
  * The Docker executor's launcher: each runner in a hardened container of its own (see container-spec.ts), started for
  * one execution with the run's machine preset. The runner talks to this supervisor only, over a Unix socket in a
  * folder mounted into its container; what it prints goes to the run's logs. Stopping a runner kills its container; a
- * container the kernel killed for memory (OOMKilled, exit 137) ends its attempt with an OutOfMemoryError.
+ * container the kernel killed for memory (OOMKilled, exit 137) ends its attempt with an OutOfMemoryError. A container
+ * may also be started ahead of its execution (the warm pool, labelled dev.stint.warm): it loads the current version
+ * and waits; the execution that takes it gets its output from then on.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync } from "node:fs";
@@ -10,16 +12,27 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import { RunnerSocket, runnerEntry, type RunnerExit, type RunnerHandle, type RunnerLaunchSpec, type RunnerLauncher, type ToRunner } from "@stint/temporal-workers";
+import {
+  RunnerSocket,
+  runnerEntry,
+  type RunnerExecution,
+  type RunnerExit,
+  type RunnerHandle,
+  type RunnerLaunchSpec,
+  type RunnerLauncher,
+  type ToRunner,
+} from "@stint/temporal-workers";
 import type { RunLogLine } from "../worker-api.js";
-import { machineFor } from "../machine-presets.js";
+import { machineFor, machinePreset } from "../machine-presets.js";
 import type { EnvironmentContext } from "../worker-server-executor.js";
-import { BUNDLE_IN_CONTAINER, containerSpec } from "./container-spec.js";
+import { BUNDLE_IN_CONTAINER, WARM_LABEL, containerSpec } from "./container-spec.js";
 
 const STDERR_TAIL_BYTES = 8_192;
 const MAX_LOG_LINE = 16 * 1024;
 /** How long the output of an exited container may take to arrive before it is removed. */
 const OUTPUT_DRAIN_MS = 2_000;
+/** What a warm container may print while loading before an execution takes it (kept for that run). */
+const MAX_UNASSIGNED_LINES = 200;
 
 export interface ContainerLauncherOptions {
   docker: Docker;
@@ -46,12 +59,17 @@ class ContainerRunner implements RunnerHandle {
   private container: Docker.Container | undefined;
   private stoppedBy: string | undefined;
   private stderrTail = "";
+  /** The execution it serves: given at launch, or when a warm container is taken. */
+  private execution: RunnerExecution | undefined;
+  /** Lines a warm container printed before an execution took it (loading its version): they go to that run. */
+  private unassigned: { level: "log" | "error"; message: string; time: string }[] = [];
 
   constructor(
     private readonly options: ContainerLauncherOptions,
     runnerFile: string,
     private readonly spec: RunnerLaunchSpec,
   ) {
+    this.execution = spec.execution;
     this.id = `stint-${options.supervisorName}-${randomBytes(6).toString("hex")}`;
     const ipcDir = join(options.ipcRoot, this.id);
     mkdirSync(ipcDir, { recursive: true, mode: 0o755 });
@@ -68,10 +86,15 @@ class ContainerRunner implements RunnerHandle {
     // The runner sees the bundle where it is mounted, not where this host keeps it.
     if (message.type === "load") {
       const dir = this.options.environment.versionDir(message.bundle.version);
-      const inside = (path: string) => (path.startsWith(`${dir}/`) ? `${BUNDLE_IN_CONTAINER}/${path.slice(dir.length + 1)}` : path);
+      const inside = (path: string) =>
+        path.startsWith(`${dir}/`) ? `${BUNDLE_IN_CONTAINER}/${path.slice(dir.length + 1)}` : path;
       message = {
         type: "load",
-        bundle: { ...message.bundle, entries: message.bundle.entries.map((entry) => ({ ...entry, file: inside(entry.file) })), configFile: message.bundle.configFile && inside(message.bundle.configFile) },
+        bundle: {
+          ...message.bundle,
+          entries: message.bundle.entries.map((entry) => ({ ...entry, file: inside(entry.file) })),
+          configFile: message.bundle.configFile && inside(message.bundle.configFile),
+        },
       };
     }
     this.socket.send(message);
@@ -79,6 +102,11 @@ class ContainerRunner implements RunnerHandle {
 
   onMessage(listener: (message: unknown) => void): void {
     this.socket.onMessage(listener);
+  }
+
+  assign(execution: RunnerExecution): void {
+    this.execution = execution;
+    for (const line of this.unassigned.splice(0)) this.ship(line.level, line.message, line.time);
   }
 
   stop(reason: string): void {
@@ -89,7 +117,8 @@ class ContainerRunner implements RunnerHandle {
   private async run(server: ReturnType<typeof createServer>, ipcDir: string, runnerFile: string): Promise<RunnerExit> {
     const { docker } = this.options;
     const execution = this.spec.execution;
-    const machine = machineFor(execution);
+    // A warm container is started for its pool's machine; the executions that take it are of that machine.
+    const machine = execution ? machineFor(execution) : machinePreset(this.spec.machine);
     try {
       const socketPath = join(ipcDir, "runner.sock");
       await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, () => resolve()));
@@ -105,10 +134,13 @@ class ContainerRunner implements RunnerHandle {
           runnerFile,
           bundleDir: this.options.environment.versionDir(this.spec.bundle.version),
           ipcDir,
+          network: this.options.environment.network(this.spec.bundle.version),
           labels: {
             "dev.stint.environment": this.options.environment.environmentId,
             "dev.stint.version": this.spec.bundle.version,
-            ...(execution ? { "dev.stint.run": execution.info.runId, "dev.stint.attempt": String(execution.info.attemptNumber) } : {}),
+            ...(execution
+              ? { "dev.stint.run": execution.info.runId, "dev.stint.attempt": String(execution.info.attemptNumber) }
+              : { [WARM_LABEL]: "true" }),
           },
         }),
       );
@@ -124,7 +156,10 @@ class ContainerRunner implements RunnerHandle {
         docker.modem.demuxStream(stream, stdout, stderr);
         this.forwardLines(stdout, "log");
         this.forwardLines(stderr, "error");
-        stderr.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES)));
+        stderr.on(
+          "data",
+          (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES)),
+        );
         if (this.stoppedBy) throw new Error(`stopped before it started (${this.stoppedBy})`);
         // Asked before the start ("not-running", the default, would answer at once for a created container).
         const waited = container.wait({ condition: "next-exit" });
@@ -139,7 +174,12 @@ class ContainerRunner implements RunnerHandle {
         await container.remove({ force: true }).catch(() => undefined);
       }
     } catch (error) {
-      return { code: null, signal: null, stderrTail: `${this.stderrTail}${(error as Error).message}`, stoppedBy: this.stoppedBy ?? `its container could not run: ${(error as Error).message}` };
+      return {
+        code: null,
+        signal: null,
+        stderrTail: `${this.stderrTail}${(error as Error).message}`,
+        stoppedBy: this.stoppedBy ?? `its container could not run: ${(error as Error).message}`,
+      };
     }
   }
 
@@ -150,34 +190,52 @@ class ContainerRunner implements RunnerHandle {
       oomKilled || (exitCode === 137 && !this.stoppedBy)
         ? `The task's container ran out of memory (machine ${machine.name}: ${machine.memory} GB) and was killed. Give the task a larger machine (machine: "…" on the task or the trigger).`
         : undefined;
-    return { code: signal ? null : exitCode, signal, stderrTail: this.stderrTail, stoppedBy: this.stoppedBy, outOfMemory };
+    return {
+      code: signal ? null : exitCode,
+      signal,
+      stderrTail: this.stderrTail,
+      stoppedBy: this.stoppedBy,
+      outOfMemory,
+    };
   }
 
   /** Each line the runner prints becomes a line of the run's logs (at `level`). */
   private forwardLines(stream: PassThrough, level: "log" | "error"): void {
-    const execution = this.spec.execution;
     let pending = "";
     stream.on("data", (chunk: Buffer) => {
-      if (!execution) return;
       pending += chunk.toString();
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines) {
         if (line.trim() === "") continue;
-        this.options.logSink({
-          environmentId: this.options.environment.environmentId,
-          runId: execution.info.runId,
-          attempt: execution.info.attemptNumber,
-          level,
-          message: line.slice(0, MAX_LOG_LINE),
-          time: new Date().toISOString(),
-        });
+        const message = line.slice(0, MAX_LOG_LINE);
+        const time = new Date().toISOString();
+        if (this.execution) this.ship(level, message, time);
+        else if (this.unassigned.length < MAX_UNASSIGNED_LINES) this.unassigned.push({ level, message, time });
       }
+    });
+  }
+
+  private ship(level: "log" | "error", message: string, time: string): void {
+    const execution = this.execution!;
+    this.options.logSink({
+      environmentId: this.options.environment.environmentId,
+      runId: execution.info.runId,
+      attempt: execution.info.attemptNumber,
+      level,
+      message,
+      time,
     });
   }
 }
 
 function signalName(number: number): NodeJS.Signals | undefined {
-  const names: Record<number, NodeJS.Signals> = { 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 2: "SIGINT" };
+  const names: Record<number, NodeJS.Signals> = {
+    6: "SIGABRT",
+    9: "SIGKILL",
+    11: "SIGSEGV",
+    15: "SIGTERM",
+    2: "SIGINT",
+  };
   return names[number];
 }

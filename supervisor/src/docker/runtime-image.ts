@@ -18,7 +18,10 @@ export const CONTAINER_USER = "1000:1000";
 export const RUNTIME_IMAGE_REPOSITORY = "stint-runtime";
 
 /** The image for this host's Node (built once; later calls find it). */
-export async function ensureRuntimeImage(docker: Docker, log: (line: string) => void = () => undefined): Promise<string> {
+export async function ensureRuntimeImage(
+  docker: Docker,
+  log: (line: string) => void = () => undefined,
+): Promise<string> {
   const node = realpathSync(process.execPath);
   const libraries = sharedLibraries(node);
   const fingerprint = createHash("sha256")
@@ -39,18 +42,37 @@ export async function ensureRuntimeImage(docker: Docker, log: (line: string) => 
     copyInto(rootfs, node, NODE_IN_IMAGE);
     for (const library of libraries) copyInto(rootfs, library, library);
     mkdirSync(join(rootfs, "etc"), { recursive: true });
-    writeFileSync(join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/sbin/nologin\nstint:x:1000:1000:stint:/tmp:/sbin/nologin\n");
+    writeFileSync(
+      join(rootfs, "etc/passwd"),
+      "root:x:0:0:root:/root:/sbin/nologin\nstint:x:1000:1000:stint:/tmp:/sbin/nologin\n",
+    );
     writeFileSync(join(rootfs, "etc/group"), "root:x:0:\nstint:x:1000:\n");
     mkdirSync(join(rootfs, "tmp"), { recursive: true });
     mkdirSync(join(rootfs, "stint"), { recursive: true });
-    writeFileSync(join(context, "Dockerfile"), ["FROM scratch", "COPY rootfs/ /", `USER ${CONTAINER_USER}`, "WORKDIR /tmp", `ENTRYPOINT ["${NODE_IN_IMAGE}"]`, ""].join("\n"));
-    const stream = await docker.buildImage({ context, src: ["Dockerfile", "rootfs"] }, { t: tag, labels: { "dev.stint.runtime": process.versions.node } });
+    writeFileSync(
+      join(context, "Dockerfile"),
+      [
+        "FROM scratch",
+        "COPY rootfs/ /",
+        `USER ${CONTAINER_USER}`,
+        "WORKDIR /tmp",
+        `ENTRYPOINT ["${NODE_IN_IMAGE}"]`,
+        "",
+      ].join("\n"),
+    );
+    const stream = await docker.buildImage(
+      { context, src: ["Dockerfile", "rootfs"] },
+      { t: tag, labels: { "dev.stint.runtime": process.versions.node } },
+    );
     await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
-        const failed = error?.message ?? output.find((line) => line.error)?.error;
-        if (failed) reject(new Error(`building the runtime image ${tag} failed: ${failed}`));
-        else resolve();
-      });
+      docker.modem.followProgress(
+        stream,
+        (error: Error | null, output: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
+          const failed = error?.message ?? output.find((line) => line.error)?.error;
+          if (failed) reject(new Error(`building the runtime image ${tag} failed: ${failed}`));
+          else resolve();
+        },
+      );
     });
     return tag;
   } finally {

@@ -2,9 +2,23 @@
 import type Docker from "dockerode";
 import { SUPERVISOR_LABEL } from "./container-spec.js";
 
-export async function removeStaleContainers(docker: Docker, supervisorName: string, live: ReadonlySet<string> = new Set()): Promise<string[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${SUPERVISOR_LABEL}=${supervisorName}`] } });
+export async function removeStaleContainers(
+  docker: Docker,
+  supervisorName: string,
+  live: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${SUPERVISOR_LABEL}=${supervisorName}`] },
+  });
   const stale = containers.filter((container) => !live.has(container.Id));
-  await Promise.all(stale.map((container) => docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    stale.map((container) =>
+      docker
+        .getContainer(container.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   return stale.map((container) => container.Names[0]?.replace(/^\//, "") ?? container.Id);
 }

@@ -12,6 +12,7 @@ import { buildSync } from "esbuild";
 import { inject } from "vitest";
 import { BundleStore, RunnerExecutor, type RunnerBundle } from "@stint/temporal-workers";
 import { containerLauncher } from "../../src/docker/container-launcher.js";
+import { machineFor } from "../../src/machine-presets.js";
 import type { RunLogLine } from "../../src/worker-api.js";
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -26,7 +27,16 @@ export function buildVersion(store: BundleStore, version: string, files: string[
   mkdirSync(dir, { recursive: true });
   const entries = files.map((file) => {
     const outfile = join(dir, `${basename(file, ".ts")}.mjs`);
-    buildSync({ entryPoints: [file], outfile, bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: "inline", logLevel: "silent" });
+    buildSync({
+      entryPoints: [file],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      sourcemap: "inline",
+      logLevel: "silent",
+    });
     return { file: outfile, source: `test/fixtures/${basename(file)}` };
   });
   const bundle = { version, entries };
@@ -41,7 +51,15 @@ export interface ContainerExecutor {
   lines: RunLogLine[];
 }
 
-export function containerExecutor(options: { supervisorName: string; environmentId: string; variables?: Record<string, string> }): ContainerExecutor {
+export function containerExecutor(options: {
+  supervisorName: string;
+  environmentId: string;
+  variables?: Record<string, string>;
+  /** Containers kept warm per machine preset (keepWarm); default none. */
+  poolSize?: number;
+  /** The network the versions ask for (trigger.config.ts `network`); default none. */
+  network?: "none" | "host";
+}): ContainerExecutor {
   const root = mkdtempSync(join(tmpdir(), "stint-container-executor-"));
   const store = new BundleStore(join(root, "versions"));
   const ipcRoot = join(root, "ipc");
@@ -52,10 +70,21 @@ export function containerExecutor(options: { supervisorName: string; environment
     image: inject("runtimeImage"),
     supervisorName: options.supervisorName,
     ipcRoot,
-    environment: { environmentId: options.environmentId, variables: () => options.variables ?? {}, versionDir: (version) => store.dir(version) },
+    environment: {
+      environmentId: options.environmentId,
+      variables: () => options.variables ?? {},
+      versionDir: (version) => store.dir(version),
+      network: () => options.network ?? "none",
+    },
     logSink: (line) => lines.push(line),
   });
-  return { executor: new RunnerExecutor({ launcher, poolSize: 0, store }), store, lines };
+  const executor = new RunnerExecutor({
+    launcher,
+    poolSize: options.poolSize ?? 0,
+    machineOf: (execution) => machineFor(execution).name,
+    store,
+  });
+  return { executor, store, lines };
 }
 
 /** This supervisor's containers that exist now (running or not). */

@@ -13,10 +13,19 @@ import { ensureRuntimeImage } from "../../src/docker/runtime-image.js";
 const script = (name: string) => fileURLToPath(new URL(`../../../scripts/${name}`, import.meta.url));
 
 export async function setup(project: TestProject): Promise<void> {
-  const socket = execFileSync("bash", [script("ensure-docker.sh")], { encoding: "utf8" }).trim().split("\n").pop()!;
+  const socket = execFileSync("bash", [script("ensure-docker.sh")], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .pop()!;
   project.provide("dockerSocket", socket);
   project.provide("runtimeImage", await ensureRuntimeImage(new Docker({ socketPath: socket })));
-  project.provide("postgresAdminUrl", execFileSync("bash", [script("ensure-postgres.sh")], { encoding: "utf8" }).trim().split("\n").pop()!);
+  project.provide(
+    "postgresAdminUrl",
+    execFileSync("bash", [script("ensure-postgres.sh")], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .pop()!,
+  );
   await startTemporal(project);
 }
 

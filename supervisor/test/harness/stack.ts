@@ -57,7 +57,10 @@ export interface SupervisorProcess {
 }
 
 export function startSupervisor(args: string[], env: Record<string, string> = {}): SupervisorProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -86,7 +89,9 @@ export function startSupervisor(args: string[], env: Record<string, string> = {}
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`the supervisor printed no line matching ${pattern} in ${timeoutMs} ms:\n${lines.join("\n")}`));
+          reject(
+            new Error(`the supervisor printed no line matching ${pattern} in ${timeoutMs} ms:\n${lines.join("\n")}`),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
@@ -104,21 +109,43 @@ export function startSupervisor(args: string[], env: Record<string, string> = {}
 }
 
 /** The usual options for a supervisor of `stack` (its own data folder). */
-export function supervisorArgs(stack: Stack, options: { token: string; name: string; executor?: "docker" | "process"; capacity?: number; graceSeconds?: number }): string[] {
+export function supervisorArgs(
+  stack: Stack,
+  options: {
+    token: string;
+    name: string;
+    executor?: "docker" | "process";
+    capacity?: number;
+    graceSeconds?: number;
+    /** Warm runners per current deployment and machine; default 0 here (every execution starts its own). */
+    warmPool?: number;
+  },
+): string[] {
   return [
-    "--api-url", stack.webapp.url,
-    "--token", options.token,
-    "--name", options.name,
-    "--executor", options.executor ?? "process",
-    "--capacity", String(options.capacity ?? 2),
-    "--data-dir", mkdtempSync(join(tmpdir(), `stint-supervisor-${options.name}-`)),
-    "--grace-period", String(options.graceSeconds ?? 10),
-    "--docker-socket", inject("dockerSocket"),
-    "--runtime-image", inject("runtimeImage"),
+    "--api-url",
+    stack.webapp.url,
+    "--token",
+    options.token,
+    "--name",
+    options.name,
+    "--executor",
+    options.executor ?? "process",
+    "--capacity",
+    String(options.capacity ?? 2),
+    "--data-dir",
+    mkdtempSync(join(tmpdir(), `stint-supervisor-${options.name}-`)),
+    "--grace-period",
+    String(options.graceSeconds ?? 10),
+    "--docker-socket",
+    inject("dockerSocket"),
+    "--runtime-image",
+    inject("runtimeImage"),
+    "--warm-pool",
+    String(options.warmPool ?? 0),
   ];
 }
 
-const CLI = fileURLToPath(new URL("../../../sdk/cli/bin/stint.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../../../cli/bin/stint.mjs", import.meta.url));
 const DEPLOYED_PROJECT = fileURLToPath(new URL("../fixtures/deployed-project", import.meta.url));
 
 /** `stint deploy` of test/fixtures/deployed-project with a deployed environment's key, as a user runs it; the version. */

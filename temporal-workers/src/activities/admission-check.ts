@@ -7,12 +7,20 @@
 import type { DeclaredQueue } from "@stint/sdk/runtime";
 import type { AttemptRequeue, ExecutionAdmission } from "../shared/run-types.js";
 
-export function checkAdmission(admission: ExecutionAdmission | undefined, taskId: string, declared: DeclaredQueue[]): AttemptRequeue | undefined {
+export function checkAdmission(
+  admission: ExecutionAdmission | undefined,
+  taskId: string,
+  declared: DeclaredQueue[],
+): AttemptRequeue | undefined {
   if (!admission) return undefined;
   // A queue the trigger named stays the run's; a guessed one gives way to the queue the code puts the task on.
-  const queue = declared.find((q) => q.name === admission.queue) ?? (admission.named ? undefined : declared.find((q) => q.tasks.includes(taskId)));
+  const queue =
+    declared.find((q) => q.name === admission.queue) ??
+    (admission.named ? undefined : declared.find((q) => q.tasks.includes(taskId)));
   if (!queue) return undefined;
   const moved = queue.name !== admission.queue;
   const ungatedUnderLimit = !admission.gated && queue.concurrencyLimit !== null;
-  return moved || ungatedUnderLimit ? { kind: "requeue", queue: queue.name, declaredLimit: queue.concurrencyLimit } : undefined;
+  return moved || ungatedUnderLimit
+    ? { kind: "requeue", queue: queue.name, declaredLimit: queue.concurrencyLimit }
+    : undefined;
 }

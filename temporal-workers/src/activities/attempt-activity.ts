@@ -2,7 +2,12 @@
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure, type Client } from "@temporalio/client";
 import { attemptStartedSignal, startAttemptUpdate } from "../shared/messages.js";
-import type { AttemptActivityInput, AttemptActivityResult, AttemptRequeue, AttemptStartInfo } from "../shared/run-types.js";
+import type {
+  AttemptActivityInput,
+  AttemptActivityResult,
+  AttemptRequeue,
+  AttemptStartInfo,
+} from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
 import { FAILURE_TYPES, isTemporalUnreachableError } from "../errors.js";
@@ -31,18 +36,28 @@ export interface AttemptActivityOptions {
   packets?: PacketStore | ((environmentId: string) => PacketStore);
 }
 
-export function createAttemptActivities(client: Client, executor: AttemptExecutor, options: AttemptActivityOptions = {}): AttemptActivities {
+export function createAttemptActivities(
+  client: Client,
+  executor: AttemptExecutor,
+  options: AttemptActivityOptions = {},
+): AttemptActivities {
   const retryWindowMs = options.temporalRetryWindowMs ?? DEFAULT_TEMPORAL_RETRY_WINDOW_MS;
-  const packetsOf = (environmentId: string) => (typeof options.packets === "function" ? options.packets(environmentId) : options.packets);
+  const packetsOf = (environmentId: string) =>
+    typeof options.packets === "function" ? options.packets(environmentId) : options.packets;
   return {
     async runAttempt(input: AttemptActivityInput): Promise<AttemptActivityResult | AttemptRequeue> {
       const { runId } = input;
       const context = Context.current();
       const packets = packetsOf(input.info.environment.id);
       // Before anything starts: an execution admitted short of its queue's limit in code goes back to the gate.
-      const lockedVersion = input.info.version ?? (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
+      const lockedVersion =
+        input.info.version ?? (context.info.heartbeatDetails as HeartbeatDetails | undefined)?.version;
       await executor.prepare?.({ ...input.info, version: lockedVersion });
-      const requeue = checkAdmission(input.admission, input.info.item.task, executor.declaredQueues(lockedVersion, input.info.environment.id));
+      const requeue = checkAdmission(
+        input.admission,
+        input.info.item.task,
+        executor.declaredQueues(lockedVersion, input.info.environment.id),
+      );
       if (requeue) return requeue;
       // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
       // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
@@ -65,7 +80,10 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
         const abort = new AbortController();
         const superseded = new AbortController();
         // Only a cancel the run asked for is a cancel (onCancel runs); a timed-out or orphaned execution just stops.
-        const onCancel = () => void wasRunCanceled(client, runId, context).then((canceled) => (canceled ? abort : superseded).abort(context.cancellationSignal.reason));
+        const onCancel = () =>
+          void wasRunCanceled(client, runId, context).then((canceled) =>
+            (canceled ? abort : superseded).abort(context.cancellationSignal.reason),
+          );
         if (context.cancellationSignal.aborted) onCancel();
         else context.cancellationSignal.addEventListener("abort", onCancel, { once: true });
         const version = executor.versionFor?.(info);
@@ -73,20 +91,29 @@ export function createAttemptActivities(client: Client, executor: AttemptExecuto
           details.version = version;
           context.heartbeat(details);
         }
-        const channel = new PacketAttemptChannel(new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs, version), packets, info);
+        const channel = new PacketAttemptChannel(
+          new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs, version),
+          packets,
+          info,
+        );
         // Short attempts finish before anyone could see them EXECUTING: announcing only the longer ones saves a
         // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile).
         const startedAt = new Date().toISOString();
         const announcement = setTimeout(() => announce(startedAt, version), ANNOUNCE_AFTER_MS);
         try {
-          const result = await storeAttemptOutput(await executor.execute({ info, channel, signal: abort.signal, superseded: superseded.signal }), info, packets);
+          const result = await storeAttemptOutput(
+            await executor.execute({ info, channel, signal: abort.signal, superseded: superseded.signal }),
+            info,
+            packets,
+          );
           return { ...result, execution: { token: info.executionId, startedAt, version } };
         } finally {
           clearTimeout(announcement);
         }
       } catch (error) {
         // Retried by Temporal as a new execution of this same attempt (a replay from the journal): not a task failure.
-        if (isTemporalUnreachableError(error) || isStaleExecutionError(error)) throw ApplicationFailure.retryable((error as Error).message, FAILURE_TYPES.infrastructure);
+        if (isTemporalUnreachableError(error) || isStaleExecutionError(error))
+          throw ApplicationFailure.retryable((error as Error).message, FAILURE_TYPES.infrastructure);
         throw error;
       } finally {
         clearInterval(heartbeat);
@@ -110,7 +137,11 @@ async function startExecution(
     try {
       const updateId = `${input.executionId}/${activityAttempt}:start`;
       const info = await retryTransient(
-        () => handle.executeUpdate(startAttemptUpdate, { args: [{ executionId: input.executionId, activityAttempt }], updateId }),
+        () =>
+          handle.executeUpdate(startAttemptUpdate, {
+            args: [{ executionId: input.executionId, activityAttempt }],
+            updateId,
+          }),
         "attempt start",
         retryWindowMs,
       );
@@ -118,12 +149,16 @@ async function startExecution(
     } catch (error) {
       if (isTemporalUnreachableError(error)) throw error;
       // The run moved on (expired, canceled, or a newer execution exists): nothing to run.
-      throw ApplicationFailure.nonRetryable(`attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`, FAILURE_TYPES.attemptRefused);
+      throw ApplicationFailure.nonRetryable(
+        `attempt ${input.executionId} of ${input.runId} was refused: ${(error as Error).message}`,
+        FAILURE_TYPES.attemptRefused,
+      );
     }
   }
   const token = `${input.executionId}/${activityAttempt}`;
   return {
     info: { ...input.info, executionId: token, isReplay: input.info.isReplay || activityAttempt > 1 },
-    announce: (startedAt, version) => void handle.signal(attemptStartedSignal, { executionId: token, startedAt, version }).catch(() => undefined),
+    announce: (startedAt, version) =>
+      void handle.signal(attemptStartedSignal, { executionId: token, startedAt, version }).catch(() => undefined),
   };
 }

@@ -14,7 +14,9 @@ import { resolvePacket, storeIfLarge } from "../packets/store-packets.js";
 import { PAYLOAD_CONVERTER_PATH } from "../shared/data-converter.js";
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 
-const { payloadConverter } = createRequire(import.meta.url)(PAYLOAD_CONVERTER_PATH) as { payloadConverter: PayloadConverter };
+const { payloadConverter } = createRequire(import.meta.url)(PAYLOAD_CONVERTER_PATH) as {
+  payloadConverter: PayloadConverter;
+};
 
 const OUTPUT_ERROR_NAMES: Record<PacketError["code"], string> = {
   PacketTooLarge: "OutputTooLarge",
@@ -25,20 +27,32 @@ const OUTPUT_ERROR_NAMES: Record<PacketError["code"], string> = {
 
 const STORE_TRIES = 3;
 
-export async function resolveAttemptPayload(info: AttemptStartInfo, packets: PacketStore | undefined): Promise<AttemptStartInfo> {
+export async function resolveAttemptPayload(
+  info: AttemptStartInfo,
+  packets: PacketStore | undefined,
+): Promise<AttemptStartInfo> {
   if (!isPacketRef(info.item.payload)) return info;
   try {
     return { ...info, item: { ...info.item, payload: await resolvePacket(info.item.payload, packets, "payload") } };
   } catch (error) {
     // A store that cannot be reached may come back: Temporal retries the activity (run() has not started yet).
-    if (error instanceof PacketError && error.status !== 503) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    if (error instanceof PacketError && error.status !== 503)
+      throw ApplicationFailure.nonRetryable(error.message, error.code);
     throw error;
   }
 }
 
-export async function storeAttemptOutput(result: AttemptActivityResult, info: AttemptStartInfo, packets: PacketStore | undefined): Promise<AttemptActivityResult> {
+export async function storeAttemptOutput(
+  result: AttemptActivityResult,
+  info: AttemptStartInfo,
+  packets: PacketStore | undefined,
+): Promise<AttemptActivityResult> {
   if (result.kind !== "success") return result;
-  const target = { store: packets, path: `runs/${info.runId}/attempt-${info.attemptNumber}/output.json`, field: "output" };
+  const target = {
+    store: packets,
+    path: `runs/${info.runId}/attempt-${info.attemptNumber}/output.json`,
+    field: "output",
+  };
   for (let attempt = 1; ; attempt++) {
     try {
       const output = await storeIfLarge(result.output, target);
@@ -51,7 +65,10 @@ export async function storeAttemptOutput(result: AttemptActivityResult, info: At
         continue;
       }
       const name = error instanceof PacketError ? OUTPUT_ERROR_NAMES[error.code] : "OutputNotSerializable";
-      const message = error instanceof PacketError ? error.message : `output: cannot be serialized (${(error as Error).message}); return plain data`;
+      const message =
+        error instanceof PacketError
+          ? error.message
+          : `output: cannot be serialized (${(error as Error).message}); return plain data`;
       return { kind: "failure", status: "FAILED", error: { name, message }, computeMs: result.computeMs };
     }
   }

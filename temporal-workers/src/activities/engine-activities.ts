@@ -10,9 +10,15 @@ import type { EngineActivities } from "./attempt-activity-types.js";
 import { scheduleTimes } from "../shared/schedule-times.js";
 import { QueueAdmission } from "../client/queue-gates.js";
 import type { AttemptRouter } from "../shared/attempt-routing.js";
+import { createDispatchActivities } from "./dispatch-activities.js";
+import { closedRuns } from "../client/closed-runs.js";
 
 /** `router`: where routed (development) runs' executions go; the webapp's engine worker passes it. */
-export function createEngineActivities(client: Client, workflowTaskQueue: string, router?: AttemptRouter): EngineActivities {
+export function createEngineActivities(
+  client: Client,
+  workflowTaskQueue: string,
+  router?: AttemptRouter,
+): EngineActivities {
   const readTokenState = async (tokenId: string): Promise<TokenState | null> => {
     const handle = client.workflow.getHandle(tokenId);
     try {
@@ -28,22 +34,16 @@ export function createEngineActivities(client: Client, workflowTaskQueue: string
     readTokenState,
     scheduleTimes: async (cron, timezone, at) => scheduleTimes(cron, timezone, new Date(at)),
     async routeAttempt(request) {
-      if (!router) return { reason: "This engine worker has no attempt router: runs of development environments need the Stint webapp's engine." };
+      if (!router)
+        return {
+          reason:
+            "This engine worker has no attempt router: runs of development environments need the Stint webapp's engine.",
+        };
       return router.route(request);
     },
     acquireQueueSlot: (key, request) => admission.acquire(key, request),
-    async closedRuns(runIds) {
-      const closed = await Promise.all(
-        runIds.map(async (runId) => {
-          try {
-            return (await client.workflow.getHandle(runId).describe()).status.name === "RUNNING" ? null : runId;
-          } catch (error) {
-            return (error as Error).name === "WorkflowNotFoundError" ? runId : null;
-          }
-        }),
-      );
-      return closed.filter((runId): runId is string => runId !== null);
-    },
+    ...createDispatchActivities(workflowTaskQueue, false),
+    closedRuns: (runIds) => closedRuns(client, runIds),
     claimIdempotentRun: (run, ttlMs) => claimIdempotentRun(client, workflowTaskQueue, run, ttlMs),
     claimDebouncedRun: (run) => claimDebouncedRun(client, workflowTaskQueue, run),
     pushDebouncedRun: (runId, push) => pushDebouncedRun(client, runId, push),

@@ -2,7 +2,13 @@
 import { createHash } from "node:crypto";
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from "@temporalio/client";
 import { debounceClaimUpdate, debounceRunUpdate, runStateQuery } from "../shared/messages.js";
-import { DEBOUNCE_KEY_WORKFLOW_TYPE, MAX_READABLE_KEY_BYTES, debounceKeyWorkflowId, type DebounceClaimResult, type DebouncePush } from "../shared/debounce.js";
+import {
+  DEBOUNCE_KEY_WORKFLOW_TYPE,
+  MAX_READABLE_KEY_BYTES,
+  debounceKeyWorkflowId,
+  type DebounceClaimResult,
+  type DebouncePush,
+} from "../shared/debounce.js";
 import type { RunWorkflowInput } from "../shared/run-types.js";
 import type { DebounceKeyWorkflowInput } from "../shared/debounce.js";
 import { isNotFound } from "./temporal-errors.js";
@@ -13,7 +19,11 @@ export function debounceKeyName(key: string): string {
   return `sha256:${createHash("sha256").update(key).digest("hex")}`;
 }
 
-export async function claimDebouncedRun(client: Client, workflowTaskQueue: string, run: RunWorkflowInput): Promise<DebounceClaimResult> {
+export async function claimDebouncedRun(
+  client: Client,
+  workflowTaskQueue: string,
+  run: RunWorkflowInput,
+): Promise<DebounceClaimResult> {
   const key = run.item.options!.debounce!.key;
   const keyInput: DebounceKeyWorkflowInput = { key, taskId: run.item.task, environment: run.environment.slug };
   return client.workflow.executeUpdateWithStart(debounceClaimUpdate, {
@@ -28,15 +38,22 @@ export async function claimDebouncedRun(client: Client, workflowTaskQueue: strin
 }
 
 /** The key workflow's push to its run: a run that refuses it (started, past maxDelay) or is gone answers `pushed: false`. */
-export async function pushDebouncedRun(client: Client, runId: string, push: DebouncePush): Promise<{ pushed: true; delayUntil: string } | { pushed: false; reason: string }> {
+export async function pushDebouncedRun(
+  client: Client,
+  runId: string,
+  push: DebouncePush,
+): Promise<{ pushed: true; delayUntil: string } | { pushed: false; reason: string }> {
   try {
     const { delayUntil } = await client.workflow.getHandle(runId).executeUpdate(debounceRunUpdate, { args: [push] });
     return { pushed: true, delayUntil };
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) return { pushed: false, reason: (error.cause as Error | undefined)?.message ?? error.message };
-    if (isNotFound(error) || /already completed/i.test((error as Error).message)) return { pushed: false, reason: `run ${runId} has closed` };
+    if (error instanceof WorkflowUpdateFailedError)
+      return { pushed: false, reason: (error.cause as Error | undefined)?.message ?? error.message };
+    if (isNotFound(error) || /already completed/i.test((error as Error).message))
+      return { pushed: false, reason: `run ${runId} has closed` };
     // Temporal's cap on updates per execution (2,000 by default): this run takes no more triggers.
-    if (/limit on (the )?(total )?number of (distinct |total )?updates/i.test((error as Error).message)) return { pushed: false, reason: (error as Error).message };
+    if (/limit on (the )?(total )?number of (distinct |total )?updates/i.test((error as Error).message))
+      return { pushed: false, reason: (error as Error).message };
     throw error;
   }
 }

@@ -7,7 +7,12 @@ import type { IdempotencyKeyWorkflowInput } from "../shared/idempotency.js";
 
 export const IDEMPOTENCY_KEY_WORKFLOW_TYPE = "idempotencyKeyWorkflow";
 
-export async function claimIdempotentRun(client: Client, workflowTaskQueue: string, run: RunWorkflowInput, ttlMs: number): Promise<ClaimKeyResult> {
+export async function claimIdempotentRun(
+  client: Client,
+  workflowTaskQueue: string,
+  run: RunWorkflowInput,
+  ttlMs: number,
+): Promise<ClaimKeyResult> {
   const key = run.item.options!.idempotencyKey!;
   const keyInput: IdempotencyKeyWorkflowInput = { key, taskId: run.item.task, environment: run.environment.slug };
   return client.workflow.executeUpdateWithStart(claimKeyUpdate, {

@@ -4,10 +4,14 @@
  * (and, later, the webapp's REST handlers) go straight to Temporal through it.
  */
 import { randomUUID } from "node:crypto";
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client, type WorkflowHandle } from "@temporalio/client";
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+} from "@temporalio/client";
 import {
   MAX_BATCH_ITEMS,
-  describeZodError,
   resolveDate,
   triggerOptionsSchema,
   type BatchHandleWire,
@@ -27,20 +31,40 @@ import { z } from "zod";
 import proto from "@temporalio/proto";
 import { claimIdempotentRun } from "./claim-idempotent-run.js";
 import { claimDebouncedRun } from "./claim-debounced-run.js";
-import { configureQueue, describeQueue } from "./queue-gates.js";
 import type { QueueConfiguration, QueueSnapshot } from "../shared/queue-gate.js";
+import type { LeaseStore } from "../dispatcher/lease-store.js";
+import {
+  QueueSettingsClient,
+  type EnvironmentSettingsInput,
+  type OrganizationSettingsInput,
+} from "./queue-settings.js";
 import { idempotencyTtlMs, keyWorkflowId } from "../shared/idempotency.js";
-import { addTagsSignal, attemptRoutesChangedSignal, releaseKeySignal, completeTokenUpdate, rescheduleUpdate, runStateQuery, tokenStateQuery, updateMetadataUpdate } from "../shared/messages.js";
+import {
+  addTagsSignal,
+  attemptRoutesChangedSignal,
+  releaseKeySignal,
+  rescheduleUpdate,
+  runStateQuery,
+  updateMetadataUpdate,
+} from "../shared/messages.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import { EngineError, PacketError } from "../errors.js";
 import { metadataSizeProblem } from "../shared/apply-metadata.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { mapLimit, resolvePacket, storeIfLarge } from "../packets/store-packets.js";
 import type { EngineSettings, EnvironmentRef, RunState } from "../shared/run-types.js";
-import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
-import { tokenIdFor, tokenSearchAttributes, tokenUrl, type TokenWorkflowInput } from "../shared/tokens.js";
+import { RUN_WORKFLOW_TYPE, SA } from "../shared/search-attributes.js";
 import { isNotFound } from "./temporal-errors.js";
-import { buildListQuery, buildTokenListQuery, decodeCursor, decodeExecution, encodeCursor, recordFromExecution, type ListTokensFilter } from "./list-runs.js";
+import {
+  buildListQuery,
+  decodeCursor,
+  encodeCursor,
+  listPage,
+  recordFromExecution,
+  type ListTokensFilter,
+} from "./list-runs.js";
+import { parse, runIdSchema } from "./input-parsing.js";
+import { TokenClient } from "./token-client.js";
 
 export interface EngineClientOptions {
   client: Client;
@@ -71,6 +95,11 @@ export interface EngineClientOptions {
    * Without it, or when it answers undefined, the run takes the version its first execution runs.
    */
   versionOf?: (requested: string | undefined, taskId: string) => Promise<string | undefined>;
+  /**
+   * The dispatcher's store, shared by the engine's processes (the webapp's PostgreSQL): a process that does not run
+   * the dispatcher saves scheduling settings there and reads queues' figures from it; the leader loads the settings.
+   */
+  dispatchStore?: LeaseStore;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -86,15 +115,9 @@ const itemSchema = z.object({
 });
 
 /** A search attribute holds a run's tags: bounded as Trigger.dev bounds them (an unbounded one crashed the run). */
-const addTagsSchema = z.array(z.string().min(1, "a tag cannot be empty").max(128, "each tag is at most 128 characters")).max(10, "a run has at most 10 tags");
-const runIdSchema = z.string().regex(/^run_[a-z0-9]+$/i, 'expected a run id like "run_…"');
-const tokenIdSchema = z.string().regex(/^waitpoint_[a-z0-9]+$/i, 'expected a waitpoint token id like "waitpoint_…"');
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new EngineError(400, describeZodError(field, result.error));
-  return result.data;
-}
+const addTagsSchema = z
+  .array(z.string().min(1, "a tag cannot be empty").max(128, "each tag is at most 128 characters"))
+  .max(10, "a run has at most 10 tags");
 
 const ACTIVITY_STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
@@ -108,7 +131,8 @@ export function newBatchId(): string {
 
 /** Metadata travels inline in the run's input and state: past Trigger.dev's limit it is refused before anything starts. */
 function checkMetadataSize(item: BatchItemWire): void {
-  const problem = item.options?.metadata === undefined ? undefined : metadataSizeProblem(item.options.metadata, "options.metadata");
+  const problem =
+    item.options?.metadata === undefined ? undefined : metadataSizeProblem(item.options.metadata, "options.metadata");
   if (problem) throw new EngineError(413, problem);
 }
 
@@ -129,7 +153,11 @@ export class StintEngineClient implements ClientRuntime {
     return this.options.client;
   }
 
-  private placement(triggerFunction: RunPlacement["triggerFunction"], batchId?: string, replayedFrom?: string): RunPlacement {
+  private placement(
+    triggerFunction: RunPlacement["triggerFunction"],
+    batchId?: string,
+    replayedFrom?: string,
+  ): RunPlacement {
     return {
       environment: this.options.environment,
       attemptQueue: this.options.attemptQueue,
@@ -144,7 +172,11 @@ export class StintEngineClient implements ClientRuntime {
   /** The item as its run will carry it: a payload past the inline limit stored, a client's stored packet checked. */
   private async storePayload(item: BatchItemWire, runId: string, field: string): Promise<BatchItemWire> {
     try {
-      const payload = await storeIfLarge(item.payload, { store: this.options.packets, path: `runs/${runId}/payload.json`, field });
+      const payload = await storeIfLarge(item.payload, {
+        store: this.options.packets,
+        path: `runs/${runId}/payload.json`,
+        field,
+      });
       return payload === item.payload ? item : { ...item, payload };
     } catch (error) {
       throw asEngineError(error);
@@ -167,7 +199,10 @@ export class StintEngineClient implements ClientRuntime {
     }
     item = await this.storePayload(item, runId, "payload");
     if (this.options.retriesEnabledFor) {
-      placement = { ...placement, settings: { ...placement.settings, retriesEnabled: await this.options.retriesEnabledFor(item.task) } };
+      placement = {
+        ...placement,
+        settings: { ...placement.settings, retriesEnabled: await this.options.retriesEnabledFor(item.task) },
+      };
     }
     let input;
     try {
@@ -200,9 +235,14 @@ export class StintEngineClient implements ClientRuntime {
       });
     } catch (error) {
       // Starting a given run id again (a dispatcher retrying after a crash) finds the run already there: done.
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
       // A payload the size check under-counted (Maps, Sets) that Temporal refuses would be refused on every retry.
-      if (/blob data size exceeds limit/i.test((error as Error).message)) throw new EngineError(413, `payload: the run's input is too large for one Temporal payload (2 MB): keep metadata and options small`);
+      if (/blob data size exceeds limit/i.test((error as Error).message))
+        throw new EngineError(
+          413,
+          `payload: the run's input is too large for one Temporal payload (2 MB): keep metadata and options small`,
+        );
       throw error;
     }
     return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
@@ -237,8 +277,18 @@ export class StintEngineClient implements ClientRuntime {
   }
 
   /** `batchId` adds the items to an existing batch (the REST API's two-phase batches stream items in parts). */
-  async batchTrigger(items: BatchItemWire[], options: { idempotencyKey?: string; batchId?: string } = {}): Promise<BatchHandleWire> {
-    const valid = parse(z.array(itemSchema).min(1, "at least one item").max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`), items, "items");
+  async batchTrigger(
+    items: BatchItemWire[],
+    options: { idempotencyKey?: string; batchId?: string } = {},
+  ): Promise<BatchHandleWire> {
+    const valid = parse(
+      z
+        .array(itemSchema)
+        .min(1, "at least one item")
+        .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch`),
+      items,
+      "items",
+    );
     // Metadata and payloads are checked (large payloads stored) before any item starts: a batch is not left half started.
     valid.forEach((item, index) => {
       try {
@@ -257,7 +307,9 @@ export class StintEngineClient implements ClientRuntime {
         throw error;
       }
     });
-    const stored = await mapLimit(locked, 8, (item, index) => this.storePayload(item, runIds[index]!, `items.${index}.payload`));
+    const stored = await mapLimit(locked, 8, (item, index) =>
+      this.storePayload(item, runIds[index]!, `items.${index}.payload`),
+    );
     const batchId = options.batchId ?? newBatchId();
     const placement = this.placement("batchTrigger", batchId);
     // Bounded parallelism keeps item order in `runs` while not opening a thousand requests at once. Items sharing a
@@ -266,8 +318,13 @@ export class StintEngineClient implements ClientRuntime {
     const runs = await mapLimit(stored, 32, (item, index) => {
       const debounceKey = item.options?.debounce && `${item.task}\u0000${item.options.debounce.key}`;
       if (!debounceKey) return this.startRun(item, placement, runIds[index]);
-      const started = (debounceChains.get(debounceKey) ?? Promise.resolve()).then(() => this.startRun(item, placement, runIds[index]));
-      debounceChains.set(debounceKey, started.catch(() => undefined));
+      const started = (debounceChains.get(debounceKey) ?? Promise.resolve()).then(() =>
+        this.startRun(item, placement, runIds[index]),
+      );
+      debounceChains.set(
+        debounceKey,
+        started.catch(() => undefined),
+      );
       return started;
     });
     return { batchId, runCount: runs.length, runs, publicAccessToken: "" };
@@ -290,7 +347,9 @@ export class StintEngineClient implements ClientRuntime {
     if (description.status.name === "RUNNING") {
       const state = await handle.query(runStateQuery);
       // An attempt announces itself only after a moment; a started attempt activity already means EXECUTING.
-      const attemptRunning = description.raw.pendingActivities?.some((a) => a.activityType?.name === "runAttempt" && a.state === ACTIVITY_STARTED);
+      const attemptRunning = description.raw.pendingActivities?.some(
+        (a) => a.activityType?.name === "runAttempt" && a.state === ACTIVITY_STARTED,
+      );
       return state.status === "QUEUED" && attemptRunning ? { ...state, status: "EXECUTING" } : state;
     }
     if (description.status.name === "CANCELLED") {
@@ -314,7 +373,13 @@ export class StintEngineClient implements ClientRuntime {
    * `resolvePackets` is false (the webapp hands out presigned URLs to them instead).
    */
   async retrieveRun(runId: string, options: { resolvePackets?: boolean } = {}): Promise<RunRecord> {
-    const { journal: _journal, item: _item, attempts: _attempts, computeMs: _computeMs, ...record } = await this.runState(runId);
+    const {
+      journal: _journal,
+      item: _item,
+      attempts: _attempts,
+      computeMs: _computeMs,
+      ...record
+    } = await this.runState(runId);
     if (options.resolvePackets === false) return record;
     const [payload, output] = await Promise.all([
       resolvePacket(record.payload, this.options.packets, `payload of ${runId}`),
@@ -328,39 +393,22 @@ export class StintEngineClient implements ClientRuntime {
   async listRuns(filter: ListRunsFilter = {}): Promise<ListRunsPage> {
     const pageSize = Math.min(Math.max(filter.limit ?? 25, 1), 100);
     const query = buildListQuery(this.options.environment.slug, filter);
-    const { executions, nextPageToken } = await this.listPage(query, pageSize, decodeCursor(filter.after));
-    return { data: executions.map((e) => recordFromExecution(e)), nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined };
+    const { executions, nextPageToken } = await listPage(this.client, query, pageSize, decodeCursor(filter.after));
+    return {
+      data: executions.map((e) => recordFromExecution(e)),
+      nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined,
+    };
   }
 
   /** Runs this run's code triggered (Trigger.dev's relatedRuns.children), newest first, from visibility: at most 100. */
   async listChildRuns(runId: string): Promise<RunRecord[]> {
     const parent = parse(runIdSchema, runId, "runId");
     const query = `${buildListQuery(this.options.environment.slug, {})} AND ${SA.parentRunId.name} = '${parent}'`;
-    const { executions } = await this.listPage(query, 100);
+    const { executions } = await listPage(this.client, query, 100);
     return executions.map((e) => recordFromExecution(e));
   }
 
   /** Waitpoint tokens of this environment, newest first, from visibility (state: one query per token listed). */
-  async listTokens(filter: ListTokensFilter = {}): Promise<{ data: TokenState[]; nextCursor?: string }> {
-    const pageSize = Math.min(Math.max(filter.limit ?? 25, 1), 100);
-    const { executions, nextPageToken } = await this.listPage(buildTokenListQuery(this.options.environment.slug, filter), pageSize, decodeCursor(filter.after));
-    const data = await Promise.all(executions.map((e) => this.retrieveToken(e.workflowId)));
-    return { data, nextCursor: nextPageToken ? encodeCursor(nextPageToken) : undefined };
-  }
-
-  private async listPage(query: string, pageSize: number, pageToken?: Uint8Array) {
-    const response = await this.client.workflowService.listWorkflowExecutions({
-      namespace: this.client.options.namespace,
-      query,
-      pageSize,
-      nextPageToken: pageToken,
-    });
-    return {
-      executions: await Promise.all((response.executions ?? []).map((e) => decodeExecution(this.client, e))),
-      nextPageToken: response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined,
-    };
-  }
-
   async cancelRun(runId: string): Promise<{ id: string }> {
     const handle = this.runHandle(runId);
     try {
@@ -375,9 +423,18 @@ export class StintEngineClient implements ClientRuntime {
 
   async replayRun(runId: string): Promise<{ id: string }> {
     const state = await this.runState(runId);
-    const { idempotencyKey: _key, idempotencyKeyTTL: _ttl, delay: _delay, debounce: _debounce, ...options } = state.item.options ?? {};
+    const {
+      idempotencyKey: _key,
+      idempotencyKeyTTL: _ttl,
+      delay: _delay,
+      debounce: _debounce,
+      ...options
+    } = state.item.options ?? {};
     // Runs recorded before the state kept the payload once have it in `item` too.
-    const handle = await this.startRun({ ...state.item, payload: state.payload ?? state.item.payload, options }, this.placement("trigger", undefined, runId));
+    const handle = await this.startRun(
+      { ...state.item, payload: state.payload ?? state.item.payload, options },
+      this.placement("trigger", undefined, runId),
+    );
     return { id: handle.id };
   }
 
@@ -389,14 +446,18 @@ export class StintEngineClient implements ClientRuntime {
       throw new EngineError(400, (error as Error).message);
     }
     const current = await this.runState(runId);
-    if (current.status !== "DELAYED") throw new EngineError(409, `Run ${runId} is ${current.status}; only DELAYED runs can be rescheduled`);
+    if (current.status !== "DELAYED")
+      throw new EngineError(409, `Run ${runId} is ${current.status}; only DELAYED runs can be rescheduled`);
     try {
       const state = await this.runHandle(runId).executeUpdate(rescheduleUpdate, { args: [{ delayUntil }] });
       const { journal: _j, item: _i, attempts: _a, computeMs: _c, ...record } = state;
       return record;
     } catch (error) {
       if (isNotFound(error)) throw new EngineError(404, `Run ${runId} not found`);
-      throw new EngineError(409, (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message);
+      throw new EngineError(
+        409,
+        (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message,
+      );
     }
   }
 
@@ -416,62 +477,65 @@ export class StintEngineClient implements ClientRuntime {
     try {
       await this.runHandle(runId).signal(addTagsSignal, { tags: valid });
     } catch (error) {
-      if (isNotFound(error)) throw new EngineError(404, `Run ${runId} is not running (it finished, or has not started yet)`);
+      if (isNotFound(error))
+        throw new EngineError(404, `Run ${runId} is not running (it finished, or has not started yet)`);
       throw error;
     }
   }
 
   /** Tells runs that may be waiting for a session (routed runs) to ask for a route again; finished runs are skipped. */
   async attemptRoutesChanged(runIds: string[]): Promise<void> {
-    await Promise.all(runIds.map((runId) => this.runHandle(runId).signal(attemptRoutesChangedSignal).catch(() => undefined)));
+    await Promise.all(
+      runIds.map((runId) =>
+        this.runHandle(runId)
+          .signal(attemptRoutesChangedSignal)
+          .catch(() => undefined),
+      ),
+    );
   }
 
-  async createToken(options: TokenOptionsWire): Promise<TokenWire> {
-    const id = tokenIdFor(options, randomUUID());
-    const input: TokenWorkflowInput = { id, options, environment: this.options.environment.slug, createdAt: new Date().toISOString() };
-    try {
-      await this.client.workflow.start(TOKEN_WORKFLOW_TYPE, {
-        workflowId: id,
-        taskQueue: this.options.workflowTaskQueue,
-        args: [input],
-        workflowIdReusePolicy: "REJECT_DUPLICATE",
-        typedSearchAttributes: tokenSearchAttributes(input),
-      });
-      return { id, isCached: false, url: tokenUrl(id), publicAccessToken: "" };
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { id, isCached: true, url: tokenUrl(id), publicAccessToken: "" };
-      throw error;
-    }
+  private tokenClient?: TokenClient;
+  /** The environment's waitpoint tokens. */
+  get tokens(): TokenClient {
+    return (this.tokenClient ??= new TokenClient(
+      this.client,
+      this.options.environment.slug,
+      this.options.workflowTaskQueue,
+    ));
   }
 
-  async completeToken(tokenId: string, data: unknown): Promise<{ success: true }> {
-    const handle = this.client.workflow.getHandle(parse(tokenIdSchema, tokenId, "tokenId"));
-    try {
-      return await handle.executeUpdate(completeTokenUpdate, { args: [{ data }] });
-    } catch (error) {
-      if (isNotFound(error)) throw new EngineError(404, `Waitpoint token ${tokenId} not found or already closed`);
-      throw error;
-    }
+  createToken(options: TokenOptionsWire): Promise<TokenWire> {
+    return this.tokens.create(options);
   }
 
-  async retrieveToken(tokenId: string): Promise<TokenState> {
-    const handle = this.client.workflow.getHandle(parse(tokenIdSchema, tokenId, "tokenId"));
-    try {
-      const description = await handle.describe();
-      if (description.status.name === "RUNNING") return await handle.query(tokenStateQuery);
-      return (await handle.result()) as TokenState;
-    } catch (error) {
-      if (isNotFound(error)) throw new EngineError(404, `Waitpoint token ${tokenId} not found`);
-      throw error;
-    }
+  completeToken(tokenId: string, data: unknown): Promise<{ success: true }> {
+    return this.tokens.complete(tokenId, data);
+  }
+
+  /** The environment a waitpoint token belongs to (its search attribute), or undefined when there is no such token. */
+  tokenEnvironment(tokenId: string): Promise<string | undefined> {
+    return this.tokens.environmentOf(tokenId);
+  }
+
+  retrieveToken(tokenId: string): Promise<TokenState> {
+    return this.tokens.retrieve(tokenId);
+  }
+
+  listTokens(filter: ListTokensFilter = {}): Promise<{ data: TokenState[]; nextCursor?: string }> {
+    return this.tokens.list(filter);
   }
 
   async resetIdempotencyKey(taskIdentifier: string, idempotencyKey: string): Promise<{ id: string }> {
-    const id = keyWorkflowId(this.options.environment.slug, parse(z.string().min(1), taskIdentifier, "taskIdentifier"), parse(z.string().min(1), idempotencyKey, "idempotencyKey"));
+    const id = keyWorkflowId(
+      this.options.environment.slug,
+      parse(z.string().min(1), taskIdentifier, "taskIdentifier"),
+      parse(z.string().min(1), idempotencyKey, "idempotencyKey"),
+    );
     try {
       await this.client.workflow.getHandle(id).signal(releaseKeySignal, {});
     } catch (error) {
-      if (isNotFound(error)) throw new EngineError(404, `No idempotency key "${idempotencyKey}" is held for task ${taskIdentifier}`);
+      if (isNotFound(error))
+        throw new EngineError(404, `No idempotency key "${idempotencyKey}" is held for task ${taskIdentifier}`);
       throw error;
     }
     return { id: idempotencyKey };
@@ -480,7 +544,9 @@ export class StintEngineClient implements ClientRuntime {
   async retrieveBatch(batchId: string): Promise<{ id: string; runCount: number; runs: string[]; status: string }> {
     const runs: string[] = [];
     const statuses: string[] = [];
-    for await (const execution of this.client.workflow.list({ query: `${SA.batchId.name} = '${batchId.replace(/'/g, "")}'` })) {
+    for await (const execution of this.client.workflow.list({
+      query: `${SA.batchId.name} = '${batchId.replace(/'/g, "")}'`,
+    })) {
       runs.push(execution.workflowId);
       statuses.push(String(execution.typedSearchAttributes.get(SA.status) ?? ""));
     }
@@ -488,21 +554,42 @@ export class StintEngineClient implements ClientRuntime {
     return { id: batchId, runCount: runs.length, runs, status: "COMPLETED" };
   }
 
-  /** Live figures of one of this environment's queues (`task/<id>` or a custom queue's name). */
-  async describeQueue(queue: string): Promise<QueueSnapshot> {
-    return describeQueue(this.client, { environmentId: this.options.environment.id, queue: parse(queueNameSchema, queue, "queue") });
+  private queueSettingsClient?: QueueSettingsClient;
+  private get queueSettings(): QueueSettingsClient {
+    return (this.queueSettingsClient ??= new QueueSettingsClient(
+      this.client,
+      this.options.workflowTaskQueue,
+      this.options.dispatchStore,
+    ));
   }
 
-  /** Pauses/resumes a queue or changes its limits; runs waiting for a slot are admitted at once if room appears. */
+  /** Live figures of one of this environment's queues (`task/<id>` or a custom queue's name), with its settings. */
+  async describeQueue(queue: string): Promise<QueueSnapshot> {
+    const key = { environmentId: this.options.environment.id, queue: parse(queueNameSchema, queue, "queue") };
+    return this.queueSettings.describe(key);
+  }
+
+  /**
+   * Pauses/resumes a queue or changes its limits and rate limits; runs waiting for a slot are admitted at once if
+   * room appears (within about a second when another process runs the dispatcher).
+   */
   async configureQueue(queue: string, change: QueueConfiguration): Promise<QueueSnapshot> {
-    const valid = parse(queueConfigurationSchema, change, "body") as QueueConfiguration;
-    return configureQueue(this.client, this.options.workflowTaskQueue, { environmentId: this.options.environment.id, queue: parse(queueNameSchema, queue, "queue") }, valid);
+    const key = { environmentId: this.options.environment.id, queue: parse(queueNameSchema, queue, "queue") };
+    return this.queueSettings.configure(key, change);
+  }
+
+  /** This environment's concurrency limit and burst factor (it runs up to floor(limit × burstFactor) at once). */
+  configureEnvironment(settings: EnvironmentSettingsInput): Promise<EnvironmentSettingsInput> {
+    return this.queueSettings.configureEnvironment(this.options.environment.id, settings);
+  }
+
+  /** An organisation's concurrency limit across its environments and its weight against other organisations. */
+  configureOrganization(
+    organizationId: string,
+    settings: OrganizationSettingsInput,
+  ): Promise<OrganizationSettingsInput> {
+    return this.queueSettings.configureOrganization(organizationId, settings);
   }
 }
 
 const queueNameSchema = z.string().min(1, "queue name is required").max(200, "queue names are at most 200 characters");
-const limitSchema = z.number().int("concurrency limits are whole numbers").min(0, "concurrency limits are 0 or more").max(100_000);
-const queueConfigurationSchema = z
-  .object({ paused: z.boolean(), overrideLimit: limitSchema.nullable(), declaredLimit: limitSchema.nullable(), defaultLimit: limitSchema })
-  .partial()
-  .strict();

@@ -1,5 +1,6 @@
 /** Client side of queue gates: update-with-start, so a queue can be configured (or asked for a slot) before any run. */
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from "@temporalio/client";
+import { gateWorkerNeeded } from "../worker/gate-worker.js";
 import { acquireSlotUpdate, configureQueueUpdate, queueSnapshotQuery } from "../shared/messages.js";
 import {
   gateTaskQueue,
@@ -41,6 +42,8 @@ export class QueueAdmission {
   ) {}
 
   async acquire(key: QueueGateKey, request: AcquireSlotRequest): Promise<SlotAnswer> {
+    // Only runs started before the engine's dispatcher ask here: their gates need this process's gate worker.
+    await gateWorkerNeeded(this.workflowTaskQueue);
     // A limit from the run's code always goes through the gate (the settings cached here may predate it).
     if (request.declaredLimit == null && !(await this.isGated(key))) return { granted: true, gated: false };
     const { granted } = await this.client.workflow.executeUpdateWithStart(acquireSlotUpdate, {
@@ -56,17 +59,28 @@ export class QueueAdmission {
     const cached = this.settings.get(id);
     if (cached && cached.until > Date.now()) return cached.gated;
     // A gate that does not answer a query quickly (overloaded server) counts as gated: the update path always works.
-    const gated = this.client.withDeadline(Date.now() + 3_000, () => describeQueue(this.client, key)).then(needsGate, () => {
-      this.settings.delete(id);
-      return true;
-    });
+    const gated = this.client
+      .withDeadline(Date.now() + 3_000, () => describeQueue(this.client, key))
+      .then(needsGate, () => {
+        this.settings.delete(id);
+        return true;
+      });
     this.settings.set(id, { gated, until: Date.now() + QUEUE_SETTINGS_TTL_MS });
     return gated;
   }
 }
 
-export function configureQueue(client: Client, workflowTaskQueue: string, key: QueueGateKey, change: QueueConfiguration): Promise<QueueSnapshot> {
-  return client.workflow.executeUpdateWithStart(configureQueueUpdate, { args: [change], startWorkflowOperation: startGate(key, workflowTaskQueue) });
+export async function configureQueue(
+  client: Client,
+  workflowTaskQueue: string,
+  key: QueueGateKey,
+  change: QueueConfiguration,
+): Promise<QueueSnapshot> {
+  await gateWorkerNeeded(workflowTaskQueue);
+  return client.workflow.executeUpdateWithStart(configureQueueUpdate, {
+    args: [change],
+    startWorkflowOperation: startGate(key, workflowTaskQueue),
+  });
 }
 
 /** A queue's live figures; a queue no run has used yet is empty and unpaused. */

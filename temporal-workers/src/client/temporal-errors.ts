@@ -1,4 +1,17 @@
-/** How a failed Temporal call reads: a workflow that is not there, or Temporal unable to answer right now. */
+/**
+ * How a failed Temporal call reads: a workflow that is not there, Temporal unable to answer right now, or — for the
+ * REST API — the HTTP status and message it means for the caller (toEngineError).
+ */
+import {
+  QueryRejectedError,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+} from "@temporalio/client";
+
 export function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === "WorkflowNotFoundError" || /not found/i.test((error as Error)?.message ?? "");
@@ -17,9 +30,102 @@ const UNAVAILABLE_CODES = new Set([
  * gRPC errors in ServiceError, e.g. "Failed to query Workflow").
  */
 export function isEngineUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0;
+    e && depth < 8;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === "number" && UNAVAILABLE_CODES.has(e.code)) return true;
-    if (typeof e.message === "string" && /No connection established|tcp connect error|Connection refused|Deadline exceeded/i.test(e.message)) return true;
+    const name = (e as { name?: unknown }).name;
+    if (name === "TransportError" || name === "ConnectionError") return true;
+    if (
+      typeof e.message === "string" &&
+      /No connection established|tcp connect error|Connection refused|Deadline exceeded|ECONNREFUSED|ECONNRESET|socket hang up/i.test(
+        e.message,
+      )
+    )
+      return true;
   }
   return false;
+}
+
+/** What a failed engine call means for the caller of an API. */
+export interface EngineFailure {
+  status: 400 | 404 | 409 | 429 | 500 | 503;
+  message: string;
+  /** Seconds, for a 503 or 429. */
+  retryAfter?: number;
+}
+
+/** gRPC status codes Temporal answers with. */
+const GRPC = {
+  CANCELLED: 1,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+} as const;
+
+function grpcCode(error: unknown): { code: number; details: string } | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return { code: e.code, details: e.details || e.message };
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return (text.split("\n").find((line) => line.trim() !== "") ?? text).trim().slice(0, 300);
+}
+
+/**
+ * The one mapping of a Temporal error to what the caller is told: a 4xx naming what Temporal refused, a 429/503 to
+ * retry when it is busy or unreachable, a 500 that still says what failed. Undefined when the error is not Temporal's.
+ */
+export function toEngineError(error: unknown): EngineFailure | undefined {
+  if (error instanceof WorkflowNotFoundError)
+    return { status: 404, message: `Not found, or no longer running, on the engine: ${firstLine(error.message)}` };
+  if (error instanceof WorkflowExecutionAlreadyStartedError || error instanceof ScheduleAlreadyRunning)
+    return { status: 409, message: `Already exists on the engine: ${firstLine(error.message)}` };
+  if (error instanceof ScheduleNotFoundError)
+    return { status: 404, message: `Schedule not found on the engine: ${firstLine(error.message)}` };
+  if (error instanceof WorkflowUpdateFailedError || error instanceof QueryRejectedError) {
+    const cause =
+      (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+    return { status: 409, message: `The engine refused this in the run's current state: ${firstLine(cause)}` };
+  }
+  const grpc = grpcCode(error);
+  if (!grpc) return undefined;
+  const what = firstLine(grpc.details);
+  switch (grpc.code) {
+    case GRPC.INVALID_ARGUMENT:
+      return { status: 400, message: `The engine (Temporal) refused a value in this request: ${what}` };
+    case GRPC.NOT_FOUND:
+      return { status: 404, message: `Not found on the engine (Temporal): ${what}` };
+    case GRPC.ALREADY_EXISTS:
+      return { status: 409, message: `Already exists on the engine (Temporal): ${what}` };
+    case GRPC.FAILED_PRECONDITION:
+      return { status: 409, message: `The engine (Temporal) refused this in the current state: ${what}` };
+    case GRPC.RESOURCE_EXHAUSTED:
+      return {
+        status: 429,
+        message: `The engine (Temporal) is rate limiting: ${what}; retry in a moment`,
+        retryAfter: 1,
+      };
+    // A call past its deadline may end as CANCELLED ("Call cancelled") rather than DEADLINE_EXCEEDED.
+    case GRPC.CANCELLED:
+    case GRPC.DEADLINE_EXCEEDED:
+    case GRPC.UNAVAILABLE:
+      return {
+        status: 503,
+        message: `The engine (Temporal) did not answer in time (${what}); retry in a moment`,
+        retryAfter: 1,
+      };
+  }
+  return {
+    status: 500,
+    message: `The engine (Temporal) failed: ${(error as Error).message ? `${firstLine((error as Error).message)}: ` : ""}${what}. This is not your request's fault; retry, and report it if it persists`,
+  };
 }

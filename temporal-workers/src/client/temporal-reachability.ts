@@ -70,7 +70,9 @@ export class TemporalReachability {
   private async check(): Promise<boolean> {
     const connection = this.connection();
     try {
-      await connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5_000), () => connection.workflowService.getSystemInfo({}));
+      await connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5_000), () =>
+        connection.workflowService.getSystemInfo({}),
+      );
       this.failures = 0;
       this.set(true);
     } catch (error) {
@@ -91,7 +93,7 @@ export class TemporalReachability {
 
 /** A probe's failure in a few words (gRPC messages carry load-balancer details nobody needs in a status line). */
 export function describeConnectionError(error: Error, timeoutMs: number): string {
-  const code = (error as { code?: number }).code ?? ((error as { cause?: { code?: number } }).cause?.code);
+  const code = (error as { code?: number }).code ?? (error as { cause?: { code?: number } }).cause?.code;
   if (code === 4) return `no answer within ${timeoutMs / 1000} s`;
   const text = `${error.message} ${(error as { cause?: Error }).cause?.message ?? ""}`;
   if (/ECONNREFUSED|Connection refused/i.test(text)) return "connection refused";

@@ -40,11 +40,24 @@ export interface SupervisedDevServer {
 const MAX_BACKOFF_MS = 8_000;
 
 export async function startSupervisedDevServer(options: SupervisedDevServerOptions): Promise<SupervisedDevServer> {
-  const { maxFailures = 5, stableAfterMs = 60_000, initialBackoffMs = 500, pidFile, onEvent, ...serverOptions } = options;
+  const {
+    maxFailures = 5,
+    stableAfterMs = 60_000,
+    initialBackoffMs = 500,
+    pidFile,
+    onEvent,
+    ...serverOptions
+  } = options;
   if (pidFile) await stopLeftoverServer(pidFile, serverOptions.dbFile);
   let server = await startDevServer(serverOptions);
   // Restarts reuse every port the first start chose.
-  const fixed: DevServerOptions = { ...serverOptions, port: server.port, uiPort: server.uiPort, httpPort: server.httpPort, metricsPort: server.metricsPort };
+  const fixed: DevServerOptions = {
+    ...serverOptions,
+    port: server.port,
+    uiPort: server.uiPort,
+    httpPort: server.httpPort,
+    metricsPort: server.metricsPort,
+  };
   const writePid = () => pidFile && writeFileSync(pidFile, String(server.process.pid));
   writePid();
 
@@ -59,13 +72,21 @@ export async function startSupervisedDevServer(options: SupervisedDevServerOptio
     while (!stopping) {
       failures += 1;
       if (failures > maxFailures) {
-        const error = new Error(`the Temporal server at ${server.address} failed ${maxFailures} times in a row; giving up`);
+        const error = new Error(
+          `the Temporal server at ${server.address} failed ${maxFailures} times in a row; giving up`,
+        );
         onEvent?.({ type: "gave-up", error });
         giveUp(error);
         return;
       }
       const delay = Math.min(initialBackoffMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
-      onEvent?.({ type: "exited", code: server.process.exitCode, signal: server.process.signalCode, restartInMs: delay, failures });
+      onEvent?.({
+        type: "exited",
+        code: server.process.exitCode,
+        signal: server.process.signalCode,
+        restartInMs: delay,
+        failures,
+      });
       await new Promise((r) => setTimeout(r, delay));
       if (stopping) return;
       try {

@@ -12,6 +12,8 @@ import { TemporalPortInUseError } from "../errors.js";
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../shared/search-attributes.js";
 
 export interface DevServerOptions {
+  /** The address to listen on: 127.0.0.1 (default), or 0.0.0.0 on a server whose workers run on other machines. */
+  ip?: string;
   /** SQLite file to persist to; in memory when omitted. */
   dbFile?: string;
   port?: number;
@@ -99,22 +101,51 @@ async function waitUntilReady(address: string, child: ChildProcess, output: () =
   throw new Error(`temporal server did not become ready at ${address} within 60 s:\n${output()}`);
 }
 
+/** Auto-chosen ports can be taken between choosing and binding (another process, an outgoing connection's port). */
+const START_ATTEMPTS = 3;
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  if (options.port !== undefined && !(await isPortFree(options.port))) throw new TemporalPortInUseError(options.port, "gRPC");
-  if (!options.headless && options.uiPort !== undefined && !(await isPortFree(options.uiPort))) throw new TemporalPortInUseError(options.uiPort, "Web UI");
+  const ip = options.ip ?? "127.0.0.1";
+  if (options.port !== undefined && !(await isPortFree(options.port, ip)))
+    throw new TemporalPortInUseError(options.port, "gRPC");
+  if (!options.headless && options.uiPort !== undefined && !(await isPortFree(options.uiPort, ip)))
+    throw new TemporalPortInUseError(options.uiPort, "Web UI");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!(error instanceof ChosenPortTakenError) || attempt >= START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class ChosenPortTakenError extends Error {}
+
+/** The HTTP API and metrics ports are internal: a remembered one taken since is replaced by a free one. */
+async function internalPort(preferred: number | undefined): Promise<number> {
+  if (preferred !== undefined && (await isPortFree(preferred))) return preferred;
+  return freePort();
+}
+
+async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
-  const httpPort = options.httpPort ?? (await freePort());
-  const metricsPort = options.metricsPort ?? (await freePort());
+  const httpPort = await internalPort(options.httpPort);
+  const metricsPort = await internalPort(options.metricsPort);
   const namespace = options.namespace ?? "default";
-  const args = ["server", "start-dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn"];
+  const ip = options.ip ?? "127.0.0.1";
+  const args = ["server", "start-dev", "--ip", ip, "--port", String(port), "--log-level", "warn"];
   args.push("--http-port", String(httpPort), "--metrics-port", String(metricsPort));
   if (uiPort) args.push("--ui-port", String(uiPort));
   else args.push("--headless");
   if (options.dbFile) args.push("--db-filename", options.dbFile);
   if (namespace !== "default") args.push("--namespace", namespace);
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) args.push("--search-attribute", `${name}=${type}`);
-  const child = spawn(findTemporalBinary(), args, { stdio: ["ignore", "pipe", "pipe"], detached: options.ownProcessGroup ?? false });
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS))
+    args.push("--search-attribute", `${name}=${type}`);
+  const child = spawn(findTemporalBinary(), args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownProcessGroup ?? false,
+  });
   let log = "";
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8_000);
@@ -122,11 +153,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
-  const address = `127.0.0.1:${port}`;
+  // This machine's processes reach a server listening on every address through loopback.
+  const localIp = ip === "0.0.0.0" ? "127.0.0.1" : ip;
+  const address = `${localIp}:${port}`;
   try {
     await waitUntilReady(address, child, () => log);
   } catch (error) {
     child.kill("SIGKILL");
+    const taken = /listen tcp [\d.]+:(\d+): bind: address already in use/.exec(log);
+    const requested = [options.port, options.uiPort];
+    if (taken && !requested.includes(Number(taken[1])))
+      throw new ChosenPortTakenError(
+        `port ${taken[1]} was taken before the server bound it: ${(error as Error).message}`,
+      );
     throw error;
   }
   return {
@@ -135,7 +174,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     uiPort,
     httpPort,
     metricsPort,
-    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
+    uiUrl: uiPort ? `http://${localIp}:${uiPort}` : undefined,
     namespace,
     process: child,
     stop: () =>

@@ -17,7 +17,12 @@ import type { Demand, SchedulerSettings } from "./demand.js";
 import { Gcra, type RateLimit } from "./gcra.js";
 
 type Level = "root" | "organization" | "environment" | "queue" | "key";
-const CHILD_LEVEL: Record<Exclude<Level, "key">, Level> = { root: "organization", organization: "environment", environment: "queue", queue: "key" };
+const CHILD_LEVEL: Record<Exclude<Level, "key">, Level> = {
+  root: "organization",
+  organization: "environment",
+  environment: "queue",
+  queue: "key",
+};
 
 interface Waiting {
   demand: Demand;
@@ -50,7 +55,8 @@ class SchedulerNode {
 
   child(id: string): SchedulerNode {
     let node = this.children.get(id);
-    if (!node) this.children.set(id, (node = new SchedulerNode(CHILD_LEVEL[this.level as Exclude<Level, "key">], id, this)));
+    if (!node)
+      this.children.set(id, (node = new SchedulerNode(CHILD_LEVEL[this.level as Exclude<Level, "key">], id, this)));
     return node;
   }
 }
@@ -92,8 +98,17 @@ export class FairScheduler {
   /** A run asks for a slot (again after a suspension or before a retry). Asking twice is one request. */
   request(demand: Demand): void {
     if (this.waitingRuns.has(demand.runId) || this.leases.has(demand.runId)) return;
-    const leaf = this.root.child(demand.organizationId).child(demand.environmentId).child(demand.queue).child(demand.concurrencyKey);
-    const entry: Waiting = { demand, order: demand.requestedAt - (demand.prioritySeconds ?? 0) * 1000, seq: this.seq++, withdrawn: false };
+    const leaf = this.root
+      .child(demand.organizationId)
+      .child(demand.environmentId)
+      .child(demand.queue)
+      .child(demand.concurrencyKey);
+    const entry: Waiting = {
+      demand,
+      order: demand.requestedAt - (demand.prioritySeconds ?? 0) * 1000,
+      seq: this.seq++,
+      withdrawn: false,
+    };
     heap(leaf).push(entry);
     this.waitingRuns.set(demand.runId, { entry, leaf });
     for (let node: SchedulerNode | undefined = leaf; node; node = node.parent) {
@@ -136,8 +151,26 @@ export class FairScheduler {
   /** Admits runs until `max` or until nothing more may start (a dispatch round). */
   nextBatch(now: number, max: number): Admission[] {
     const admitted: Admission[] = [];
-    for (let admission = max > 0 ? this.next(now) : undefined; admission; admission = admitted.length < max ? this.next(now) : undefined) admitted.push(admission);
+    for (
+      let admission = max > 0 ? this.next(now) : undefined;
+      admission;
+      admission = admitted.length < max ? this.next(now) : undefined
+    )
+      admitted.push(admission);
     return admitted;
+  }
+
+  /** A lease recorded before a restart: the run holds its slot again without waiting (idempotent). */
+  restoreLease(demand: Demand): void {
+    if (this.leases.has(demand.runId)) return;
+    this.withdraw(demand.runId);
+    const leaf = this.root
+      .child(demand.organizationId)
+      .child(demand.environmentId)
+      .child(demand.queue)
+      .child(demand.concurrencyKey);
+    this.leases.set(demand.runId, leaf);
+    for (let node: SchedulerNode | undefined = leaf; node; node = node.parent) node.running++;
   }
 
   /** A run gives its slot back (its execution ended or suspended). Releasing twice is once. */
@@ -159,7 +192,8 @@ export class FairScheduler {
     if (capacity !== undefined && this.root.running >= capacity) return undefined;
     for (const { entry, leaf } of this.waitingRuns.values()) {
       let open = true;
-      for (let node: SchedulerNode | undefined = leaf; node && node.parent && open; node = node.parent) open = this.hasRoom(node, now);
+      for (let node: SchedulerNode | undefined = leaf; node && node.parent && open; node = node.parent)
+        open = this.hasRoom(node, now);
       if (open) return entry.demand;
     }
     return undefined;
@@ -173,6 +207,35 @@ export class FairScheduler {
       node = node.children.get(id);
     }
     return node?.running ?? 0;
+  }
+
+  /** Waiting counts along a path, for dashboards and tests. */
+  waiting(path: { organizationId: string; environmentId?: string; queue?: string; concurrencyKey?: string }): number {
+    let node = this.root.children.get(path.organizationId);
+    for (const id of [path.environmentId, path.queue, path.concurrencyKey]) {
+      if (id === undefined || !node) break;
+      node = node.children.get(id);
+    }
+    return node?.waiting ?? 0;
+  }
+
+  /** Running and waiting runs per concurrency key of a queue, busiest first, at most `max`. */
+  keys(
+    path: { organizationId: string; environmentId: string; queue: string },
+    max = 50,
+  ): { concurrencyKey: string; running: number; waiting: number }[] {
+    const queue = this.root.children
+      .get(path.organizationId)
+      ?.children.get(path.environmentId)
+      ?.children.get(path.queue);
+    if (!queue) return [];
+    return [...queue.children.values()]
+      .map((key) => ({ concurrencyKey: key.id, running: key.running, waiting: key.waiting }))
+      .filter((key) => key.running > 0 || key.waiting > 0)
+      .sort(
+        (a, b) => b.running - a.running || b.waiting - a.waiting || a.concurrencyKey.localeCompare(b.concurrencyKey),
+      )
+      .slice(0, max);
   }
 
   /** Deficit Round Robin over `node`'s children; returns the leaf whose head run starts, crediting on the way. */
@@ -265,7 +328,9 @@ export class FairScheduler {
       }
       case "environment": {
         const env = this.settings.environment(node.id);
-        return env.concurrencyLimit === undefined || node.running < Math.floor(env.concurrencyLimit * (env.burstFactor ?? 1));
+        return (
+          env.concurrencyLimit === undefined || node.running < Math.floor(env.concurrencyLimit * (env.burstFactor ?? 1))
+        );
       }
       case "queue": {
         const env = this.settings.environment(node.parent!.id);
@@ -295,7 +360,8 @@ export class FairScheduler {
       return true;
     }
     const current = node.limiter?.rate;
-    if (!current || current.limit !== rate.limit || current.periodMs !== rate.periodMs || current.burst !== rate.burst) node.limiter = new Gcra(rate);
+    if (!current || current.limit !== rate.limit || current.periodMs !== rate.periodMs || current.burst !== rate.burst)
+      node.limiter = new Gcra(rate);
     return node.limiter!.allows(now);
   }
 

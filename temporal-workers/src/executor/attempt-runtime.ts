@@ -5,7 +5,16 @@
  * one, run() is parked exactly as for a suspension and the execution ends as an infrastructure failure: task code
  * never sees a Temporal error.
  */
-import type { DurableRequest, LogLevel, MetadataOperation, MetadataTarget, RunRuntime, TaskRunContext, WaitHooks, WaitInfoWire } from "@stint/sdk/runtime";
+import type {
+  DurableRequest,
+  LogLevel,
+  MetadataOperation,
+  MetadataTarget,
+  RunRuntime,
+  TaskRunContext,
+  WaitHooks,
+  WaitInfoWire,
+} from "@stint/sdk/runtime";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { isTemporalUnreachableError } from "../errors.js";
@@ -24,7 +33,10 @@ export class AttemptRuntime implements RunRuntime {
   /** Resolves when this execution can no longer act for its run (it must end as an infrastructure failure). */
   readonly interrupted: Promise<Error> = new Promise((resolve) => (this.resolveInterrupted = resolve));
   private readonly opCount: Record<MetadataTarget, number> = { self: 0, parent: 0, root: 0 };
-  private readonly pendingOps: Record<MetadataTarget, { fromIndex: number; operations: MetadataOperation[] } | undefined> = {
+  private readonly pendingOps: Record<
+    MetadataTarget,
+    { fromIndex: number; operations: MetadataOperation[] } | undefined
+  > = {
     self: undefined,
     parent: undefined,
     root: undefined,
@@ -90,12 +102,16 @@ export class AttemptRuntime implements RunRuntime {
 
   private async awaitPending(seq: number, wait: WaitInfoWire): Promise<unknown> {
     const threshold = this.options.checkpointThresholdMs;
-    if (threshold !== null && wait.type === "duration" && Date.parse(wait.date) - Date.now() > threshold) return this.suspend(seq);
+    if (threshold !== null && wait.type === "duration" && Date.parse(wait.date) - Date.now() > threshold)
+      return this.suspend(seq);
     const result = this.channel.awaitWaitpoint(seq);
     if (threshold === null) return result;
     let timer: NodeJS.Timeout | undefined;
     const SUSPEND = Symbol("suspend");
-    const outcome = await Promise.race([result, new Promise<typeof SUSPEND>((resolve) => (timer = setTimeout(() => resolve(SUSPEND), threshold)))]);
+    const outcome = await Promise.race([
+      result,
+      new Promise<typeof SUSPEND>((resolve) => (timer = setTimeout(() => resolve(SUSPEND), threshold))),
+    ]);
     clearTimeout(timer);
     if (outcome === SUSPEND) {
       result.catch(() => undefined);
@@ -125,7 +141,8 @@ export class AttemptRuntime implements RunRuntime {
     this.opCount[target] += operations.length;
     const pending = (this.pendingOps[target] ??= { fromIndex: index, operations: [] });
     pending.operations.push(...operations);
-    const flushSoon = () => void this.flushMetadata().catch((error: unknown) => this.parkIfInterrupted(error).catch(() => undefined));
+    const flushSoon = () =>
+      void this.flushMetadata().catch((error: unknown) => this.parkIfInterrupted(error).catch(() => undefined));
     this.flushTimer ??= setTimeout(flushSoon, 50);
   }
 

@@ -52,7 +52,8 @@ export function childProcessLauncher(options: ChildProcessLauncherOptions = {}):
       });
       let stoppedBy: string | undefined;
       const exited = new Promise<RunnerExit>((resolve) => {
-        const done = (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stderrTail, stoppedBy });
+        const done = (code: number | null, signal: NodeJS.Signals | null) =>
+          resolve({ code, signal, stderrTail, stoppedBy });
         child.once("exit", (code, signal) => {
           // Give the stderr pipe a moment to deliver a crash's last words (V8 prints them as it dies).
           if (child.stderr!.readableEnded) done(code, signal);
@@ -64,7 +65,9 @@ export function childProcessLauncher(options: ChildProcessLauncherOptions = {}):
             });
           }
         });
-        child.once("error", () => resolve({ code: null, signal: null, stderrTail, stoppedBy: stoppedBy ?? "spawn error" }));
+        child.once("error", () =>
+          resolve({ code: null, signal: null, stderrTail, stoppedBy: stoppedBy ?? "spawn error" }),
+        );
       });
       return {
         id: `pid ${child.pid}`,

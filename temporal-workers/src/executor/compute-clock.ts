@@ -25,7 +25,9 @@ export class ComputeClock {
   }
 
   elapsedMs(): number {
-    return Math.round(this.accumulatedMs + (this.runningSince === undefined ? 0 : performance.now() - this.runningSince));
+    return Math.round(
+      this.accumulatedMs + (this.runningSince === undefined ? 0 : performance.now() - this.runningSince),
+    );
   }
 
   waitStarted(): void {
@@ -53,12 +55,15 @@ export class ComputeClock {
   private arm(): void {
     if (this.budgetMs === undefined || this.exhausted) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (this.runningSince === undefined) return;
-      if (this.elapsedMs() < this.budgetMs!) return this.arm();
-      this.exhausted = true;
-      this.onExhausted?.();
-    }, Math.min(MAX_TIMER_MS, Math.max(0, this.budgetMs - this.elapsedMs())));
+    this.timer = setTimeout(
+      () => {
+        if (this.runningSince === undefined) return;
+        if (this.elapsedMs() < this.budgetMs!) return this.arm();
+        this.exhausted = true;
+        this.onExhausted?.();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, this.budgetMs - this.elapsedMs())),
+    );
     this.timer.unref?.();
   }
 }

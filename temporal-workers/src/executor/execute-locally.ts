@@ -26,13 +26,19 @@ export function parseThreshold(value: string | number | undefined | null): numbe
   return parseDurationMs(value, "checkpointThreshold");
 }
 
-export async function executeLocally({ info, channel, signal, superseded }: AttemptJob, options: LocalExecutionOptions = {}): Promise<AttemptActivityResult> {
+export async function executeLocally(
+  { info, channel, signal, superseded }: AttemptJob,
+  options: LocalExecutionOptions = {},
+): Promise<AttemptActivityResult> {
   const definition = sdkGlobals().catalog.get(info.item.task)!;
   const config = sdkGlobals().config;
-  const machine = typeof definition.options.machine === "string" ? definition.options.machine : definition.options.machine?.preset;
+  const machine =
+    typeof definition.options.machine === "string" ? definition.options.machine : definition.options.machine?.preset;
   const ctx = buildRunContext(info, { filePath: definition.filePath, exportName: definition.exportName, machine });
   const threshold =
-    parseThreshold(definition.options.checkpointThreshold) ?? parseThreshold(config?.checkpointThreshold) ?? info.settings.checkpointThresholdMs;
+    parseThreshold(definition.options.checkpointThreshold) ??
+    parseThreshold(config?.checkpointThreshold) ??
+    info.settings.checkpointThresholdMs;
   const maxDurationSeconds = info.maxDurationSeconds ?? definition.options.maxDuration ?? config?.maxDuration;
   ctx.run.maxDuration = maxDurationSeconds;
 
@@ -64,13 +70,24 @@ export async function executeLocally({ info, channel, signal, superseded }: Atte
   );
   // Code in this process cannot be stopped: a superseded execution is parked at its next durable call instead.
   const park = () =>
-    runtime.interrupt(Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was superseded (${(superseded?.reason as Error | undefined)?.message})`), { name: FAILURE_TYPES.staleExecution }));
+    runtime.interrupt(
+      Object.assign(
+        new Error(
+          `execution ${info.executionId} of ${info.runId} was superseded (${(superseded?.reason as Error | undefined)?.message})`,
+        ),
+        { name: FAILURE_TYPES.staleExecution },
+      ),
+    );
   if (superseded?.aborted) park();
   else superseded?.addEventListener("abort", park, { once: true });
   // Temporal out of reach for longer than the retry window (or a newer execution took over): the execution fails as
   // infrastructure (the activity is retried, replaying this same attempt), never as the task's failure.
   const interrupted = runtime.interrupted.then((error) => Promise.reject(error));
-  const outcome = await Promise.race([execution, runtime.suspended.then((seq) => ({ kind: "suspended" as const, seq })), interrupted]);
+  const outcome = await Promise.race([
+    execution,
+    runtime.suspended.then((seq) => ({ kind: "suspended" as const, seq })),
+    interrupted,
+  ]);
   const computeMs = clock.stop();
   if (outcome.kind !== "suspended") await Promise.race([runtime.flushMetadata(), interrupted]);
   else await runtime.flushMetadata().catch(() => undefined);

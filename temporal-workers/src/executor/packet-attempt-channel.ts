@@ -18,7 +18,9 @@ export class PacketAttemptChannel implements AttemptChannel {
 
   async durableCall(seq: number, request: DurableRequest): Promise<DurableCallResult> {
     const response = await this.inner.durableCall(seq, await this.storePayloads(seq, request));
-    return response.status === "completed" ? { ...response, result: await resolveWaitpointResult(response.result, this.packets) } : response;
+    return response.status === "completed"
+      ? { ...response, result: await resolveWaitpointResult(response.result, this.packets) }
+      : response;
   }
 
   async awaitWaitpoint(seq: number): Promise<unknown> {
@@ -39,12 +41,22 @@ export class PacketAttemptChannel implements AttemptChannel {
     switch (request.type) {
       case "trigger":
       case "triggerAndWait": {
-        const payload = await storeIfLarge(request.item.payload, { store: this.packets, path: `${folder}/payload.json`, field: "payload" });
+        const payload = await storeIfLarge(request.item.payload, {
+          store: this.packets,
+          path: `${folder}/payload.json`,
+          field: "payload",
+        });
         return payload === request.item.payload ? request : { ...request, item: { ...request.item, payload } };
       }
       case "batchTrigger":
       case "batchTriggerAndWait":
-        return { ...request, items: await storeBatchPayloads(request.items, this.packets, (index) => ({ path: `${folder}/item-${index}.json`, field: `items[${index}].payload` })) };
+        return {
+          ...request,
+          items: await storeBatchPayloads(request.items, this.packets, (index) => ({
+            path: `${folder}/item-${index}.json`,
+            field: `items[${index}].payload`,
+          })),
+        };
       default:
         return request;
     }

@@ -12,13 +12,20 @@ const MACHINES: Record<string, { cpu: number; memory: number }> = {
   "large-2x": { cpu: 8, memory: 16 },
 };
 
-export function buildRunContext(info: AttemptStartInfo, task: { filePath: string; exportName?: string; machine?: string }): TaskRunContext {
+export function buildRunContext(
+  info: AttemptStartInfo,
+  task: { filePath: string; exportName?: string; machine?: string },
+): TaskRunContext {
   const options = info.item.options ?? {};
   const machineName = options.machine ?? task.machine ?? "small-1x";
   const machine = MACHINES[machineName] ?? MACHINES["small-1x"]!;
   return {
     task: { id: info.item.task, filePath: task.filePath, exportName: task.exportName },
-    attempt: { number: info.attemptNumber, startedAt: new Date(), id: `attempt_${info.runId.slice(4)}_${info.attemptNumber}` },
+    attempt: {
+      number: info.attemptNumber,
+      startedAt: new Date(),
+      id: `attempt_${info.runId.slice(4)}_${info.attemptNumber}`,
+    },
     run: {
       id: info.runId,
       tags: [...info.tags],
@@ -37,7 +44,12 @@ export function buildRunContext(info: AttemptStartInfo, task: { filePath: string
     queue: { name: options.queue ?? `task/${info.item.task}`, id: `queue_${options.queue ?? info.item.task}` },
     environment: { id: info.environment.id, slug: info.environment.slug, type: info.environment.type },
     organization: { id: "org_default", slug: "default", name: "Default" },
-    project: { id: info.environment.projectRef, ref: info.environment.projectRef, slug: info.environment.projectRef, name: info.environment.projectRef },
+    project: {
+      id: info.environment.projectRef,
+      ref: info.environment.projectRef,
+      slug: info.environment.projectRef,
+      name: info.environment.projectRef,
+    },
     batch: info.batchId ? { id: info.batchId } : undefined,
     machine: { name: machineName, cpu: machine.cpu, memory: machine.memory, centsPerMs: 0 },
     parentRunId: info.parentRunId,

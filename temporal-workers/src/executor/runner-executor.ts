@@ -8,16 +8,32 @@
  * are kept the store's, and who answers task code's management calls the client runtime's: the supervisor's
  * executors reuse this class with their own.
  */
-import { MaxDurationExceededError, retryDelayMs, sdkGlobals, serializeError, type ClientRuntime, type DeclaredQueue, type SerializedError } from "@stint/sdk/runtime";
+import {
+  MaxDurationExceededError,
+  retryDelayMs,
+  sdkGlobals,
+  serializeError,
+  type ApiRelayResponse,
+  type ClientRuntime,
+  type DeclaredQueue,
+  type SerializedError,
+} from "@stint/sdk/runtime";
 import type { AttemptActivityResult, AttemptStartInfo } from "../shared/run-types.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
 import { ComputeClock, clockedChannel } from "./compute-clock.js";
 import { FAILURE_TYPES, isTemporalUnreachableError } from "../errors.js";
 import type { AttemptExecutor, AttemptJob } from "./executor.js";
 import type { BundleStore } from "./bundle-store.js";
-import type { BundleManifest, FromRunner, ManifestTask, RunnerBundle } from "./runner-protocol.js";
+import {
+  apiRelayRequestSchema,
+  type ApiRelayCall,
+  type BundleManifest,
+  type FromRunner,
+  type ManifestTask,
+  type RunnerBundle,
+} from "./runner-protocol.js";
 import { RunnerPool, type Runner } from "./runner-pool.js";
-import type { RunnerExit, RunnerLauncher } from "./runner-transport.js";
+import type { RunnerExecution, RunnerExit, RunnerLauncher } from "./runner-transport.js";
 
 /** The runner's own clock ends a run at its maxDuration; this side steps in only if the runner cannot (a busy loop). */
 const MAX_DURATION_BACKSTOP_MS = 2_000;
@@ -25,8 +41,13 @@ const DEFAULT_CANCEL_GRACE_MS = 5_000;
 
 export interface RunnerExecutorOptions {
   launcher: RunnerLauncher;
-  /** Runners kept started (bundle loaded) for the current version, so an attempt starts without waiting for Node. */
+  /**
+   * Runners kept started (bundle loaded) for the current version, so an attempt starts without waiting for Node: this
+   * many per machine preset kept warm (see keepWarm).
+   */
   poolSize?: number;
+  /** The machine preset an execution runs on, for launchers whose runners have one (containers): it takes a warm runner of that machine only. */
+  machineOf?: (execution: RunnerExecution) => string | undefined;
   logSink?: LogSink;
   /** Lines for the session's terminal (a run whose version is gone runs on the current one, …). */
   onNotice?: (message: string) => void;
@@ -42,6 +63,11 @@ export interface RunnerExecutorOptions {
    * environment the runs belong to. Default: this process' SDK client runtime, when it has one.
    */
   clientRuntime?: ClientRuntime;
+  /**
+   * Sends task code's REST API requests (`runs.retrieve`, `wait.createToken`, … through the SDK's REST client) to the
+   * webapp for the execution's run: a worker server's runners have no network and no key of their own.
+   */
+  apiRelay?: (info: AttemptStartInfo, request: ApiRelayCall) => Promise<ApiRelayResponse>;
 }
 
 interface KnownVersion {
@@ -55,7 +81,6 @@ export class RunnerExecutor implements AttemptExecutor {
   private readonly pool: RunnerPool;
   /** The execution running per run id: a newer execution of the same run stops an older one still here. */
   private readonly live = new Map<string, { token: string; stop: (reason: string) => void }>();
-  private readonly runners = new Set<Runner>();
 
   constructor(private readonly options: RunnerExecutorOptions) {
     this.pool = new RunnerPool(options.launcher, options.poolSize ?? 1);
@@ -80,6 +105,23 @@ export class RunnerExecutor implements AttemptExecutor {
     this.options.store?.saveManifest(manifest);
     this.options.store?.touch(bundle.version);
     return manifest;
+  }
+
+  /**
+   * Makes a known version (addVersion) the one new runs start on, without loading it first (a worker server's current
+   * deployment, indexed when it was deployed), and keeps runners of it warm for each of `machines`; warm runners of
+   * other versions or machines are stopped.
+   */
+  keepWarm(version: string, machines: string[]): void {
+    const known = this.versions.get(version);
+    if (!known) throw new Error(`version ${version} is not known here (addVersion first)`);
+    this.current = known;
+    this.pool.setCurrent(known.bundle, undefined, machines);
+  }
+
+  /** Replaces the warm runners with new ones: what they were started with is out of date (`reason`). */
+  drainWarm(reason: string): void {
+    this.pool.drain(reason);
   }
 
   /** Makes an earlier version available to the runs locked to it (loaded into a runner only when one needs it). */
@@ -117,22 +159,26 @@ export class RunnerExecutor implements AttemptExecutor {
     if (!task) throw new Error(`task ${info.item.task} is not in version ${version.bundle.version}`);
     this.options.store?.touch(version.bundle.version);
     this.live.get(info.runId)?.stop("a newer execution of its run started");
-    const runner = this.pool.take(version.bundle, { info, task });
-    this.runners.add(runner);
+    const execution = { info, task };
+    const runner = this.pool.take(version.bundle, execution, this.options.machineOf?.(execution));
     try {
       return await this.runOn(runner, job, version.manifest, task);
     } finally {
-      this.runners.delete(runner);
       runner.handle.stop("its execution ended");
     }
   }
 
-  close(): void {
-    this.pool.close();
-    for (const runner of this.runners) runner.handle.stop("the executor closed");
+  /** Stops every runner (warm ones and those running executions); resolves once all of them are gone. */
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
-  private async runOn(runner: Runner, job: AttemptJob, manifest: BundleManifest, task: ManifestTask): Promise<AttemptActivityResult> {
+  private async runOn(
+    runner: Runner,
+    job: AttemptJob,
+    manifest: BundleManifest,
+    task: ManifestTask,
+  ): Promise<AttemptActivityResult> {
     const { info, signal } = job;
     try {
       await abortable(runner.ready, signal);
@@ -145,11 +191,18 @@ export class RunnerExecutor implements AttemptExecutor {
     return new Promise<AttemptActivityResult>((resolve, reject) => {
       let settled = false;
       const maxDurationSeconds = info.maxDurationSeconds ?? task.maxDuration ?? manifest.maxDuration;
-      const budgetMs = maxDurationSeconds ? maxDurationSeconds * 1000 - (info.attemptComputeMsUsed ?? 0) + MAX_DURATION_BACKSTOP_MS : undefined;
+      const budgetMs = maxDurationSeconds
+        ? maxDurationSeconds * 1000 - (info.attemptComputeMsUsed ?? 0) + MAX_DURATION_BACKSTOP_MS
+        : undefined;
       const clock = new ComputeClock(budgetMs, () => {
         runner.handle.stop("maxDuration");
         finish(() =>
-          resolve({ kind: "failure", status: "TIMED_OUT", error: serializeError(new MaxDurationExceededError(maxDurationSeconds!)), computeMs: clock.stop() }),
+          resolve({
+            kind: "failure",
+            status: "TIMED_OUT",
+            error: serializeError(new MaxDurationExceededError(maxDurationSeconds!)),
+            computeMs: clock.stop(),
+          }),
         );
       });
       const channel = clockedChannel(job.channel, clock);
@@ -179,10 +232,20 @@ export class RunnerExecutor implements AttemptExecutor {
         } catch {
           // Gone already: the exit below settles.
         }
-        cancelTimer = setTimeout(() => stop("canceled", signal.reason), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+        cancelTimer = setTimeout(
+          () => stop("canceled", signal.reason),
+          this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+        );
       };
       // Not a cancel: Temporal gave up on this execution (a newer one replays the attempt) or the worker stops.
-      const onSuperseded = () => stop("superseded", staleExecution(info, `Temporal ended it (${(job.superseded?.reason as Error | undefined)?.message ?? "superseded"})`));
+      const onSuperseded = () =>
+        stop(
+          "superseded",
+          staleExecution(
+            info,
+            `Temporal ended it (${(job.superseded?.reason as Error | undefined)?.message ?? "superseded"})`,
+          ),
+        );
       if (job.superseded?.aborted) return onSuperseded();
       if (signal.aborted) return stop("canceled", signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
@@ -191,7 +254,7 @@ export class RunnerExecutor implements AttemptExecutor {
       runner.attach((message: FromRunner) => {
         switch (message.type) {
           case "call":
-            return void this.answer(runner, channel, message).catch((error: Error) => {
+            return void this.answer(runner, channel, message, info).catch((error: Error) => {
               // The run moved on without this execution (a newer one runs, or the run finished): stop its code.
               if (error.name === FAILURE_TYPES.staleExecution) stop("its run moved on", error);
               // Temporal stayed out of reach past the retry window: the execution ends as an infrastructure failure.
@@ -205,13 +268,28 @@ export class RunnerExecutor implements AttemptExecutor {
             return stop("canceled", signal.reason);
         }
       });
-      void runner.handle.exited.then((exit) => finish(() => resolve(crashResult(exit, info, task, clock.stop()))));
+      const machine = this.options.machineOf?.({ info, task }) ?? info.item.options?.machine ?? task.machine;
+      void runner.handle.exited.then((exit) =>
+        finish(() => resolve(crashResult(exit, info, task, machine, clock.stop()))),
+      );
 
       try {
         // Task code's management calls (runs.retrieve…) go to this process' engine client, when it has one.
-        runner.handle.send({ type: "execute", info: { ...info, version: runner.bundle.version }, clientRuntime: this.clientRuntime() !== undefined });
+        runner.handle.send({
+          type: "execute",
+          info: { ...info, version: runner.bundle.version },
+          clientRuntime: this.clientRuntime() !== undefined,
+          apiRelay: this.options.apiRelay !== undefined,
+        });
       } catch (error) {
-        finish(() => resolve({ kind: "failure", status: "FAILED", error: { name: "TaskPayloadError", ...messageOf(error) }, computeMs: 0 }));
+        finish(() =>
+          resolve({
+            kind: "failure",
+            status: "FAILED",
+            error: { name: "TaskPayloadError", ...messageOf(error) },
+            computeMs: 0,
+          }),
+        );
       }
     });
   }
@@ -220,8 +298,24 @@ export class RunnerExecutor implements AttemptExecutor {
     return this.options.clientRuntime ?? sdkGlobals().client;
   }
 
+  /** A REST API request of task code, checked here (its runner runs user code), then relayed for the run. */
+  private async relay(info: AttemptStartInfo, raw: unknown): Promise<ApiRelayResponse> {
+    if (!this.options.apiRelay) return relayRefusal(501, "This executor does not relay API requests");
+    const parsed = apiRelayRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return relayRefusal(400, `The request cannot be relayed: ${issue.message}`);
+    }
+    return this.options.apiRelay(info, parsed.data);
+  }
+
   /** Answers a runner's call; rejects (after replying) when the engine refused it. */
-  private async answer(runner: Runner, channel: AttemptChannel, message: Extract<FromRunner, { type: "call" }>): Promise<void> {
+  private async answer(
+    runner: Runner,
+    channel: AttemptChannel,
+    message: Extract<FromRunner, { type: "call" }>,
+    info: AttemptStartInfo,
+  ): Promise<void> {
     const reply = (result: { ok: true; value: unknown } | { ok: false; error: SerializedError }) => {
       try {
         runner.handle.send({ type: "reply", id: message.id, ...result });
@@ -233,6 +327,8 @@ export class RunnerExecutor implements AttemptExecutor {
       let value: unknown;
       if (message.target === "channel") {
         value = await (channel[message.method] as (...args: unknown[]) => Promise<unknown>)(...message.args);
+      } else if (message.target === "api") {
+        value = await this.relay(info, message.args[0]);
       } else {
         const client = this.clientRuntime();
         if (!client) throw new Error(`${message.method}: no Stint engine is configured in the session`);
@@ -246,12 +342,27 @@ export class RunnerExecutor implements AttemptExecutor {
   }
 }
 
-function staleExecution(info: AttemptStartInfo, reason: string): Error {
-  return Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), { name: FAILURE_TYPES.staleExecution });
+function relayRefusal(status: number, error: string): ApiRelayResponse {
+  return { status, headers: { "content-type": "application/json" }, body: JSON.stringify({ error }) };
 }
 
-/** What a runner's death means for its attempt, in Trigger.dev's terms: out of memory, a segfault, an exit code. */
-function crashResult(exit: RunnerExit, info: AttemptStartInfo, task: ManifestTask, computeMs: number): AttemptActivityResult {
+function staleExecution(info: AttemptStartInfo, reason: string): Error {
+  return Object.assign(new Error(`execution ${info.executionId} of ${info.runId} was stopped: ${reason}`), {
+    name: FAILURE_TYPES.staleExecution,
+  });
+}
+
+/**
+ * What a runner's death means for its attempt, in Trigger.dev's terms: out of memory, a segfault, an exit code. Out
+ * of memory is not retried on the same machine; a task with `retry.outOfMemory.machine` is retried on that one.
+ */
+function crashResult(
+  exit: RunnerExit,
+  info: AttemptStartInfo,
+  task: ManifestTask,
+  machine: string | undefined,
+  computeMs: number,
+): AttemptActivityResult {
   const heapLimit = /heap out of memory|Reached heap limit|Allocation failed/i.test(exit.stderrTail);
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   let error: SerializedError;
@@ -260,21 +371,36 @@ function crashResult(exit: RunnerExit, info: AttemptStartInfo, task: ManifestTas
     error = { name: "OutOfMemoryError", message: exit.outOfMemory };
     retryable = false;
   } else if (heapLimit) {
-    error = { name: "OutOfMemoryError", message: `The task process ran out of memory (JavaScript heap limit reached) and ${how}.` };
+    error = {
+      name: "OutOfMemoryError",
+      message: `The task process ran out of memory (JavaScript heap limit reached) and ${how}.`,
+    };
     retryable = false;
   } else if (exit.signal === "SIGKILL" && !exit.stoppedBy) {
     error = { name: "OutOfMemoryError", message: `The task process ${how}: the system most likely ran out of memory.` };
     retryable = false;
   } else if (exit.signal === "SIGSEGV") {
-    error = { name: "TaskProcessCrashedError", message: `The task process crashed with a segmentation fault (SIGSEGV), most likely in a native module.` };
+    error = {
+      name: "TaskProcessCrashedError",
+      message: `The task process crashed with a segmentation fault (SIGSEGV), most likely in a native module.`,
+    };
     retryable = false;
   } else {
     const hint = exit.signal ? "" : " Did task code call process.exit()?";
     error = { name: "TaskProcessExitedError", message: `The task process ${how} before the attempt finished.${hint}` };
   }
+  const oomMachine = error.name === "OutOfMemoryError" ? task.retry.outOfMemory?.machine : undefined;
+  const largerMachine = oomMachine !== undefined && oomMachine !== machine ? oomMachine : undefined;
   const maxAttempts = info.maxAttempts ?? task.retry.maxAttempts ?? 1;
-  const retry = retryable && info.settings.retriesEnabled && info.attemptNumber < maxAttempts;
-  return { kind: "failure", status: "FAILED", error, retryDelayMs: retry ? retryDelayMs(task.retry, info.attemptNumber) : undefined, computeMs };
+  const retry = (retryable || largerMachine) && info.settings.retriesEnabled && info.attemptNumber < maxAttempts;
+  return {
+    kind: "failure",
+    status: "FAILED",
+    error,
+    retryDelayMs: retry ? retryDelayMs(task.retry, info.attemptNumber) : undefined,
+    ...(retry && largerMachine ? { machine: largerMachine } : {}),
+    computeMs,
+  };
 }
 
 function messageOf(error: unknown): { message: string; stack?: string } {

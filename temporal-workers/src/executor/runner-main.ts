@@ -5,11 +5,28 @@
  */
 import { pathToFileURL } from "node:url";
 import superjson from "superjson";
-import { declaredQueues, defaultRetryOptions, sdkGlobals, serializeError, setClientRuntime, type ClientRuntime, type SerializedError } from "@stint/sdk/runtime";
+import {
+  declaredQueues,
+  defaultRetryOptions,
+  sdkGlobals,
+  serializeError,
+  setApiRelay,
+  setClientRuntime,
+  type ApiRelayResponse,
+  type ClientRuntime,
+  type SerializedError,
+} from "@stint/sdk/runtime";
 import type { AttemptActivityResult } from "../shared/run-types.js";
 import type { AttemptChannel, RunLogEntry } from "./attempt-channel.js";
 import { executeLocally } from "./execute-locally.js";
-import { CLIENT_METHODS, type BundleManifest, type ChannelMethod, type ClientMethod, type RunnerBundle, type ToRunner } from "./runner-protocol.js";
+import {
+  CLIENT_METHODS,
+  type BundleManifest,
+  type ChannelMethod,
+  type ClientMethod,
+  type RunnerBundle,
+  type ToRunner,
+} from "./runner-protocol.js";
 import type { RunnerPort } from "./runner-transport.js";
 import { RUNNER_SOCKET_ENV, socketRunnerPort } from "./socket-transport.js";
 
@@ -46,6 +63,9 @@ class Runner {
         return this.load(message.bundle);
       case "execute":
         if (message.clientRuntime) setClientRuntime(this.forwardingClient());
+        // No network or key here: task code's REST API calls go to the parent, which sends them for the run.
+        if (message.apiRelay)
+          setApiRelay((request) => this.call("api", "request", [request]) as Promise<ApiRelayResponse>);
         return this.execute(message.info);
       case "cancel":
         this.cancel.abort();
@@ -62,7 +82,11 @@ class Runner {
     }
   }
 
-  private call(target: "channel" | "client", method: ChannelMethod | ClientMethod, args: unknown[]): Promise<unknown> {
+  private call(
+    target: "channel" | "client" | "api",
+    method: ChannelMethod | ClientMethod | "request",
+    args: unknown[],
+  ): Promise<unknown> {
     const id = ++this.nextCallId;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -94,16 +118,23 @@ class Runner {
       try {
         await import(pathToFileURL(entry.file).href);
       } catch (error) {
-        for (const [id, definition] of globals.catalog) if (definition.filePath === entry.source) globals.catalog.delete(id);
+        for (const [id, definition] of globals.catalog)
+          if (definition.filePath === entry.source) globals.catalog.delete(id);
         loadErrors.push({ file: entry.source, error: serializeError(error) });
       }
     }
     globals.currentFile = undefined;
     if (loadErrors.length > 0 && loadErrors.length === bundle.entries.length) {
       const error = loadErrors[0]!.error;
-      return this.port.send({ type: "load-failed", error: { ...error, message: loadErrors.map((e) => `${e.file}: ${e.error.message}`).join("; ") } });
+      return this.port.send({
+        type: "load-failed",
+        error: { ...error, message: loadErrors.map((e) => `${e.file}: ${e.error.message}`).join("; ") },
+      });
     }
-    this.port.send({ type: "loaded", manifest: { ...manifestOf(bundle.version), ...(loadErrors.length > 0 ? { loadErrors } : {}) } });
+    this.port.send({
+      type: "loaded",
+      manifest: { ...manifestOf(bundle.version), ...(loadErrors.length > 0 ? { loadErrors } : {}) },
+    });
   }
 
   private forwardingClient(): ClientRuntime {
@@ -115,9 +146,11 @@ class Runner {
   private async execute(info: import("../shared/run-types.js").AttemptStartInfo): Promise<void> {
     this.executing = true;
     const channel: AttemptChannel = {
-      durableCall: (seq, request) => this.call("channel", "durableCall", [seq, request]) as ReturnType<AttemptChannel["durableCall"]>,
+      durableCall: (seq, request) =>
+        this.call("channel", "durableCall", [seq, request]) as ReturnType<AttemptChannel["durableCall"]>,
       awaitWaitpoint: (seq) => this.call("channel", "awaitWaitpoint", [seq]),
-      sendMetadata: (target, fromIndex, operations) => this.call("channel", "sendMetadata", [target, fromIndex, operations]) as Promise<void>,
+      sendMetadata: (target, fromIndex, operations) =>
+        this.call("channel", "sendMetadata", [target, fromIndex, operations]) as Promise<void>,
       addTags: (tags) => this.call("channel", "addTags", [tags]) as Promise<void>,
     };
     const uncaught = new Promise<never>((_, reject) => (this.failUncaught = reject));
@@ -125,7 +158,8 @@ class Runner {
     const result = await executeLocally(
       { info, channel, signal: this.cancel.signal },
       {
-        logSink: (entry: RunLogEntry) => this.port.send({ type: "log", entry: { ...entry, attributes: sendable(entry.attributes) } }),
+        logSink: (entry: RunLogEntry) =>
+          this.port.send({ type: "log", entry: { ...entry, attributes: sendable(entry.attributes) } }),
         uncaught,
         onCancelHooks: (settled) => (this.cancelHooks = settled),
       },
@@ -139,8 +173,11 @@ class Runner {
 
   private uncaught(what: string, reason: unknown): void {
     const original = serializeError(reason);
-    const error = Object.assign(new Error(`${what} in task code: ${original.message}`), { name: "UncaughtExceptionError" });
-    if (original.stack) error.stack = `UncaughtExceptionError: ${error.message}\n${original.stack.split("\n").slice(1).join("\n")}`;
+    const error = Object.assign(new Error(`${what} in task code: ${original.message}`), {
+      name: "UncaughtExceptionError",
+    });
+    if (original.stack)
+      error.stack = `UncaughtExceptionError: ${error.message}\n${original.stack.split("\n").slice(1).join("\n")}`;
     if (this.executing && this.failUncaught) return this.failUncaught(error);
     // While loading (a task file's top-level code) the load fails; after the result nothing is listening.
     if (!this.executing) this.port.send({ type: "load-failed", error: serializeError(error) });
@@ -174,7 +211,12 @@ function sendable(attributes: Record<string, unknown> | undefined): Record<strin
     structuredClone(attributes);
     return attributes;
   } catch {
-    return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, typeof value === "function" ? `[Function ${value.name || "anonymous"}]` : String(value)]));
+    return Object.fromEntries(
+      Object.entries(attributes).map(([key, value]) => [
+        key,
+        typeof value === "function" ? `[Function ${value.name || "anonymous"}]` : String(value),
+      ]),
+    );
   }
 }
 
@@ -202,6 +244,7 @@ function manifestOf(version: string): BundleManifest {
     })),
     queues: declaredQueues(),
     maxDuration: config?.maxDuration,
+    ...(config?.network ? { network: config.network } : {}),
     ...(taskIdClashes?.size ? { taskIdClashes: [...taskIdClashes].map(([id, files]) => ({ id, files })) } : {}),
   };
 }

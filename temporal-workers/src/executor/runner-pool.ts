@@ -3,18 +3,22 @@
  * project costs hundreds of milliseconds, so the pool keeps a few started for the version new runs start on.
  */
 import { fromRunnerSchema, type BundleManifest, type FromRunner, type RunnerBundle } from "./runner-protocol.js";
-import type { RunnerHandle, RunnerLaunchSpec, RunnerLauncher } from "./runner-transport.js";
+import type { RunnerExecution, RunnerHandle, RunnerLauncher } from "./runner-transport.js";
 
 /** One runner process and the bundle it loads; its messages after loading go to the execution attached to it. */
 export class Runner {
   /** Resolves with the bundle's manifest once loaded; rejects if loading failed or the process died first. */
   readonly ready: Promise<BundleManifest>;
+  /** Set when it was started ahead of its execution (taken from the pool). */
+  warm = false;
   private listener: ((message: FromRunner) => void) | undefined;
   private loaded = false;
 
   constructor(
     readonly handle: RunnerHandle,
     readonly bundle: RunnerBundle,
+    /** The machine preset it was started with (warm runners), if the launcher has machines. */
+    readonly machine?: string,
   ) {
     this.ready = new Promise((resolve, reject) => {
       handle.onMessage((raw) => {
@@ -39,7 +43,11 @@ export class Runner {
       void handle.exited.then((exit) => {
         if (this.loaded) return;
         const detail = exit.stderrTail.trim().split("\n").slice(-5).join("\n");
-        reject(new Error(`the runner process exited (${exit.signal ?? `code ${exit.code}`}) while loading version ${bundle.version}${detail ? `:\n${detail}` : ""}`));
+        reject(
+          new Error(
+            `the runner process exited (${exit.signal ?? `code ${exit.code}`}) while loading version ${bundle.version}${detail ? `:\n${detail}` : ""}`,
+          ),
+        );
       });
     });
     this.ready.catch(() => undefined);
@@ -55,9 +63,15 @@ export class Runner {
   }
 }
 
+/**
+ * Warm runners of the current version, `size` per machine preset (a container's CPU and memory are fixed when it
+ * starts, so an execution can only take a runner of its own machine; launchers without machines use one key).
+ */
 export class RunnerPool {
   private readonly warm = new Map<string, Set<Runner>>();
   private current: RunnerBundle | undefined;
+  private machines: (string | undefined)[] = [undefined];
+  private readonly everyRunner = new Set<Runner>();
   private closed = false;
 
   constructor(
@@ -66,59 +80,92 @@ export class RunnerPool {
   ) {}
 
   /** Starts a runner for `bundle` (not pooled: the caller owns it). */
-  start(bundle: RunnerBundle, execution?: RunnerLaunchSpec["execution"]): Runner {
-    return new Runner(this.launcher.launch({ bundle, execution }), bundle);
+  start(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string): Runner {
+    const runner = new Runner(this.launcher.launch({ bundle, execution, machine }), bundle, machine);
+    this.everyRunner.add(runner);
+    void runner.handle.exited.then(() => this.everyRunner.delete(runner));
+    return runner;
   }
 
-  /** New runs start on `bundle` from now on: keep runners of it warm, stop the others'. */
-  setCurrent(bundle: RunnerBundle, alreadyLoaded?: Runner): void {
+  /**
+   * New runs start on `bundle` from now on: keep runners of it warm (for each of `machines`, when given), stop the
+   * others' — runners of another version, or of a machine no longer wanted.
+   */
+  setCurrent(bundle: RunnerBundle, alreadyLoaded?: Runner, machines?: (string | undefined)[]): void {
     this.current = bundle;
-    for (const [version, runners] of this.warm) {
-      if (version === bundle.version) continue;
+    if (machines) this.machines = [...new Set(machines)];
+    const wanted = new Set(this.machines.map((machine) => poolKey(bundle.version, machine)));
+    for (const [key, runners] of this.warm) {
+      if (wanted.has(key)) continue;
       for (const runner of runners) runner.handle.stop("its version is no longer current");
-      this.warm.delete(version);
+      this.warm.delete(key);
     }
-    if (alreadyLoaded) this.keep(alreadyLoaded);
+    if (alreadyLoaded && wanted.has(poolKey(bundle.version, alreadyLoaded.machine))) this.keep(alreadyLoaded);
+    else alreadyLoaded?.handle.stop("the pool does not keep its machine");
     // The same version activated again (a rebuild of unchanged code) brings a runner of its own: keep the newest.
-    const runners = this.warm.get(bundle.version);
-    for (const runner of runners ?? []) {
-      if (runners!.size <= this.size) break;
-      runners!.delete(runner);
-      runner.handle.stop("the pool is full");
+    for (const runners of this.warm.values()) {
+      for (const runner of runners) {
+        if (runners.size <= this.size) break;
+        runners.delete(runner);
+        runner.handle.stop("the pool is full");
+      }
     }
     this.fill();
   }
 
-  /** A runner for `bundle`: a warm one when there is one, else a new one (loading) started for `execution`. */
-  take(bundle: RunnerBundle, execution?: RunnerLaunchSpec["execution"]): Runner {
-    const runners = this.warm.get(bundle.version);
+  /**
+   * A runner for `bundle`: a warm one of `machine` when there is one (it serves this execution only), else a new one
+   * (loading) started for `execution`.
+   */
+  take(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string): Runner {
+    const runners = this.warm.get(poolKey(bundle.version, machine));
     const runner = runners?.values().next().value as Runner | undefined;
-    if (runner) runners!.delete(runner);
+    if (runner) {
+      runners!.delete(runner);
+      runner.warm = true;
+      if (execution) runner.handle.assign?.(execution);
+    }
     this.fill();
-    return runner ?? this.start(bundle, execution);
+    return runner ?? this.start(bundle, execution, machine);
   }
 
-  close(): void {
-    this.closed = true;
-    for (const runners of this.warm.values()) for (const runner of runners) runner.handle.stop("the executor closed");
+  /** Replaces the warm runners with new ones (what they were started with is out of date: the environment's variables). */
+  drain(reason: string): void {
+    for (const runners of this.warm.values()) for (const runner of runners) runner.handle.stop(reason);
     this.warm.clear();
+    this.fill();
+  }
+
+  /** Stops every runner it started, warm or taken; resolves once all are gone. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.warm.clear();
+    const runners = [...this.everyRunner];
+    for (const runner of runners) runner.handle.stop("the executor closed");
+    return Promise.all(runners.map((runner) => runner.handle.exited)).then(() => undefined);
   }
 
   private fill(): void {
     const bundle = this.current;
     if (!bundle || this.closed) return;
-    const runners = this.warm.get(bundle.version);
-    for (let i = runners?.size ?? 0; i < this.size; i++) this.keep(this.start(bundle));
+    for (const machine of this.machines) {
+      const runners = this.warm.get(poolKey(bundle.version, machine));
+      for (let i = runners?.size ?? 0; i < this.size; i++) this.keep(this.start(bundle, undefined, machine));
+    }
   }
 
   private keep(runner: Runner): void {
-    const version = runner.bundle.version;
-    let runners = this.warm.get(version);
-    if (!runners) this.warm.set(version, (runners = new Set()));
+    const key = poolKey(runner.bundle.version, runner.machine);
+    let runners = this.warm.get(key);
+    if (!runners) this.warm.set(key, (runners = new Set()));
     runners.add(runner);
     // A warm runner that dies or fails to load leaves the pool (it is not restarted: a broken bundle must not loop).
     const drop = () => runners!.delete(runner);
     runner.ready.catch(drop);
     void runner.handle.exited.then(drop);
   }
+}
+
+function poolKey(version: string, machine: string | undefined): string {
+  return `${version}\u0000${machine ?? ""}`;
 }

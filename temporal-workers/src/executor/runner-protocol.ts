@@ -51,6 +51,8 @@ export interface BundleManifest {
   queues: DeclaredQueue[];
   /** The config's maxDuration (seconds), the default for tasks without their own. */
   maxDuration?: number;
+  /** The config's network for deployed runs' containers (absent: none). */
+  network?: "none" | "host";
   /** Task files that threw while loading (their tasks are left out; the others register). */
   loadErrors?: Array<{ file: string; error: SerializedError }>;
   /** Task ids defined more than once, with the file of each definition (the last one is in `tasks`). */
@@ -81,8 +83,11 @@ export type ClientMethod = (typeof CLIENT_METHODS)[number];
 /** Parent → runner. */
 export type ToRunner =
   | { type: "load"; bundle: RunnerBundle }
-  /** `clientRuntime`: the parent answers task code's management calls (it has an engine client). */
-  | { type: "execute"; info: AttemptStartInfo; clientRuntime: boolean }
+  /**
+   * `clientRuntime`: the parent answers task code's management calls (it has an engine client). `apiRelay`: the
+   * parent sends task code's REST API requests to the webapp for the run's environment (a worker server's supervisor).
+   */
+  | { type: "execute"; info: AttemptStartInfo; clientRuntime: boolean; apiRelay?: boolean }
   | { type: "cancel" }
   | { type: "reply"; id: number; ok: true; value: unknown }
   | { type: "reply"; id: number; ok: false; error: SerializedError };
@@ -123,12 +128,60 @@ const manifestSchema = z.object({
     }),
   ),
   queues: z.array(
-    z.object({ name: z.string(), type: z.enum(["task", "custom"]), concurrencyLimit: z.number().nullable(), tasks: z.array(z.string()) }),
+    z.object({
+      name: z.string(),
+      type: z.enum(["task", "custom"]),
+      concurrencyLimit: z.number().nullable(),
+      tasks: z.array(z.string()),
+    }),
   ),
   maxDuration: z.number().optional(),
+  network: z.enum(["none", "host"]).optional(),
   loadErrors: z.array(z.object({ file: z.string(), error: serializedError })).optional(),
   taskIdClashes: z.array(z.object({ id: z.string(), files: z.array(z.string()) })).optional(),
 });
+
+/** Headers of a relayed request the webapp reads; the relay sets the authorization itself. */
+const RELAYED_HEADERS = ["content-type", "accept", "timeout-seconds", "last-event-id"] as const;
+
+/**
+ * A REST API request task code asks its parent to relay: only the API's routes for an environment (`/api/`,
+ * `/engine/`, `/realtime/`), never the worker API the relay's own credential opens.
+ */
+export const apiRelayRequestSchema = z.object({
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"], { message: "method: GET, POST, PUT, PATCH or DELETE" }),
+  path: z
+    .string()
+    .max(8192, "path: at most 8192 characters")
+    .regex(
+      /^\/(api|engine|realtime)\/[^\s#]*$/,
+      "path: a path of the webapp's REST API (/api/…, /engine/…, /realtime/…)",
+    )
+    .refine((path) => !/^\/api\/v\d+\/worker(\/|\?|$)/i.test(path), "path: the worker API cannot be relayed")
+    .refine((path) => !/(^|\/)\.\.?(\/|\?|$)|%2e|%2f/i.test(path), "path: no dot segments or encoded slashes"),
+  headers: z
+    .record(z.string().max(1024))
+    .transform((headers) =>
+      Object.fromEntries(
+        Object.entries(headers).filter(([name]) => (RELAYED_HEADERS as readonly string[]).includes(name.toLowerCase())),
+      ),
+    ),
+  body: z
+    .string()
+    .max(16 * 1024 * 1024, "body: at most 16 MB")
+    .optional(),
+});
+export type ApiRelayCall = z.infer<typeof apiRelayRequestSchema>;
+
+/**
+ * How a supervisor's relayed request names the run it acts for, next to its worker token (the webapp checks the run
+ * executes in an environment of the token's group before it answers for that environment).
+ */
+export const API_RELAY_HEADERS = {
+  run: "x-stint-relay-run",
+  environment: "x-stint-relay-environment",
+  server: "x-stint-relay-server",
+} as const;
 
 /** Runner → parent, validated: a runner runs user code, so the parent trusts nothing it sends. */
 export const fromRunnerSchema = z.union([
@@ -141,7 +194,21 @@ export const fromRunnerSchema = z.union([
     method: z.enum(["durableCall", "awaitWaitpoint", "sendMetadata", "addTags"]),
     args: z.array(z.unknown()),
   }),
-  z.object({ type: z.literal("call"), id: z.number().int(), target: z.literal("client"), method: z.enum(CLIENT_METHODS), args: z.array(z.unknown()) }),
+  z.object({
+    type: z.literal("call"),
+    id: z.number().int(),
+    target: z.literal("client"),
+    method: z.enum(CLIENT_METHODS),
+    args: z.array(z.unknown()),
+  }),
+  z.object({
+    type: z.literal("call"),
+    id: z.number().int(),
+    target: z.literal("api"),
+    method: z.literal("request"),
+    // Checked with apiRelayRequestSchema when answered: a bad request gets a 400, not a stopped runner.
+    args: z.array(z.unknown()),
+  }),
   z.object({
     type: z.literal("log"),
     entry: z.object({

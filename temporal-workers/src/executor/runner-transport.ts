@@ -27,13 +27,23 @@ export interface RunnerHandle {
   readonly exited: Promise<RunnerExit>;
   /** Stops the runner at once (no grace): its code must not run one more instruction for the run. */
   stop(reason: string): void;
+  /** A runner started ahead of time (warm) is taken by an execution: what it prints from now on belongs to that run. */
+  assign?(execution: RunnerExecution): void;
+}
+
+/** The execution a runner serves. */
+export interface RunnerExecution {
+  info: AttemptStartInfo;
+  task: ManifestTask;
 }
 
 /** What a runner is started for: the version it loads and, unless it is started ahead of time, the execution it runs. */
 export interface RunnerLaunchSpec {
   bundle: RunnerBundle;
   /** The execution it is started for (absent for a runner kept warm ahead of one): its machine, labels, logs. */
-  execution?: { info: AttemptStartInfo; task: ManifestTask };
+  execution?: RunnerExecution;
+  /** For a runner kept warm ahead of an execution: the machine preset it is kept for (executions of it take it). */
+  machine?: string;
 }
 
 export interface RunnerLauncher {

@@ -31,7 +31,8 @@ export function readFrames(socket: Socket, listener: (message: unknown) => void)
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
     while (buffered.length >= 4) {
       const length = buffered.readUInt32BE(0);
-      if (length > MAX_FRAME_BYTES) return void socket.destroy(new Error(`a runner message of ${length} bytes is over the limit`));
+      if (length > MAX_FRAME_BYTES)
+        return void socket.destroy(new Error(`a runner message of ${length} bytes is over the limit`));
       if (buffered.length < 4 + length) return;
       const body = buffered.subarray(4, 4 + length);
       buffered = buffered.subarray(4 + length);

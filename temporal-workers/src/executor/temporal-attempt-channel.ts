@@ -38,7 +38,13 @@ export class TemporalAttemptChannel implements AttemptChannel {
   durableCall(seq: number, request: DurableRequest): Promise<DurableCallResult> {
     const updateId = `${this.executionId}:call:${seq}`;
     return this.retry(
-      () => withCause(this.handle.executeUpdate(durableCallUpdate, { args: [{ executionId: this.executionId, seq, request, version: this.version }], updateId })),
+      () =>
+        withCause(
+          this.handle.executeUpdate(durableCallUpdate, {
+            args: [{ executionId: this.executionId, seq, request, version: this.version }],
+            updateId,
+          }),
+        ),
       `waitpoint #${seq}`,
     );
   }
@@ -48,7 +54,16 @@ export class TemporalAttemptChannel implements AttemptChannel {
     this.awaiting++;
     try {
       const updateId = `${this.executionId}:await:${seq}`;
-      return await this.retry(() => withCause(this.handle.executeUpdate(awaitWaitpointUpdate, { args: [{ executionId: this.executionId, seq }], updateId })), `waiting for waitpoint #${seq}`);
+      return await this.retry(
+        () =>
+          withCause(
+            this.handle.executeUpdate(awaitWaitpointUpdate, {
+              args: [{ executionId: this.executionId, seq }],
+              updateId,
+            }),
+          ),
+        `waiting for waitpoint #${seq}`,
+      );
     } finally {
       this.awaiting--;
       this.queue.shift()?.();
@@ -56,7 +71,10 @@ export class TemporalAttemptChannel implements AttemptChannel {
   }
 
   sendMetadata(target: MetadataTarget, fromIndex: number, operations: MetadataOperation[]): Promise<void> {
-    return this.retry(() => this.handle.signal(metadataSignal, { attempt: this.attempt, fromIndex, target, operations }), "metadata");
+    return this.retry(
+      () => this.handle.signal(metadataSignal, { attempt: this.attempt, fromIndex, target, operations }),
+      "metadata",
+    );
   }
 
   addTags(tags: string[]): Promise<void> {

@@ -24,7 +24,8 @@ async function withRetries<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= TRIES || (error as { permanent?: boolean }).permanent) throw new Error(`${what}: ${(error as Error).message}`);
+      if (attempt >= TRIES || (error as { permanent?: boolean }).permanent)
+        throw new Error(`${what}: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
     }
   }
@@ -40,21 +41,31 @@ export class ApiPacketStore implements PacketStore {
 
   private async presign(method: "PUT" | "GET", path: string): Promise<z.infer<typeof presignedSchema> | undefined> {
     const version = method === "PUT" ? "v2" : "v1";
-    const route = this.options.route?.(method, encodeURIComponent(path)) ?? `/api/${version}/packets/${encodeURIComponent(path)}`;
+    const route =
+      this.options.route?.(method, encodeURIComponent(path)) ?? `/api/${version}/packets/${encodeURIComponent(path)}`;
     const response = await fetch(new URL(route, this.options.apiUrl), {
       method,
       headers: { authorization: `Bearer ${this.options.secretKey}` },
     });
     if (method === "GET" && response.status === 404) return undefined;
-    if (!response.ok) throw failure(`${method} ${route.split("/packets/")[0]}/packets answered ${response.status}: ${(await response.text()).slice(0, 300)}`, response.status);
+    if (!response.ok)
+      throw failure(
+        `${method} ${route.split("/packets/")[0]}/packets answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+        response.status,
+      );
     return presignedSchema.parse(await response.json());
   }
 
   put(path: string, packet: Packet): Promise<string> {
     return withRetries(`storing packet ${path}`, async () => {
       const { presignedUrl, storagePath } = (await this.presign("PUT", path))!;
-      const upload = await fetch(presignedUrl, { method: "PUT", headers: { "content-type": packet.dataType }, body: packet.data });
-      if (!upload.ok) throw failure(`upload answered ${upload.status}: ${(await upload.text()).slice(0, 300)}`, upload.status);
+      const upload = await fetch(presignedUrl, {
+        method: "PUT",
+        headers: { "content-type": packet.dataType },
+        body: packet.data,
+      });
+      if (!upload.ok)
+        throw failure(`upload answered ${upload.status}: ${(await upload.text()).slice(0, 300)}`, upload.status);
       return storagePath ?? path;
     });
   }

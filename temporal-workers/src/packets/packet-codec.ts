@@ -12,8 +12,13 @@ export interface Packet {
 
 export function valueToPacket(value: unknown): Packet {
   const { json, meta } = superjson.serialize(value);
-  const onlyUndefined = !meta?.values || Object.values(meta.values as Record<string, unknown>).every((note) => Array.isArray(note) && note.length === 1 && note[0] === "undefined");
-  if (!meta || (onlyUndefined && !meta.referentialEqualities)) return { data: JSON.stringify(json) ?? "null", dataType: "application/json" };
+  const onlyUndefined =
+    !meta?.values ||
+    Object.values(meta.values as Record<string, unknown>).every(
+      (note) => Array.isArray(note) && note.length === 1 && note[0] === "undefined",
+    );
+  if (!meta || (onlyUndefined && !meta.referentialEqualities))
+    return { data: JSON.stringify(json) ?? "null", dataType: "application/json" };
   return { data: JSON.stringify({ json, meta }), dataType: "application/super+json" };
 }
 

@@ -25,6 +25,15 @@ function formatLimit(bytes: number): string {
   return formatSize(bytes).replace(".0 ", " ");
 }
 
-export function tooLarge(field: string, bytes: number, limit = MAX_PACKET_BYTES, hint = "store large data elsewhere (object storage, a database) and pass a reference"): PacketError {
-  return new PacketError(413, `${field}: ${formatSize(bytes)} is over the ${formatLimit(limit)} limit on payloads and outputs (Trigger.dev's limit); ${hint}`, "PacketTooLarge");
+export function tooLarge(
+  field: string,
+  bytes: number,
+  limit = MAX_PACKET_BYTES,
+  hint = "store large data elsewhere (object storage, a database) and pass a reference",
+): PacketError {
+  return new PacketError(
+    413,
+    `${field}: ${formatSize(bytes)} is over the ${formatLimit(limit)} limit on payloads and outputs (Trigger.dev's limit); ${hint}`,
+    "PacketTooLarge",
+  );
 }

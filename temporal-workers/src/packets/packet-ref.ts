@@ -18,9 +18,20 @@ export interface PacketRef {
 export function isPacketRef(value: unknown): value is PacketRef {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const inner = (value as Record<string, unknown>)[PACKET_REF_KEY];
-  return typeof inner === "object" && inner !== null && typeof (inner as { path?: unknown }).path === "string" && Object.keys(value).length === 1;
+  return (
+    typeof inner === "object" &&
+    inner !== null &&
+    typeof (inner as { path?: unknown }).path === "string" &&
+    Object.keys(value).length === 1
+  );
 }
 
 export function packetRef(path: string, size?: number, dataType?: string): PacketRef {
-  return { [PACKET_REF_KEY]: { path, ...(size === undefined ? {} : { size }), ...(dataType === undefined ? {} : { dataType }) } };
+  return {
+    [PACKET_REF_KEY]: {
+      path,
+      ...(size === undefined ? {} : { size }),
+      ...(dataType === undefined ? {} : { dataType }),
+    },
+  };
 }

@@ -6,7 +6,13 @@
 import { isPacketRef, packetRef, type PacketRef } from "./packet-ref.js";
 import { packetBytes, packetToValue, valueToPacket, type Packet } from "./packet-codec.js";
 import { PacketError } from "../errors.js";
-import { BATCH_INLINE_BUDGET_BYTES, INLINE_PACKET_BYTES, MAX_INLINE_ONLY_BYTES, MAX_PACKET_BYTES, tooLarge } from "./packet-limits.js";
+import {
+  BATCH_INLINE_BUDGET_BYTES,
+  INLINE_PACKET_BYTES,
+  MAX_INLINE_ONLY_BYTES,
+  MAX_PACKET_BYTES,
+  tooLarge,
+} from "./packet-limits.js";
 import type { PacketStore } from "./packet-store.js";
 
 export interface StoreTarget {
@@ -30,7 +36,11 @@ function encode(value: unknown, field: string): Packet {
   try {
     return valueToPacket(value);
   } catch (error) {
-    throw new PacketError(400, `${field}: cannot be serialized (${(error as Error).message}); return and pass plain data`, "PacketNotSerializable");
+    throw new PacketError(
+      400,
+      `${field}: cannot be serialized (${(error as Error).message}); return and pass plain data`,
+      "PacketNotSerializable",
+    );
   }
 }
 
@@ -43,7 +53,11 @@ export function packetSize(value: unknown, field: string): number {
 }
 
 /** `value` as it should travel: itself when at most `inlineLimit` bytes, else a reference to where it is now stored. */
-export async function storeIfLarge(value: unknown, target: StoreTarget, inlineLimit = INLINE_PACKET_BYTES): Promise<unknown> {
+export async function storeIfLarge(
+  value: unknown,
+  target: StoreTarget,
+  inlineLimit = INLINE_PACKET_BYTES,
+): Promise<unknown> {
   if (value === undefined) return value;
   if (isPacketRef(value)) return checkReference(value, target.store, target.field);
   const quick = jsonLength(value);
@@ -54,29 +68,52 @@ export async function storeIfLarge(value: unknown, target: StoreTarget, inlineLi
   if (size > MAX_PACKET_BYTES) throw tooLarge(target.field, size);
   if (size <= inlineLimit) return value;
   if (!target.store) {
-    if (size > MAX_INLINE_ONLY_BYTES) throw tooLarge(target.field, size, MAX_INLINE_ONLY_BYTES, "this engine has no object store to keep larger values in (configure one, see docs/large-payloads.md)");
+    if (size > MAX_INLINE_ONLY_BYTES)
+      throw tooLarge(
+        target.field,
+        size,
+        MAX_INLINE_ONLY_BYTES,
+        "this engine has no object store to keep larger values in (configure one, see docs/large-payloads.md)",
+      );
     return value;
   }
   let stored: string;
   try {
     stored = await target.store.put(target.path, packet);
   } catch (error) {
-    throw new PacketError(503, `${target.field}: could not be stored in the object store (${(error as Error).message})`, "PacketStoreUnavailable");
+    throw new PacketError(
+      503,
+      `${target.field}: could not be stored in the object store (${(error as Error).message})`,
+      "PacketStoreUnavailable",
+    );
   }
   return packetRef(stored, size, packet.dataType);
 }
 
 /** A reference a client handed in (an `application/store` packet it uploaded): the packet must exist and fit. */
-export async function checkReference(ref: PacketRef, store: PacketStore | undefined, field: string): Promise<PacketRef> {
+export async function checkReference(
+  ref: PacketRef,
+  store: PacketStore | undefined,
+  field: string,
+): Promise<PacketRef> {
   const { path, size } = ref.$stintPacket;
   if (size !== undefined || !store?.stat) return ref;
   let info;
   try {
     info = await store.stat(path);
   } catch (error) {
-    throw new PacketError(503, `${field}: the object store could not be reached to check "${path}" (${(error as Error).message})`, "PacketStoreUnavailable");
+    throw new PacketError(
+      503,
+      `${field}: the object store could not be reached to check "${path}" (${(error as Error).message})`,
+      "PacketStoreUnavailable",
+    );
   }
-  if (!info) throw new PacketError(400, `${field}: no packet was uploaded at "${path}"; upload it first (PUT /api/v2/packets/${path} answers a presigned URL)`, "PacketMissing");
+  if (!info)
+    throw new PacketError(
+      400,
+      `${field}: no packet was uploaded at "${path}"; upload it first (PUT /api/v2/packets/${path} answers a presigned URL)`,
+      "PacketMissing",
+    );
   if (info.size > MAX_PACKET_BYTES) throw tooLarge(field, info.size);
   return packetRef(path, info.size, info.dataType);
 }
@@ -85,14 +122,28 @@ export async function checkReference(ref: PacketRef, store: PacketStore | undefi
 export async function resolvePacket(value: unknown, store: PacketStore | undefined, field: string): Promise<unknown> {
   if (!isPacketRef(value)) return value;
   const { path } = value.$stintPacket;
-  if (!store) throw new PacketError(503, `${field} is in the object store ("${path}") and this process has no object store to read it from`, "PacketStoreUnavailable");
+  if (!store)
+    throw new PacketError(
+      503,
+      `${field} is in the object store ("${path}") and this process has no object store to read it from`,
+      "PacketStoreUnavailable",
+    );
   let packet: Packet | undefined;
   try {
     packet = await store.get(path);
   } catch (error) {
-    throw new PacketError(503, `${field}: the object store could not be read ("${path}": ${(error as Error).message})`, "PacketStoreUnavailable");
+    throw new PacketError(
+      503,
+      `${field}: the object store could not be read ("${path}": ${(error as Error).message})`,
+      "PacketStoreUnavailable",
+    );
   }
-  if (!packet) throw new PacketError(404, `${field}: the stored packet "${path}" is missing from the object store`, "PacketMissing");
+  if (!packet)
+    throw new PacketError(
+      404,
+      `${field}: the stored packet "${path}" is missing from the object store`,
+      "PacketMissing",
+    );
   return packetToValue(packet);
 }
 
@@ -106,7 +157,10 @@ export async function storeBatchPayloads<T extends { payload?: unknown }>(
   store: PacketStore | undefined,
   target: (index: number) => { path: string; field: string },
 ): Promise<T[]> {
-  const stored = await mapLimit(items, 8, async (item, index) => ({ ...item, payload: await storeIfLarge(item.payload, { store, ...target(index) }) }));
+  const stored = await mapLimit(items, 8, async (item, index) => ({
+    ...item,
+    payload: await storeIfLarge(item.payload, { store, ...target(index) }),
+  }));
   if (!store) return stored;
   const sizes = stored.map((item, index) => ({ index, size: packetSize(item.payload, target(index).field) }));
   let total = sizes.reduce((sum, entry) => sum + entry.size, 0);
@@ -118,7 +172,10 @@ export async function storeBatchPayloads<T extends { payload?: unknown }>(
     total -= entry.size;
   }
   await mapLimit(toStore, 8, async (index) => {
-    stored[index] = { ...stored[index]!, payload: await storeIfLarge(stored[index]!.payload, { store, ...target(index) }, 0) };
+    stored[index] = {
+      ...stored[index]!,
+      payload: await storeIfLarge(stored[index]!.payload, { store, ...target(index) }, 0),
+    };
   });
   return stored;
 }
@@ -127,12 +184,21 @@ export async function storeBatchPayloads<T extends { payload?: unknown }>(
 export async function resolveWaitpointResult(result: unknown, store: PacketStore | undefined): Promise<unknown> {
   if (typeof result !== "object" || result === null) return result;
   const record = result as { results?: unknown[]; output?: unknown; id?: string };
-  if (Array.isArray(record.results)) return { ...record, results: await mapLimit(record.results, 8, (child) => resolveWaitpointResult(child, store)) };
-  if (isPacketRef(record.output)) return { ...record, output: await resolvePacket(record.output, store, `output of ${record.id ?? "the child run"}`) };
+  if (Array.isArray(record.results))
+    return { ...record, results: await mapLimit(record.results, 8, (child) => resolveWaitpointResult(child, store)) };
+  if (isPacketRef(record.output))
+    return {
+      ...record,
+      output: await resolvePacket(record.output, store, `output of ${record.id ?? "the child run"}`),
+    };
   return result;
 }
 
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

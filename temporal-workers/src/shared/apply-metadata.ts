@@ -13,7 +13,10 @@ export function metadataSizeProblem(metadata: unknown, field = "metadata"): stri
   return `${field}: ${formatSize(size)} is over the ${MAX_METADATA_BYTES / 1024} KB limit on metadata (Trigger.dev's limit); store large data elsewhere and keep a reference in metadata`;
 }
 
-export function applyMetadataOperations(current: Record<string, unknown>, operations: MetadataOperation[]): Record<string, unknown> {
+export function applyMetadataOperations(
+  current: Record<string, unknown>,
+  operations: MetadataOperation[],
+): Record<string, unknown> {
   const next: Record<string, unknown> = { ...current };
   for (const op of operations) {
     switch (op.type) {
@@ -25,12 +28,17 @@ export function applyMetadataOperations(current: Record<string, unknown>, operat
         break;
       case "append": {
         const existing = next[op.key];
-        next[op.key] = Array.isArray(existing) ? [...existing, op.value] : existing === undefined ? [op.value] : [existing, op.value];
+        next[op.key] = Array.isArray(existing)
+          ? [...existing, op.value]
+          : existing === undefined
+            ? [op.value]
+            : [existing, op.value];
         break;
       }
       case "remove": {
         const existing = next[op.key];
-        if (Array.isArray(existing)) next[op.key] = existing.filter((v) => stringifyJsonSafe(v) !== stringifyJsonSafe(op.value));
+        if (Array.isArray(existing))
+          next[op.key] = existing.filter((v) => stringifyJsonSafe(v) !== stringifyJsonSafe(op.value));
         break;
       }
       case "increment": {

@@ -4,7 +4,8 @@ import type { ChildRunResult } from "@stint/sdk/runtime";
 import type { RunState } from "./run-types.js";
 
 export function childResultFromState(state: RunState): ChildRunResult {
-  if (state.status === "COMPLETED") return { ok: true, id: state.id, taskIdentifier: state.taskIdentifier, output: state.output };
+  if (state.status === "COMPLETED")
+    return { ok: true, id: state.id, taskIdentifier: state.taskIdentifier, output: state.output };
   return {
     ok: false,
     id: state.id,
@@ -23,7 +24,13 @@ export function childResultFromFailure(runId: string, taskIdentifier: string, er
       return childResultFromState(details[0] as RunState);
     }
     if (cause instanceof CancelledFailure) {
-      return { ok: false, id: runId, taskIdentifier, status: "CANCELED", error: { name: "CanceledError", message: "Run was canceled" } };
+      return {
+        ok: false,
+        id: runId,
+        taskIdentifier,
+        status: "CANCELED",
+        error: { name: "CanceledError", message: "Run was canceled" },
+      };
     }
     cause = (cause as { cause?: unknown }).cause;
   }

@@ -46,7 +46,8 @@ export function debouncePushFor(run: RunWorkflowInput): DebouncePush {
   const triggeredAt = Date.parse(run.createdAt);
   return {
     delayUntil: new Date(triggeredAt + parseDebounceDurationMs(debounce.delay)).toISOString(),
-    maxDelayMs: debounce.maxDelay === undefined ? undefined : parseDebounceDurationMs(debounce.maxDelay, "debounce.maxDelay"),
+    maxDelayMs:
+      debounce.maxDelay === undefined ? undefined : parseDebounceDurationMs(debounce.maxDelay, "debounce.maxDelay"),
     trailing: debounce.mode === "trailing" ? trailingFieldsOf(run.item) : undefined,
   };
 }

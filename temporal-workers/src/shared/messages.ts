@@ -16,13 +16,18 @@ import type { ClaimKeyResult } from "./idempotency.js";
 import type { DebounceClaimResult, DebouncePush } from "./debounce.js";
 import type { AcquireSlotRequest, QueueConfiguration, QueueSnapshot } from "./queue-gate.js";
 
-export const startAttemptUpdate = defineUpdate<AttemptStartInfo, [{ executionId: string; activityAttempt?: number }]>("stint.startAttempt");
+export const startAttemptUpdate = defineUpdate<AttemptStartInfo, [{ executionId: string; activityAttempt?: number }]>(
+  "stint.startAttempt",
+);
 export const durableCallUpdate = defineUpdate<DurableCallResult, [DurableCallInput]>("stint.durableCall");
 export const awaitWaitpointUpdate = defineUpdate<unknown, [AwaitWaitpointInput]>("stint.awaitWaitpoint");
 export const rescheduleUpdate = defineUpdate<RunState, [{ delayUntil: string }]>("stint.reschedule");
-export const updateMetadataUpdate = defineUpdate<Record<string, unknown>, [{ operations: MetadataOperation[] }]>("stint.updateMetadata");
+export const updateMetadataUpdate = defineUpdate<Record<string, unknown>, [{ operations: MetadataOperation[] }]>(
+  "stint.updateMetadata",
+);
 
-export const attemptStartedSignal = defineSignal<[{ executionId: string; startedAt?: string; version?: string }]>("stint.attemptStarted");
+export const attemptStartedSignal =
+  defineSignal<[{ executionId: string; startedAt?: string; version?: string }]>("stint.attemptStarted");
 export const metadataSignal = defineSignal<[MetadataSignal]>("stint.metadata");
 export const addTagsSignal = defineSignal<[{ tags: string[] }]>("stint.addTags");
 export const subscribeSignal = defineSignal<[SubscribeSignal]>("stint.subscribe");
@@ -30,11 +35,15 @@ export const subscribeSignal = defineSignal<[SubscribeSignal]>("stint.subscribe"
 export const attemptRoutesChangedSignal = defineSignal("stint.attemptRoutesChanged");
 export const waitpointResolvedSignal = defineSignal<[WaitpointResolvedSignal]>("stint.waitpointResolved");
 
-export const claimKeyUpdate = defineUpdate<ClaimKeyResult, [{ run: RunWorkflowInput; ttlMs: number }]>("stint.claimKey");
+export const claimKeyUpdate = defineUpdate<ClaimKeyResult, [{ run: RunWorkflowInput; ttlMs: number }]>(
+  "stint.claimKey",
+);
 export const releaseKeySignal = defineSignal<[{ runId?: string }]>("stint.releaseKey");
 
 /** To a debounce key's workflow: push its delayed run back with this trigger, or start `run` (update-with-start). */
-export const debounceClaimUpdate = defineUpdate<DebounceClaimResult, [{ run: RunWorkflowInput }]>("stint.debounceClaim");
+export const debounceClaimUpdate = defineUpdate<DebounceClaimResult, [{ run: RunWorkflowInput }]>(
+  "stint.debounceClaim",
+);
 /** To a delayed run: be pushed back (and take a trailing trigger's fields); refused once started or past maxDelay. */
 export const debounceRunUpdate = defineUpdate<{ delayUntil: string }, [DebouncePush]>("stint.debounce");
 /** From a debounced run to its key's workflow: it left DELAYED, so the next trigger starts a new run. */
@@ -51,3 +60,5 @@ export const releaseSlotSignal = defineSignal<[{ runId: string }]>("stint.releas
 export const slotGrantedSignal = defineSignal<[{ gateId: string }]>("stint.slotGranted");
 export const configureQueueUpdate = defineUpdate<QueueSnapshot, [QueueConfiguration]>("stint.configureQueue");
 export const queueSnapshotQuery = defineQuery<QueueSnapshot>("stint.queueSnapshot");
+/** The dispatcher admitted the run's request `ticket`: it holds a lease for its next execution. */
+export const admissionGrantedSignal = defineSignal<[{ ticket: number }]>("stint.admissionGranted");

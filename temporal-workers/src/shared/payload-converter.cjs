@@ -58,7 +58,9 @@ function plainJsonWillDo(meta) {
   const values = meta.values;
   if (values === undefined) return true;
   if (typeof values !== "object" || Array.isArray(values)) return false;
-  return Object.values(values).every((annotation) => Array.isArray(annotation) && annotation.length === 1 && annotation[0] === "undefined");
+  return Object.values(values).every(
+    (annotation) => Array.isArray(annotation) && annotation.length === 1 && annotation[0] === "undefined",
+  );
 }
 
 /** A repeated reference JSON can copy; a circular one it cannot carry at all (JSON.stringify throws). */
@@ -83,7 +85,8 @@ class SuperjsonPayloadConverter {
   }
 
   fromPayload(payload) {
-    if (payload.data === undefined || payload.data === null) throw new ValueError("Got a json/superjson payload with no data");
+    if (payload.data === undefined || payload.data === null)
+      throw new ValueError("Got a json/superjson payload with no data");
     return superjson.deserialize(JSON.parse(str(payload.data)));
   }
 }

@@ -58,6 +58,35 @@ export interface QueueSnapshot extends QueueGateKey {
   declaredLimit: number | null;
   overrideLimit: number | null;
   overriddenAt: string | null;
+  /** The dispatcher's per-key settings and rate limits (absent from a gate's answer). */
+  concurrencyLimitPerKey?: number | null;
+  rateLimit?: RateLimitSetting | null;
+  rateLimitPerKey?: RateLimitSetting | null;
+  /** Running and waiting runs per concurrency key, busiest first (the dispatcher's; at most 50). */
+  keys?: QueueKeyShare[];
+}
+
+/** A rate limit as users write it: `limit` admissions per `period` ("500ms", "1s", "1m", "1h", "1d"), `burst` at once. */
+export interface RateLimitSetting {
+  limit: number;
+  period: string;
+  burst?: number;
+}
+
+export interface QueueKeyShare {
+  concurrencyKey: string;
+  running: number;
+  waiting: number;
+}
+
+const PERIOD_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A rate limit's period in ms, or undefined if it is not spelled like "500ms", "1s", "1.5m", "1h" or "1d". */
+export function periodMs(period: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(period.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * PERIOD_UNITS[match[2]!]!;
+  return ms > 0 ? ms : undefined;
 }
 
 export interface AcquireSlotRequest {
@@ -77,9 +106,17 @@ export interface QueueConfiguration {
   overrideLimit?: number | null;
   declaredLimit?: number | null;
   defaultLimit?: number;
+  /** Each concurrency key's cap; set, the queue's limit caps its keys together (null: each key gets the queue's limit). */
+  concurrencyLimitPerKey?: number | null;
+  /** Admissions per period for the queue as a whole (null removes it). */
+  rateLimit?: RateLimitSetting | null;
+  /** Admissions per period for each concurrency key of the queue (null removes it). */
+  rateLimitPerKey?: RateLimitSetting | null;
 }
 
-export function effectiveLimit(state: Pick<QueueGateState, "overrideLimit" | "declaredLimit" | "defaultLimit">): number {
+export function effectiveLimit(
+  state: Pick<QueueGateState, "overrideLimit" | "declaredLimit" | "defaultLimit">,
+): number {
   return state.overrideLimit ?? state.declaredLimit ?? state.defaultLimit;
 }
 
@@ -98,7 +135,16 @@ export function snapshotOf(state: QueueGateState): QueueSnapshot {
 }
 
 export function initialGateState(key: QueueGateKey, defaultLimit = DEFAULT_QUEUE_CONCURRENCY_LIMIT): QueueGateState {
-  return { ...key, declaredLimit: null, overrideLimit: null, overriddenAt: null, defaultLimit, paused: false, holders: [], waiting: [] };
+  return {
+    ...key,
+    declaredLimit: null,
+    overrideLimit: null,
+    overriddenAt: null,
+    defaultLimit,
+    paused: false,
+    holders: [],
+    waiting: [],
+  };
 }
 
 /**

@@ -29,10 +29,20 @@ export interface RunPlacement {
    * triggered by task code runs the code its parent runs) or, for a schedule's firing, the version current when it fired.
    */
   version?: string;
+  /** The schedule whose firing starts the run (not handed down to the runs it triggers). */
+  scheduleId?: string;
 }
 
-export function buildRunInput(runId: string, triggered: BatchItemWire, placement: RunPlacement, now: number): RunWorkflowInput {
-  const item = placement.version && !triggered.options?.version ? { ...triggered, options: { ...triggered.options, version: placement.version } } : triggered;
+export function buildRunInput(
+  runId: string,
+  triggered: BatchItemWire,
+  placement: RunPlacement,
+  now: number,
+): RunWorkflowInput {
+  const item =
+    placement.version && !triggered.options?.version
+      ? { ...triggered, options: { ...triggered.options, version: placement.version } }
+      : triggered;
   const options = item.options ?? {};
   const ttl = options.ttl;
   // A debounced run waits its debounce delay unless the trigger gives a delay of its own (Trigger.dev's rule).
@@ -53,6 +63,7 @@ export function buildRunInput(runId: string, triggered: BatchItemWire, placement
     rootRunId: placement.rootRunId,
     depth: placement.depth,
     batchId: placement.batchId,
+    scheduleId: placement.scheduleId,
     triggerFunction: placement.triggerFunction,
     settings: placement.settings,
     replayedFrom: placement.replayedFrom,
@@ -69,9 +80,11 @@ export function runSearchAttributes(input: RunWorkflowInput, status: string): Se
   const tags = input.item.options?.tags ?? [];
   if (tags.length > 0) pairs.push({ key: SA.tags, value: tags });
   if (input.batchId) pairs.push({ key: SA.batchId, value: input.batchId });
+  if (input.scheduleId) pairs.push({ key: SA.scheduleId, value: input.scheduleId });
   if (input.parentRunId) pairs.push({ key: SA.parentRunId, value: input.parentRunId });
   if (input.rootRunId) pairs.push({ key: SA.rootRunId, value: input.rootRunId });
-  if (input.item.options?.idempotencyKey) pairs.push({ key: SA.idempotencyKey, value: input.item.options.idempotencyKey });
+  if (input.item.options?.idempotencyKey)
+    pairs.push({ key: SA.idempotencyKey, value: input.item.options.idempotencyKey });
   return pairs;
 }
 

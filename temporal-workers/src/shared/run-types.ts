@@ -34,6 +34,8 @@ export interface RunWorkflowInput {
   rootRunId?: string;
   depth: number;
   batchId?: string;
+  /** The schedule whose firing started this run. */
+  scheduleId?: string;
   triggerFunction: TriggerFunction;
   /** Engine defaults for this run. */
   settings: EngineSettings;
@@ -86,7 +88,15 @@ export interface AttemptRequeue {
 
 export type AttemptActivityResult = (
   | { kind: "success"; output: unknown; computeMs: number }
-  | { kind: "failure"; error: SerializedError; status: "FAILED" | "TIMED_OUT"; retryDelayMs?: number; computeMs: number }
+  | {
+      kind: "failure";
+      error: SerializedError;
+      status: "FAILED" | "TIMED_OUT";
+      retryDelayMs?: number;
+      /** The machine preset the retry runs on (an attempt out of memory, with `retry.outOfMemory.machine`). */
+      machine?: string;
+      computeMs: number;
+    }
   | { kind: "suspended"; seq: number; computeMs: number }
 ) & {
   /** The execution that produced this result and when it started (short attempts never announce themselves). */
@@ -129,9 +139,7 @@ export interface DurableCallInput {
   request: DurableRequest;
 }
 
-export type DurableCallResult =
-  | { status: "completed"; result: unknown }
-  | { status: "pending"; wait: WaitInfoWire };
+export type DurableCallResult = { status: "completed"; result: unknown } | { status: "pending"; wait: WaitInfoWire };
 
 export interface AwaitWaitpointInput {
   executionId: string;

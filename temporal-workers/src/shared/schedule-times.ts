@@ -1,7 +1,12 @@
 /** Cron arithmetic for scheduled runs' payloads (previous and upcoming fire times), in the schedule's timezone. */
 import { CronExpressionParser } from "cron-parser";
 
-export function scheduleTimes(cron: string, timezone: string, at: Date, upcomingCount = 5): { lastTimestamp?: string; upcoming: string[] } {
+export function scheduleTimes(
+  cron: string,
+  timezone: string,
+  at: Date,
+  upcomingCount = 5,
+): { lastTimestamp?: string; upcoming: string[] } {
   const previous = CronExpressionParser.parse(cron, { currentDate: at, tz: timezone });
   let lastTimestamp: string | undefined;
   try {

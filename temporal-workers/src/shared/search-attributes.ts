@@ -10,6 +10,8 @@ export const SA = {
   parentRunId: defineSearchAttributeKey("StintParentRunId", SearchAttributeType.KEYWORD),
   rootRunId: defineSearchAttributeKey("StintRootRunId", SearchAttributeType.KEYWORD),
   idempotencyKey: defineSearchAttributeKey("StintIdempotencyKey", SearchAttributeType.KEYWORD),
+  /** The schedule whose firing started the run (Trigger.dev's `filter[schedule]`). */
+  scheduleId: defineSearchAttributeKey("StintScheduleId", SearchAttributeType.KEYWORD),
   /** When the run last changed status: what the webapp's run index syncs from. */
   updatedAt: defineSearchAttributeKey("StintUpdatedAt", SearchAttributeType.DATETIME),
 } as const;
@@ -24,6 +26,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, "Keyword" | "KeywordLi
   StintParentRunId: "Keyword",
   StintRootRunId: "Keyword",
   StintIdempotencyKey: "Keyword",
+  StintScheduleId: "Keyword",
   StintUpdatedAt: "Datetime",
 };
 

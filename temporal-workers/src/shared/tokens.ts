@@ -1,6 +1,6 @@
 /** Waitpoint tokens as both sides start them: the token workflow's input, its id, search attributes and completion URL. */
 import type { SearchAttributePair } from "@temporalio/common";
-import type { TokenOptionsWire } from "@stint/sdk/runtime";
+import type { TokenOptionsWire, TokenWire } from "@stint/sdk/runtime";
 import { runIdFromUuid } from "./run-input.js";
 import { SA } from "./search-attributes.js";
 
@@ -14,7 +14,9 @@ export interface TokenWorkflowInput {
 }
 
 export function tokenIdFor(options: TokenOptionsWire, uuid: string): string {
-  return options.idempotencyKey ? `waitpoint_${options.idempotencyKey.slice(0, 32)}` : runIdFromUuid(uuid, "waitpoint_");
+  return options.idempotencyKey
+    ? `waitpoint_${options.idempotencyKey.slice(0, 32)}`
+    : runIdFromUuid(uuid, "waitpoint_");
 }
 
 /** Tokens are findable by environment, status and tags (what the webapp's token list filters on). */
@@ -29,4 +31,30 @@ export function tokenSearchAttributes(input: TokenWorkflowInput): SearchAttribut
 
 export function tokenUrl(id: string): string {
   return `/api/v1/waitpoints/tokens/${id}/complete`;
+}
+
+/** The input of a new token's workflow; `uuid` makes its id unless the options' idempotency key does. */
+export function newTokenInput(
+  options: TokenOptionsWire,
+  uuid: string,
+  environment: string,
+  nowMs: number,
+): TokenWorkflowInput {
+  return { id: tokenIdFor(options, uuid), options, environment, createdAt: new Date(nowMs).toISOString() };
+}
+
+/** How a token's workflow is started (from a client or as a run's child): once per id, findable by its attributes. */
+export function tokenStartOptions(input: TokenWorkflowInput, taskQueue: string) {
+  return {
+    workflowId: input.id,
+    args: [input] as [TokenWorkflowInput],
+    taskQueue,
+    workflowIdReusePolicy: "REJECT_DUPLICATE" as const,
+    typedSearchAttributes: tokenSearchAttributes(input),
+  };
+}
+
+/** What creating a token answers; `isCached` when the token already existed (same idempotency key). */
+export function tokenWire(id: string, isCached: boolean): TokenWire {
+  return { id, isCached, url: tokenUrl(id), publicAccessToken: "" };
 }

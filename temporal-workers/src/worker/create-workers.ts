@@ -1,6 +1,7 @@
 /**
- * A Stint worker process: the engine worker (run/token workflows + engine activities), the queue-gate worker, and
- * the attempt worker (executes attempts through an executor). `stint dev` runs all; a supervisor runs only attempts.
+ * A Stint worker process: the engine worker (run/token workflows + engine activities), the queue-gate worker (only
+ * while there are gates: see gate-worker.ts), and the attempt worker (executes attempts through an executor).
+ * `stint dev` runs all; a supervisor runs only attempts.
  */
 import { NativeConnection, Worker } from "@temporalio/worker";
 import type { Client } from "@temporalio/client";
@@ -9,9 +10,11 @@ import { createEngineActivities } from "../activities/engine-activities.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { engineWorkflowBundle } from "./workflow-bundle.js";
+import { OnDemandGateWorker } from "./gate-worker.js";
 import { gateTaskQueue } from "../shared/queue-gate.js";
 import { stintDataConverter } from "../shared/data-converter.js";
 import type { AttemptRouter } from "../shared/attempt-routing.js";
+import { hostDispatcher, type DispatcherHosting, type HostedDispatcher } from "../dispatcher/dispatcher-host.js";
 
 export interface StintWorkersOptions {
   client: Client;
@@ -35,10 +38,14 @@ export interface StintWorkersOptions {
   connection?: NativeConnection;
   /** Routes development runs' executions to live `stint dev` sessions (the webapp's engine worker). */
   attemptRouter?: AttemptRouter;
+  /** Where the engine's dispatcher keeps its state and who leads (default: in memory, this process). */
+  dispatcher?: DispatcherHosting;
 }
 
 export interface StintWorkers {
   workers: Worker[];
+  /** The engine's dispatcher (absent without the engine worker). */
+  dispatcher?: HostedDispatcher;
   /** Resolves when every worker has stopped. */
   run(): Promise<void>;
   shutdown(): Promise<void>;
@@ -54,9 +61,13 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.address }));
   const namespace = options.namespace ?? "default";
   const workers: Worker[] = [];
-  let gateWorker: Worker | undefined;
+  let gateWorker: OnDemandGateWorker | undefined;
+  let dispatcher: HostedDispatcher | undefined;
   const attemptOptions = options.attempts && {
-    activities: createAttemptActivities(options.client, options.attempts.executor, { temporalRetryWindowMs: options.attempts.temporalRetryWindowMs, packets: options.attempts.packets }),
+    activities: createAttemptActivities(options.client, options.attempts.executor, {
+      temporalRetryWindowMs: options.attempts.temporalRetryWindowMs,
+      packets: options.attempts.packets,
+    }),
     maxConcurrentActivityTaskExecutions: options.attempts.maxConcurrent ?? 100,
     // Cancellation reaches an attempt with a heartbeat response: keep heartbeats frequent so a cancel lands fast.
     maxHeartbeatThrottleInterval: "1 second",
@@ -74,38 +85,67 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         dataConverter: stintDataConverter,
         workflowBundle: await engineWorkflowBundle(),
         ...(colocated ? attemptOptions : {}),
-        activities: { ...createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter), ...(colocated ? attemptOptions!.activities : {}) },
+        activities: {
+          ...createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter),
+          ...(colocated ? attemptOptions!.activities : {}),
+        },
       }),
     );
-    // Queue gates get workflow task slots of their own (see gateTaskQueue).
-    gateWorker = await Worker.create({
+    // Queue gates get workflow task slots of their own (see gateTaskQueue), and a worker only while there are gates.
+    const gateQueue = gateTaskQueue(options.workflowTaskQueue);
+    gateWorker = new OnDemandGateWorker(options.client, options.workflowTaskQueue, gateQueue, async () =>
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: gateQueue,
+        dataConverter: stintDataConverter,
+        workflowBundle: await engineWorkflowBundle(),
+        activities: createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter),
+      }),
+    );
+    await gateWorker.startIfGatesOpen();
+    dispatcher = await hostDispatcher(
+      options.client,
       connection,
       namespace,
-      taskQueue: gateTaskQueue(options.workflowTaskQueue),
-      dataConverter: stintDataConverter,
-      workflowBundle: await engineWorkflowBundle(),
-      activities: createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter),
-    });
+      options.workflowTaskQueue,
+      options.dispatcher,
+    );
   }
   if (attemptOptions && !colocated) {
-    workers.push(await Worker.create({ connection, namespace, taskQueue: options.attempts!.taskQueue, dataConverter: stintDataConverter, ...attemptOptions }));
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace,
+        taskQueue: options.attempts!.taskQueue,
+        dataConverter: stintDataConverter,
+        ...attemptOptions,
+      }),
+    );
   }
   let others: Promise<unknown> | undefined;
   let gates: Promise<void> | undefined;
   let running: Promise<void> | undefined;
   return {
-    workers: gateWorker ? [...workers, gateWorker] : workers,
+    // The gate worker is listed once it has started.
+    get workers() {
+      return gateWorker?.created ? [...workers, gateWorker.created] : workers;
+    },
+    dispatcher,
     run() {
       others ??= Promise.all(workers.map((w) => w.run()));
-      gates ??= gateWorker?.run() ?? Promise.resolve();
-      running ??= Promise.all([others, gates]).then(() => (ownConnection ? connection.close() : undefined));
+      gates ??= gateWorker?.done ?? Promise.resolve();
+      // The dispatcher stops after the workflows that ask it, and before the connection its worker uses closes.
+      running ??= Promise.all([others, gates])
+        .then(() => dispatcher?.stop())
+        .then(() => (ownConnection ? connection.close() : undefined));
       return running;
     },
     async shutdown() {
       // Gates stop last: a run's workflow task that is finishing may still be waiting for its gate's answer.
       for (const worker of workers) if (worker.getState() === "RUNNING") worker.shutdown();
       await others;
-      if (gateWorker?.getState() === "RUNNING") gateWorker.shutdown();
+      await gateWorker?.shutdown();
       await running;
     },
   };

@@ -28,7 +28,11 @@ let cached: Promise<WorkflowBundleOption> | undefined;
 
 /** Bundles the workflow sources; what a packaged build writes to PREBUILT_WORKFLOW_BUNDLE. */
 export function bundleEngineWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
+  });
 }
 
 /** Everything the bundle is made of: the engine's sources and the workflow SDK that webpack inlines. */
@@ -43,7 +47,8 @@ function sourcesKey(): string {
   };
   walk(join(here, ".."));
   const require = createRequire(import.meta.url);
-  for (const pkg of ["@temporalio/workflow/package.json", "@temporalio/worker/package.json"]) hash.update(readFileSync(require.resolve(pkg)));
+  for (const pkg of ["@temporalio/workflow/package.json", "@temporalio/worker/package.json"])
+    hash.update(readFileSync(require.resolve(pkg)));
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -54,7 +59,10 @@ async function cachedOnDisk(): Promise<WorkflowBundleOption> {
     mkdirSync(dir, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
     try {
-      await promisify(execFile)(process.execPath, ["--import", "tsx", BUILD_SCRIPT, partial], { cwd: here, maxBuffer: 16 * 1024 * 1024 });
+      await promisify(execFile)(process.execPath, ["--import", "tsx", BUILD_SCRIPT, partial], {
+        cwd: here,
+        maxBuffer: 16 * 1024 * 1024,
+      });
     } catch {
       // The child could not run (no tsx beside the sources): bundle in this process instead.
       writeFileSync(partial, (await bundleEngineWorkflows()).code);

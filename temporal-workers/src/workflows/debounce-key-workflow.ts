@@ -17,7 +17,12 @@ const CHECK_GRACE_MS = 60_000;
 
 const engine = wf.proxyLocalActivities<EngineActivities>({
   startToCloseTimeout: "30 seconds",
-  retry: { initialInterval: "200 milliseconds", backoffCoefficient: 2, maximumInterval: "5 seconds", maximumAttempts: 12 },
+  retry: {
+    initialInterval: "200 milliseconds",
+    backoffCoefficient: 2,
+    maximumInterval: "5 seconds",
+    maximumAttempts: 12,
+  },
 });
 
 export async function debounceKeyWorkflow(input: DebounceKeyWorkflowInput): Promise<{ runId?: string }> {
@@ -54,7 +59,10 @@ export async function debounceKeyWorkflow(input: DebounceKeyWorkflowInput): Prom
       } catch (error) {
         // The same trigger claiming again (an activity retried): its run is there already.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-          throw ApplicationFailure.nonRetryable(`could not start run ${run.runId}: ${(error as Error).message}`, FAILURE_TYPES.debounceStartFailed);
+          throw ApplicationFailure.nonRetryable(
+            `could not start run ${run.runId}: ${(error as Error).message}`,
+            FAILURE_TYPES.debounceStartFailed,
+          );
         }
       }
       current = { runId: run.runId, delayUntil: run.delayUntil ?? run.createdAt };
@@ -71,7 +79,10 @@ export async function debounceKeyWorkflow(input: DebounceKeyWorkflowInput): Prom
     changed = false;
     if (current) {
       const checkAt = Date.parse(current.delayUntil) + CHECK_GRACE_MS;
-      const woken = await wf.condition(() => changed || wf.workflowInfo().continueAsNewSuggested, Math.max(CHECK_GRACE_MS, checkAt - Date.now()));
+      const woken = await wf.condition(
+        () => changed || wf.workflowInfo().continueAsNewSuggested,
+        Math.max(CHECK_GRACE_MS, checkAt - Date.now()),
+      );
       if (!woken && current && !changed) {
         const runId: string = current.runId;
         const delayed = await engine.delayedUntil(runId);

@@ -72,7 +72,8 @@ export async function queueGateWorkflow(initial: QueueGateState): Promise<void> 
     if (declaredLimit != null && state.declaredLimit === null) state.declaredLimit = declaredLimit;
     // Retried requests (a local activity retry) find the run where it already is.
     if (state.holders.some((holder) => holder.runId === runId)) return { granted: true };
-    if (!state.waiting.some((entry) => entry.runId === runId)) state.waiting.push({ runId, key: concurrencyKey ?? "", rank: Date.now() - priorityMs });
+    if (!state.waiting.some((entry) => entry.runId === runId))
+      state.waiting.push({ runId, key: concurrencyKey ?? "", rank: Date.now() - priorityMs });
     return { granted: admit(runId) };
   });
 
@@ -93,7 +94,8 @@ export async function queueGateWorkflow(initial: QueueGateState): Promise<void> 
     return snapshotOf(state);
   });
 
-  const historyTooLong = () => wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > MAX_HISTORY_EVENTS;
+  const historyTooLong = () =>
+    wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > MAX_HISTORY_EVENTS;
   for (;;) {
     await wf.condition(() => historyTooLong() || (!state.paused && blocked()));
     if (historyTooLong()) break;

@@ -5,18 +5,8 @@
 import * as wf from "@temporalio/workflow";
 import { defineSearchAttributeKey, SearchAttributeType } from "@temporalio/common";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
-import type { RunPlacement } from "../shared/run-input.js";
+import type { ScheduleFireInput } from "../shared/schedule-fire.js";
 import { startChildRun } from "./waitpoints.js";
-
-export interface ScheduleFireInput {
-  scheduleId: string;
-  type: "DECLARATIVE" | "IMPERATIVE";
-  taskIdentifier: string;
-  cron: string;
-  timezone: string;
-  externalId?: string;
-  placement: RunPlacement;
-}
 
 // Set by Temporal on workflows a schedule starts: the cron time this firing stands for.
 const SCHEDULED_START = defineSearchAttributeKey("TemporalScheduledStartTime", SearchAttributeType.DATETIME);
@@ -35,6 +25,11 @@ export async function scheduleFireWorkflow(input: ScheduleFireInput): Promise<{ 
     timezone: input.timezone,
     upcoming: times.upcoming,
   };
-  const { handle } = await startChildRun({ task: input.taskIdentifier, payload, options: { tags: [`schedule:${input.scheduleId}`] } }, input.placement, "ABANDON");
+  // No tag: Trigger.dev gives a scheduled run none. Its schedule is a field of its own (runs.list's filter[schedule]).
+  const { handle } = await startChildRun(
+    { task: input.taskIdentifier, payload },
+    { ...input.placement, scheduleId: input.scheduleId },
+    "ABANDON",
+  );
   return { runId: handle.id };
 }

@@ -44,10 +44,16 @@ export async function tokenWorkflow(input: TokenWorkflowInput): Promise<TokenSta
   });
 
   const timeoutMs = input.options.timeout ? Date.parse(input.options.timeout) - Date.now() : undefined;
-  const resolved = timeoutMs === undefined ? (await wf.condition(() => state.status !== "WAITING"), true) : await wf.condition(() => state.status !== "WAITING", Math.max(1, timeoutMs));
+  const resolved =
+    timeoutMs === undefined
+      ? (await wf.condition(() => state.status !== "WAITING"), true)
+      : await wf.condition(() => state.status !== "WAITING", Math.max(1, timeoutMs));
   if (!resolved) {
     state.status = "TIMED_OUT";
-    state.error = { name: "WaitpointTimeoutError", message: `Waitpoint token ${input.id} timed out at ${input.options.timeout}` };
+    state.error = {
+      name: "WaitpointTimeoutError",
+      message: `Waitpoint token ${input.id} timed out at ${input.options.timeout}`,
+    };
     state.completedAt = new Date(Date.now()).toISOString();
   }
   // Listing filters on it; tokens started before this existed replay without the upsert.

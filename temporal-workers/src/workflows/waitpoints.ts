@@ -1,13 +1,21 @@
 /** Temporal primitives behind each kind of waitpoint: child runs, tokens, completion notices. */
 import * as wf from "@temporalio/workflow";
 import { WorkflowExecutionAlreadyStartedError } from "@temporalio/common";
-import type { BatchItemWire, ChildRunResult, DurableRequest, RunHandleWire, TokenOptionsWire, TokenResult, TokenWire } from "@stint/sdk/runtime";
+import type {
+  BatchItemWire,
+  ChildRunResult,
+  DurableRequest,
+  RunHandleWire,
+  TokenOptionsWire,
+  TokenResult,
+  TokenWire,
+} from "@stint/sdk/runtime";
 import type { EnvironmentRef, RunState, SubscribeSignal } from "../shared/run-types.js";
 import { buildRunInput, runIdFromUuid, runMemo, runSearchAttributes, type RunPlacement } from "../shared/run-input.js";
 import { completeTokenSignal, subscribeSignal, waitpointResolvedSignal } from "../shared/messages.js";
 import type { EngineActivities } from "../activities/attempt-activity-types.js";
 import { childResultFromFailure, childResultFromState } from "../shared/child-results.js";
-import { tokenIdFor, tokenSearchAttributes, tokenUrl, type TokenWorkflowInput } from "../shared/tokens.js";
+import { newTokenInput, tokenStartOptions, tokenWire } from "../shared/tokens.js";
 import { idempotencyTtlMs, type ClaimKeyResult } from "../shared/idempotency.js";
 import type { DebounceClaimResult } from "../shared/debounce.js";
 
@@ -50,25 +58,23 @@ export async function startChildRun(
     typedSearchAttributes: runSearchAttributes(input, input.delayUntil ? "DELAYED" : "QUEUED"),
     memo: runMemo(input),
   });
-  const result = (child.result() as Promise<RunState>).then(childResultFromState, (error) => childResultFromFailure(runId, item.task, error));
+  const result = (child.result() as Promise<RunState>).then(childResultFromState, (error) =>
+    childResultFromFailure(runId, item.task, error),
+  );
   return { handle: { id: runId, taskIdentifier: item.task, publicAccessToken: "" }, result };
 }
 
 export async function startTokenWorkflow(options: TokenOptionsWire, environment: EnvironmentRef): Promise<TokenWire> {
-  const id = tokenIdFor(options, wf.uuid4());
-  const input: TokenWorkflowInput = { id, options, environment: environment.slug, createdAt: new Date(Date.now()).toISOString() };
+  const input = newTokenInput(options, wf.uuid4(), environment.slug, Date.now());
+  const { id } = input;
   try {
     await wf.startChild("tokenWorkflow", {
-      workflowId: id,
-      args: [input],
-      taskQueue: wf.workflowInfo().taskQueue,
+      ...tokenStartOptions(input, wf.workflowInfo().taskQueue),
       parentClosePolicy: "ABANDON",
-      workflowIdReusePolicy: "REJECT_DUPLICATE",
-      typedSearchAttributes: tokenSearchAttributes(input),
     });
-    return { id, isCached: false, url: tokenUrl(id), publicAccessToken: "" };
+    return tokenWire(id, false);
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { id, isCached: true, url: tokenUrl(id), publicAccessToken: "" };
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return tokenWire(id, true);
     throw error;
   }
 }
@@ -88,8 +94,13 @@ export async function completeTokenFromWorkflow(tokenId: string, data: unknown):
   await wf.getExternalWorkflowHandle(tokenId).signal(completeTokenSignal, { data });
 }
 
-export async function notifySubscribers(subscribers: SubscribeSignal[], state: RunState | TokenResult, toResult?: (s: RunState) => ChildRunResult): Promise<void> {
-  const result = "status" in state && "id" in state ? (toResult ?? childResultFromState)(state as RunState) : (state as TokenResult);
+export async function notifySubscribers(
+  subscribers: SubscribeSignal[],
+  state: RunState | TokenResult,
+  toResult?: (s: RunState) => ChildRunResult,
+): Promise<void> {
+  const result =
+    "status" in state && "id" in state ? (toResult ?? childResultFromState)(state as RunState) : (state as TokenResult);
   await Promise.all(
     subscribers.map((s) =>
       wf
@@ -107,7 +118,11 @@ export async function claimIdempotentChild(item: BatchItemWire, placement: RunPl
 }
 
 /** Asks a run to notify us when it finishes; returns its result at once if it already has. */
-export async function subscribeToRun(runId: string, subscriberId: string, key: string): Promise<ChildRunResult | undefined> {
+export async function subscribeToRun(
+  runId: string,
+  subscriberId: string,
+  key: string,
+): Promise<ChildRunResult | undefined> {
   try {
     await wf.getExternalWorkflowHandle(runId).signal(subscribeSignal, { workflowId: subscriberId, key });
     return undefined;
@@ -133,7 +148,10 @@ export class DebouncedItems {
   claim(item: BatchItemWire, placement: RunPlacement): Promise<DebounceClaimResult> {
     const key = `${item.task}\u0000${item.options!.debounce!.key}`;
     const claimed = (this.chains.get(key) ?? Promise.resolve()).then(() => claimDebouncedChild(item, placement));
-    this.chains.set(key, claimed.catch(() => undefined));
+    this.chains.set(
+      key,
+      claimed.catch(() => undefined),
+    );
     return claimed;
   }
 }

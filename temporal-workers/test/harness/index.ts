@@ -13,6 +13,7 @@ import { isFinalStatus } from "@stint/sdk/core";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient } from "../../src/client/engine-client.js";
 import { createStintWorkers, type StintWorkers } from "../../src/worker/create-workers.js";
+import type { DispatcherHosting } from "../../src/dispatcher/dispatcher-host.js";
 import { InProcessExecutor } from "../../src/executor/in-process-executor.js";
 import type { RunLogEntry } from "../../src/executor/attempt-channel.js";
 import type { AttemptExecutor } from "../../src/executor/executor.js";
@@ -34,20 +35,37 @@ export interface TestEngine {
 
 export async function startTestEngine(
   settings: Partial<EngineSettings> = {},
-  options: { attempts?: boolean; colocated?: boolean; executor?: AttemptExecutor; packets?: boolean; environmentType?: "DEVELOPMENT" | "STAGING" | "PRODUCTION" | "PREVIEW" } = {},
+  options: {
+    attempts?: boolean;
+    colocated?: boolean;
+    executor?: AttemptExecutor;
+    packets?: boolean;
+    environmentType?: "DEVELOPMENT" | "STAGING" | "PRODUCTION" | "PREVIEW";
+    /** The engine dispatcher's store and tuning (default: in memory, production timings). */
+    dispatcher?: DispatcherHosting;
+  } = {},
 ): Promise<TestEngine> {
   const address = inject("temporalAddress");
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: "default", dataConverter: stintDataConverter });
   const suffix = randomUUID().slice(0, 8);
   const logs: RunLogEntry[] = [];
-  const objects = new FileObjectStore({ root: mkdtempSync(join(tmpdir(), "stint-test-objects-")), publicUrl: "http://127.0.0.1:1", maxUploadBytes: 0 });
+  const objects = new FileObjectStore({
+    root: mkdtempSync(join(tmpdir(), "stint-test-objects-")),
+    publicUrl: "http://127.0.0.1:1",
+    maxUploadBytes: 0,
+  });
   const packets = options.packets === false ? undefined : objectPacketStore(objects, `env_${suffix}`);
   const engine = new StintEngineClient({
     client,
     workflowTaskQueue: `stint-engine-${suffix}`,
     attemptQueue: options.colocated ? `stint-engine-${suffix}` : `stint-attempts-${suffix}`,
-    environment: { id: `env_${suffix}`, slug: `test-${suffix}`, type: options.environmentType ?? "DEVELOPMENT", projectRef: "proj_test" },
+    environment: {
+      id: `env_${suffix}`,
+      slug: `test-${suffix}`,
+      type: options.environmentType ?? "DEVELOPMENT",
+      projectRef: "proj_test",
+    },
     settings,
     packets,
   });
@@ -55,10 +73,15 @@ export async function startTestEngine(
     client,
     address,
     workflowTaskQueue: engine.options.workflowTaskQueue,
+    dispatcher: options.dispatcher,
     attempts:
       options.attempts === false
         ? undefined
-        : { taskQueue: engine.options.attemptQueue, executor: options.executor ?? new InProcessExecutor({ logSink: (e) => logs.push(e) }), packets },
+        : {
+            taskQueue: engine.options.attemptQueue,
+            executor: options.executor ?? new InProcessExecutor({ logSink: (e) => logs.push(e) }),
+            packets,
+          },
   });
   void workers.run();
   setClientRuntime(engine);
@@ -90,7 +113,11 @@ export async function startTestEngine(
 }
 
 /** Waits until `check` returns a value (not undefined/false), polling; throws after the deadline. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -41,7 +41,8 @@ export function patchIdsIn(dir: string, kind: "patched" | "deprecated" | "all" =
     for (const entry of readdirSync(path)) {
       const file = join(path, entry);
       if (statSync(file).isDirectory()) walk(file);
-      else if (entry.endsWith(".ts")) for (const match of readFileSync(file, "utf8").matchAll(pattern)) ids.add(match[1]!);
+      else if (entry.endsWith(".ts"))
+        for (const match of readFileSync(file, "utf8").matchAll(pattern)) ids.add(match[1]!);
     }
   };
   walk(dir);
@@ -67,7 +68,10 @@ export function patchMarkersIn(history: { events?: unknown[] | null }): string[]
     if (marker?.markerName !== "core_patch") continue;
     for (const { payloads } of Object.values(marker.details ?? {})) {
       for (const payload of payloads ?? []) {
-        const decoded = JSON.parse(Buffer.from(payload.data ?? "", "base64").toString("utf8")) as { id?: string; patch_id?: string };
+        const decoded = JSON.parse(Buffer.from(payload.data ?? "", "base64").toString("utf8")) as {
+          id?: string;
+          patch_id?: string;
+        };
         const id = decoded.id ?? decoded.patch_id;
         if (id) ids.add(id);
       }

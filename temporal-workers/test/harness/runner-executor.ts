@@ -16,7 +16,16 @@ export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${na
 /** Bundles one fixture file as a bundle version. */
 export function buildFixture(file: string, version: string): RunnerBundle {
   const outfile = join(mkdtempSync(join(tmpdir(), "stint-bundle-")), `${basename(file, ".ts")}.mjs`);
-  buildSync({ entryPoints: [file], outfile, bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: "inline", logLevel: "silent" });
+  buildSync({
+    entryPoints: [file],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "inline",
+    logLevel: "silent",
+  });
   return { version, entries: [{ file: outfile, source: `test/fixtures/${basename(file)}` }] };
 }
 

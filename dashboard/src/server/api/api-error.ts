@@ -7,18 +7,12 @@ import type { Context } from "hono";
 import { ZodError } from "zod";
 import { EngineError, isEngineUnavailable } from "@stint/temporal-workers";
 import { describeZodError } from "@stint/sdk/runtime";
-import { AuthError } from "../auth/authenticate.js";
+import { ApiError, AuthError } from "../errors.js";
+
+// Routes import the error with its helpers from here.
+export { ApiError };
 import { failureStatus } from "./failure-status.js";
 import { ENGINE_RETRY_AFTER_SECONDS } from "../engine/engine-health.js";
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function notFound(what: string): ApiError {
   return new ApiError(404, `${what} not found`);
@@ -32,10 +26,19 @@ export function errorResponse(error: unknown, c: Context): Response {
   if (isEngineUnavailable(error)) {
     // Not the caller's fault and not a bug: Temporal is down, restarting or too busy. The same request can be retried.
     c.header("Retry-After", String(ENGINE_RETRY_AFTER_SECONDS));
-    return c.json({ error: `The run engine (Temporal) is unreachable or too busy to answer right now: retry in ${ENGINE_RETRY_AFTER_SECONDS} s` }, 503);
+    return c.json(
+      {
+        error: `The run engine (Temporal) is unreachable or too busy to answer right now: retry in ${ENGINE_RETRY_AFTER_SECONDS} s`,
+      },
+      503,
+    );
   }
   const failure = failureStatus(error);
-  if (failure.status >= 500) console.error(`[api] ${c.req.method} ${new URL(c.req.url).pathname} failed:`, error instanceof Error ? error.stack : error);
+  if (failure.status >= 500)
+    console.error(
+      `[api] ${c.req.method} ${new URL(c.req.url).pathname} failed:`,
+      error instanceof Error ? error.stack : error,
+    );
   if (failure.retryAfter) c.header("retry-after", String(failure.retryAfter));
   return c.json({ error: failure.message }, failure.status);
 }

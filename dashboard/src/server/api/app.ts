@@ -18,6 +18,7 @@ import { envVarRoutes } from "./routes/envvars.js";
 import { runLogRoutes } from "./routes/run-logs.js";
 import { scheduleRoutes, timezonesRoute } from "./routes/schedules.js";
 import { queueRoutes } from "./routes/queues.js";
+import { environmentSchedulingRoutes, organizationSchedulingRoutes } from "./routes/scheduling.js";
 import { projectRoutes } from "./routes/projects.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 import { projectEnvironmentRoutes } from "./routes/project-environments.js";
@@ -27,6 +28,7 @@ import { packetRoutes } from "./routes/packets.js";
 import { waitpointCallbackRoute, waitpointRoutes } from "./routes/waitpoints.js";
 import { workerRoutes } from "./routes/worker-servers.js";
 import { jsonSafeResponses } from "./json-safe-responses.js";
+import { RelayedRunAuthenticator, isRelayedRequest } from "../workers/relayed-runs.js";
 
 /** A dev session's registration may declare hundreds of queues, each a Temporal update: more than a usual write's time. */
 const SESSION_REGISTRATION_DEADLINE_MS = 120_000;
@@ -44,7 +46,8 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   // the client's next request on that connection ("other side closed"). The body limit bounds what is read.
   app.use("*", async (c, next) => {
     await next();
-    if (c.req.raw.body && !c.req.raw.bodyUsed && c.res.status !== 413) await c.req.raw.arrayBuffer().catch(() => undefined);
+    if (c.req.raw.body && !c.req.raw.bodyUsed && c.res.status !== 413)
+      await c.req.raw.arrayBuffer().catch(() => undefined);
   });
   app.use("*", bodyLimits());
   app.use("*", jsonSafeResponses);
@@ -59,7 +62,11 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
     if (path.startsWith("/realtime/")) return next();
     // A dev session's registration configures a queue gate per declared queue (hundreds in large projects).
     const registration = c.req.method === "POST" && /^\/engine\/v1\/dev\/sessions(\/[^/]+)?$/.test(path);
-    await services.engineHealth.withRequestDeadline(c.req.method, () => next(), registration ? SESSION_REGISTRATION_DEADLINE_MS : undefined);
+    await services.engineHealth.withRequestDeadline(
+      c.req.method,
+      () => next(),
+      registration ? SESSION_REGISTRATION_DEADLINE_MS : undefined,
+    );
   });
   app.get("/healthz", (c) => c.json({ ok: true, temporal: services.engineHealth.describe() }));
   waitpointCallbackRoute(app, services);
@@ -69,19 +76,35 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   // Personal access tokens, not environment keys: before the key authentication below.
   projectRoutes(app, services);
   projectEnvironmentRoutes(app, services);
+  organizationSchedulingRoutes(app, services);
   whoamiRoutes(app, services);
 
   // Everything else under /api and /engine acts for the one environment the secret key belongs to. A public access
-  // token (a JWT) may only read, trigger or complete what its scopes name.
+  // token (a JWT) may only read, trigger or complete what its scopes name. A supervisor relaying a management call of
+  // task code (its worker token and the run's headers) acts for the environment of the run it executes.
+  const relayedRuns = new RelayedRunAuthenticator(services);
   const authenticate = async (c: Context<ApiEnv>, next: Next) => {
     const header = c.req.header("authorization");
     const bearer = /^Bearer\s+(ey\S+)$/i.exec(header ?? "")?.[1];
-    if (bearer) {
+    if (isRelayedRequest((name) => c.req.header(name))) {
+      c.set("env", await relayedRuns.environmentFor(header, (name) => c.req.header(name)));
+    } else if (bearer) {
       const { env, claims } = await services.auth.fromPublicToken(bearer);
       const access = publicTokenAccess(c.req.method, new URL(c.req.url), claims.scopes);
-      if (!access) throw new ApiError(403, "This public access token does not allow this request: it may only read the runs, batches or tags, or trigger the tasks, its scopes name; use a secret key for anything else");
-      if (access === "trigger" && claims.oneTimeUse && !(await services.auth.spendOneTimeToken(env, bearer, claims.expiresAt))) {
-        throw new ApiError(401, "This one-time trigger token was already used: create a new one with auth.createTriggerPublicToken (or pass multipleUse: true)");
+      if (!access)
+        throw new ApiError(
+          403,
+          "This public access token does not allow this request: it may only read the runs, batches or tags, or trigger the tasks, its scopes name; use a secret key for anything else",
+        );
+      if (
+        access === "trigger" &&
+        claims.oneTimeUse &&
+        !(await services.auth.spendOneTimeToken(env, bearer, claims.expiresAt))
+      ) {
+        throw new ApiError(
+          401,
+          "This one-time trigger token was already used: create a new one with auth.createTriggerPublicToken (or pass multipleUse: true)",
+        );
       }
       c.set("env", env);
     } else {
@@ -102,6 +125,7 @@ export function createApiApp(services: ApiServices, temporal: DevSessionTemporal
   idempotencyKeyRoutes(app, services);
   scheduleRoutes(app, services);
   queueRoutes(app, services);
+  environmentSchedulingRoutes(app, services);
   realtimeRoutes(app, services);
   streamRoutes(app, services);
   inputStreamRoutes(app, services);

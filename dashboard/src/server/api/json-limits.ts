@@ -17,7 +17,8 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (inString) {
-      if (code === 0x5c) i++; // backslash: the next character is escaped
+      if (code === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) inString = true;
     else if (code === 0x5b || code === 0x7b) {
@@ -29,7 +30,10 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 
 export function assertDepth(text: string, field: string): void {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    throw new ApiError(400, `${field}: JSON nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects); flatten it, or send deep data as a string`);
+    throw new ApiError(
+      400,
+      `${field}: JSON nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects); flatten it, or send deep data as a string`,
+    );
   }
 }
 
@@ -41,7 +45,11 @@ const SUSPICIOUS_ESCAPE = /\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
  * `replaceUnstorable`, for text that must not be lost over one character (logs, streamed text) — becomes U+FFFD.
  * Returns `{ ok: false }` when the text is not JSON at all (each caller words that error itself).
  */
-export function parseClientJson(text: string, field: string, options: { replaceUnstorable?: boolean } = {}): { ok: true; value: unknown } | { ok: false } {
+export function parseClientJson(
+  text: string,
+  field: string,
+  options: { replaceUnstorable?: boolean } = {},
+): { ok: true; value: unknown } | { ok: false } {
   assertDepth(text, field);
   let value: unknown;
   try {
@@ -58,5 +66,9 @@ export function parseClientJson(text: string, field: string, options: { replaceU
 /** A 400 naming the first string PostgreSQL could not store. */
 export function assertStorable(value: unknown, field: string): void {
   const found = findUnstorable(value, field);
-  if (found) throw new ApiError(400, `${found.path}: contains ${describeProblem(found.problem)}, which cannot be stored; remove it, or encode binary data (base64)`);
+  if (found)
+    throw new ApiError(
+      400,
+      `${found.path}: contains ${describeProblem(found.problem)}, which cannot be stored; remove it, or encode binary data (base64)`,
+    );
 }

@@ -8,6 +8,7 @@ import { toJsonSafe } from "@stint/sdk/runtime";
 
 export const jsonSafeResponses: MiddlewareHandler = async (c, next) => {
   const json = c.json;
-  c.json = ((object: unknown, ...rest: unknown[]) => (json as (...args: unknown[]) => Response)(toJsonSafe(object), ...rest)) as typeof c.json;
+  c.json = ((object: unknown, ...rest: unknown[]) =>
+    (json as (...args: unknown[]) => Response)(toJsonSafe(object), ...rest)) as typeof c.json;
   await next();
 };

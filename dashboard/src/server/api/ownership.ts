@@ -1,14 +1,18 @@
 /** Key scoping: a run, batch or token is visible only to the environment that owns it; to others it does not exist. */
 import type { BatchItemWire, RunRecord, RunStatus } from "@stint/sdk/runtime";
 import type { Database } from "../database/prisma-client.js";
-import { SA } from "@stint/temporal-workers";
 import type { StintEngineClient } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import { notFound } from "./api-error.js";
 import { statusFlags } from "./run-presenter.js";
 
 /** A run of this environment: from Temporal, or — accepted but not started yet — from the outbox and run index. */
-export async function ownedRun(engine: StintEngineClient, env: AuthenticatedEnvironment, runId: string, db: Database): Promise<RunRecord> {
+export async function ownedRun(
+  engine: StintEngineClient,
+  env: AuthenticatedEnvironment,
+  runId: string,
+  db: Database,
+): Promise<RunRecord> {
   // Stored payloads and outputs stay references here: routes hand out presigned URLs to them.
   const retrieve = () => engine.retrieveRun(runId, { resolvePackets: false });
   const run = await retrieve().catch(async (error: unknown) => {
@@ -29,7 +33,11 @@ async function withLateTags(db: Database, run: RunRecord): Promise<RunRecord> {
   return late.length > 0 ? { ...run, tags: [...run.tags, ...late] } : run;
 }
 
-async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: string): Promise<RunRecord | "started" | undefined> {
+async function acceptedRun(
+  db: Database,
+  env: AuthenticatedEnvironment,
+  runId: string,
+): Promise<RunRecord | "started" | undefined> {
   const row = await db.taskRun.findFirst({ where: { id: runId, environmentId: env.id } });
   if (!row) return undefined;
   const outbox = await db.runOutbox.findUnique({ where: { runId } });
@@ -57,17 +65,11 @@ async function acceptedRun(db: Database, env: AuthenticatedEnvironment, runId: s
   };
 }
 
-/** Tokens are workflows tagged with their environment; describing one tells whose it is. */
-export async function tokenEnvironment(engine: StintEngineClient, tokenId: string): Promise<string | undefined> {
-  try {
-    const description = await engine.client.workflow.getHandle(tokenId).describe();
-    return description.typedSearchAttributes.get(SA.environment) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function assertOwnedToken(engine: StintEngineClient, env: AuthenticatedEnvironment, tokenId: string): Promise<void> {
+export async function assertOwnedToken(
+  engine: StintEngineClient,
+  env: AuthenticatedEnvironment,
+  tokenId: string,
+): Promise<void> {
   if (!/^waitpoint_[a-z0-9]+$/i.test(tokenId)) throw notFound(`Waitpoint token ${tokenId}`);
-  if ((await tokenEnvironment(engine, tokenId)) !== env.id) throw notFound(`Waitpoint token ${tokenId}`);
+  if ((await engine.tokenEnvironment(tokenId)) !== env.id) throw notFound(`Waitpoint token ${tokenId}`);
 }

@@ -11,10 +11,16 @@ import { ApiError } from "./api-error.js";
 import { parseClientJson } from "./json-limits.js";
 
 /** `allowStore`: the field may be an `application/store` packet (payloads; metadata always travels inline). */
-export function decodePacket(data: unknown, dataType: string | undefined, field: string, options: { allowStore?: boolean } = {}): unknown {
+export function decodePacket(
+  data: unknown,
+  dataType: string | undefined,
+  field: string,
+  options: { allowStore?: boolean } = {},
+): unknown {
   const value = decodeValue(data, dataType, field, options.allowStore ?? false);
   // The engine's references are its own: a value shaped like one would let a caller point a run at another packet.
-  if (!(dataType === "application/store") && isPacketRef(value)) throw new ApiError(400, `${field}: the key "${PACKET_REF_KEY}" is reserved; rename it`);
+  if (!(dataType === "application/store") && isPacketRef(value))
+    throw new ApiError(400, `${field}: the key "${PACKET_REF_KEY}" is reserved; rename it`);
   return value;
 }
 
@@ -39,11 +45,15 @@ function decodeValue(data: unknown, dataType: string | undefined, field: string,
     case "text/plain":
       return data;
     case "application/store":
-      if (!allowStore) throw new ApiError(422, `${field}: only payloads may be stored packets (application/store); send it inline`);
+      if (!allowStore)
+        throw new ApiError(422, `${field}: only payloads may be stored packets (application/store); send it inline`);
       if (objectKeyProblem(data)) throw new ApiError(400, `${field}: a stored packet's path ${objectKeyProblem(data)}`);
       return packetRef(data);
     default:
-      throw new ApiError(415, `${field}: unsupported packet type "${dataType}"; use application/json or application/super+json`);
+      throw new ApiError(
+        415,
+        `${field}: unsupported packet type "${dataType}"; use application/json or application/super+json`,
+      );
   }
 }
 
@@ -51,8 +61,13 @@ function decodeValue(data: unknown, dataType: string | undefined, field: string,
  * A value as a packet the SDK parses back into itself (waitpoint token outputs, batch results, realtime rows): JSON
  * text, or superjson where JSON cannot carry it (a BigInt, Date, Map, Set, or a cycle), as Trigger.dev's packets do.
  */
-export function encodePacket(value: unknown): { data?: string; dataType: "application/json" | "application/super+json" } {
+export function encodePacket(value: unknown): {
+  data?: string;
+  dataType: "application/json" | "application/super+json";
+} {
   if (value === undefined) return { dataType: "application/json" };
   const { json, meta } = superjson.serialize(value);
-  return meta ? { data: JSON.stringify({ json, meta }), dataType: "application/super+json" } : { data: JSON.stringify(json), dataType: "application/json" };
+  return meta
+    ? { data: JSON.stringify({ json, meta }), dataType: "application/super+json" }
+    : { data: JSON.stringify(json), dataType: "application/json" };
 }

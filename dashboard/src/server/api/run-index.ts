@@ -6,7 +6,11 @@ import type { BatchItemWire } from "@stint/sdk/runtime";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
 
-export async function recordTriggeredRuns(db: Database, env: AuthenticatedEnvironment, runs: { id: string; item: BatchItemWire; batchId?: string }[]): Promise<void> {
+export async function recordTriggeredRuns(
+  db: Database,
+  env: AuthenticatedEnvironment,
+  runs: { id: string; item: BatchItemWire; batchId?: string }[],
+): Promise<void> {
   const now = new Date();
   await db.taskRun.createMany({
     skipDuplicates: true,
@@ -26,10 +30,25 @@ export async function recordTriggeredRuns(db: Database, env: AuthenticatedEnviro
   });
 }
 
-export async function recordBatch(db: Database, env: AuthenticatedEnvironment, batchId: string, runIds: string[], sealed: boolean, idempotencyKey?: string): Promise<void> {
+export async function recordBatch(
+  db: Database,
+  env: AuthenticatedEnvironment,
+  batchId: string,
+  runIds: string[],
+  sealed: boolean,
+  idempotencyKey?: string,
+): Promise<void> {
   await db.batchTaskRun.upsert({
     where: { id: batchId },
-    create: { id: batchId, environmentId: env.id, runCount: runIds.length, runIds, sealed, status: sealed ? "PROCESSING" : "PENDING", idempotencyKey },
+    create: {
+      id: batchId,
+      environmentId: env.id,
+      runCount: runIds.length,
+      runIds,
+      sealed,
+      status: sealed ? "PROCESSING" : "PENDING",
+      idempotencyKey,
+    },
     update: { runIds, sealed },
   });
 }

@@ -5,6 +5,7 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { RunDispatcher } from "../runs/run-dispatcher.js";
 import type { ScheduleService } from "../schedules/schedule-service.js";
+import type { SchedulingSettings } from "../queues/scheduling-settings.js";
 import type { QueueService } from "../queues/queue-service.js";
 import type { SecretBox } from "../envvars/secret-box.js";
 import type { EventStore } from "../events/event-store.js";
@@ -19,8 +20,10 @@ export interface ApiServices {
   /** Starts runs the trigger API accepted into the outbox. */
   dispatcher: RunDispatcher;
   schedules: ScheduleService;
-  /** Queues: declared limits, pause and overrides (enforced by the engine's queue gates). */
+  /** Queues: declared limits, pause, overrides, per-key limits and rate limits (enforced by the engine's dispatcher). */
   queues: QueueService;
+  /** Environments' and organisations' limits, burst factors and weights (enforced by the engine's dispatcher). */
+  scheduling: SchedulingSettings;
   /** Encrypts environment variable values at rest. */
   secretBox: SecretBox;
   /** Run logs and events. */

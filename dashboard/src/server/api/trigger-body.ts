@@ -9,14 +9,23 @@ export const MAX_KEY_BYTES = 512;
 
 /** Tags as Trigger.dev takes them: one string or an array, at most 10, each at most 128 characters (either form). */
 const tag = z.string().max(MAX_TAG_LENGTH, `each tag is at most ${MAX_TAG_LENGTH} characters`);
-export const tagsSchema = z.union([tag, z.array(tag).max(MAX_TAGS_PER_RUN, `a run has at most ${MAX_TAGS_PER_RUN} tags`)]);
+export const tagsSchema = z.union([
+  tag,
+  z.array(tag).max(MAX_TAGS_PER_RUN, `a run has at most ${MAX_TAGS_PER_RUN} tags`),
+]);
 
 /** Keys end up in workflow ids (at most 1,000 bytes on Temporal, with the environment and task) and indexes. */
-export const keySchema = z.string().refine((key) => Buffer.byteLength(key) <= MAX_KEY_BYTES, { message: `at most ${MAX_KEY_BYTES} bytes (the SDK sends a 64-character hash)` });
+export const keySchema = z.string().refine((key) => Buffer.byteLength(key) <= MAX_KEY_BYTES, {
+  message: `at most ${MAX_KEY_BYTES} bytes (the SDK sends a 64-character hash)`,
+});
 
 export const wireTriggerOptionsSchema = z
   .object({
-    queue: z.object({ name: z.string().min(1, "queue.name must not be empty").max(200, "queue names are at most 200 characters") }).optional(),
+    queue: z
+      .object({
+        name: z.string().min(1, "queue.name must not be empty").max(200, "queue names are at most 200 characters"),
+      })
+      .optional(),
     concurrencyKey: z.union([keySchema, z.number()]).optional(),
     delay: z.union([z.string(), z.coerce.date()]).optional(),
     ttl: z.union([z.string(), z.number().nonnegative().int()]).optional(),
@@ -59,7 +68,12 @@ function keyOptions(value: unknown): z.infer<typeof keyOptionsSchema> | undefine
 }
 
 /** Options the engine validates and acts on; protocol-only fields (packet types, parent attempts) stay behind. */
-export function toTriggerItem(task: string, payload: unknown, options: WireTriggerOptions | undefined, field = "body"): BatchItemWire {
+export function toTriggerItem(
+  task: string,
+  payload: unknown,
+  options: WireTriggerOptions | undefined,
+  field = "body",
+): BatchItemWire {
   const o = options ?? {};
   const engineOptions: Record<string, unknown> = {
     queue: o.queue,
@@ -67,7 +81,8 @@ export function toTriggerItem(task: string, payload: unknown, options: WireTrigg
     delay: o.delay instanceof Date ? o.delay.toISOString() : o.delay,
     ttl: o.ttl,
     tags: typeof o.tags === "string" ? [o.tags] : o.tags,
-    metadata: o.metadata === undefined ? undefined : decodePacket(o.metadata, o.metadataType, `${field}.options.metadata`),
+    metadata:
+      o.metadata === undefined ? undefined : decodePacket(o.metadata, o.metadataType, `${field}.options.metadata`),
     maxAttempts: o.maxAttempts,
     maxDuration: o.maxDuration,
     machine: o.machine,
@@ -83,5 +98,9 @@ export function toTriggerItem(task: string, payload: unknown, options: WireTrigg
     debounce: o.debounce,
   };
   for (const key of Object.keys(engineOptions)) if (engineOptions[key] === undefined) delete engineOptions[key];
-  return { task, payload: decodePacket(payload, o.payloadType, `${field}.payload`, { allowStore: true }), options: engineOptions as BatchItemWire["options"] };
+  return {
+    task,
+    payload: decodePacket(payload, o.payloadType, `${field}.payload`, { allowStore: true }),
+    options: engineOptions as BatchItemWire["options"],
+  };
 }

@@ -28,7 +28,8 @@ export async function readJson(c: Context, options: BodyOptions = {}): Promise<u
   if (text.length > maxBytes) throw new ApiError(413, `body: larger than ${maxBytes / 1024 / 1024} MB`);
   if (text.trim() === "") return {};
   const parsed = parseClientJson(text, "body", { replaceUnstorable: options.replaceNul });
-  if (!parsed.ok) throw new ApiError(400, "body: not valid JSON; send a JSON object with Content-Type: application/json");
+  if (!parsed.ok)
+    throw new ApiError(400, "body: not valid JSON; send a JSON object with Content-Type: application/json");
   return parsed.value;
 }
 
@@ -43,11 +44,16 @@ export function refuseControlCharacters(url: URL): void {
   }
   if (CONTROL.test(path)) throw new ApiError(400, "path: contains a control character; ids and names never do");
   for (const [name, value] of url.searchParams) {
-    if (CONTROL.test(name) || CONTROL.test(value)) throw new ApiError(400, `query ${JSON.stringify(name.replace(CONTROL, "?"))}: contains a control character`);
+    if (CONTROL.test(name) || CONTROL.test(value))
+      throw new ApiError(400, `query ${JSON.stringify(name.replace(CONTROL, "?"))}: contains a control character`);
   }
 }
 
-export async function parseBody<T extends z.ZodTypeAny>(c: Context, schema: T, options: BodyOptions = {}): Promise<z.infer<T>> {
+export async function parseBody<T extends z.ZodTypeAny>(
+  c: Context,
+  schema: T,
+  options: BodyOptions = {},
+): Promise<z.infer<T>> {
   return parseValue(schema, await readJson(c, options), "body");
 }
 
@@ -59,18 +65,25 @@ export function parseValue<T extends z.ZodTypeAny>(schema: T, value: unknown, fi
 
 export function taskIdParam(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:\/-]{0,127}$/.test(value)) {
-    throw new ApiError(400, `taskId: "${value.slice(0, 64)}" is not a task id; use letters, digits, "-", "_", ".", ":" or "/" (at most 128)`);
+    throw new ApiError(
+      400,
+      `taskId: "${value.slice(0, 64)}" is not a task id; use letters, digits, "-", "_", ".", ":" or "/" (at most 128)`,
+    );
   }
   return value;
 }
 
 export function runIdParam(value: string): string {
-  if (!/^run_[a-z0-9]+$/i.test(value)) throw new ApiError(400, `runId: "${value.slice(0, 64)}" is not a run id; expected "run_…"`);
+  if (!/^run_[a-z0-9]+$/i.test(value))
+    throw new ApiError(400, `runId: "${value.slice(0, 64)}" is not a run id; expected "run_…"`);
   return value;
 }
 
 /** Dates in query strings: ISO text, or epoch milliseconds (what the SDK sends for from/to filters). */
-export const queryDate = z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.coerce.date());
+export const queryDate = z.preprocess(
+  (value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value),
+  z.coerce.date(),
+);
 
 /** Look-back periods in filters: a number and a unit, "30m", "1h", "7d", "2w". */
 export const PERIOD = /^(\d+)([smhdw])$/;

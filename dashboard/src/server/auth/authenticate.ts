@@ -5,6 +5,7 @@ import { looksLikeSecretKey } from "./api-keys.js";
 import { hashSecret } from "./secrets.js";
 import { claimedEnvironment, verifyPublicToken, type PublicTokenClaims } from "./public-tokens.js";
 import type { SecretBox } from "../envvars/secret-box.js";
+import { AuthError } from "../errors.js";
 
 export interface AuthenticatedEnvironment {
   id: string;
@@ -16,11 +17,30 @@ export interface AuthenticatedEnvironment {
   jwtSigningSecret: string;
 }
 
-export class AuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AuthError";
-  }
+/** The environment with this id as the API and the engine see it (its project's ref and organisation with it). */
+export async function environmentById(db: Database, id: string): Promise<AuthenticatedEnvironment | undefined> {
+  const row = await db.runtimeEnvironment.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      slug: true,
+      type: true,
+      projectId: true,
+      jwtSigningSecret: true,
+      project: { select: { ref: true, organizationId: true } },
+    },
+  });
+  return row
+    ? {
+        id: row.id,
+        slug: row.slug,
+        type: row.type,
+        projectId: row.projectId,
+        projectRef: row.project.ref,
+        organizationId: row.project.organizationId,
+        jwtSigningSecret: row.jwtSigningSecret,
+      }
+    : undefined;
 }
 
 const CACHE_TTL_MS = 5_000;
@@ -37,9 +57,13 @@ export class EnvironmentAuthenticator {
 
   async fromAuthorization(header: string | undefined): Promise<AuthenticatedEnvironment> {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-    if (!match) throw new AuthError("Missing Authorization header: send `Authorization: Bearer <secret key>` (tr_dev_…, tr_prod_…)");
+    if (!match)
+      throw new AuthError(
+        "Missing Authorization header: send `Authorization: Bearer <secret key>` (tr_dev_…, tr_prod_…)",
+      );
     const key = match[1]!;
-    if (!looksLikeSecretKey(key)) throw new AuthError("Invalid API key: expected a secret key like tr_dev_…, tr_stg_… or tr_prod_…");
+    if (!looksLikeSecretKey(key))
+      throw new AuthError("Invalid API key: expected a secret key like tr_dev_…, tr_stg_… or tr_prod_…");
     return this.fromSecretKey(key);
   }
 
@@ -47,7 +71,10 @@ export class EnvironmentAuthenticator {
     const hash = hashSecret(key);
     const cached = this.cache.get(hash);
     if (cached && cached.expires > Date.now()) return cached.env;
-    const row = await this.db.runtimeEnvironment.findUnique({ where: { secretKeyHash: hash }, select: { id: true, secretKeySealed: true } });
+    const row = await this.db.runtimeEnvironment.findUnique({
+      where: { secretKeyHash: hash },
+      select: { id: true, secretKeySealed: true },
+    });
     const env = row && (await this.byId(row.id));
     if (!env) {
       this.cache.delete(hash);
@@ -74,11 +101,16 @@ export class EnvironmentAuthenticator {
     const env = environmentId ? await this.byId(environmentId) : undefined;
     if (!env) throw new AuthError("Invalid public access token");
     const claims = await verifyPublicToken(token, env.jwtSigningSecret).catch(async () => {
-      const sealed = (await this.db.runtimeEnvironment.findUnique({ where: { id: env.id }, select: { secretKeySealed: true } }))?.secretKeySealed;
+      const sealed = (
+        await this.db.runtimeEnvironment.findUnique({ where: { id: env.id }, select: { secretKeySealed: true } })
+      )?.secretKeySealed;
       const key = sealed ? this.openSealed(sealed) : undefined;
       return key ? verifyPublicToken(token, key).catch(() => undefined) : undefined;
     });
-    if (!claims) throw new AuthError("Invalid or expired public access token (tokens signed with a secret key stop working when the key is rotated)");
+    if (!claims)
+      throw new AuthError(
+        "Invalid or expired public access token (tokens signed with a secret key stop working when the key is rotated)",
+      );
     return { env, claims };
   }
 
@@ -94,17 +126,16 @@ export class EnvironmentAuthenticator {
   /** Marks a one-time token used; false if it already was. */
   async spendOneTimeToken(env: AuthenticatedEnvironment, token: string, expiresAt: Date): Promise<boolean> {
     await this.db.spentPublicToken.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-    const { count } = await this.db.spentPublicToken.createMany({ data: [{ tokenHash: hashSecret(token), environmentId: env.id, expiresAt }], skipDuplicates: true });
+    const { count } = await this.db.spentPublicToken.createMany({
+      data: [{ tokenHash: hashSecret(token), environmentId: env.id, expiresAt }],
+      skipDuplicates: true,
+    });
     return count === 1;
   }
 
   /** An environment by id (for callers that are not a key of it: supervisors acting for runs of the environment). */
-  async byId(id: string): Promise<AuthenticatedEnvironment | undefined> {
-    const row = await this.db.runtimeEnvironment.findUnique({
-      where: { id },
-      select: { id: true, slug: true, type: true, projectId: true, jwtSigningSecret: true, project: { select: { ref: true, organizationId: true } } },
-    });
-    return row ? { id: row.id, slug: row.slug, type: row.type, projectId: row.projectId, projectRef: row.project.ref, organizationId: row.project.organizationId, jwtSigningSecret: row.jwtSigningSecret } : undefined;
+  byId(id: string): Promise<AuthenticatedEnvironment | undefined> {
+    return environmentById(this.db, id);
   }
 
   forget(): void {

@@ -5,9 +5,11 @@
  */
 import { z } from "zod";
 
-const VALID_EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const VALID_EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
-export const EMAIL_HINT = "enter an email address such as ada@example.com (a host without a dot, as in admin@localhost, is fine)";
+export const EMAIL_HINT =
+  "enter an email address such as ada@example.com (a host without a dot, as in admin@localhost, is fine)";
 
 /** Trimmed and lower-cased, as accounts are stored. */
 export const emailAddressSchema = z

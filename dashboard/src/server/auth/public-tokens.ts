@@ -15,7 +15,12 @@ export interface PublicTokenClaims {
   expiresAt: Date;
 }
 
-export async function signPublicToken(environmentId: string, signingSecret: string, scopes: string[], expiresIn = "1h"): Promise<string> {
+export async function signPublicToken(
+  environmentId: string,
+  signingSecret: string,
+  scopes: string[],
+  expiresIn = "1h",
+): Promise<string> {
   return new SignJWT({ pub: true, scopes })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(environmentId)
@@ -36,7 +41,10 @@ export function claimedEnvironment(token: string): string | undefined {
 
 /** Tokens without an expiry are refused: every token the SDK or the API signs has one. */
 export async function verifyPublicToken(token: string, signingSecret: string): Promise<PublicTokenClaims> {
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(signingSecret), { algorithms: ["HS256"], requiredClaims: ["exp"] });
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(signingSecret), {
+    algorithms: ["HS256"],
+    requiredClaims: ["exp"],
+  });
   return {
     sub: String(payload.sub),
     pub: true,
@@ -48,7 +56,12 @@ export async function verifyPublicToken(token: string, signingSecret: string): P
 
 /** Reads: `read` or `read:all` (everything), `read:runs` (all runs), `read:runs:<id>`, `read:batch:<id>`, `read:tags:<tag>`. */
 export function scopeAllows(scopes: string[], resource: "runs" | "batch" | "tags", id: string): boolean {
-  return scopes.includes("read") || scopes.includes("read:all") || scopes.includes(`read:${resource}`) || scopes.includes(`read:${resource}:${id}`);
+  return (
+    scopes.includes("read") ||
+    scopes.includes("read:all") ||
+    scopes.includes(`read:${resource}`) ||
+    scopes.includes(`read:${resource}:${id}`)
+  );
 }
 
 /** Triggers: `trigger:tasks` (any task) or `trigger:tasks:<id>`, as `auth.createTriggerPublicToken` writes them. */

@@ -41,7 +41,14 @@ export async function createMagicLink(db: Database, email: string, baseUrl: stri
   const user = await db.user.findUnique({ where: { email: email.toLowerCase() } });
   if (!user) return undefined;
   const token = randomToken(40);
-  await db.loginToken.create({ data: { id: newId("login_"), tokenHash: hashSecret(token), userId: user.id, expiresAt: new Date(Date.now() + MAGIC_LINK_MINUTES * 60_000) } });
+  await db.loginToken.create({
+    data: {
+      id: newId("login_"),
+      tokenHash: hashSecret(token),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + MAGIC_LINK_MINUTES * 60_000),
+    },
+  });
   return `${baseUrl}/ui-api/login/magic/${token}`;
 }
 

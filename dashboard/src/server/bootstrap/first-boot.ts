@@ -43,7 +43,10 @@ interface BootstrapOptions {
 }
 
 export async function bootstrapDefaults(db: Database, options: BootstrapOptions): Promise<BootstrapResult> {
-  const existing = await db.project.findFirst({ orderBy: { createdAt: "asc" }, include: { environments: { where: { type: "DEVELOPMENT" } } } });
+  const existing = await db.project.findFirst({
+    orderBy: { createdAt: "asc" },
+    include: { environments: { where: { type: "DEVELOPMENT" } } },
+  });
   if (existing) return laterBoot(db, options, existing);
 
   const adminEmail = options.adminEmail;
@@ -51,13 +54,28 @@ export async function bootstrapDefaults(db: Database, options: BootstrapOptions)
   const userId = await createUser(db, { email: adminEmail, password: adminPassword, name: "Admin" });
   await db.user.update({ where: { id: userId }, data: { isAdmin: true } });
   const org = await createOrganization(db, "Default", userId);
-  const project = await createProject(db, org.id, EXAMPLE_PROJECT.name, undefined, { ref: EXAMPLE_PROJECT.ref, secretBox: options.secretBox });
+  const project = await createProject(db, org.id, EXAMPLE_PROJECT.name, undefined, {
+    ref: EXAMPLE_PROJECT.ref,
+    secretBox: options.secretBox,
+  });
   const devSecretKey = project.environments.find((env) => env.type === "DEVELOPMENT")!.secretKey;
   const { token: accessToken } = await createAccessToken(db, userId, "npm start (.stint/dev.env)");
-  writeDevEnv(options.devEnvFile, { apiUrl: options.apiUrl, accessToken, devSecretKey, adminEmail, projectRef: project.ref });
-  options.log(`[webapp] First boot: created the admin account, organisation "Default" and project ${project.ref} (${EXAMPLE_PROJECT.name}).`);
-  options.log(`  Admin login:  ${adminEmail} / ${adminPassword}  (shown once; STINT_ADMIN_EMAIL chooses the address at first boot)`);
-  options.log(`  Access token: TRIGGER_ACCESS_TOKEN in ${options.devEnvFile} (stint dev finds or creates the project its config names)`);
+  writeDevEnv(options.devEnvFile, {
+    apiUrl: options.apiUrl,
+    accessToken,
+    devSecretKey,
+    adminEmail,
+    projectRef: project.ref,
+  });
+  options.log(
+    `[webapp] First boot: created the admin account, organisation "Default" and project ${project.ref} (${EXAMPLE_PROJECT.name}).`,
+  );
+  options.log(
+    `  Admin login:  ${adminEmail} / ${adminPassword}  (shown once; STINT_ADMIN_EMAIL chooses the address at first boot)`,
+  );
+  options.log(
+    `  Access token: TRIGGER_ACCESS_TOKEN in ${options.devEnvFile} (stint dev finds or creates the project its config names)`,
+  );
   return { firstBoot: true, adminEmail, adminPassword, projectRef: project.ref, devSecretKey, accessToken };
 }
 
@@ -68,12 +86,22 @@ async function laterBoot(
 ): Promise<BootstrapResult> {
   const saved = readDevEnv(options.devEnvFile);
   const devEnv = first.environments[0];
-  const devSecretKey = saved.TRIGGER_SECRET_KEY && devEnv && hashSecret(saved.TRIGGER_SECRET_KEY) === devEnv.secretKeyHash ? saved.TRIGGER_SECRET_KEY : undefined;
+  const devSecretKey =
+    saved.TRIGGER_SECRET_KEY && devEnv && hashSecret(saved.TRIGGER_SECRET_KEY) === devEnv.secretKeyHash
+      ? saved.TRIGGER_SECRET_KEY
+      : undefined;
   // Data folders from before keys were sealed: seal the one we know, so the CLI can be handed it.
   if (devSecretKey && devEnv && devEnv.secretKeySealed === null) {
-    await db.runtimeEnvironment.updateMany({ where: { id: devEnv.id, secretKeySealed: null }, data: { secretKeySealed: options.secretBox.seal(devSecretKey) } });
+    await db.runtimeEnvironment.updateMany({
+      where: { id: devEnv.id, secretKeySealed: null },
+      data: { secretKeySealed: options.secretBox.seal(devSecretKey) },
+    });
   }
-  const admin = await db.user.findFirst({ where: { isAdmin: true }, orderBy: { createdAt: "asc" }, select: { id: true, email: true } });
+  const admin = await db.user.findFirst({
+    where: { isAdmin: true },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, email: true },
+  });
   const adminEmail = admin?.email ?? options.adminEmail;
   if (admin && admin.email !== options.adminEmail && process.env.STINT_ADMIN_EMAIL) {
     options.log(`[webapp] STINT_ADMIN_EMAIL applies at first boot only: this data folder's admin is ${admin.email}`);
@@ -81,11 +109,23 @@ async function laterBoot(
   let accessToken: string | undefined;
   if (admin) {
     const savedToken = saved.TRIGGER_ACCESS_TOKEN;
-    const row = savedToken ? await db.personalAccessToken.findUnique({ where: { tokenHash: hashSecret(savedToken) } }) : null;
+    const row = savedToken
+      ? await db.personalAccessToken.findUnique({ where: { tokenHash: hashSecret(savedToken) } })
+      : null;
     // A data folder from before access tokens, or a token revoked since: the admin gets a new one in dev.env.
-    accessToken = row && !row.revokedAt && row.userId === admin.id ? savedToken : (await createAccessToken(db, admin.id, "npm start (.stint/dev.env)")).token;
+    accessToken =
+      row && !row.revokedAt && row.userId === admin.id
+        ? savedToken
+        : (await createAccessToken(db, admin.id, "npm start (.stint/dev.env)")).token;
   }
-  if (devSecretKey || accessToken) writeDevEnv(options.devEnvFile, { apiUrl: options.apiUrl, accessToken, devSecretKey, adminEmail, projectRef: first.ref });
+  if (devSecretKey || accessToken)
+    writeDevEnv(options.devEnvFile, {
+      apiUrl: options.apiUrl,
+      accessToken,
+      devSecretKey,
+      adminEmail,
+      projectRef: first.ref,
+    });
   return { firstBoot: false, adminEmail, projectRef: first.ref, devSecretKey, accessToken };
 }
 
@@ -93,7 +133,10 @@ function readDevEnv(file: string): Record<string, string | undefined> {
   return existsSync(file) ? parse(readFileSync(file, "utf8")) : {};
 }
 
-function writeDevEnv(file: string, values: { apiUrl: string; accessToken?: string; devSecretKey?: string; adminEmail: string; projectRef: string }): void {
+function writeDevEnv(
+  file: string,
+  values: { apiUrl: string; accessToken?: string; devSecretKey?: string; adminEmail: string; projectRef: string },
+): void {
   const lines = [
     "# Written by the Stint webapp. `source .stint/dev.env` exports these to your shell:",
     `#   TRIGGER_ACCESS_TOKEN  ${values.adminEmail}'s personal access token: \`stint dev\` finds (or creates) the project`,

@@ -16,5 +16,6 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
     child.once("error", reject);
     child.once("exit", resolve);
   });
-  if (code !== 0) throw new Error(`database migration failed (prisma migrate deploy exited ${code}):\n${output.join("")}`);
+  if (code !== 0)
+    throw new Error(`database migration failed (prisma migrate deploy exited ${code}):\n${output.join("")}`);
 }

@@ -58,7 +58,8 @@ function adjust<T>(queryable: T): T {
     };
   }
   const startTransaction = internals.startTransaction?.bind(internals);
-  if (startTransaction) internals.startTransaction = async (isolationLevel) => adjust(await startTransaction(isolationLevel));
+  if (startTransaction)
+    internals.startTransaction = async (isolationLevel) => adjust(await startTransaction(isolationLevel));
   return queryable;
 }
 

@@ -4,8 +4,17 @@ import { PrismaClient } from "../../generated/prisma/index.js";
 
 export type Database = PrismaClient;
 
-export function createDatabase(databaseUrl: string): Database {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) });
+/**
+ * `maxConnections`: the pool's size. The embedded database takes one: its socket server (pglite-socket) runs every
+ * connection's messages on one PGlite backend and keeps them apart only inside a transaction, so two connections'
+ * extended-protocol messages can interleave (one's Bind meeting the other's Parse: "bind message supplies 13
+ * parameters, but prepared statement requires 16", electric-sql/pglite#1046). PGlite runs one query at a time anyway.
+ */
+export function createDatabase(
+  databaseUrl: string,
+  { maxConnections = 10 }: { maxConnections?: number } = {},
+): Database {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: maxConnections }) });
 }
 
 export { Prisma } from "../../generated/prisma/index.js";

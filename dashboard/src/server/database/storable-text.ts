@@ -47,7 +47,14 @@ export function storableString(text: string): string {
 export function toStorable<T>(value: T): T {
   if (!findUnstorable(value, "")) return value;
   // Rebuilt without recursion: each container is copied once, children are filled in as the stack reaches them.
-  const copy = (item: unknown): unknown => (Array.isArray(item) ? new Array(item.length) : isPlainObject(item) ? {} : typeof item === "string" ? storableString(item) : item);
+  const copy = (item: unknown): unknown =>
+    Array.isArray(item)
+      ? new Array(item.length)
+      : isPlainObject(item)
+        ? {}
+        : typeof item === "string"
+          ? storableString(item)
+          : item;
   const result = copy(value);
   const stack: [unknown, unknown][] = [[value, result]];
   while (stack.length > 0) {
@@ -70,5 +77,7 @@ function isPlainObject(item: unknown): item is Record<string, unknown> {
 
 /** "NUL character (\u0000)" / "lone UTF-16 surrogate (like \ud800)": how a message names the problem. */
 export function describeProblem(problem: UnstorableProblem): string {
-  return problem === "NUL" ? "a NUL character (\\u0000)" : "a lone UTF-16 surrogate (like \\ud800, half of a character)";
+  return problem === "NUL"
+    ? "a NUL character (\\u0000)"
+    : "a lone UTF-16 surrogate (like \\ud800, half of a character)";
 }

@@ -30,14 +30,28 @@ export class DeploymentService {
   ) {}
 
   /** A new PENDING deployment with the environment's next version. */
-  async initialize(env: AuthenticatedEnvironment, input: { contentHash: string; createdBy: Actor }): Promise<Deployment> {
+  async initialize(
+    env: AuthenticatedEnvironment,
+    input: { contentHash: string; createdBy: Actor },
+  ): Promise<Deployment> {
     refuseDevelopment(env);
     // Two deploys at the same moment compute the same next version: the unique index refuses one, which tries again.
     for (let attempt = 0; ; attempt++) {
-      const latest = await this.db.deployment.findFirst({ where: { environmentId: env.id }, orderBy: { createdAt: "desc" }, select: { version: true } });
+      const latest = await this.db.deployment.findFirst({
+        where: { environmentId: env.id },
+        orderBy: { createdAt: "desc" },
+        select: { version: true },
+      });
       try {
         return await this.db.deployment.create({
-          data: { id: newId("deployment_"), environmentId: env.id, version: nextVersion(latest?.version, new Date()), shortCode: newShortCode(), contentHash: input.contentHash, createdBy: input.createdBy },
+          data: {
+            id: newId("deployment_"),
+            environmentId: env.id,
+            version: nextVersion(latest?.version, new Date()),
+            shortCode: newShortCode(),
+            contentHash: input.contentHash,
+            createdBy: input.createdBy,
+          },
         });
       } catch (error) {
         if ((error as { code?: string }).code !== "P2002" || attempt >= 5) throw error;
@@ -47,7 +61,11 @@ export class DeploymentService {
 
   /** A deployment by id (`deployment_…`), short code or version. */
   async get(env: AuthenticatedEnvironment, ref: string): Promise<Deployment> {
-    const where = ref.startsWith("deployment_") ? { id: ref } : VERSION_PATTERN.test(ref) ? { environmentId_version: { environmentId: env.id, version: ref } } : { shortCode: ref };
+    const where = ref.startsWith("deployment_")
+      ? { id: ref }
+      : VERSION_PATTERN.test(ref)
+        ? { environmentId_version: { environmentId: env.id, version: ref } }
+        : { shortCode: ref };
     const deployment = await this.db.deployment.findUnique({ where });
     if (!deployment || deployment.environmentId !== env.id) throw notFound(`Deployment ${ref}`);
     return deployment;
@@ -61,37 +79,64 @@ export class DeploymentService {
       try {
         checkCron(task.schedule.cron, task.schedule.timezone ?? "UTC");
       } catch (error) {
-        if (error instanceof ApiError) throw new ApiError(400, `metadata.tasks.${index}.schedule (${task.id}): ${error.message}`);
+        if (error instanceof ApiError)
+          throw new ApiError(400, `metadata.tasks.${index}.schedule (${task.id}): ${error.message}`);
         throw error;
       }
     });
     return this.db.deployment.update({ where: { id: deployment.id }, data: { manifest: manifest as object } });
   }
 
-  async storeBundle(env: AuthenticatedEnvironment, ref: string, bundle: DeploymentBundleFiles): Promise<{ deployment: Deployment; bytes: number }> {
+  async storeBundle(
+    env: AuthenticatedEnvironment,
+    ref: string,
+    bundle: DeploymentBundleFiles,
+  ): Promise<{ deployment: Deployment; bytes: number }> {
     const deployment = await this.pending(env, ref);
     const key = bundleObjectKey(env.id, deployment.version);
     const stored = encodeStoredBundle(bundle);
     await this.store.put(key, stored, "application/gzip");
-    return { deployment: await this.db.deployment.update({ where: { id: deployment.id }, data: { bundleKey: key } }), bytes: stored.length };
+    return {
+      deployment: await this.db.deployment.update({ where: { id: deployment.id }, data: { bundleKey: key } }),
+      bytes: stored.length,
+    };
   }
 
   /** DEPLOYED, and (unless `promote` is false) the version new runs take. */
-  async finalize(env: AuthenticatedEnvironment, ref: string, input: { promote: boolean; imageReference?: string }): Promise<Deployment> {
+  async finalize(
+    env: AuthenticatedEnvironment,
+    ref: string,
+    input: { promote: boolean; imageReference?: string },
+  ): Promise<Deployment> {
     const pending = await this.pending(env, ref);
-    if (!pending.manifest) throw new ApiError(409, `Deployment ${pending.version} has no manifest yet: POST it to /api/v1/deployments/${pending.id}/background-workers first`);
-    if (!pending.bundleKey) throw new ApiError(409, `Deployment ${pending.version} has no bundle yet: PUT it to /api/v1/deployments/${pending.id}/bundle first`);
+    if (!pending.manifest)
+      throw new ApiError(
+        409,
+        `Deployment ${pending.version} has no manifest yet: POST it to /api/v1/deployments/${pending.id}/background-workers first`,
+      );
+    if (!pending.bundleKey)
+      throw new ApiError(
+        409,
+        `Deployment ${pending.version} has no bundle yet: PUT it to /api/v1/deployments/${pending.id}/bundle first`,
+      );
     // Queues first: once the version is current, its runs find their queues' limits declared.
     if (input.promote) await this.queues.declare(env, manifestOf(pending).queues);
     const [deployed] = await this.db.$transaction([
-      this.db.deployment.update({ where: { id: pending.id }, data: { status: "DEPLOYED", deployedAt: new Date(), imageReference: input.imageReference } }),
+      this.db.deployment.update({
+        where: { id: pending.id },
+        data: { status: "DEPLOYED", deployedAt: new Date(), imageReference: input.imageReference },
+      }),
       ...(input.promote ? [this.setCurrent(env, pending, pending.createdBy)] : []),
     ]);
     if (input.promote) await this.syncSchedules(env, pending);
     return deployed as Deployment;
   }
 
-  async fail(env: AuthenticatedEnvironment, ref: string, error: { name: string; message: string; stack?: string }): Promise<Deployment> {
+  async fail(
+    env: AuthenticatedEnvironment,
+    ref: string,
+    error: { name: string; message: string; stack?: string },
+  ): Promise<Deployment> {
     const pending = await this.pending(env, ref);
     return this.db.deployment.update({ where: { id: pending.id }, data: { status: "FAILED", errorData: error } });
   }
@@ -100,7 +145,11 @@ export class DeploymentService {
   async promote(env: AuthenticatedEnvironment, ref: string, by: Actor): Promise<Deployment> {
     refuseDevelopment(env);
     const deployment = await this.get(env, ref);
-    if (deployment.status !== "DEPLOYED") throw new ApiError(409, `Deployment ${deployment.version} is ${deployment.status}: only a DEPLOYED version can be promoted`);
+    if (deployment.status !== "DEPLOYED")
+      throw new ApiError(
+        409,
+        `Deployment ${deployment.version} is ${deployment.status}: only a DEPLOYED version can be promoted`,
+      );
     await this.queues.declare(env, manifestOf(deployment).queues);
     await this.setCurrent(env, deployment, by);
     await this.syncSchedules(env, deployment);
@@ -108,7 +157,10 @@ export class DeploymentService {
   }
 
   /** The environment's deployments, newest first, and which one is current. */
-  async list(env: AuthenticatedEnvironment, options: { limit: number; before?: Date }): Promise<{ deployments: Deployment[]; current?: { deploymentId: string; promotedBy: string; updatedAt: Date } }> {
+  async list(
+    env: AuthenticatedEnvironment,
+    options: { limit: number; before?: Date },
+  ): Promise<{ deployments: Deployment[]; current?: { deploymentId: string; promotedBy: string; updatedAt: Date } }> {
     const [deployments, current] = await Promise.all([
       this.db.deployment.findMany({
         where: { environmentId: env.id, ...(options.before ? { createdAt: { lt: options.before } } : {}) },
@@ -121,13 +173,20 @@ export class DeploymentService {
   }
 
   async current(environmentId: string): Promise<Deployment | undefined> {
-    const current = await this.db.currentDeployment.findUnique({ where: { environmentId }, include: { deployment: true } });
+    const current = await this.db.currentDeployment.findUnique({
+      where: { environmentId },
+      include: { deployment: true },
+    });
     return current?.deployment;
   }
 
   private async pending(env: AuthenticatedEnvironment, ref: string): Promise<Deployment> {
     const deployment = await this.get(env, ref);
-    if (deployment.status !== "PENDING") throw new ApiError(409, `Deployment ${deployment.version} is ${deployment.status}: deploy again for a new version`);
+    if (deployment.status !== "PENDING")
+      throw new ApiError(
+        409,
+        `Deployment ${deployment.version} is ${deployment.status}: deploy again for a new version`,
+      );
     return deployment;
   }
 
@@ -138,9 +197,16 @@ export class DeploymentService {
   private async syncSchedules(env: AuthenticatedEnvironment, deployment: Deployment): Promise<void> {
     const schedules = declaredSchedules(manifestOf(deployment));
     for (const schedule of schedules) {
-      await this.schedules.create(env, { ...schedule, deduplicationKey: `declarative:${schedule.task}` }, "DECLARATIVE");
+      await this.schedules.create(
+        env,
+        { ...schedule, deduplicationKey: `declarative:${schedule.task}` },
+        "DECLARATIVE",
+      );
     }
-    await this.schedules.removeDeclarativeExcept(env, schedules.map((schedule) => schedule.task));
+    await this.schedules.removeDeclarativeExcept(
+      env,
+      schedules.map((schedule) => schedule.task),
+    );
     await this.schedules.refreshVersions(env, { type: "IMPERATIVE" });
   }
 
@@ -159,6 +225,9 @@ function manifestOf(deployment: Deployment): DeploymentManifest {
 
 function refuseDevelopment(env: AuthenticatedEnvironment): void {
   if (env.type === "DEVELOPMENT") {
-    throw new ApiError(403, "Deployments are for staging, production and preview: this is a development secret key (tr_dev_…); development runs on `stint dev`");
+    throw new ApiError(
+      403,
+      "Deployments are for staging, production and preview: this is a development secret key (tr_dev_…); development runs on `stint dev`",
+    );
   }
 }

@@ -22,10 +22,13 @@ export async function readDeploymentBundle(
   environmentId: string,
   version: string,
 ): Promise<DeploymentBundle | undefined> {
-  const deployment = await services.db.deployment.findUnique({ where: { environmentId_version: { environmentId, version } } });
+  const deployment = await services.db.deployment.findUnique({
+    where: { environmentId_version: { environmentId, version } },
+  });
   if (!deployment?.bundleKey || !deployment.manifest) return undefined;
   const stored = await services.packets.store.get(deployment.bundleKey);
-  if (!stored) throw new Error(`The bundle of deployment ${version} (${deployment.bundleKey}) is missing from the object store`);
+  if (!stored)
+    throw new Error(`The bundle of deployment ${version} (${deployment.bundleKey}) is missing from the object store`);
   return {
     ...decodeStoredBundle(stored.body),
     deploymentId: deployment.id,
@@ -36,7 +39,13 @@ export async function readDeploymentBundle(
 }
 
 /** The version new runs of the environment are locked to, if it has one. */
-export async function currentDeploymentVersion(services: { db: Database }, environmentId: string): Promise<string | undefined> {
-  const current = await services.db.currentDeployment.findUnique({ where: { environmentId }, select: { deployment: { select: { version: true } } } });
+export async function currentDeploymentVersion(
+  services: { db: Database },
+  environmentId: string,
+): Promise<string | undefined> {
+  const current = await services.db.currentDeployment.findUnique({
+    where: { environmentId },
+    select: { deployment: { select: { version: true } } },
+  });
   return current?.deployment.version;
 }

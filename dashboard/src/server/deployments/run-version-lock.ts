@@ -13,9 +13,15 @@ export function deployedVersionLock(db: Database): RunVersionLock {
   return async (env, requested) => {
     if (env.type === "DEVELOPMENT") return undefined;
     if (requested) {
-      const deployment = await db.deployment.findUnique({ where: { environmentId_version: { environmentId: env.id, version: requested } }, select: { status: true } });
+      const deployment = await db.deployment.findUnique({
+        where: { environmentId_version: { environmentId: env.id, version: requested } },
+        select: { status: true },
+      });
       if (deployment?.status !== "DEPLOYED") {
-        throw new EngineError(400, `options.lockToVersion: this environment has no deployed version "${requested}"; name one that \`stint deploy\` deployed (the dashboard's Deployments page lists them), or leave it out for the current one`);
+        throw new EngineError(
+          400,
+          `options.lockToVersion: this environment has no deployed version "${requested}"; name one that \`stint deploy\` deployed (the dashboard's Deployments page lists them), or leave it out for the current one`,
+        );
       }
       return requested;
     }

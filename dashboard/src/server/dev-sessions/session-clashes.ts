@@ -35,7 +35,13 @@ function clashesBetween(session: SessionRow, live: SessionRow[]): SessionClash[]
     const newest = [session, ...rivals].reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
     for (const other of rivals) {
       if (mine[task] !== undefined && mine[task] === versionsOf(other)[task]) continue;
-      clashes.push({ task, sessionId: other.id, label: other.label, startedAt: other.createdAt, servedBy: newest.id === session.id ? "this" : "other" });
+      clashes.push({
+        task,
+        sessionId: other.id,
+        label: other.label,
+        startedAt: other.createdAt,
+        servedBy: newest.id === session.id ? "this" : "other",
+      });
     }
   }
   return clashes;
@@ -43,7 +49,11 @@ function clashesBetween(session: SessionRow, live: SessionRow[]): SessionClash[]
 
 const SELECT = { id: true, tasks: true, taskVersions: true, label: true, createdAt: true } as const;
 
-export async function clashesOfSession(db: Database, environmentId: string, sessionId: string): Promise<SessionClash[]> {
+export async function clashesOfSession(
+  db: Database,
+  environmentId: string,
+  sessionId: string,
+): Promise<SessionClash[]> {
   const live = await db.devSession.findMany({ where: liveSessionsOf(environmentId), select: SELECT });
   const session = live.find((s) => s.id === sessionId);
   return session ? clashesBetween(session, live) : [];

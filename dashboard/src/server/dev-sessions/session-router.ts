@@ -18,7 +18,10 @@ export function noSessionReason(taskIdentifier: string, live: { tasks: string[] 
   if (live.length === 0) return `No stint dev session is connected to this environment: ${waits}.`;
   const served = [...new Set(live.flatMap((s) => s.tasks))].sort();
   const shown = served.slice(0, 10).join(", ") + (served.length > 10 ? `, … (${served.length} in all)` : "");
-  const sessions = live.length === 1 ? "The stint dev session connected to this environment does not serve" : `None of the ${live.length} stint dev sessions connected to this environment serve`;
+  const sessions =
+    live.length === 1
+      ? "The stint dev session connected to this environment does not serve"
+      : `None of the ${live.length} stint dev sessions connected to this environment serve`;
   return `${sessions} task "${taskIdentifier}" (${live.length === 1 ? "it serves" : "they serve"}: ${shown}): ${waits}.`;
 }
 

@@ -17,7 +17,11 @@ export class DevSessionRetries {
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.enabled;
     const enabled = this.db.devSession
-      .findFirst({ where: { environmentId, tasks: { has: taskId } }, orderBy: { createdAt: "desc" }, select: { retriesEnabledInDev: true } })
+      .findFirst({
+        where: { environmentId, tasks: { has: taskId } },
+        orderBy: { createdAt: "desc" },
+        select: { retriesEnabledInDev: true },
+      })
       .then((session) => session?.retriesEnabledInDev ?? false);
     enabled.catch(() => this.cache.delete(key));
     this.cache.set(key, { enabled, until: Date.now() + CACHE_MS });

@@ -26,7 +26,8 @@ export class EngineHealth {
     log: (line: string) => void,
   ) {
     this.reachability = new TemporalReachability(() => connection, {
-      onLost: (reason) => log(`[webapp] lost Temporal at ${address} (${reason}); reconnecting — reads answer 503 until it is back`),
+      onLost: (reason) =>
+        log(`[webapp] lost Temporal at ${address} (${reason}); reconnecting — reads answer 503 until it is back`),
       onBack: () => log(`[webapp] Temporal at ${address} is back`),
     });
   }
@@ -58,7 +59,11 @@ export class EngineHealth {
    * that may take longer (a dev session declaring hundreds of queues); an unreachable Temporal still fails fast.
    */
   withRequestDeadline<T>(method: string, handler: () => Promise<T>, writeBudgetMs = WRITE_DEADLINE_MS): Promise<T> {
-    const budget = !this.reachable ? UNREACHABLE_DEADLINE_MS : method === "GET" || method === "HEAD" ? READ_DEADLINE_MS : writeBudgetMs;
+    const budget = !this.reachable
+      ? UNREACHABLE_DEADLINE_MS
+      : method === "GET" || method === "HEAD"
+        ? READ_DEADLINE_MS
+        : writeBudgetMs;
     return this.connection.withDeadline(Date.now() + budget, handler);
   }
 

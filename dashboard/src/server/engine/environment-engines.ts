@@ -9,7 +9,7 @@
  *   (the environment's current deployment, or the trigger's `lockToVersion`), which its attempts carry.
  */
 import type { Client } from "@temporalio/client";
-import { SESSION_ROUTED, StintEngineClient, type EngineSettings } from "@stint/temporal-workers";
+import { SESSION_ROUTED, StintEngineClient, type EngineSettings, type LeaseStore } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { EnvironmentPackets } from "../packets/environment-packets.js";
 
@@ -21,12 +21,22 @@ export function workerGroupTaskQueue(groupName: string): string {
   return `workers.${groupName}`;
 }
 
+/** The worker group whose supervisors run a deployed environment's attempts (none for development). */
+export function workerGroupOf(env: Pick<AuthenticatedEnvironment, "type">): string | undefined {
+  return env.type === "DEVELOPMENT" ? undefined : DEFAULT_WORKER_GROUP;
+}
+
 export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
-  return env.type === "DEVELOPMENT" ? SESSION_ROUTED : workerGroupTaskQueue(DEFAULT_WORKER_GROUP);
+  const group = workerGroupOf(env);
+  return group ? workerGroupTaskQueue(group) : SESSION_ROUTED;
 }
 
 /** The version a new run of `environment` is locked to, given the one its trigger asked for (see the engine's versionOf). */
-export type RunVersionLock = (environment: Pick<AuthenticatedEnvironment, "id" | "type">, requested: string | undefined, taskId: string) => Promise<string | undefined>;
+export type RunVersionLock = (
+  environment: Pick<AuthenticatedEnvironment, "id" | "type">,
+  requested: string | undefined,
+  taskId: string,
+) => Promise<string | undefined>;
 
 export class EnvironmentEngines {
   private readonly engines = new Map<string, StintEngineClient>();
@@ -43,11 +53,21 @@ export class EnvironmentEngines {
     private readonly packets?: EnvironmentPackets,
     /** Deployed environments: the version each new run is locked to. */
     private readonly versionLock?: RunVersionLock,
+    /** The dispatcher's store: where a process that does not lead saves scheduling settings and reads queues' figures. */
+    private readonly dispatchStore?: LeaseStore,
   ) {}
 
   /** For calls that are not scoped to an environment yet (finding whose a token is). */
   anyEngine(): StintEngineClient {
-    return this.for({ id: "_unscoped", slug: "_unscoped", type: "PRODUCTION", projectId: "", projectRef: "", organizationId: "", jwtSigningSecret: "" });
+    return this.for({
+      id: "_unscoped",
+      slug: "_unscoped",
+      type: "PRODUCTION",
+      projectId: "",
+      projectRef: "",
+      organizationId: "",
+      jwtSigningSecret: "",
+    });
   }
 
   for(env: AuthenticatedEnvironment): StintEngineClient {
@@ -61,8 +81,12 @@ export class EnvironmentEngines {
         environment: { id: env.id, slug: env.id, type: env.type, projectRef: env.projectRef },
         settings: this.settings,
         queueOfTask: this.queueOfTask && ((taskId) => this.queueOfTask!(env.id, taskId)),
-        retriesEnabledFor: env.type === "DEVELOPMENT" && this.devRetriesEnabled ? (taskId) => this.devRetriesEnabled!(env.id, taskId) : undefined,
+        retriesEnabledFor:
+          env.type === "DEVELOPMENT" && this.devRetriesEnabled
+            ? (taskId) => this.devRetriesEnabled!(env.id, taskId)
+            : undefined,
         packets: this.packets?.storeFor(env.id),
+        dispatchStore: this.dispatchStore,
         versionOf: this.versionLock && ((requested, taskId) => this.versionLock!(env, requested, taskId)),
       });
       this.engines.set(env.id, engine);

@@ -1,6 +1,6 @@
 /**
- * Run logs and events behind one interface: PostgreSQL by default (the RunEvent table); a ClickHouse store can take
- * its place without touching the API or the dashboard.
+ * Run logs and events behind one interface: PostgreSQL by default (the RunEvent table), or ClickHouse with
+ * `CLICKHOUSE_URL` (clickhouse-event-store.ts); the API and the dashboard do not know which.
  */
 export interface RunEventInput {
   environmentId: string;
@@ -25,6 +25,10 @@ export interface RunEventRecord {
 
 export interface EventStore {
   append(events: RunEventInput[]): Promise<void>;
-  /** Oldest first, at most `limit`. */
-  listForRun(environmentId: string, runId: string, limit?: number): Promise<RunEventRecord[]>;
+  /** Oldest first, at most `limit` (1000 by default), of the given levels (all by default). */
+  listForRun(
+    environmentId: string,
+    runId: string,
+    options?: { limit?: number; levels?: string[] },
+  ): Promise<RunEventRecord[]>;
 }

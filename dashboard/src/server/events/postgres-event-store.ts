@@ -15,7 +15,9 @@ export class PostgresEventStore implements EventStore {
       kind: e.kind,
       level: e.level,
       message: e.message,
-      attributes: (e.attempt === undefined ? e.attributes : { ...e.attributes, attempt: e.attempt }) as object | undefined,
+      attributes: (e.attempt === undefined ? e.attributes : { ...e.attributes, attempt: e.attempt }) as
+        | object
+        | undefined,
       time: e.time,
     };
   }
@@ -30,7 +32,7 @@ export class PostgresEventStore implements EventStore {
       await this.db.runEvent.createMany({ data: events.map((e) => this.row(e)) });
       return;
     } catch (error) {
-      if (!isRefusedValue(error) || events.length === 1 && events[0]!.kind === "system") throw error;
+      if (!isRefusedValue(error) || (events.length === 1 && events[0]!.kind === "system")) throw error;
     }
     for (const event of events) {
       try {
@@ -42,13 +44,25 @@ export class PostgresEventStore implements EventStore {
           () => true,
           () => false,
         );
-        await noteOnRun(this, event, `a log line could not be stored as sent (${refusalReason(error)}); ${kept ? "it was kept with U+FFFD in place of the characters PostgreSQL cannot store" : "it was skipped"}`);
+        await noteOnRun(
+          this,
+          event,
+          `a log line could not be stored as sent (${refusalReason(error)}); ${kept ? "it was kept with U+FFFD in place of the characters PostgreSQL cannot store" : "it was skipped"}`,
+        );
       }
     }
   }
 
-  async listForRun(environmentId: string, runId: string, limit = 1000): Promise<RunEventRecord[]> {
-    const rows = await this.db.runEvent.findMany({ where: { environmentId, runId }, orderBy: [{ time: "asc" }, { id: "asc" }], take: limit });
+  async listForRun(
+    environmentId: string,
+    runId: string,
+    { limit = 1000, levels }: { limit?: number; levels?: string[] } = {},
+  ): Promise<RunEventRecord[]> {
+    const rows = await this.db.runEvent.findMany({
+      where: { environmentId, runId, ...(levels ? { level: { in: levels } } : {}) },
+      orderBy: [{ time: "asc" }, { id: "asc" }],
+      take: limit,
+    });
     return rows.map((row) => ({
       runId: row.runId,
       kind: row.kind,

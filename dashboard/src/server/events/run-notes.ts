@@ -13,6 +13,15 @@ export interface RunRef {
 export async function noteOnRun(events: EventStore, run: RunRef, message: string): Promise<void> {
   console.error(`[${run.runId}] ${message}`);
   await events
-    .append([{ environmentId: run.environmentId, runId: run.runId, kind: "system", level: "error", message: `[stint] ${message}`, time: new Date() }])
+    .append([
+      {
+        environmentId: run.environmentId,
+        runId: run.runId,
+        kind: "system",
+        level: "error",
+        message: `[stint] ${message}`,
+        time: new Date(),
+      },
+    ])
     .catch((error: Error) => console.error(`[${run.runId}] the note could not be stored either: ${error.message}`));
 }

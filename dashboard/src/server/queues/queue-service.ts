@@ -5,7 +5,7 @@
  */
 import pMap from "p-map";
 import type { QueueItemWire } from "@stint/sdk/runtime";
-import { needsGate, type QueueSnapshot } from "@stint/temporal-workers";
+import { needsGate, type QueueConfiguration, type QueueSnapshot } from "@stint/temporal-workers";
 import { newId } from "../auth/secrets.js";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
@@ -31,7 +31,15 @@ export interface QueueRef {
 }
 
 type TaskCounts = Map<string, { queued: number; running: number }>;
-type QueueRow = { id: string; name: string; type: string; concurrencyLimit: number | null; concurrencyLimitOverride: number | null; paused: boolean; tasks: string[] };
+type QueueRow = {
+  id: string;
+  name: string;
+  type: string;
+  concurrencyLimit: number | null;
+  concurrencyLimitOverride: number | null;
+  paused: boolean;
+  tasks: string[];
+};
 
 export class QueueService {
   constructor(
@@ -42,7 +50,10 @@ export class QueueService {
 
   /** Records the queues a worker's code declares and hands their limits to the engine. */
   async declare(env: AuthenticatedEnvironment, queues: DeclaredQueueInput[]): Promise<void> {
-    const { concurrencyLimit: defaultLimit } = await this.db.runtimeEnvironment.findUniqueOrThrow({ where: { id: env.id }, select: { concurrencyLimit: true } });
+    const { concurrencyLimit: defaultLimit } = await this.db.runtimeEnvironment.findUniqueOrThrow({
+      where: { id: env.id },
+      select: { concurrencyLimit: true },
+    });
     const engine = this.engines.for(env);
     // A few at a time: a project of 200 queues (one per task) registers within the request's Temporal deadline.
     await pMap(
@@ -50,7 +61,14 @@ export class QueueService {
       async (queue) => {
         const row = await this.db.taskQueue.upsert({
           where: { environmentId_name: { environmentId: env.id, name: queue.name } },
-          create: { id: newId("queue_"), environmentId: env.id, name: queue.name, type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
+          create: {
+            id: newId("queue_"),
+            environmentId: env.id,
+            name: queue.name,
+            type: queue.type,
+            concurrencyLimit: queue.concurrencyLimit,
+            tasks: queue.tasks,
+          },
           update: { type: queue.type, concurrencyLimit: queue.concurrencyLimit, tasks: queue.tasks },
         });
         await engine.configureQueue(queue.name, {
@@ -72,8 +90,13 @@ export class QueueService {
       this.db.taskQueue.findMany({ where, orderBy: { name: "asc" }, skip: (page - 1) * perPage, take: perPage }),
     ]);
     const counts = this.indexCounts(env.id);
-    const data = await Promise.all(rows.map(async (row) => this.present(row, await this.engines.for(env).describeQueue(row.name), counts)));
-    return { data, pagination: { currentPage: page, totalPages: Math.max(1, Math.ceil(total / perPage)), count: total } };
+    const data = await Promise.all(
+      rows.map(async (row) => this.present(row, await this.engines.for(env).describeQueue(row.name), counts)),
+    );
+    return {
+      data,
+      pagination: { currentPage: page, totalPages: Math.max(1, Math.ceil(total / perPage)), count: total },
+    };
   }
 
   async retrieve(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueItemWire> {
@@ -84,14 +107,36 @@ export class QueueService {
   async setPaused(env: AuthenticatedEnvironment, ref: QueueRef, paused: boolean): Promise<QueueItemWire> {
     const row = await this.find(env, ref);
     const snapshot = await this.engines.for(env).configureQueue(row.name, { paused });
-    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { paused } }), snapshot, this.indexCounts(env.id));
+    return this.present(
+      await this.db.taskQueue.update({ where: { id: row.id }, data: { paused } }),
+      snapshot,
+      this.indexCounts(env.id),
+    );
   }
 
   /** `null` resets the override: the declared limit (or the environment's) applies again. */
   async overrideLimit(env: AuthenticatedEnvironment, ref: QueueRef, limit: number | null): Promise<QueueItemWire> {
     const row = await this.find(env, ref);
     const snapshot = await this.engines.for(env).configureQueue(row.name, { overrideLimit: limit });
-    return this.present(await this.db.taskQueue.update({ where: { id: row.id }, data: { concurrencyLimitOverride: limit } }), snapshot, this.indexCounts(env.id));
+    return this.present(
+      await this.db.taskQueue.update({ where: { id: row.id }, data: { concurrencyLimitOverride: limit } }),
+      snapshot,
+      this.indexCounts(env.id),
+    );
+  }
+
+  /**
+   * The dispatcher's settings of a queue beyond pause and limit: per-key limit and rate limits (null removes one).
+   * Kept by the dispatcher's store, so they survive restarts and a new leader, whichever process is asked.
+   */
+  async configure(
+    env: AuthenticatedEnvironment,
+    ref: QueueRef,
+    change: Pick<QueueConfiguration, "concurrencyLimitPerKey" | "rateLimit" | "rateLimitPerKey">,
+  ): Promise<QueueItemWire> {
+    const row = await this.find(env, ref);
+    const snapshot = await this.engines.for(env).configureQueue(row.name, change);
+    return this.present(row, snapshot, this.indexCounts(env.id));
   }
 
   private async find(env: AuthenticatedEnvironment, ref: QueueRef): Promise<QueueRow> {
@@ -131,7 +176,11 @@ export class QueueService {
     return counts;
   }
 
-  private async present(row: QueueRow, live: QueueSnapshot, indexCounts: () => Promise<TaskCounts>): Promise<QueueItemWire> {
+  private async present(
+    row: QueueRow,
+    live: QueueSnapshot,
+    indexCounts: () => Promise<TaskCounts>,
+  ): Promise<QueueItemWire> {
     // Runs of a queue without limit or pause never ask its gate: count them from the run index instead.
     if (!needsGate(live)) {
       const counts = await indexCounts();
@@ -156,6 +205,12 @@ export class QueueService {
         override: live.overrideLimit,
         overriddenAt: live.overriddenAt,
         overriddenBy: null,
+      },
+      scheduling: {
+        concurrencyLimitPerKey: live.concurrencyLimitPerKey ?? null,
+        rateLimit: live.rateLimit ?? null,
+        rateLimitPerKey: live.rateLimitPerKey ?? null,
+        keys: live.keys ?? [],
       },
     };
   }

@@ -58,7 +58,9 @@ export function runShapeRow(run: RunRecord, streamKeys: string[] = []): RunShape
     output: output.data,
     outputType: output.dataType,
     runTags: run.tags,
-    error: run.error ? { type: "BUILT_IN_ERROR", name: run.error.name, message: run.error.message, stackTrace: run.error.stack ?? "" } : null,
+    error: run.error
+      ? { type: "BUILT_IN_ERROR", name: run.error.name, message: run.error.message, stackTrace: run.error.stack ?? "" }
+      : null,
     realtimeStreams: streamKeys,
   };
 }

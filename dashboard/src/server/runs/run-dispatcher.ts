@@ -8,13 +8,19 @@
  * growing delay and fails it after MAX_FAILED_STARTS. Only Temporal being unreachable retries everything as it is.
  */
 import type { BatchItemWire } from "@stint/sdk/runtime";
-import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
+import { isEngineUnavailable } from "@stint/temporal-workers";
+import { environmentById, type AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { EventStore } from "../events/event-store.js";
 import { noteOnRun } from "../events/run-notes.js";
-import { isEngineUnavailable } from "../engine/engine-unavailable.js";
-import { claimOutboxRuns, deferOutboxRun, releaseOutboxRuns, removeFromOutbox, type ClaimedRun } from "./run-outbox-sql.js";
+import {
+  claimOutboxRuns,
+  deferOutboxRun,
+  releaseOutboxRuns,
+  removeFromOutbox,
+  type ClaimedRun,
+} from "./run-outbox-sql.js";
 
 const BATCH = 200;
 const PARALLEL = 32;
@@ -99,13 +105,23 @@ export class RunDispatcher {
               unavailable.push(run.runId);
             } else if ((status && status >= 400 && status < 500) || run.attempts >= MAX_FAILED_STARTS) {
               // Refused by the engine (validated at trigger time, so rare), or failing every time: it would never start.
-              await this.fail(run, status ? `the engine refused to start it: ${message}` : `it could not be started in ${run.attempts} tries: ${message}`).then(
+              await this.fail(
+                run,
+                status
+                  ? `the engine refused to start it: ${message}`
+                  : `it could not be started in ${run.attempts} tries: ${message}`,
+              ).then(
                 () => done.push(run.runId),
-                (failError: Error) => console.error(`[dispatcher] run ${run.runId} could not be marked failed: ${failError.message}`),
+                (failError: Error) =>
+                  console.error(`[dispatcher] run ${run.runId} could not be marked failed: ${failError.message}`),
               );
             } else {
-              console.error(`[dispatcher] run ${run.runId} could not be started (try ${run.attempts} of ${MAX_FAILED_STARTS}): ${message}`);
-              await deferOutboxRun(this.db, run.runId, Math.min(MAX_DEFER_MS, 1_000 * 2 ** run.attempts)).catch(() => undefined);
+              console.error(
+                `[dispatcher] run ${run.runId} could not be started (try ${run.attempts} of ${MAX_FAILED_STARTS}): ${message}`,
+              );
+              await deferOutboxRun(this.db, run.runId, Math.min(MAX_DEFER_MS, 1_000 * 2 ** run.attempts)).catch(
+                () => undefined,
+              );
             }
           }
         }
@@ -114,22 +130,31 @@ export class RunDispatcher {
     await removeFromOutbox(this.db, done);
     await releaseOutboxRuns(this.db, unavailable);
     if (unavailable.length > 0) {
-      console.error(`[dispatcher] ${unavailable.length} run(s) could not be started yet (Temporal unreachable); retrying`);
+      console.error(
+        `[dispatcher] ${unavailable.length} run(s) could not be started yet (Temporal unreachable); retrying`,
+      );
       await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
     }
   }
 
   /** Ends a run that will never start, with a note on it saying why. */
   private async fail(run: ClaimedRun, reason: string): Promise<void> {
-    await this.db.taskRun.updateMany({ where: { id: run.runId }, data: { status: "SYSTEM_FAILURE", finishedAt: new Date(), updatedAt: new Date() } });
-    await noteOnRun(this.events, { environmentId: run.environmentId, runId: run.runId }, `the run failed before it started: ${reason}`);
+    await this.db.taskRun.updateMany({
+      where: { id: run.runId },
+      data: { status: "SYSTEM_FAILURE", finishedAt: new Date(), updatedAt: new Date() },
+    });
+    await noteOnRun(
+      this.events,
+      { environmentId: run.environmentId, runId: run.runId },
+      `the run failed before it started: ${reason}`,
+    );
   }
 
   private async environment(id: string): Promise<AuthenticatedEnvironment> {
     let env = this.environments.get(id);
     if (!env) {
-      const row = await this.db.runtimeEnvironment.findUniqueOrThrow({ where: { id }, include: { project: true } });
-      env = { id: row.id, slug: row.slug, type: row.type, projectId: row.projectId, projectRef: row.project.ref, organizationId: row.project.organizationId, jwtSigningSecret: row.jwtSigningSecret };
+      env = await environmentById(this.db, id);
+      if (!env) throw new Error(`environment ${id} does not exist`);
       this.environments.set(id, env);
     }
     return env;

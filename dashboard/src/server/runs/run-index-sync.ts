@@ -2,8 +2,7 @@
  * Keeps the webapp's run index in step with the engine: every second it asks Temporal's visibility for runs whose
  * status changed since the last pass (StintUpdatedAt) and upserts them, child runs started inside tasks included.
  */
-import type { Client } from "@temporalio/client";
-import { RUN_WORKFLOW_TYPE, SA, runStatusOfExecution } from "@stint/temporal-workers";
+import type { RunChange } from "@stint/temporal-workers";
 import type { Database } from "../database/prisma-client.js";
 import { isRefusedValue, refusalReason } from "../database/refused-value.js";
 import { toStorable } from "../database/storable-text.js";
@@ -27,7 +26,8 @@ export class RunIndexSync {
 
   constructor(
     private readonly db: Database,
-    private readonly client: Client,
+    /** The engine's runs changed since a time (`listRunChanges` over the webapp's Temporal client). */
+    private readonly runChanges: (since: Date, pageSize: number) => AsyncIterable<RunChange>,
     /** Where a run the index cannot store gets its note. */
     private readonly events: EventStore,
     /** While Temporal is unreachable, passes are skipped quietly (the index catches up when it is back). */
@@ -58,7 +58,9 @@ export class RunIndexSync {
   /** Runs of environments this database does not have (another webapp's, `stint dev` standalone) are skipped. */
   private async knowsEnvironment(id: string): Promise<boolean> {
     if (!this.environments.has(id) && Date.now() - this.environmentsLoadedAt > 1_000) {
-      this.environments = new Set((await this.db.runtimeEnvironment.findMany({ select: { id: true } })).map((e) => e.id));
+      this.environments = new Set(
+        (await this.db.runtimeEnvironment.findMany({ select: { id: true } })).map((e) => e.id),
+      );
       this.environmentsLoadedAt = Date.now();
     }
     return this.environments.has(id);
@@ -66,39 +68,20 @@ export class RunIndexSync {
 
   /** One pass; returns how many runs it indexed. */
   async syncOnce(): Promise<number> {
-    const since = new Date(this.watermark.getTime() - OVERLAP_MS).toISOString();
-    const query = `WorkflowType = '${RUN_WORKFLOW_TYPE}' AND ${SA.updatedAt.name} >= '${since}'`;
+    const since = new Date(this.watermark.getTime() - OVERLAP_MS);
     const batch: IndexedRun[] = [];
     const seen = new Map<string, string>();
     let newest = this.watermark;
     let indexed = 0;
-    for await (const execution of this.client.workflow.list({ query, pageSize: PAGE })) {
-      const attributes = execution.typedSearchAttributes;
-      const environmentId = attributes.get(SA.environment);
-      if (!environmentId || !(await this.knowsEnvironment(environmentId))) continue;
-      const updatedAt = attributes.get(SA.updatedAt) ?? execution.startTime;
-      if (updatedAt > newest) newest = updatedAt;
-      const memo = (execution.memo ?? {}) as { createdAt?: unknown };
-      const createdAt = typeof memo.createdAt === "string" ? new Date(memo.createdAt) : execution.startTime;
-      const closed = execution.closeTime;
-      const status = runStatusOfExecution(execution);
-      const version = `${status}@${updatedAt.getTime()}@${closed?.getTime() ?? ""}`;
-      seen.set(execution.workflowId, version);
-      if (this.written.get(execution.workflowId) === version) continue;
+    for await (const change of this.runChanges(since, PAGE)) {
+      if (!(await this.knowsEnvironment(change.environmentId))) continue;
+      if (change.updatedAt > newest) newest = change.updatedAt;
+      const version = `${change.status}@${change.updatedAt.getTime()}@${change.finishedAt?.getTime() ?? ""}`;
+      seen.set(change.runId, version);
+      if (this.written.get(change.runId) === version) continue;
       indexed++;
-      batch.push({
-        id: execution.workflowId,
-        environmentId,
-        taskIdentifier: String(attributes.get(SA.taskId) ?? ""),
-        status,
-        tags: (attributes.get(SA.tags) as string[] | undefined) ?? [],
-        batchId: attributes.get(SA.batchId) ?? undefined,
-        parentRunId: attributes.get(SA.parentRunId) ?? undefined,
-        rootRunId: attributes.get(SA.rootRunId) ?? undefined,
-        createdAt: Number.isNaN(createdAt.getTime()) ? execution.startTime : createdAt,
-        updatedAt,
-        finishedAt: closed ?? undefined,
-      });
+      const { runId, ...fields } = change;
+      batch.push({ id: runId, ...fields });
       if (batch.length >= PAGE) await this.write(batch.splice(0));
     }
     await this.write(batch);
@@ -124,7 +107,14 @@ export class RunIndexSync {
         await upsertIndexedRuns(this.db, [run]);
       } catch (error) {
         if (!isRefusedValue(error)) throw error;
-        const repaired: IndexedRun = { ...run, taskIdentifier: toStorable(run.taskIdentifier), tags: toStorable(run.tags), batchId: toStorable(run.batchId), parentRunId: toStorable(run.parentRunId), rootRunId: toStorable(run.rootRunId) };
+        const repaired: IndexedRun = {
+          ...run,
+          taskIdentifier: toStorable(run.taskIdentifier),
+          tags: toStorable(run.tags),
+          batchId: toStorable(run.batchId),
+          parentRunId: toStorable(run.parentRunId),
+          rootRunId: toStorable(run.rootRunId),
+        };
         const kept = await upsertIndexedRuns(this.db, [repaired]).then(
           () => true,
           (second: unknown) => {
@@ -132,7 +122,11 @@ export class RunIndexSync {
             return false;
           },
         );
-        await noteOnRun(this.events, { environmentId: run.environmentId, runId: run.id }, `the run index could not store this run as the engine has it (${refusalReason(error)}); ${kept ? "it is listed with U+FFFD in place of the characters PostgreSQL cannot store" : "it is missing from the dashboard's lists"}`);
+        await noteOnRun(
+          this.events,
+          { environmentId: run.environmentId, runId: run.id },
+          `the run index could not store this run as the engine has it (${refusalReason(error)}); ${kept ? "it is listed with U+FFFD in place of the characters PostgreSQL cannot store" : "it is missing from the dashboard's lists"}`,
+        );
       }
     }
   }

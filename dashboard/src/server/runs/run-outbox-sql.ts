@@ -43,7 +43,11 @@ export async function removeFromOutbox(db: Database, runIds: string[]): Promise<
 
 /** Gives leased runs back at once (Temporal was unreachable; retry on the next round): such tries do not count. */
 export async function releaseOutboxRuns(db: Database, runIds: string[]): Promise<void> {
-  if (runIds.length > 0) await db.runOutbox.updateMany({ where: { runId: { in: runIds } }, data: { leaseUntil: null, attempts: { decrement: 1 } } });
+  if (runIds.length > 0)
+    await db.runOutbox.updateMany({
+      where: { runId: { in: runIds } },
+      data: { leaseUntil: null, attempts: { decrement: 1 } },
+    });
 }
 
 /** Leaves a run whose start failed alone for a while, so it stops coming back at the head of the queue. */
@@ -68,7 +72,11 @@ export async function rescheduleInOutbox(db: Database, runId: string, delay: str
 }
 
 /** Adds tags to the item of a run nobody started yet; "leased" while a dispatcher is starting it. */
-export async function addTagsInOutbox(db: Database, runId: string, tags: string[]): Promise<"updated" | "leased" | "absent"> {
+export async function addTagsInOutbox(
+  db: Database,
+  runId: string,
+  tags: string[],
+): Promise<"updated" | "leased" | "absent"> {
   const updated = await db.$executeRaw`
     UPDATE "RunOutbox"
        SET item = jsonb_set(item, '{options,tags}', COALESCE(item->'options'->'tags', '[]'::jsonb) || to_jsonb(${tags}::text[]), true)

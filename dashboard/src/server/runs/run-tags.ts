@@ -14,7 +14,12 @@ export const MAX_TAGS_PER_RUN = 10;
 
 export type AddTagsResult = { added: string[] } | { tooMany: { existing: number; adding: string[] } };
 
-export async function addRunTags(db: Database, engine: StintEngineClient, run: RunRecord, tags: string[]): Promise<AddTagsResult> {
+export async function addRunTags(
+  db: Database,
+  engine: StintEngineClient,
+  run: RunRecord,
+  tags: string[],
+): Promise<AddTagsResult> {
   const adding = [...new Set(tags.filter((tag) => tag.trim() !== "" && !run.tags.includes(tag)))];
   if (run.tags.length + adding.length > MAX_TAGS_PER_RUN) return { tooMany: { existing: run.tags.length, adding } };
   if (adding.length === 0) return { added: [] };

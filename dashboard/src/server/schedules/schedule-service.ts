@@ -1,11 +1,10 @@
 /**
- * Imperative schedules on Temporal Schedules: each Stint schedule (`sched_…`) is a Temporal Schedule of the same id
- * whose action starts the engine's schedule-fire workflow; the database keeps the list the API pages through.
+ * Imperative and declarative schedules: the database keeps the list the API pages through, the engine
+ * (EngineSchedules) keeps each one firing on Temporal.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleHandle, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec, type Workflow } from "@temporalio/client";
 import { CronExpressionParser } from "cron-parser";
 import cronstrue from "cronstrue";
-import { SCHEDULE_FIRE_WORKFLOW_TYPE, type ScheduleFireInput } from "@stint/temporal-workers";
+import { isUnknownTimezoneError, type EngineSchedules, type ScheduleFireInput } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
@@ -26,8 +25,16 @@ export interface ScheduleInput {
 /** The timezone as it is stored, after checking it and the cron expression in it. */
 export function checkCron(cron: string, requestedTimezone: string): string {
   const timezone = ianaTimezone(requestedTimezone);
-  if (!timezone) throw new ApiError(400, `timezone: "${requestedTimezone}" is not an IANA timezone name; use one like "Europe/Paris" or "Asia/Kolkata" (GET /api/v1/timezones lists them)`);
-  if (cron.trim().split(/\s+/).length !== 5) throw new ApiError(400, `cron: "${cron}" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1"`);
+  if (!timezone)
+    throw new ApiError(
+      400,
+      `timezone: "${requestedTimezone}" is not an IANA timezone name; use one like "Europe/Paris" or "Asia/Kolkata" (GET /api/v1/timezones lists them)`,
+    );
+  if (cron.trim().split(/\s+/).length !== 5)
+    throw new ApiError(
+      400,
+      `cron: "${cron}" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1"`,
+    );
   try {
     CronExpressionParser.parse(cron, { tz: timezone });
   } catch (error) {
@@ -39,11 +46,14 @@ export function checkCron(cron: string, requestedTimezone: string): string {
 export class ScheduleService {
   constructor(
     private readonly db: Database,
-    private readonly client: Client,
+    private readonly temporalSchedules: EngineSchedules,
     private readonly engines: EnvironmentEngines,
   ) {}
 
-  private async fireInput(env: AuthenticatedEnvironment, row: Pick<TaskSchedule, "id" | "type" | "taskIdentifier" | "cron" | "timezone" | "externalId">): Promise<ScheduleFireInput> {
+  private async fireInput(
+    env: AuthenticatedEnvironment,
+    row: Pick<TaskSchedule, "id" | "type" | "taskIdentifier" | "cron" | "timezone" | "externalId">,
+  ): Promise<ScheduleFireInput> {
     const engine = this.engines.for(env);
     // A deployed environment's firings run its current version (refreshed on each deploy and promote).
     const version = env.type === "DEVELOPMENT" ? undefined : await currentDeploymentVersion({ db: this.db }, env.id);
@@ -67,49 +77,27 @@ export class ScheduleService {
 
   /** Returns the row as stored: its timezone is respelled when Temporal does not know the name as written. */
   private async upsertTemporalSchedule(env: AuthenticatedEnvironment, row: TaskSchedule): Promise<TaskSchedule> {
-    const spec = { cronExpressions: [row.cron], timezone: row.timezone };
-    const action = {
-      type: "startWorkflow" as const,
-      workflowType: SCHEDULE_FIRE_WORKFLOW_TYPE,
-      workflowId: `${row.id}-fire`,
-      taskQueue: this.engines.workflowTaskQueue,
-      args: [await this.fireInput(env, row)],
-    };
     try {
-      await this.putTemporalSchedule(this.client.schedule.getHandle(row.id), row, spec, action);
+      await this.temporalSchedules.put({
+        id: row.id,
+        cron: row.cron,
+        timezone: row.timezone,
+        active: row.active,
+        fire: await this.fireInput(env, row),
+      });
       return row;
     } catch (error) {
       // A link spelled with odd capitals ("Asia/KOLKATA"): ICU knows it, the tz database Temporal reads is
       // case-sensitive. The row is already written, so rather than refuse, store ICU's id of the same zone.
       const icuId = icuTimezoneId(row.timezone);
-      if (!/unknown time zone/i.test((error as Error).message) || !icuId || icuId === row.timezone) throw error;
+      if (!isUnknownTimezoneError(error) || !icuId || icuId === row.timezone) throw error;
       const respelled = await this.db.taskSchedule.update({ where: { id: row.id }, data: { timezone: icuId } });
       return this.upsertTemporalSchedule(env, respelled);
     }
   }
 
-  private async putTemporalSchedule(handle: ScheduleHandle, row: TaskSchedule, spec: ScheduleSpec, action: ScheduleOptionsStartWorkflowAction<Workflow>): Promise<void> {
-    const update = () => handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !row.active } }));
-    try {
-      await update();
-    } catch (error) {
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-      try {
-        await this.client.schedule.create({ scheduleId: row.id, spec, action, state: { paused: !row.active } });
-      } catch (createError) {
-        // A concurrent create with the same deduplication key made it a moment ago: update that one instead.
-        if (!(createError instanceof ScheduleAlreadyRunning)) throw createError;
-        await update();
-      }
-    }
-  }
-
-  async nextRun(id: string): Promise<Date | undefined> {
-    try {
-      return (await this.client.schedule.getHandle(id).describe()).info.nextActionTimes[0];
-    } catch {
-      return undefined;
-    }
+  nextRun(id: string): Promise<Date | undefined> {
+    return this.temporalSchedules.nextRun(id);
   }
 
   async present(env: AuthenticatedEnvironment, row: TaskSchedule) {
@@ -134,12 +122,25 @@ export class ScheduleService {
   }
 
   /** Trigger.dev semantics: creating with a deduplication key that exists updates that schedule. */
-  async create(env: AuthenticatedEnvironment, input: ScheduleInput & { deduplicationKey: string }, type: "IMPERATIVE" | "DECLARATIVE" = "IMPERATIVE") {
+  async create(
+    env: AuthenticatedEnvironment,
+    input: ScheduleInput & { deduplicationKey: string },
+    type: "IMPERATIVE" | "DECLARATIVE" = "IMPERATIVE",
+  ) {
     const timezone = checkCron(input.cron, input.timezone ?? "UTC");
     const upsert = () =>
       this.db.taskSchedule.upsert({
         where: { environmentId_deduplicationKey: { environmentId: env.id, deduplicationKey: input.deduplicationKey } },
-        create: { id: newId("sched_"), environmentId: env.id, taskIdentifier: input.task, type, cron: input.cron, timezone, externalId: input.externalId, deduplicationKey: input.deduplicationKey },
+        create: {
+          id: newId("sched_"),
+          environmentId: env.id,
+          taskIdentifier: input.task,
+          type,
+          cron: input.cron,
+          timezone,
+          externalId: input.externalId,
+          deduplicationKey: input.deduplicationKey,
+        },
         update: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId },
       });
     // Two creates with one key at once: the loser of the insert race finds the winner's row on its second try.
@@ -158,44 +159,50 @@ export class ScheduleService {
 
   async update(env: AuthenticatedEnvironment, id: string, input: ScheduleInput) {
     const existing = await this.get(env, id);
-    if (existing.type === "DECLARATIVE") throw new ApiError(400, "This schedule is declared in code (schedules.task cron): change it there");
+    if (existing.type === "DECLARATIVE")
+      throw new ApiError(400, "This schedule is declared in code (schedules.task cron): change it there");
     const timezone = checkCron(input.cron, input.timezone ?? existing.timezone);
-    const row = await this.db.taskSchedule.update({ where: { id }, data: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId } });
+    const row = await this.db.taskSchedule.update({
+      where: { id },
+      data: { taskIdentifier: input.task, cron: input.cron, timezone, externalId: input.externalId },
+    });
     return this.present(env, await this.upsertTemporalSchedule(env, row));
   }
 
   async setActive(env: AuthenticatedEnvironment, id: string, active: boolean) {
     await this.get(env, id);
     const row = await this.db.taskSchedule.update({ where: { id }, data: { active } });
-    const handle = this.client.schedule.getHandle(id);
-    if (active) await handle.unpause("activated through the API");
-    else await handle.pause("deactivated through the API");
+    await this.temporalSchedules.setActive(id, active, `${active ? "activated" : "deactivated"} through the API`);
     return this.present(env, row);
   }
 
   async delete(env: AuthenticatedEnvironment, id: string): Promise<{ id: string }> {
     const existing = await this.get(env, id);
-    if (existing.type === "DECLARATIVE") throw new ApiError(400, "This schedule is declared in code (schedules.task cron): remove it there");
-    await this.client.schedule.getHandle(id).delete().catch((error: unknown) => {
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-    });
+    if (existing.type === "DECLARATIVE")
+      throw new ApiError(400, "This schedule is declared in code (schedules.task cron): remove it there");
+    await this.temporalSchedules.remove(id);
     await this.db.taskSchedule.delete({ where: { id } });
     return { id };
   }
 
   /** Brings every schedule of the environment up to its current deployment (a firing starts a run of that version). */
-  async refreshVersions(env: AuthenticatedEnvironment, only: { type?: "IMPERATIVE" | "DECLARATIVE" } = {}): Promise<void> {
-    const rows = await this.db.taskSchedule.findMany({ where: { environmentId: env.id, ...(only.type ? { type: only.type } : {}) } });
+  async refreshVersions(
+    env: AuthenticatedEnvironment,
+    only: { type?: "IMPERATIVE" | "DECLARATIVE" } = {},
+  ): Promise<void> {
+    const rows = await this.db.taskSchedule.findMany({
+      where: { environmentId: env.id, ...(only.type ? { type: only.type } : {}) },
+    });
     for (const row of rows) await this.upsertTemporalSchedule(env, row);
   }
 
   /** Removes the declarative schedules of tasks that are not in `tasks` (the version now deployed declares none for them). */
   async removeDeclarativeExcept(env: AuthenticatedEnvironment, tasks: string[]): Promise<void> {
-    const stale = await this.db.taskSchedule.findMany({ where: { environmentId: env.id, type: "DECLARATIVE", taskIdentifier: { notIn: tasks } } });
+    const stale = await this.db.taskSchedule.findMany({
+      where: { environmentId: env.id, type: "DECLARATIVE", taskIdentifier: { notIn: tasks } },
+    });
     for (const row of stale) {
-      await this.client.schedule.getHandle(row.id).delete().catch((error: unknown) => {
-        if (!(error instanceof ScheduleNotFoundError)) throw error;
-      });
+      await this.temporalSchedules.remove(row.id);
       await this.db.taskSchedule.delete({ where: { id: row.id } });
     }
   }
@@ -203,7 +210,12 @@ export class ScheduleService {
   async list(env: AuthenticatedEnvironment, page: number, perPage: number) {
     const [count, rows] = await Promise.all([
       this.db.taskSchedule.count({ where: { environmentId: env.id } }),
-      this.db.taskSchedule.findMany({ where: { environmentId: env.id }, orderBy: { createdAt: "desc" }, skip: (page - 1) * perPage, take: perPage }),
+      this.db.taskSchedule.findMany({
+        where: { environmentId: env.id },
+        orderBy: { createdAt: "desc" },
+        skip: (page - 1) * perPage,
+        take: perPage,
+      }),
     ]);
     return {
       data: await Promise.all(rows.map((row) => this.present(env, row))),

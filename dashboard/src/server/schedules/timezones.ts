@@ -5,7 +5,10 @@
  * Temporal Schedules need it: the tz database's names, which are case-sensitive and never offsets like "+05:30".
  */
 const LISTED = Intl.supportedValuesOf("timeZone");
-const LISTED_BY_LOWERCASE = new Map([["utc", "UTC"], ...LISTED.map((name) => [name.toLowerCase(), name] as [string, string])]);
+const LISTED_BY_LOWERCASE = new Map([
+  ["utc", "UTC"],
+  ...LISTED.map((name) => [name.toLowerCase(), name] as [string, string]),
+]);
 
 /** What `GET /api/v1/timezones` lists: UTC first, then ICU's ids. */
 export function listedTimezones(): string[] {

@@ -13,7 +13,11 @@ export interface InputRecord {
 export const inputStreamKey = (streamId: string) => `$input:${streamId}`;
 
 /** Appends `data` as the stream's next record; concurrent senders each get a seq of their own. */
-export async function appendInputRecord(db: Database, stream: { runId: string; streamId: string; environmentId: string }, data: unknown): Promise<number> {
+export async function appendInputRecord(
+  db: Database,
+  stream: { runId: string; streamId: string; environmentId: string },
+  data: unknown,
+): Promise<number> {
   const key = inputStreamKey(stream.streamId);
   for (let attempt = 0; ; attempt++) {
     const rows = await db.$queryRaw<{ seq: number }[]>`
@@ -29,23 +33,38 @@ export async function appendInputRecord(db: Database, stream: { runId: string; s
       return rows[0].seq;
     }
     // Another sender took that seq in the meantime: take the next one.
-    if (attempt >= 20) throw new Error(`input stream ${stream.streamId} of ${stream.runId}: too many concurrent senders`);
+    if (attempt >= 20)
+      throw new Error(`input stream ${stream.streamId} of ${stream.runId}: too many concurrent senders`);
   }
 }
 
-export async function readInputRecords(db: Database, runId: string, streamId: string, fromSeq: number, limit = 100): Promise<InputRecord[]> {
+export async function readInputRecords(
+  db: Database,
+  runId: string,
+  streamId: string,
+  fromSeq: number,
+  limit = 100,
+): Promise<InputRecord[]> {
   return db.$queryRaw<InputRecord[]>`
     SELECT "seq", "data" FROM "RunStreamChunk"
      WHERE "runId" = ${runId} AND "key" = ${inputStreamKey(streamId)} AND "seq" >= ${fromSeq}
      ORDER BY "seq" LIMIT ${limit}`;
 }
 
-export async function addInputWaiter(db: Database, waiter: { tokenId: string; runId: string; streamId: string; environmentId: string; fromSeq: number }): Promise<void> {
+export async function addInputWaiter(
+  db: Database,
+  waiter: { tokenId: string; runId: string; streamId: string; environmentId: string; fromSeq: number },
+): Promise<void> {
   await db.runInputStreamWaiter.upsert({ where: { tokenId: waiter.tokenId }, create: waiter, update: {} });
 }
 
 /** Removes and returns the waiters of (run, stream) that the record `seq` completes. */
-export async function takeInputWaiters(db: Database, runId: string, streamId: string, seq: number): Promise<{ tokenId: string }[]> {
+export async function takeInputWaiters(
+  db: Database,
+  runId: string,
+  streamId: string,
+  seq: number,
+): Promise<{ tokenId: string }[]> {
   return db.$queryRaw<{ tokenId: string }[]>`
     DELETE FROM "RunInputStreamWaiter" WHERE "runId" = ${runId} AND "streamId" = ${streamId} AND "fromSeq" <= ${seq}
     RETURNING "tokenId"`;

@@ -9,7 +9,12 @@ export interface StreamChunk {
   createdAt: Date;
 }
 
-async function insertChunks(db: Database, stream: { runId: string; key: string }, from: number, chunks: unknown[]): Promise<void> {
+async function insertChunks(
+  db: Database,
+  stream: { runId: string; key: string },
+  from: number,
+  chunks: unknown[],
+): Promise<void> {
   await db.$executeRaw`
     INSERT INTO "RunStreamChunk" ("runId", "key", "seq", "data", "createdAt")
     SELECT ${stream.runId}, ${stream.key}, ${from}::int + (t.ord - 1)::int, t.elem, now()
@@ -22,7 +27,13 @@ async function insertChunks(db: Database, stream: { runId: string; key: string }
  * A chunk PostgreSQL refuses does not cost the others: it is stored with its text made storable (or as null), and
  * its seq is returned with the reason so the caller can note it on the run.
  */
-export async function appendStreamChunks(db: Database, stream: { runId: string; key: string; environmentId: string }, from: number, chunks: unknown[], done: boolean): Promise<{ repaired: { seq: number; reason: string }[] }> {
+export async function appendStreamChunks(
+  db: Database,
+  stream: { runId: string; key: string; environmentId: string },
+  from: number,
+  chunks: unknown[],
+  done: boolean,
+): Promise<{ repaired: { seq: number; reason: string }[] }> {
   const repaired: { seq: number; reason: string }[] = [];
   if (chunks.length > 0) {
     try {
@@ -50,7 +61,13 @@ export async function appendStreamChunks(db: Database, stream: { runId: string; 
   return { repaired };
 }
 
-export async function readStreamChunks(db: Database, runId: string, key: string, fromSeq: number, limit = 500): Promise<StreamChunk[]> {
+export async function readStreamChunks(
+  db: Database,
+  runId: string,
+  key: string,
+  fromSeq: number,
+  limit = 500,
+): Promise<StreamChunk[]> {
   return db.$queryRaw<StreamChunk[]>`
     SELECT "seq", "data", "createdAt" FROM "RunStreamChunk"
      WHERE "runId" = ${runId} AND "key" = ${key} AND "seq" >= ${fromSeq}
@@ -58,25 +75,50 @@ export async function readStreamChunks(db: Database, runId: string, key: string,
 }
 
 /** The stream's state for readers: undefined until its first chunk (or the writer's first call) arrives. */
-export async function streamState(db: Database, runId: string, key: string, environmentId: string): Promise<{ completed: boolean } | undefined> {
-  const row = await db.runStream.findUnique({ where: { runId_key: { runId, key } }, select: { environmentId: true, completedAt: true } });
+export async function streamState(
+  db: Database,
+  runId: string,
+  key: string,
+  environmentId: string,
+): Promise<{ completed: boolean } | undefined> {
+  const row = await db.runStream.findUnique({
+    where: { runId_key: { runId, key } },
+    select: { environmentId: true, completedAt: true },
+  });
   return row && row.environmentId === environmentId ? { completed: row.completedAt !== null } : undefined;
 }
 
 /** The keys of a run's streams, oldest first (the run shape's `realtimeStreams`; not Stint's own "$" keys). */
 export async function streamKeysOfRun(db: Database, runId: string): Promise<string[]> {
-  const rows = await db.runStream.findMany({ where: { runId, NOT: { key: { startsWith: "$" } } }, orderBy: { createdAt: "asc" }, select: { key: true } });
+  const rows = await db.runStream.findMany({
+    where: { runId, NOT: { key: { startsWith: "$" } } },
+    orderBy: { createdAt: "asc" },
+    select: { key: true },
+  });
   return rows.map((row) => row.key);
 }
 
 /** A run's streams with their first chunks, for the dashboard's run page. */
-export async function streamsOfRun(db: Database, runId: string, chunksPerStream: number): Promise<{ key: string; completed: boolean; chunks: unknown[]; more: boolean }[]> {
+export async function streamsOfRun(
+  db: Database,
+  runId: string,
+  chunksPerStream: number,
+): Promise<{ key: string; completed: boolean; chunks: unknown[]; more: boolean }[]> {
   // Keys starting with "$" are Stint's own (input streams' records), not streams the task wrote.
-  const streams = await db.runStream.findMany({ where: { runId, NOT: { key: { startsWith: "$" } } }, orderBy: { createdAt: "asc" }, select: { key: true, completedAt: true } });
+  const streams = await db.runStream.findMany({
+    where: { runId, NOT: { key: { startsWith: "$" } } },
+    orderBy: { createdAt: "asc" },
+    select: { key: true, completedAt: true },
+  });
   return Promise.all(
     streams.map(async (stream) => {
       const chunks = await readStreamChunks(db, runId, stream.key, 0, chunksPerStream + 1);
-      return { key: stream.key, completed: stream.completedAt !== null, chunks: chunks.slice(0, chunksPerStream).map((c) => c.data), more: chunks.length > chunksPerStream };
+      return {
+        key: stream.key,
+        completed: stream.completedAt !== null,
+        chunks: chunks.slice(0, chunksPerStream).map((c) => c.data),
+        more: chunks.length > chunksPerStream,
+      };
     }),
   );
 }

@@ -29,10 +29,20 @@ export interface CreatedProject {
 }
 
 export function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 48) || "project";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 48) || "project"
+  );
 }
 
-export async function createOrganization(db: Database, title: string, ownerUserId?: string): Promise<{ id: string; slug: string }> {
+export async function createOrganization(
+  db: Database,
+  title: string,
+  ownerUserId?: string,
+): Promise<{ id: string; slug: string }> {
   const id = newId("org_");
   const slug = `${slugify(title)}-${randomToken(4)}`;
   await db.organization.create({
@@ -64,7 +74,13 @@ export async function createProject(
   const ref = options.ref ?? `proj_${randomToken(20)}`;
   const taken = await db.project.findFirst({ where: { organizationId, slug: slugify(name) }, select: { id: true } });
   const slug = taken ? `${slugify(name).slice(0, 40)}-${randomToken(4)}` : slugify(name);
-  const environments = types.map((type) => ({ id: newId("env_"), type, slug: ENVIRONMENT_SLUGS[type], secret: newSecretKey(type), public: newPublicKey(type) }));
+  const environments = types.map((type) => ({
+    id: newId("env_"),
+    type,
+    slug: ENVIRONMENT_SLUGS[type],
+    secret: newSecretKey(type),
+    public: newPublicKey(type),
+  }));
   await db.project.create({
     data: {
       id: projectId,
@@ -91,7 +107,13 @@ export async function createProject(
     id: projectId,
     ref,
     slug,
-    environments: environments.map((env) => ({ id: env.id, type: env.type, slug: env.slug, secretKey: env.secret.key, publicKey: env.public.key })),
+    environments: environments.map((env) => ({
+      id: env.id,
+      type: env.type,
+      slug: env.slug,
+      secretKey: env.secret.key,
+      publicKey: env.public.key,
+    })),
   };
 }
 
@@ -102,13 +124,21 @@ export async function rotateSecretKey(db: Database, environmentId: string, secre
   await db.runtimeEnvironment.update({
     where: { id: environmentId },
     // The sealed copy belonged to the old key: tokens the SDK signed with it stop working too.
-    data: { secretKeyHash: secret.hash, secretKeyHint: secret.hint, secretKeyRotatedAt: new Date(), secretKeySealed: secretBox?.seal(secret.key) ?? null },
+    data: {
+      secretKeyHash: secret.hash,
+      secretKeyHint: secret.hint,
+      secretKeyRotatedAt: new Date(),
+      secretKeySealed: secretBox?.seal(secret.key) ?? null,
+    },
   });
   return secret.key;
 }
 
 /** A user with a password, optionally made a member of an organisation. */
-export async function createUser(db: Database, user: { email: string; password: string; name?: string; organizationId?: string; role?: "ADMIN" | "MEMBER" }): Promise<string> {
+export async function createUser(
+  db: Database,
+  user: { email: string; password: string; name?: string; organizationId?: string; role?: "ADMIN" | "MEMBER" },
+): Promise<string> {
   const id = newId("user_");
   await db.user.create({
     data: {
@@ -116,7 +146,9 @@ export async function createUser(db: Database, user: { email: string; password: 
       email: user.email.toLowerCase(),
       name: user.name,
       passwordHash: await hashPassword(user.password),
-      memberships: user.organizationId ? { create: { id: newId("mem_"), organizationId: user.organizationId, role: user.role ?? "MEMBER" } } : undefined,
+      memberships: user.organizationId
+        ? { create: { id: newId("mem_"), organizationId: user.organizationId, role: user.role ?? "MEMBER" } }
+        : undefined,
     },
   });
   return id;

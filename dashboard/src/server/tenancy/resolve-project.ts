@@ -11,7 +11,10 @@ import { createProject } from "./create-project.js";
 /** Trigger.dev refs are `proj_` and 20 letters; the example's `proj_hello_world` and hand-written refs are fine too. */
 export const projectRefSchema = z
   .string()
-  .regex(/^proj_[a-z0-9_-]{1,60}$/, 'a project ref is "proj_" then lowercase letters, digits, "_" or "-" (as trigger.config.ts\'s `project`)');
+  .regex(
+    /^proj_[a-z0-9_-]{1,60}$/,
+    'a project ref is "proj_" then lowercase letters, digits, "_" or "-" (as trigger.config.ts\'s `project`)',
+  );
 
 export interface ResolvedProject {
   project: { id: string; ref: string; name: string; organization: { id: string; title: string } };
@@ -21,13 +24,30 @@ export interface ResolvedProject {
   secretKey: string;
 }
 
-export async function resolveOrCreateProject(db: Database, secretBox: SecretBox, userId: string, ref: string, name: string | undefined): Promise<ResolvedProject> {
+export async function resolveOrCreateProject(
+  db: Database,
+  secretBox: SecretBox,
+  userId: string,
+  ref: string,
+  name: string | undefined,
+): Promise<ResolvedProject> {
   const found = await findProject(db, secretBox, userId, ref);
   if (found) return found;
-  const membership = await db.orgMember.findFirst({ where: { userId }, orderBy: { createdAt: "asc" }, include: { organization: true } });
-  if (!membership) throw new ApiError(403, `You belong to no organisation, so project ${ref} cannot be created: ask an admin for an invite`);
+  const membership = await db.orgMember.findFirst({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    include: { organization: true },
+  });
+  if (!membership)
+    throw new ApiError(
+      403,
+      `You belong to no organisation, so project ${ref} cannot be created: ask an admin for an invite`,
+    );
   try {
-    await createProject(db, membership.organizationId, name ?? ref.replace(/^proj_/, ""), undefined, { ref, secretBox });
+    await createProject(db, membership.organizationId, name ?? ref.replace(/^proj_/, ""), undefined, {
+      ref,
+      secretBox,
+    });
   } catch (error) {
     // Another `stint dev` created it a moment ago: use that one.
     if ((error as { code?: string }).code !== "P2002") throw error;
@@ -37,14 +57,25 @@ export async function resolveOrCreateProject(db: Database, secretBox: SecretBox,
   return { ...created, created: true };
 }
 
-async function findProject(db: Database, secretBox: SecretBox, userId: string, ref: string): Promise<ResolvedProject | undefined> {
+async function findProject(
+  db: Database,
+  secretBox: SecretBox,
+  userId: string,
+  ref: string,
+): Promise<ResolvedProject | undefined> {
   const project = await db.project.findUnique({
     where: { ref },
-    include: { organization: { include: { members: { where: { userId } } } }, environments: { where: { type: "DEVELOPMENT" } } },
+    include: {
+      organization: { include: { members: { where: { userId } } } },
+      environments: { where: { type: "DEVELOPMENT" } },
+    },
   });
   if (!project) return undefined;
   if (project.organization.members.length === 0) {
-    throw new ApiError(403, `project ${ref} belongs to an organisation you are not a member of: ask one of its admins to invite you, or name another project in trigger.config.ts`);
+    throw new ApiError(
+      403,
+      `project ${ref} belongs to an organisation you are not a member of: ask one of its admins to invite you, or name another project in trigger.config.ts`,
+    );
   }
   const dev = project.environments[0];
   if (!dev) throw new ApiError(409, `project ${ref} has no development environment`);
@@ -62,7 +93,12 @@ async function findProject(db: Database, secretBox: SecretBox, userId: string, r
     );
   }
   return {
-    project: { id: project.id, ref: project.ref, name: project.name, organization: { id: project.organization.id, title: project.organization.title } },
+    project: {
+      id: project.id,
+      ref: project.ref,
+      name: project.name,
+      organization: { id: project.organization.id, title: project.organization.title },
+    },
     created: false,
     environment: { id: dev.id, type: "DEVELOPMENT", slug: dev.slug },
     secretKey,

@@ -7,13 +7,21 @@ import type { SessionUser } from "../auth/user-sessions.js";
 
 type UiEnv = { Variables: { user: SessionUser } };
 
-export function deploymentUiRoutes(app: Hono<UiEnv>, services: ApiServices, envOf: (c: Context<UiEnv>) => Promise<AuthenticatedEnvironment>): void {
+export function deploymentUiRoutes(
+  app: Hono<UiEnv>,
+  services: ApiServices,
+  envOf: (c: Context<UiEnv>) => Promise<AuthenticatedEnvironment>,
+): void {
   app.get("/environments/:envId/deployments", async (c) => {
     const env = await envOf(c);
     const { deployments, current } = await services.deployments.list(env, { limit: 100 });
     return c.json({
       deployable: env.type !== "DEVELOPMENT",
-      current: current && { deploymentId: current.deploymentId, promotedBy: current.promotedBy, since: current.updatedAt },
+      current: current && {
+        deploymentId: current.deploymentId,
+        promotedBy: current.promotedBy,
+        since: current.updatedAt,
+      },
       deployments: deployments.map((deployment) => ({
         id: deployment.id,
         version: deployment.version,

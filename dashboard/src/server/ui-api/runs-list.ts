@@ -1,17 +1,15 @@
 /**
  * The dashboard's runs list: a page of runs from Temporal's visibility (newest first, with a signed cursor to the
- * next page), or the one run a search by id names. Durations are execution time (the run's compute time), not the
- * time since it was triggered: visibility only knows when the workflow started and closed, which counts the queue.
+ * next page), or the one run a search by id names. Durations are execution time (see execution-times.ts).
  */
-import pMap from "p-map";
 import { z } from "zod";
 import type { ListRunsFilter, RunRecord, RunStatus } from "@stint/sdk/runtime";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import { ownedRun } from "../api/ownership.js";
-import { statusFlags } from "../api/run-presenter.js";
 import type { ApiServices } from "../api/services.js";
 import { openCursor, signCursor } from "../api/page-cursor.js";
 import { parseValue, periodStart } from "../api/validation.js";
+import { withExecutionTimes } from "../runs/execution-times.js";
 
 export const runsListQuerySchema = z.object({
   status: z.string().optional(),
@@ -26,38 +24,19 @@ export const runsListQuerySchema = z.object({
     .regex(/^run_[a-z0-9]+$/i, 'runId: a run id looks like "run_…"; paste the whole id')
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  limit: z.coerce.number({ message: "limit: a number from 1 to 100" }).int("limit: a whole number from 1 to 100").min(1, "limit: at least 1").max(100, "limit: at most 100").default(50),
+  limit: z.coerce
+    .number({ message: "limit: a number from 1 to 100" })
+    .int("limit: a whole number from 1 to 100")
+    .min(1, "limit: at least 1")
+    .max(100, "limit: at most 100")
+    .default(50),
 });
 
-/** Finished runs' execution times, which never change: read once from the run's state, then kept. */
-const FINISHED_DURATIONS_KEPT = 20_000;
-const finishedDurations = new Map<string, number>();
-
-function rememberDuration(runId: string, durationMs: number): void {
-  finishedDurations.set(runId, durationMs);
-  if (finishedDurations.size > FINISHED_DURATIONS_KEPT) finishedDurations.delete(finishedDurations.keys().next().value!);
-}
-
-async function withExecutionTimes(services: ApiServices, env: AuthenticatedEnvironment, runs: RunRecord[]): Promise<RunRecord[]> {
-  const engine = services.engines.for(env);
-  return pMap(
-    runs,
-    async (run) => {
-      if (!statusFlags(run.status).isCompleted) return { ...run, durationMs: 0 };
-      let durationMs = finishedDurations.get(run.id);
-      if (durationMs === undefined) {
-        const state = await engine.runState(run.id).catch(() => undefined);
-        if (!state) return { ...run, durationMs: 0 };
-        durationMs = state.durationMs;
-        rememberDuration(run.id, durationMs);
-      }
-      return { ...run, durationMs };
-    },
-    { concurrency: 8 },
-  );
-}
-
-export async function listRunsForDashboard(services: ApiServices, env: AuthenticatedEnvironment, query: Record<string, string>): Promise<{ data: RunRecord[]; next?: string }> {
+export async function listRunsForDashboard(
+  services: ApiServices,
+  env: AuthenticatedEnvironment,
+  query: Record<string, string>,
+): Promise<{ data: RunRecord[]; next?: string }> {
   const q = parseValue(runsListQuerySchema, query, "query");
   const engine = services.engines.for(env);
   if (q.runId) {
@@ -78,4 +57,3 @@ export async function listRunsForDashboard(services: ApiServices, env: Authentic
   const page = await engine.listRuns(filter);
   return { data: await withExecutionTimes(services, env, page.data), next: signCursor(env, page.nextCursor) };
 }
-

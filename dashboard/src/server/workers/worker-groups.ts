@@ -18,10 +18,16 @@ export const CONNECTED_WITHIN_MS = 30_000;
 
 export const workerGroupNameSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "name: 1 to 40 lowercase letters, digits or dashes, starting with a letter or digit (it names the task queue workers.<name>)");
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    "name: 1 to 40 lowercase letters, digits or dashes, starting with a letter or digit (it names the task queue workers.<name>)",
+  );
 
 /** First boot: the default group and its token, printed once and written to `tokenFile`. Later boots change nothing. */
-export async function ensureDefaultWorkerGroup(db: Database, options: { tokenFile: string; log: (line: string) => void }): Promise<{ created: boolean; token?: string }> {
+export async function ensureDefaultWorkerGroup(
+  db: Database,
+  options: { tokenFile: string; log: (line: string) => void },
+): Promise<{ created: boolean; token?: string }> {
   const existing = await db.workerGroup.findUnique({ where: { name: DEFAULT_WORKER_GROUP } });
   if (existing) {
     const saved = readTokenFile(options.tokenFile);
@@ -38,14 +44,19 @@ export async function ensureDefaultWorkerGroup(db: Database, options: { tokenFil
     "Start a supervisor on each worker server with it:",
     `  npm run supervisor -- --api-url <this webapp's URL> --token ${token.slice(0, 11)}… --name <server>`,
     `Lost it? It is also in ${options.tokenFile}, or rotate it on the dashboard (Workers).`,
-  ])) options.log(line);
+  ]))
+    options.log(line);
   return { created: true, token };
 }
 
-export async function createWorkerGroup(db: Database, name: string): Promise<{ id: string; name: string; token: string }> {
+export async function createWorkerGroup(
+  db: Database,
+  name: string,
+): Promise<{ id: string; name: string; token: string }> {
   const parsed = workerGroupNameSchema.safeParse(name);
   if (!parsed.success) throw new ApiError(400, parsed.error.issues[0]!.message);
-  if (await db.workerGroup.findUnique({ where: { name } })) throw new ApiError(409, `name: a worker group named "${name}" exists already`);
+  if (await db.workerGroup.findUnique({ where: { name } }))
+    throw new ApiError(409, `name: a worker group named "${name}" exists already`);
   const { token, tokenHash, tokenHint } = newWorkerToken();
   const id = newId("wg_");
   await db.workerGroup.create({ data: { id, name, tokenHash, tokenHint } });
@@ -55,13 +66,19 @@ export async function createWorkerGroup(db: Database, name: string): Promise<{ i
 /** A new token for the group; its supervisors are refused from their next call until they get it. */
 export async function rotateWorkerToken(db: Database, groupId: string): Promise<{ token: string }> {
   const { token, tokenHash, tokenHint } = newWorkerToken();
-  const updated = await db.workerGroup.updateMany({ where: { id: groupId }, data: { tokenHash, tokenHint, rotatedAt: new Date() } });
+  const updated = await db.workerGroup.updateMany({
+    where: { id: groupId },
+    data: { tokenHash, tokenHint, rotatedAt: new Date() },
+  });
   if (updated.count === 0) throw notFound(`Worker group ${groupId}`);
   return { token };
 }
 
 export async function listWorkerGroups(db: Database, now = Date.now()) {
-  const groups = await db.workerGroup.findMany({ orderBy: { createdAt: "asc" }, include: { servers: { orderBy: { name: "asc" } } } });
+  const groups = await db.workerGroup.findMany({
+    orderBy: { createdAt: "asc" },
+    include: { servers: { orderBy: { name: "asc" } } },
+  });
   return groups.map((group) => ({
     id: group.id,
     name: group.name,

@@ -19,7 +19,14 @@ function AccessTokens() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
-  const load = useCallback(() => uiApi<{ tokens: AccessToken[] }>("/access-tokens").then((r) => setTokens(r.tokens), (e: Error) => setError(e.message)), []);
+  const load = useCallback(
+    () =>
+      uiApi<{ tokens: AccessToken[] }>("/access-tokens").then(
+        (r) => setTokens(r.tokens),
+        (e: Error) => setError(e.message),
+      ),
+    [],
+  );
   useEffect(() => void load(), [load]);
 
   const create = async (event: FormEvent) => {
@@ -49,15 +56,25 @@ function AccessTokens() {
         <p className="muted">
           A personal access token lets <span className="key">stint dev</span> act for you: it finds the project its
           trigger.config.ts names in your organisation (or creates it) and runs as a session of its development
-          environment. Set it as <span className="key">TRIGGER_ACCESS_TOKEN</span> with <span className="key">TRIGGER_API_URL</span>.
+          environment. Set it as <span className="key">TRIGGER_ACCESS_TOKEN</span> with{" "}
+          <span className="key">TRIGGER_API_URL</span>.
         </p>
         <form className="row" onSubmit={create}>
-          <input aria-label="Token name" placeholder="What is it for? (my laptop)" value={name} onChange={(e) => setName(e.target.value)} required />
+          <input
+            aria-label="Token name"
+            placeholder="What is it for? (my laptop)"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+          />
           <button disabled={busy}>{busy && <span className="spinner" />} Create token</button>
         </form>
         {created && (
           <p>
-            New token (shown once): <span className="key" data-testid="created-access-token">{created}</span>
+            New token (shown once):{" "}
+            <span className="key" data-testid="created-access-token">
+              {created}
+            </span>
           </p>
         )}
         {error && <p className="error">{error}</p>}
@@ -76,15 +93,25 @@ function AccessTokens() {
           {tokens?.map((token) => (
             <tr key={token.id}>
               <td>{token.name}</td>
-              <td><span className="key">{token.hint}</span></td>
+              <td>
+                <span className="key">{token.hint}</span>
+              </td>
               <td>{new Date(token.createdAt).toLocaleString()}</td>
               <td>{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : "never"}</td>
               <td>
-                <button className="secondary" onClick={() => revoke(token.id)}>Revoke</button>
+                <button className="secondary" onClick={() => revoke(token.id)}>
+                  Revoke
+                </button>
               </td>
             </tr>
           ))}
-          {tokens?.length === 0 && <tr><td colSpan={5} className="muted">No tokens yet.</td></tr>}
+          {tokens?.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                No tokens yet.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </>

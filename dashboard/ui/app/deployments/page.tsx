@@ -23,14 +23,19 @@ interface Listing {
   deployments: Deployment[];
 }
 
-const STATUS_CLASS: Record<Deployment["status"], string> = { PENDING: "WAITING", DEPLOYED: "COMPLETED", FAILED: "FAILED" };
+const STATUS_CLASS: Record<Deployment["status"], string> = {
+  PENDING: "WAITING",
+  DEPLOYED: "COMPLETED",
+  FAILED: "FAILED",
+};
 
 function Deployments({ environment }: ShellContext) {
   const [listing, setListing] = useState<Listing>();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   const load = useCallback(
-    () => uiApi<Listing>(`/environments/${environment.id}/deployments`).then(setListing, (e: Error) => setError(e.message)),
+    () =>
+      uiApi<Listing>(`/environments/${environment.id}/deployments`).then(setListing, (e: Error) => setError(e.message)),
     [environment.id],
   );
   useEffect(() => {
@@ -40,7 +45,12 @@ function Deployments({ environment }: ShellContext) {
   }, [load]);
 
   const promote = async (d: Deployment) => {
-    if (!window.confirm(`Make version ${d.version} current? New runs start on it; runs already started keep their version.`)) return;
+    if (
+      !window.confirm(
+        `Make version ${d.version} current? New runs start on it; runs already started keep their version.`,
+      )
+    )
+      return;
     setBusy(d.id);
     setError(undefined);
     try {
@@ -53,26 +63,59 @@ function Deployments({ environment }: ShellContext) {
     }
   };
 
-  if (!listing) return error ? <p className="error">{error}</p> : <p><span className="spinner" /> Loading…</p>;
+  if (!listing)
+    return error ? (
+      <p className="error">{error}</p>
+    ) : (
+      <p>
+        <span className="spinner" /> Loading…
+      </p>
+    );
   if (!listing.deployable) {
-    return <p className="muted">Development runs on <code>stint dev</code>: choose a staging or production environment to see its deployments.</p>;
+    return (
+      <p className="muted">
+        Development runs on <code>stint dev</code>: choose a staging or production environment to see its deployments.
+      </p>
+    );
   }
   const current = listing.deployments.find((d) => d.isCurrent);
   return (
     <>
       <p className="muted" data-testid="current-deployment">
-        {current ? <>Current version: <strong>{current.version}</strong> (made current by {listing.current?.promotedBy})</> : <>No version deployed yet: run <code>npx stint deploy</code>.</>}
+        {current ? (
+          <>
+            Current version: <strong>{current.version}</strong> (made current by {listing.current?.promotedBy})
+          </>
+        ) : (
+          <>
+            No version deployed yet: run <code>npx stint deploy</code>.
+          </>
+        )}
       </p>
       <table>
         <thead>
-          <tr><th>Version</th><th>Status</th><th>Tasks</th><th>Deployed by</th><th>When</th><th /></tr>
+          <tr>
+            <th>Version</th>
+            <th>Status</th>
+            <th>Tasks</th>
+            <th>Deployed by</th>
+            <th>When</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {listing.deployments.map((d) => (
             <tr key={d.id} data-version={d.version}>
               <td>
                 <strong>{d.version}</strong> <span className="muted">{d.shortCode}</span>
-                {d.isCurrent && <> <span className="status COMPLETED" data-testid="current-badge">current</span></>}
+                {d.isCurrent && (
+                  <>
+                    {" "}
+                    <span className="status COMPLETED" data-testid="current-badge">
+                      current
+                    </span>
+                  </>
+                )}
               </td>
               <td>
                 <span className={`status ${STATUS_CLASS[d.status]}`}>{d.status}</span>
@@ -90,7 +133,13 @@ function Deployments({ environment }: ShellContext) {
               </td>
             </tr>
           ))}
-          {listing.deployments.length === 0 && <tr><td colSpan={6} className="muted">No deployments yet.</td></tr>}
+          {listing.deployments.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No deployments yet.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       {error && <p className="error">{error}</p>}

@@ -2,7 +2,10 @@
 /** The dashboard's calls to the webapp's /ui-api (same origin, session cookie). */
 
 export class UiApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -50,4 +53,5 @@ export interface Me {
 /** Runs as the engine reports them (the webapp passes them through). */
 export type { RunRecord } from "@stint/sdk/runtime";
 
-export const FINAL_STATUSES = ["COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+/** The SDK's one list of run statuses (a module that imports nothing, so the browser bundle may take it). */
+export { isFinalStatus, RUN_STATUSES } from "@stint/sdk/run-status";

@@ -31,7 +31,11 @@ export function Shell({ title, children }: { title: string; children: (context: 
 
   // Every page says when the webapp cannot reach Temporal: runs are accepted but start only when it is back.
   useEffect(() => {
-    const load = () => uiApi<{ temporal: NonNullable<typeof temporal> }>("/engine-status").then((r) => setTemporal(r.temporal), () => undefined);
+    const load = () =>
+      uiApi<{ temporal: NonNullable<typeof temporal> }>("/engine-status").then(
+        (r) => setTemporal(r.temporal),
+        () => undefined,
+      );
     void load();
     const timer = setInterval(() => void load(), 5000);
     return () => clearInterval(timer);
@@ -43,7 +47,9 @@ export function Shell({ title, children }: { title: string; children: (context: 
   };
 
   const projects = me?.organizations.flatMap((o) => o.projects.map((p) => ({ org: o, project: p }))) ?? [];
-  const current = projects.flatMap(({ project }) => project.environments.map((environment) => ({ project, environment }))).find((x) => x.environment.id === envId);
+  const current = projects
+    .flatMap(({ project }) => project.environments.map((environment) => ({ project, environment })))
+    .find((x) => x.environment.id === envId);
 
   return (
     <>
@@ -76,7 +82,10 @@ export function Shell({ title, children }: { title: string; children: (context: 
           </select>
         )}
         {me && (
-          <button className="secondary" onClick={() => uiApi("/logout", { method: "POST" }).then(() => (window.location.href = "/login"))}>
+          <button
+            className="secondary"
+            onClick={() => uiApi("/logout", { method: "POST" }).then(() => (window.location.href = "/login"))}
+          >
             Log out {me.user.email}
           </button>
         )}
@@ -86,8 +95,8 @@ export function Shell({ title, children }: { title: string; children: (context: 
         {temporal && !temporal.reachable && (
           <p className="error" role="alert">
             The run engine (Temporal at {temporal.address}) is unreachable
-            {temporal.unreachableSince ? ` since ${new Date(temporal.unreachableSince).toLocaleTimeString()}` : ""}: triggered runs are
-            accepted and start when it is back; run details answer 503 until then.
+            {temporal.unreachableSince ? ` since ${new Date(temporal.unreachableSince).toLocaleTimeString()}` : ""}:
+            triggered runs are accepted and start when it is back; run details answer 503 until then.
           </p>
         )}
         {error && <p className="error">{error}</p>}

@@ -11,10 +11,16 @@ export default function LoginPage() {
   const [github, setGithub] = useState(false);
 
   useEffect(() => {
-    uiApi<{ github: boolean }>("/auth/providers").then((p) => setGithub(p.github), () => undefined);
+    uiApi<{ github: boolean }>("/auth/providers").then(
+      (p) => setGithub(p.github),
+      () => undefined,
+    );
     const query = new URLSearchParams(window.location.search);
     const problem = query.get("error");
-    if (problem === "no-account") setError(`No Stint account uses ${query.get("email") ?? "that email"}: ask an admin of your organisation for an invite.`);
+    if (problem === "no-account")
+      setError(
+        `No Stint account uses ${query.get("email") ?? "that email"}: ask an admin of your organisation for an invite.`,
+      );
     else if (problem === "github") setError("GitHub login failed; the webapp's log says why.");
     else if (problem === "expired") setError("That login link has expired or was used already.");
   }, []);
@@ -54,14 +60,27 @@ export default function LoginPage() {
           <label>
             Email
             <br />
-            <input name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required style={{ width: "100%" }} />
+            <input
+              name="email"
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+              style={{ width: "100%" }}
+            />
           </label>
         </p>
         <p>
           <label>
             Password
             <br />
-            <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} style={{ width: "100%" }} />
+            <input
+              name="password"
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              style={{ width: "100%" }}
+            />
           </label>
         </p>
         <div className="row">
@@ -77,7 +96,9 @@ export default function LoginPage() {
       </form>
       {github && (
         <p>
-          <a className="button secondary" href="/ui-api/auth/github">Continue with GitHub</a>
+          <a className="button secondary" href="/ui-api/auth/github">
+            Continue with GitHub
+          </a>
         </p>
       )}
     </main>

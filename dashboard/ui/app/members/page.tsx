@@ -11,7 +11,9 @@ interface MembersView {
 }
 
 function Members({ me, environment }: ShellContext) {
-  const org = me.organizations.find((o) => o.projects.some((p) => p.environments.some((e) => e.id === environment.id)))!;
+  const org = me.organizations.find((o) =>
+    o.projects.some((p) => p.environments.some((e) => e.id === environment.id)),
+  )!;
   const [view, setView] = useState<MembersView>();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("MEMBER");
@@ -19,7 +21,10 @@ function Members({ me, environment }: ShellContext) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
-  const load = useCallback(() => uiApi<MembersView>(`/organizations/${org.id}/members`).then(setView, (e: Error) => setError(e.message)), [org.id]);
+  const load = useCallback(
+    () => uiApi<MembersView>(`/organizations/${org.id}/members`).then(setView, (e: Error) => setError(e.message)),
+    [org.id],
+  );
   useEffect(() => void load(), [load]);
 
   const invite = async (event: FormEvent) => {
@@ -27,7 +32,9 @@ function Members({ me, environment }: ShellContext) {
     setBusy(true);
     setError(undefined);
     try {
-      setLink((await uiApi<{ inviteUrl: string }>(`/organizations/${org.id}/invites`, { body: { email, role } })).inviteUrl);
+      setLink(
+        (await uiApi<{ inviteUrl: string }>(`/organizations/${org.id}/invites`, { body: { email, role } })).inviteUrl,
+      );
       setEmail("");
       await load();
     } catch (e) {
@@ -39,11 +46,20 @@ function Members({ me, environment }: ShellContext) {
 
   const remove = async (memberId: string) => {
     if (!window.confirm("Remove this member?")) return;
-    await uiApi(`/organizations/${org.id}/members/${memberId}/remove`, { body: {} }).catch((e: Error) => setError(e.message));
+    await uiApi(`/organizations/${org.id}/members/${memberId}/remove`, { body: {} }).catch((e: Error) =>
+      setError(e.message),
+    );
     await load();
   };
 
-  if (!view) return error ? <p className="error">{error}</p> : <p><span className="spinner" /> Loading…</p>;
+  if (!view)
+    return error ? (
+      <p className="error">{error}</p>
+    ) : (
+      <p>
+        <span className="spinner" /> Loading…
+      </p>
+    );
   const admin = view.role === "ADMIN";
   return (
     <>
@@ -51,14 +67,27 @@ function Members({ me, environment }: ShellContext) {
         <h2>{org.title}</h2>
         <table>
           <thead>
-            <tr><th>Member</th><th>Role</th><th /></tr>
+            <tr>
+              <th>Member</th>
+              <th>Role</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {view.members.map((m) => (
               <tr key={m.id}>
-                <td>{m.name ? `${m.name} · ` : ""}{m.email}</td>
+                <td>
+                  {m.name ? `${m.name} · ` : ""}
+                  {m.email}
+                </td>
                 <td>{m.role}</td>
-                <td>{admin && m.email !== me.user.email && <button className="secondary" onClick={() => remove(m.id)}>Remove</button>}</td>
+                <td>
+                  {admin && m.email !== me.user.email && (
+                    <button className="secondary" onClick={() => remove(m.id)}>
+                      Remove
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
             {view.invites.map((i) => (
@@ -73,15 +102,27 @@ function Members({ me, environment }: ShellContext) {
       </div>
       {admin && (
         <form className="card row" onSubmit={invite}>
-          <input aria-label="Invite email" type="email" placeholder="teammate@example.com" value={email} onChange={(e) => setEmail(e.target.value)} required />
+          <input
+            aria-label="Invite email"
+            type="email"
+            placeholder="teammate@example.com"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
           <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="MEMBER">Member</option>
             <option value="ADMIN">Admin</option>
           </select>
-          <button type="submit" disabled={busy}>{busy && <span className="spinner" />} Invite</button>
+          <button type="submit" disabled={busy}>
+            {busy && <span className="spinner" />} Invite
+          </button>
           {link && (
             <span>
-              Send them this link (shown once): <span className="key" data-testid="invite-link">{link}</span>
+              Send them this link (shown once):{" "}
+              <span className="key" data-testid="invite-link">
+                {link}
+              </span>
             </span>
           )}
         </form>

@@ -5,9 +5,7 @@
  */
 import { useCallback, useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../lib/shell";
-import { uiApi, type RunRecord } from "../lib/api";
-
-const STATUSES = ["QUEUED", "DELAYED", "EXECUTING", "WAITING", "COMPLETED", "FAILED", "CANCELED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"];
+import { RUN_STATUSES, uiApi, type RunRecord } from "../lib/api";
 
 function RunsList({ environment }: ShellContext) {
   const [runs, setRuns] = useState<RunRecord[]>();
@@ -19,7 +17,9 @@ function RunsList({ environment }: ShellContext) {
   const cursor = cursors[cursors.length - 1]!;
 
   const load = useCallback(async () => {
-    const query = new URLSearchParams(Object.entries({ ...filters, runId: filters.runId.trim(), after: cursor }).filter(([, v]) => v !== ""));
+    const query = new URLSearchParams(
+      Object.entries({ ...filters, runId: filters.runId.trim(), after: cursor }).filter(([, v]) => v !== ""),
+    );
     try {
       const page = await uiApi<{ data: RunRecord[]; next?: string }>(`/environments/${environment.id}/runs?${query}`);
       setRuns(page.data);
@@ -47,7 +47,7 @@ function RunsList({ environment }: ShellContext) {
       <div className="row card">
         <select aria-label="Status" value={filters.status} onChange={set("status")}>
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
+          {RUN_STATUSES.map((s) => (
             <option key={s}>{s}</option>
           ))}
         </select>

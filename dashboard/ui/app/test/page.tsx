@@ -33,7 +33,10 @@ function TestForm({ environment }: ShellContext) {
     }
     setBusy(true);
     try {
-      const { id } = await uiApi<{ id: string }>(`/environments/${environment.id}/tasks/${encodeURIComponent(task)}/trigger`, { body: { payload: parsed } });
+      const { id } = await uiApi<{ id: string }>(
+        `/environments/${environment.id}/tasks/${encodeURIComponent(task)}/trigger`,
+        { body: { payload: parsed } },
+      );
       window.location.href = `/runs/${id}?env=${environment.id}`;
     } catch (e) {
       setError((e as Error).message);
@@ -47,8 +50,19 @@ function TestForm({ environment }: ShellContext) {
         <label>
           Task
           <br />
-          <input ref={taskInput} aria-label="Task id" list="known-tasks" value={task} onChange={(e) => setTask(e.target.value)} placeholder="task id" />
-          <datalist id="known-tasks">{tasks?.map((t) => <option key={t} value={t} />)}</datalist>
+          <input
+            ref={taskInput}
+            aria-label="Task id"
+            list="known-tasks"
+            value={task}
+            onChange={(e) => setTask(e.target.value)}
+            placeholder="task id"
+          />
+          <datalist id="known-tasks">
+            {tasks?.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
         </label>
         {!tasks && !error && <span className="spinner" data-testid="tasks-loading" />}
       </p>

@@ -12,7 +12,11 @@ import { parseBody, parseValue, taskIdParam } from "../validation.js";
 import { parseClientJson } from "../json-limits.js";
 
 const createBatchSchema = z.object({
-  runCount: z.number().int().min(1, "runCount must be at least 1").max(MAX_BATCH_ITEMS, `runCount is at most ${MAX_BATCH_ITEMS}; split larger batches`),
+  runCount: z
+    .number()
+    .int()
+    .min(1, "runCount must be at least 1")
+    .max(MAX_BATCH_ITEMS, `runCount is at most ${MAX_BATCH_ITEMS}; split larger batches`),
   parentRunId: z.string().max(128).optional(),
   resumeParentOnCompletion: z.boolean().optional(),
   idempotencyKey: keySchema.optional(),
@@ -32,14 +36,33 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v3/batches", async (c) => {
     const env = c.get("env");
     const body = await parseBody(c, createBatchSchema);
-    if (body.resumeParentOnCompletion) throw new ApiError(422, "resumeParentOnCompletion: batchTriggerAndWait runs inside a task, where the engine starts the batch itself");
+    if (body.resumeParentOnCompletion)
+      throw new ApiError(
+        422,
+        "resumeParentOnCompletion: batchTriggerAndWait runs inside a task, where the engine starts the batch itself",
+      );
     if (body.idempotencyKey) {
-      const existing = await services.db.batchTaskRun.findUnique({ where: { environmentId_idempotencyKey: { environmentId: env.id, idempotencyKey: body.idempotencyKey } } });
-      if (existing) return c.json({ id: existing.id, runCount: existing.runCount, isCached: true, idempotencyKey: body.idempotencyKey });
+      const existing = await services.db.batchTaskRun.findUnique({
+        where: { environmentId_idempotencyKey: { environmentId: env.id, idempotencyKey: body.idempotencyKey } },
+      });
+      if (existing)
+        return c.json({
+          id: existing.id,
+          runCount: existing.runCount,
+          isCached: true,
+          idempotencyKey: body.idempotencyKey,
+        });
     }
     const id = newBatchId();
     await services.db.batchTaskRun.create({
-      data: { id, environmentId: env.id, runCount: body.runCount, runIds: Array(body.runCount).fill(""), idempotencyKey: body.idempotencyKey, parentRunId: body.parentRunId },
+      data: {
+        id,
+        environmentId: env.id,
+        runCount: body.runCount,
+        runIds: Array(body.runCount).fill(""),
+        idempotencyKey: body.idempotencyKey,
+        parentRunId: body.parentRunId,
+      },
     });
     c.header("x-trigger-jwt", await signPublicToken(env.id, env.jwtSigningSecret, [`read:batch:${id}`]));
     return c.json({ id, runCount: body.runCount, isCached: false, idempotencyKey: body.idempotencyKey });
@@ -56,10 +79,15 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
       if (text.trim() === "") return;
       const field = `line ${lineIndex + 1}`;
       const parsed = parseClientJson(text, field);
-      if (!parsed.ok) throw new ApiError(400, `${field}: not valid JSON (the body is NDJSON: one item object per line)`);
+      if (!parsed.ok)
+        throw new ApiError(400, `${field}: not valid JSON (the body is NDJSON: one item object per line)`);
       const item = parseValue(itemLineSchema, parsed.value, field);
-      if (item.index >= batch.runCount) throw new ApiError(400, `${field}.index: ${item.index} is outside the batch (runCount ${batch.runCount})`);
-      byIndex.set(item.index, { item: toTriggerItem(taskIdParam(item.task), item.payload, item.options, field), line: lineIndex + 1 });
+      if (item.index >= batch.runCount)
+        throw new ApiError(400, `${field}.index: ${item.index} is outside the batch (runCount ${batch.runCount})`);
+      byIndex.set(item.index, {
+        item: toTriggerItem(taskIdParam(item.task), item.payload, item.options, field),
+        line: lineIndex + 1,
+      });
     });
     const engine = services.engines.for(env);
     // Every item is checked before any starts: a bad line never leaves the batch half started.
@@ -79,11 +107,18 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
         { batchId },
       );
       fresh.forEach(([index], i) => (runIds[index] = handle.runs[i]!.id));
-      await recordTriggeredRuns(services.db, env, fresh.map(([, { item }], i) => ({ id: handle.runs[i]!.id, item, batchId })));
+      await recordTriggeredRuns(
+        services.db,
+        env,
+        fresh.map(([, { item }], i) => ({ id: handle.runs[i]!.id, item, batchId })),
+      );
     }
     const enqueued = runIds.filter(Boolean).length;
     const sealed = enqueued === batch.runCount;
-    await services.db.batchTaskRun.update({ where: { id: batchId }, data: { runIds, sealed, status: sealed ? "PROCESSING" : "PENDING" } });
+    await services.db.batchTaskRun.update({
+      where: { id: batchId },
+      data: { runIds, sealed, status: sealed ? "PROCESSING" : "PENDING" },
+    });
     return c.json({
       id: batchId,
       itemsAccepted: fresh.length,
@@ -120,7 +155,11 @@ export function batchRoutes(app: ApiApp, services: ApiServices): void {
  * runs in the run index, which the sync fills within a second or two of the trigger.
  */
 async function batchOfTaskCode(services: ApiServices, environmentId: string, batchId: string) {
-  const runs = await services.db.taskRun.findMany({ where: { batchId, environmentId }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, createdAt: true, updatedAt: true } });
+  const runs = await services.db.taskRun.findMany({
+    where: { batchId, environmentId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, status: true, createdAt: true, updatedAt: true },
+  });
   if (runs.length === 0) throw notFound(`Batch ${batchId}`);
   const finished = runs.filter((run) => isFinalStatus(run.status)).length;
   return {
@@ -133,4 +172,3 @@ async function batchOfTaskCode(services: ApiServices, environmentId: string, bat
     processing: { completedAt: undefined, errors: [] },
   };
 }
-

@@ -6,7 +6,13 @@
  */
 import { z } from "zod";
 import type { AuthenticatedEnvironment } from "../../auth/authenticate.js";
-import { decodeBundleUpload, deploymentBundleSchema, deploymentManifestSchema, type Deployment, type DeploymentManifest } from "../../deployments/index.js";
+import {
+  decodeBundleUpload,
+  deploymentBundleSchema,
+  deploymentManifestSchema,
+  type Deployment,
+  type DeploymentManifest,
+} from "../../deployments/index.js";
 import type { Context } from "hono";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
 import { parseBody, parseValue } from "../validation.js";
@@ -22,7 +28,9 @@ const initializeSchema = z
   })
   .passthrough();
 
-const backgroundWorkerSchema = z.object({ localOnly: z.boolean().optional(), metadata: deploymentManifestSchema }).passthrough();
+const backgroundWorkerSchema = z
+  .object({ localOnly: z.boolean().optional(), metadata: deploymentManifestSchema })
+  .passthrough();
 
 const finalizeSchema = z
   .object({
@@ -33,7 +41,13 @@ const finalizeSchema = z
   })
   .passthrough();
 
-const failSchema = z.object({ error: z.object({ name: z.string().max(200), message: z.string().max(10_000), stack: z.string().max(50_000).optional() }) });
+const failSchema = z.object({
+  error: z.object({
+    name: z.string().max(200),
+    message: z.string().max(10_000),
+    stack: z.string().max(50_000).optional(),
+  }),
+});
 
 const listSchema = z.object({ limit: z.coerce.number().int().min(1).max(100, "limit is at most 100").default(20) });
 
@@ -50,7 +64,16 @@ export function presentDeployment(deployment: Deployment, currentId: string | un
     imagePlatform: "linux/amd64",
     errorData: deployment.errorData,
     worker: manifest
-      ? { id: deployment.id, version: deployment.version, tasks: manifest.tasks.map((task) => ({ id: task.id, slug: task.id, filePath: task.filePath, exportName: task.exportName })) }
+      ? {
+          id: deployment.id,
+          version: deployment.version,
+          tasks: manifest.tasks.map((task) => ({
+            id: task.id,
+            slug: task.id,
+            filePath: task.filePath,
+            exportName: task.exportName,
+          })),
+        }
       : undefined,
     isCurrent: deployment.id === currentId,
     createdBy: deployment.createdBy,
@@ -60,8 +83,15 @@ export function presentDeployment(deployment: Deployment, currentId: string | un
 }
 
 /** What a secret key's deploys are attributed to: the CLI's user, and the key by its last characters. */
-async function actorOf(services: ApiServices, env: AuthenticatedEnvironment, user: string | undefined): Promise<string> {
-  const { secretKeyHint } = await services.db.runtimeEnvironment.findUniqueOrThrow({ where: { id: env.id }, select: { secretKeyHint: true } });
+async function actorOf(
+  services: ApiServices,
+  env: AuthenticatedEnvironment,
+  user: string | undefined,
+): Promise<string> {
+  const { secretKeyHint } = await services.db.runtimeEnvironment.findUniqueOrThrow({
+    where: { id: env.id },
+    select: { secretKeyHint: true },
+  });
   return user ? `${user} (secret key …${secretKeyHint})` : `secret key …${secretKeyHint}`;
 }
 
@@ -79,7 +109,10 @@ export function deploymentRoutes(app: ApiApp, services: ApiServices): void {
           `Deploy with a key of ${body.projectRef}, or set project: "${env.projectRef}" in trigger.config.ts.`,
       );
     }
-    const deployment = await deployments.initialize(env, { contentHash: body.contentHash, createdBy: await actorOf(services, env, body.deployedBy) });
+    const deployment = await deployments.initialize(env, {
+      contentHash: body.contentHash,
+      createdBy: await actorOf(services, env, body.deployedBy),
+    });
     return c.json({
       id: deployment.id,
       contentHash: deployment.contentHash,
@@ -130,7 +163,10 @@ export function deploymentRoutes(app: ApiApp, services: ApiServices): void {
   const finalize = async (c: Context<ApiEnv>) => {
     const env = c.get("env");
     const body = await parseBody(c, finalizeSchema);
-    const deployment = await deployments.finalize(env, c.req.param("deployment")!, { promote: !body.skipPromotion, imageReference: body.imageReference });
+    const deployment = await deployments.finalize(env, c.req.param("deployment")!, {
+      promote: !body.skipPromotion,
+      imageReference: body.imageReference,
+    });
     return c.json(presentDeployment(deployment, await currentId(env)));
   };
   app.post("/api/v1/deployments/:deployment/finalize", finalize);

@@ -23,15 +23,20 @@ const registerSchema = z.object({
   /** The `project` of the session's trigger.config.ts: it must be the key's project. */
   projectRef: z.string().max(100).optional(),
   /** Schedules declared in code (schedules.task({ cron })): kept as DECLARATIVE schedules of the environment. */
-  schedules: z.array(z.object({ task: z.string(), cron: z.string(), timezone: z.string().optional() })).max(1000).default([]),
+  schedules: z
+    .array(z.object({ task: z.string(), cron: z.string(), timezone: z.string().optional() }))
+    .max(1000)
+    .default([]),
   /** Queues declared in code with their limits: the engine enforces them. */
   queues: z
-    .array(z.object({
+    .array(
+      z.object({
         name: z.string().min(1).max(200),
         type: z.enum(["task", "custom"]),
         concurrencyLimit: z.number().int().min(0).max(100_000).nullable(),
         tasks: z.array(z.string()).max(1000).default([]),
-      }),)
+      }),
+    )
     .max(1000)
     .default([]),
   /** The project's `retries.enabledInDev`: runs of the session's tasks retry only when it is true (as in Trigger.dev). */
@@ -57,7 +62,11 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
 
   const parseRegistration = async (c: Context<ApiEnv>) => {
     const env = c.get("env");
-    if (env.type !== "DEVELOPMENT") throw new ApiError(403, "stint dev needs a development secret key (tr_dev_…); this key belongs to a deployed environment");
+    if (env.type !== "DEVELOPMENT")
+      throw new ApiError(
+        403,
+        "stint dev needs a development secret key (tr_dev_…); this key belongs to a deployed environment",
+      );
     const body = await parseBody(c, registerSchema);
     if (body.projectRef && body.projectRef !== env.projectRef) {
       throw new ApiError(
@@ -74,8 +83,18 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
   const applyRegistration = async (env: AuthenticatedEnvironment, body: Registration, tasks: string[]) => {
     await services.queues.declare(env, body.queues);
     for (const schedule of body.schedules) {
-      if (!tasks.includes(schedule.task)) throw new ApiError(400, `schedules: ${schedule.task} is not among the session's tasks`);
-      await services.schedules.create(env, { task: schedule.task, cron: schedule.cron, timezone: schedule.timezone, deduplicationKey: `declarative:${schedule.task}` }, "DECLARATIVE");
+      if (!tasks.includes(schedule.task))
+        throw new ApiError(400, `schedules: ${schedule.task} is not among the session's tasks`);
+      await services.schedules.create(
+        env,
+        {
+          task: schedule.task,
+          cron: schedule.cron,
+          timezone: schedule.timezone,
+          deduplicationKey: `declarative:${schedule.task}`,
+        },
+        "DECLARATIVE",
+      );
     }
     const waiting = await db.taskRun.findMany({
       where: { environmentId: env.id, status: "QUEUED", taskIdentifier: { in: tasks } },
@@ -98,7 +117,16 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
     const { env, body, tasks } = await parseRegistration(c);
     const id = newId("session_");
     const session = await db.devSession.create({
-      data: { id, environmentId: env.id, taskQueue: sessionAttemptQueue(id), tasks, taskVersions: body.taskVersions, label: body.label, retriesEnabledInDev: body.retriesEnabledInDev, lastHeartbeat: new Date() },
+      data: {
+        id,
+        environmentId: env.id,
+        taskQueue: sessionAttemptQueue(id),
+        tasks,
+        taskVersions: body.taskVersions,
+        label: body.label,
+        retriesEnabledInDev: body.retriesEnabledInDev,
+        lastHeartbeat: new Date(),
+      },
     });
     await applyRegistration(env, body, tasks);
     return c.json(await answer(env, session));
@@ -108,8 +136,20 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
   app.post("/engine/v1/dev/sessions/:sessionId", async (c) => {
     const { env, body, tasks } = await parseRegistration(c);
     const where = { id: c.req.param("sessionId"), environmentId: env.id, endedAt: null };
-    const updated = await db.devSession.updateMany({ where, data: { tasks, taskVersions: body.taskVersions, label: body.label, retriesEnabledInDev: body.retriesEnabledInDev, lastHeartbeat: new Date() } });
-    if (updated.count === 0) throw notFound(`Dev session ${c.req.param("sessionId")} (it ended, or belongs to another environment): register a new one`);
+    const updated = await db.devSession.updateMany({
+      where,
+      data: {
+        tasks,
+        taskVersions: body.taskVersions,
+        label: body.label,
+        retriesEnabledInDev: body.retriesEnabledInDev,
+        lastHeartbeat: new Date(),
+      },
+    });
+    if (updated.count === 0)
+      throw notFound(
+        `Dev session ${c.req.param("sessionId")} (it ended, or belongs to another environment): register a new one`,
+      );
     await applyRegistration(env, body, tasks);
     return c.json(await answer(env, await db.devSession.findUniqueOrThrow({ where: { id: where.id } })));
   });
@@ -119,7 +159,10 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
     const sessionId = c.req.param("sessionId");
     const body = await parseBody(c, heartbeatSchema);
     const data = { lastHeartbeat: new Date(), temporalReachable: body.temporal?.reachable ?? true };
-    const updated = await db.devSession.updateMany({ where: { id: sessionId, environmentId: env.id, endedAt: null }, data });
+    const updated = await db.devSession.updateMany({
+      where: { id: sessionId, environmentId: env.id, endedAt: null },
+      data,
+    });
     if (updated.count === 0) throw notFound(`Dev session ${sessionId}`);
     // Where Temporal is now: a session that lost it reconnects to this address (it may have changed).
     return c.json({ ok: true, temporal, clashes: await clashesOfSession(db, env.id, sessionId) });
@@ -128,7 +171,10 @@ export function devSessionRoutes(app: ApiApp, services: ApiServices, temporal: D
   /** A session that stops: no more runs go to it (those it was running are routed again when they retry). */
   app.post("/engine/v1/dev/sessions/:sessionId/end", async (c) => {
     const env = c.get("env");
-    const ended = await db.devSession.updateMany({ where: { id: c.req.param("sessionId"), environmentId: env.id, endedAt: null }, data: { endedAt: new Date() } });
+    const ended = await db.devSession.updateMany({
+      where: { id: c.req.param("sessionId"), environmentId: env.id, endedAt: null },
+      data: { endedAt: new Date() },
+    });
     if (ended.count === 0) throw notFound(`Dev session ${c.req.param("sessionId")}`);
     return c.json({ ok: true });
   });

@@ -4,7 +4,9 @@ import type { ApiApp, ApiServices } from "../services.js";
 import { parseBody, parseValue, taskIdParam } from "../validation.js";
 import { keySchema } from "../trigger-body.js";
 
-const resetSchema = z.object({ taskIdentifier: z.string().min(1, "taskIdentifier is required: the task the key was used with") });
+const resetSchema = z.object({
+  taskIdentifier: z.string().min(1, "taskIdentifier is required: the task the key was used with"),
+});
 
 export function idempotencyKeyRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/idempotencyKeys/:key/reset", async (c) => {

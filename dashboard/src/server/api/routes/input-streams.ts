@@ -14,9 +14,21 @@ import { assertOwnedToken, ownedRun } from "../ownership.js";
 import { statusFlags } from "../run-presenter.js";
 import type { ApiApp, ApiServices } from "../services.js";
 import { parseBody, parseValue, runIdParam } from "../validation.js";
-import { addInputWaiter, appendInputRecord, readInputRecords, removeInputWaiter, takeInputWaiters, type InputRecord } from "../../streams/input-stream-sql.js";
+import {
+  addInputWaiter,
+  appendInputRecord,
+  readInputRecords,
+  removeInputWaiter,
+  takeInputWaiters,
+  type InputRecord,
+} from "../../streams/input-stream-sql.js";
 
-const streamIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'streamId: use letters, digits, "-", "_", "." or ":" (at most 64), as in streams.input({ id })');
+const streamIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/,
+    'streamId: use letters, digits, "-", "_", "." or ":" (at most 64), as in streams.input({ id })',
+  );
 const sendSchema = z.object({ data: z.unknown() });
 const readSchema = z.object({
   from: z.coerce.number().int().min(0, "from is a record number (0 or more)").default(0),
@@ -36,7 +48,9 @@ export function inputStreamRoutes(app: ApiApp, services: ApiServices): void {
     await services.engines
       .for(env)
       .completeToken(tokenId, record)
-      .catch((error: Error) => console.warn(`[api] input stream waitpoint ${tokenId} was not completed: ${error.message}`));
+      .catch((error: Error) =>
+        console.warn(`[api] input stream waitpoint ${tokenId} was not completed: ${error.message}`),
+      );
   };
 
   app.post("/realtime/v1/streams/:runId/input/:streamId", async (c) => {
@@ -45,9 +59,14 @@ export function inputStreamRoutes(app: ApiApp, services: ApiServices): void {
     const streamId = parseValue(streamIdSchema, c.req.param("streamId"), "streamId");
     const body = await parseBody(c, sendSchema);
     const run = await ownedRun(services.engines.for(env), env, runId, services.db);
-    if (statusFlags(run.status).isCompleted) throw new ApiError(400, `run ${runId} has finished (${run.status}); input streams take data only while a run is going`);
+    if (statusFlags(run.status).isCompleted)
+      throw new ApiError(
+        400,
+        `run ${runId} has finished (${run.status}); input streams take data only while a run is going`,
+      );
     const seq = await appendInputRecord(services.db, { runId, streamId, environmentId: env.id }, body.data);
-    for (const waiter of await takeInputWaiters(services.db, runId, streamId, seq)) await complete(env, waiter.tokenId, { seq, data: body.data ?? null });
+    for (const waiter of await takeInputWaiters(services.db, runId, streamId, seq))
+      await complete(env, waiter.tokenId, { seq, data: body.data ?? null });
     return c.json({ ok: true });
   });
 
@@ -73,12 +92,20 @@ export function inputStreamRoutes(app: ApiApp, services: ApiServices): void {
     await ownedRun(engine, env, runId, services.db);
     await assertOwnedToken(engine, env, body.waitpointId);
     // A replay of run() hands the token over again after it was completed: nothing left to wait for.
-    if ((await engine.retrieveToken(body.waitpointId)).status !== "WAITING") return c.json({ waitpointId: body.waitpointId, isCached: true });
+    if ((await engine.retrieveToken(body.waitpointId)).status !== "WAITING")
+      return c.json({ waitpointId: body.waitpointId, isCached: true });
     // The waiter goes in before looking for a record, and a send stores its record before looking for waiters:
     // whichever comes second sees the other, so no record slips between them.
-    await addInputWaiter(services.db, { tokenId: body.waitpointId, runId, streamId: body.streamId, environmentId: env.id, fromSeq: body.fromSeq });
+    await addInputWaiter(services.db, {
+      tokenId: body.waitpointId,
+      runId,
+      streamId: body.streamId,
+      environmentId: env.id,
+      fromSeq: body.fromSeq,
+    });
     const [record] = await readInputRecords(services.db, runId, body.streamId, body.fromSeq, 1);
-    if (record && (await removeInputWaiter(services.db, body.waitpointId))) await complete(env, body.waitpointId, record);
+    if (record && (await removeInputWaiter(services.db, body.waitpointId)))
+      await complete(env, body.waitpointId, record);
     return c.json({ waitpointId: body.waitpointId, isCached: false });
   });
 }

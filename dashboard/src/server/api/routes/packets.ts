@@ -46,10 +46,12 @@ export function packetRoutes(app: ApiApp, services: ApiServices): void {
   app.get("/api/v1/runs/:runId/packets/:field", async (c) => {
     const env = c.get("env");
     const field = c.req.param("field");
-    if (field !== "payload" && field !== "output") throw new ApiError(400, `field: "${field.slice(0, 32)}" is not a run packet; expected payload or output`);
+    if (field !== "payload" && field !== "output")
+      throw new ApiError(400, `field: "${field.slice(0, 32)}" is not a run packet; expected payload or output`);
     const run = await ownedRun(services.engines.for(env), env, runIdParam(c.req.param("runId")), services.db);
     const value = run[field];
-    if (!isPacketRef(value)) throw notFound(`A stored ${field} of run ${run.id} (it is inline: read it with runs.retrieve)`);
+    if (!isPacketRef(value))
+      throw notFound(`A stored ${field} of run ${run.id} (it is inline: read it with runs.retrieve)`);
     return c.json({ presignedUrl: await services.packets.presign("GET", env.id, value.$stintPacket.path) });
   });
 }

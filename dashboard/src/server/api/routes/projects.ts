@@ -18,7 +18,11 @@ export function projectRoutes(app: ApiApp, services: ApiServices): void {
   app.post("/api/v1/projects/:projectRef/environments/dev", async (c) => {
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
     const user = token ? await userOfAccessToken(services.db, token) : undefined;
-    if (!user) throw new ApiError(401, token?.startsWith("tr_pat_") ? "Invalid personal access token (revoked, or never issued here)" : NEEDS_TOKEN);
+    if (!user)
+      throw new ApiError(
+        401,
+        token?.startsWith("tr_pat_") ? "Invalid personal access token (revoked, or never issued here)" : NEEDS_TOKEN,
+      );
     const ref = parseValue(projectRefSchema, c.req.param("projectRef"), "projectRef");
     const body = await parseBody(c, z.object({ name: z.string().trim().min(1).max(100).optional() }));
     const resolved = await resolveOrCreateProject(services.db, services.secretBox, user.id, ref, body.name);

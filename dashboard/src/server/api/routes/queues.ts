@@ -1,18 +1,40 @@
-/** Queues: list, retrieve, pause/resume, and the concurrency limit override (Trigger.dev's `queues.*`). */
+/**
+ * Queues: list, retrieve, pause/resume, and the concurrency limit override (Trigger.dev's `queues.*`); Stint's
+ * dispatcher settings (per-key limit, rate limits) with `POST /api/v1/queues/{queue}/settings`.
+ */
 import { z } from "zod";
+import { queueConfigurationSchema } from "@stint/temporal-workers";
 import type { ApiApp, ApiServices } from "../services.js";
 import type { QueueRef } from "../../queues/queue-service.js";
 import { parseBody, parseValue } from "../validation.js";
 import { ApiError } from "../api-error.js";
 
 const refType = z.enum(["id", "task", "custom"], { message: 'type must be "id", "task" or "custom"' }).default("id");
-const listSchema = z.object({ page: z.coerce.number().int().min(1, "page starts at 1").default(1), perPage: z.coerce.number().int().min(1).max(100, "perPage is at most 100").default(20) });
-const pauseSchema = z.object({ type: refType, action: z.enum(["pause", "resume"], { message: 'action must be "pause" or "resume"' }) });
+const listSchema = z.object({
+  page: z.coerce.number().int().min(1, "page starts at 1").default(1),
+  perPage: z.coerce.number().int().min(1).max(100, "perPage is at most 100").default(20),
+});
+const pauseSchema = z.object({
+  type: refType,
+  action: z.enum(["pause", "resume"], { message: 'action must be "pause" or "resume"' }),
+});
 const overrideSchema = z.object({
   type: refType,
-  concurrencyLimit: z.number({ message: "concurrencyLimit is required: a whole number of runs" }).int("concurrencyLimit must be a whole number").min(0, "concurrencyLimit is 0 or more").max(100_000, "concurrencyLimit is at most 100000"),
+  concurrencyLimit: z
+    .number({ message: "concurrencyLimit is required: a whole number of runs" })
+    .int("concurrencyLimit must be a whole number")
+    .min(0, "concurrencyLimit is 0 or more")
+    .max(100_000, "concurrencyLimit is at most 100000"),
 });
 const resetSchema = z.object({ type: refType });
+const settingsSchema = z
+  .object({
+    type: refType,
+    concurrencyLimitPerKey: queueConfigurationSchema.shape.concurrencyLimitPerKey,
+    rateLimit: queueConfigurationSchema.shape.rateLimit,
+    rateLimitPerKey: queueConfigurationSchema.shape.rateLimitPerKey,
+  })
+  .strict();
 
 /** The SDK escapes "/" in queue names before URL-encoding them, so names arrive encoded twice. */
 function queueParam(raw: string): string {
@@ -41,7 +63,15 @@ export function queueRoutes(app: ApiApp, services: ApiServices): void {
   });
   app.post("/api/v1/queues/:queue/concurrency/override", async (c) => {
     const body = await parseBody(c, overrideSchema);
-    return c.json(await queues.overrideLimit(c.get("env"), ref(c.req.param("queue"), body.type), body.concurrencyLimit));
+    return c.json(
+      await queues.overrideLimit(c.get("env"), ref(c.req.param("queue"), body.type), body.concurrencyLimit),
+    );
+  });
+  app.post("/api/v1/queues/:queue/settings", async (c) => {
+    const { type, ...change } = await parseBody(c, settingsSchema);
+    if (Object.keys(change).length === 0)
+      throw new ApiError(400, "body: send at least one of concurrencyLimitPerKey, rateLimit, rateLimitPerKey");
+    return c.json(await queues.configure(c.get("env"), ref(c.req.param("queue"), type), change));
   });
   app.post("/api/v1/queues/:queue/concurrency/reset", async (c) => {
     const body = await parseBody(c, resetSchema);

@@ -15,7 +15,10 @@ import { streamKeysOfRun } from "../../streams/run-stream-sql.js";
 import { notFound } from "../api-error.js";
 
 const shapeQuery = z.object({
-  offset: z.string().regex(/^(-1|\d+_\d+)$/, 'offset must be "-1" or an offset the server sent').default("-1"),
+  offset: z
+    .string()
+    .regex(/^(-1|\d+_\d+)$/, 'offset must be "-1" or an offset the server sent')
+    .default("-1"),
   handle: z.string().max(100).optional(),
   live: z.enum(["true", "false"]).optional(),
   cursor: z.string().optional(),
@@ -57,7 +60,10 @@ export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
       }
       return rows;
     };
-    const response = await feeds.respond({ offset: query.offset, handle: query.handle, live: query.live === "true", signal: c.req.raw.signal }, load);
+    const response = await feeds.respond(
+      { offset: query.offset, handle: query.handle, live: query.live === "true", signal: c.req.raw.signal },
+      load,
+    );
     return c.json(response.messages, 200, response.headers);
   };
 
@@ -73,7 +79,11 @@ export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
     const since = query.createdAt ? periodStart(query.createdAt) : undefined;
     return serve(c, async () => {
       const rows = await services.db.taskRun.findMany({
-        where: { environmentId: c.get("env").id, ...(tags.length ? { tags: { hasEvery: tags } } : {}), ...(since ? { createdAt: { gte: since } } : {}) },
+        where: {
+          environmentId: c.get("env").id,
+          ...(tags.length ? { tags: { hasEvery: tags } } : {}),
+          ...(since ? { createdAt: { gte: since } } : {}),
+        },
         orderBy: { createdAt: "desc" },
         take: MAX_RUNS_PER_SHAPE,
         select: { id: true },
@@ -84,10 +94,18 @@ export function realtimeRoutes(app: ApiApp, services: ApiServices): void {
 
   app.get("/realtime/v1/batches/:batchId", async (c) => {
     const batchId = c.req.param("batchId");
-    const batch = await services.db.batchTaskRun.findFirst({ where: { id: batchId, environmentId: c.get("env").id }, select: { id: true } });
+    const batch = await services.db.batchTaskRun.findFirst({
+      where: { id: batchId, environmentId: c.get("env").id },
+      select: { id: true },
+    });
     if (!batch) throw notFound(`Batch ${batchId}`);
     return serve(c, async () => {
-      const rows = await services.db.taskRun.findMany({ where: { environmentId: c.get("env").id, batchId }, orderBy: { createdAt: "asc" }, take: 1_000, select: { id: true } });
+      const rows = await services.db.taskRun.findMany({
+        where: { environmentId: c.get("env").id, batchId },
+        orderBy: { createdAt: "asc" },
+        take: 1_000,
+        select: { id: true },
+      });
       return rows.map((row) => row.id);
     });
   });

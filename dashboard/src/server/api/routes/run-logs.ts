@@ -28,7 +28,14 @@ export function runLogRoutes(app: ApiApp, services: ApiServices): void {
     const runIds = [...new Set(body.logs.map((l) => l.runId))];
     // Only runs of this key's environment take logs: checked against the run index, then the engine for runs the
     // index has not caught up with yet (children started a moment ago). Lines of other runs are skipped, not the batch.
-    const indexed = new Set((await services.db.taskRun.findMany({ where: { id: { in: runIds }, environmentId: env.id }, select: { id: true } })).map((r) => r.id));
+    const indexed = new Set(
+      (
+        await services.db.taskRun.findMany({
+          where: { id: { in: runIds }, environmentId: env.id },
+          select: { id: true },
+        })
+      ).map((r) => r.id),
+    );
     const skipped: { runId: string; error: string }[] = [];
     for (const runId of runIds.filter((id) => !indexed.has(id))) {
       try {

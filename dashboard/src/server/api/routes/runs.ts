@@ -9,26 +9,47 @@ import { ownedRun } from "../ownership.js";
 import { decodePacket, encodePacket } from "../packets.js";
 import { rescheduleInOutbox, withdrawFromOutbox } from "../../runs/run-outbox-sql.js";
 import { presentListedRun, presentRetrievedRun } from "../run-presenter.js";
+import { withExecutionTimes } from "../../runs/execution-times.js";
 import type { ApiApp, ApiEnv, ApiServices } from "../services.js";
 import { tagsSchema } from "../trigger-body.js";
 import { openCursor, signCursor } from "../page-cursor.js";
 import { MAX_TAGS_PER_RUN, addRunTags } from "../../runs/run-tags.js";
 import { PERIOD, parseBody, parseValue, periodStart, queryDate, runIdParam } from "../validation.js";
 
-const csv = z
-  .string()
-  .transform((value) => value.split(",").map((v) => v.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
 
 const listQuerySchema = z.object({
-  "filter[status]": csv.pipe(z.array(z.enum(RUN_STATUSES, { errorMap: () => ({ message: `expected one of ${RUN_STATUSES.join(", ")}` }) }))).optional(),
+  "filter[status]": csv
+    .pipe(
+      z.array(z.enum(RUN_STATUSES, { errorMap: () => ({ message: `expected one of ${RUN_STATUSES.join(", ")}` }) })),
+    )
+    .optional(),
   "filter[taskIdentifier]": csv.optional(),
   "filter[tag]": csv.optional(),
-  "filter[batch]": z.string().regex(/^batch_[a-z0-9]+$/i, 'expected a batch id like "batch_…"').optional(),
+  "filter[batch]": z
+    .string()
+    .regex(/^batch_[a-z0-9]+$/i, 'expected a batch id like "batch_…"')
+    .optional(),
+  /** Runs a schedule started (Trigger.dev's filter; they carry no tag for it). */
+  "filter[schedule]": z
+    .string()
+    .regex(/^sched_[a-z0-9]+$/i, 'expected a schedule id like "sched_…"')
+    .optional(),
   "filter[createdAt][from]": queryDate.optional(),
   "filter[createdAt][to]": queryDate.optional(),
   "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h", "7d" or "30m"').optional(),
   "filter[isTest]": z.enum(["true", "false"]).optional(),
-  "page[size]": z.coerce.number().int().min(1, "page[size] must be at least 1").max(100, "page[size] is at most 100").optional(),
+  "page[size]": z.coerce
+    .number()
+    .int()
+    .min(1, "page[size] must be at least 1")
+    .max(100, "page[size] is at most 100")
+    .optional(),
   "page[after]": z.string().max(2048, "page[after]: not a cursor this API returned").optional(),
   "page[before]": z.string().optional(),
 });
@@ -57,7 +78,10 @@ const rescheduleBodySchema = z.object({ delay: z.union([z.string().min(1), z.coe
 
 /** Download URLs for a run's payload and output when they are stored by reference (the SDK fetches them). */
 async function presignedUrls(services: ApiServices, environmentId: string, run: RunRecord) {
-  const [payloadPresignedUrl, outputPresignedUrl] = await Promise.all([services.packets.downloadUrl(environmentId, run.payload), services.packets.downloadUrl(environmentId, run.output)]);
+  const [payloadPresignedUrl, outputPresignedUrl] = await Promise.all([
+    services.packets.downloadUrl(environmentId, run.payload),
+    services.packets.downloadUrl(environmentId, run.output),
+  ]);
   return { payloadPresignedUrl, outputPresignedUrl };
 }
 
@@ -73,30 +97,43 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const env = c.get("env");
     const engine = services.engines.for(env);
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
-    const related = async (id: string | undefined) => (id && id !== run.id ? engine.retrieveRun(id, { resolvePackets: false }).catch(() => undefined) : undefined);
-    // A run not started on Temporal yet has no children there. Visibility does not carry depth: children are one below.
-    const children = engine.listChildRuns(run.id).then((found) => found.map((child) => ({ ...child, depth: run.depth + 1 })), () => []);
+    const related = async (id: string | undefined) =>
+      id && id !== run.id ? engine.retrieveRun(id, { resolvePackets: false }).catch(() => undefined) : undefined;
+    // A run not started on Temporal yet has no children there. Visibility does not carry depth: children are one below,
+    // nor execution time (its close − start counts the time a child waited in its queue).
+    const children = engine.listChildRuns(run.id).then(
+      async (found) =>
+        (await withExecutionTimes(services, env, found)).map((child) => ({ ...child, depth: run.depth + 1 })),
+      () => [],
+    );
     const [parent, root] = await Promise.all([related(run.parentRunId), related(run.rootRunId)]);
-    return c.json(presentRetrievedRun(run, { parent, root, children: await children }, await presignedUrls(services, env.id, run)));
+    return c.json(
+      presentRetrievedRun(run, { parent, root, children: await children }, await presignedUrls(services, env.id, run)),
+    );
   });
 
   const list = async (c: Context<ApiEnv>) => {
     const env = c.get("env");
     const query = parseValue(listQuerySchema, c.req.query(), "query");
-    if (query["page[before]"]) throw new ApiError(400, "page[before]: backwards paging is not supported; follow pagination.next");
+    if (query["page[before]"])
+      throw new ApiError(400, "page[before]: backwards paging is not supported; follow pagination.next");
     const filter: ListRunsFilter = {
       status: query["filter[status]"] as RunStatus[] | undefined,
       taskIdentifier: query["filter[taskIdentifier]"],
       tag: query["filter[tag]"],
       batch: query["filter[batch]"],
-      from: query["filter[createdAt][period]"] ? periodStart(query["filter[createdAt][period]"]) : query["filter[createdAt][from]"],
+      schedule: query["filter[schedule]"],
+      from: query["filter[createdAt][period]"]
+        ? periodStart(query["filter[createdAt][period]"])
+        : query["filter[createdAt][from]"],
       to: query["filter[createdAt][to]"],
       limit: query["page[size]"] ?? 25,
       after: openCursor(env, query["page[after]"], "page[after]"),
     };
     const page = await services.engines.for(env).listRuns(filter);
     const isTest = query["filter[isTest]"];
-    const data = page.data.filter((run) => isTest === undefined || String(run.isTest) === isTest).map((run) => presentListedRun(run, env));
+    const listed = page.data.filter((run) => isTest === undefined || String(run.isTest) === isTest);
+    const data = (await withExecutionTimes(services, env, listed)).map((run) => presentListedRun(run, env));
     return c.json({ data, pagination: { next: signCursor(env, page.nextCursor) } });
   };
   app.get("/api/v1/runs", list);
@@ -111,7 +148,10 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     if (await withdrawFromOutbox(services.db, run.id)) {
       // Never started: it ends here, with nothing to cancel on Temporal.
-      await services.db.taskRun.update({ where: { id: run.id }, data: { status: "CANCELED", finishedAt: new Date(), updatedAt: new Date() } });
+      await services.db.taskRun.update({
+        where: { id: run.id },
+        data: { status: "CANCELED", finishedAt: new Date(), updatedAt: new Date() },
+      });
       return c.json({ id: run.id });
     }
     if (run.status === "CANCELED") return c.json({ id: run.id });
@@ -138,7 +178,8 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const engine = services.engines.for(env);
     const run = await ownedRun(engine, env, runIdParam(c.req.param("runId")), services.db);
     const body = await parseBody(c, rescheduleBodySchema);
-    if (run.status !== "DELAYED") throw new ApiError(409, `run ${run.id} is ${run.status}; only DELAYED runs can be rescheduled`);
+    if (run.status !== "DELAYED")
+      throw new ApiError(409, `run ${run.id} is ${run.status}; only DELAYED runs can be rescheduled`);
     const delay = body.delay instanceof Date ? body.delay.toISOString() : body.delay;
     // Accepted but not started yet: move the delay it will start with.
     if (await rescheduleInOutbox(services.db, run.id, delay)) {
@@ -171,7 +212,8 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const operations: MetadataOperation[] = [...((body.operations ?? []) as MetadataOperation[])];
     if (body.metadata !== undefined) {
       const replacement = decodePacket(body.metadata, body.metadataType, "body.metadata");
-      if (typeof replacement !== "object" || replacement === null || Array.isArray(replacement)) throw new ApiError(400, "body.metadata: expected a JSON object");
+      if (typeof replacement !== "object" || replacement === null || Array.isArray(replacement))
+        throw new ApiError(400, "body.metadata: expected a JSON object");
       operations.unshift({ type: "update", value: replacement as Record<string, unknown> });
     }
     const metadata = await engine.updateMetadata(run.id, operations);
@@ -186,9 +228,14 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     const result = await addRunTags(services.db, engine, run, [body.tags].flat());
     if ("tooMany" in result) {
       const { existing, adding } = result.tooMany;
-      throw new ApiError(422, `tags: a run has at most ${MAX_TAGS_PER_RUN} tags; run ${run.id} has ${existing}, and these ${adding.length} were not added: ${adding.map((tag) => `'${tag}'`).join(", ")}`);
+      throw new ApiError(
+        422,
+        `tags: a run has at most ${MAX_TAGS_PER_RUN} tags; run ${run.id} has ${existing}, and these ${adding.length} were not added: ${adding.map((tag) => `'${tag}'`).join(", ")}`,
+      );
     }
-    return c.json({ message: result.added.length === 0 ? "No new tags to add" : `Successfully set ${result.added.length} new tags.` });
+    return c.json({
+      message: result.added.length === 0 ? "No new tags to add" : `Successfully set ${result.added.length} new tags.`,
+    });
   });
 
   app.get("/api/v1/runs/:runId/result", async (c) => {
@@ -200,7 +247,17 @@ export function runRoutes(app: ApiApp, services: ApiServices): void {
     return c.json(
       run.status === "COMPLETED"
         ? { ok: true, id: run.id, taskIdentifier: run.taskIdentifier, ...outputPacket(run.output) }
-        : { ok: false, id: run.id, taskIdentifier: run.taskIdentifier, error: { type: "BUILT_IN_ERROR", name: run.error?.name ?? "Error", message: run.error?.message ?? run.status, stackTrace: run.error?.stack ?? "" } },
+        : {
+            ok: false,
+            id: run.id,
+            taskIdentifier: run.taskIdentifier,
+            error: {
+              type: "BUILT_IN_ERROR",
+              name: run.error?.name ?? "Error",
+              message: run.error?.message ?? run.status,
+              stackTrace: run.error?.stack ?? "",
+            },
+          },
     );
   });
 }

@@ -10,9 +10,18 @@ const scheduleFields = {
   timezone: z.string().optional(),
   externalId: z.string().max(256).optional(),
 };
-const createSchema = z.object({ ...scheduleFields, deduplicationKey: z.string().min(1, "deduplicationKey is required: creating again with it updates the schedule").max(256) });
+const createSchema = z.object({
+  ...scheduleFields,
+  deduplicationKey: z
+    .string()
+    .min(1, "deduplicationKey is required: creating again with it updates the schedule")
+    .max(256),
+});
 const updateSchema = z.object(scheduleFields);
-const listSchema = z.object({ page: z.coerce.number().int().min(1).default(1), perPage: z.coerce.number().int().min(1).max(100, "perPage is at most 100").default(20) });
+const listSchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  perPage: z.coerce.number().int().min(1).max(100, "perPage is at most 100").default(20),
+});
 
 export function scheduleRoutes(app: ApiApp, services: ApiServices): void {
   const { schedules } = services;
@@ -25,14 +34,20 @@ export function scheduleRoutes(app: ApiApp, services: ApiServices): void {
     const query = parseValue(listSchema, c.req.query(), "query");
     return c.json(await schedules.list(c.get("env"), query.page, query.perPage));
   });
-  app.get("/api/v1/schedules/:id", async (c) => c.json(await schedules.present(c.get("env"), await schedules.get(c.get("env"), c.req.param("id")))));
+  app.get("/api/v1/schedules/:id", async (c) =>
+    c.json(await schedules.present(c.get("env"), await schedules.get(c.get("env"), c.req.param("id")))),
+  );
   app.put("/api/v1/schedules/:id", async (c) => {
     const body = await parseBody(c, updateSchema);
     return c.json(await schedules.update(c.get("env"), c.req.param("id"), { ...body, task: taskIdParam(body.task) }));
   });
   app.delete("/api/v1/schedules/:id", async (c) => c.json(await schedules.delete(c.get("env"), c.req.param("id"))));
-  app.post("/api/v1/schedules/:id/activate", async (c) => c.json(await schedules.setActive(c.get("env"), c.req.param("id"), true)));
-  app.post("/api/v1/schedules/:id/deactivate", async (c) => c.json(await schedules.setActive(c.get("env"), c.req.param("id"), false)));
+  app.post("/api/v1/schedules/:id/activate", async (c) =>
+    c.json(await schedules.setActive(c.get("env"), c.req.param("id"), true)),
+  );
+  app.post("/api/v1/schedules/:id/deactivate", async (c) =>
+    c.json(await schedules.setActive(c.get("env"), c.req.param("id"), false)),
+  );
 }
 
 /** Mounted without authentication, as in Trigger.dev: the SDK asks for timezones without a key. */

@@ -28,7 +28,10 @@ const MAX_SUBSCRIPTION_SECONDS = 600;
 
 export function streamKeyParam(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(value)) {
-    throw new ApiError(400, `key: "${value.slice(0, 64)}" is not a stream key; use letters, digits, "-", "_", "." or ":" (at most 64)`);
+    throw new ApiError(
+      400,
+      `key: "${value.slice(0, 64)}" is not a stream key; use letters, digits, "-", "_", "." or ":" (at most 64)`,
+    );
   }
   return value;
 }
@@ -60,9 +63,19 @@ export function streamRoutes(app: ApiApp, services: ApiServices): void {
     // Streamed text may carry a NUL character: it becomes U+FFFD rather than losing the batch.
     const body = await parseBody(c, appendSchema, { replaceNul: true });
     await checkOwned(env, runId);
-    const { repaired } = await appendStreamChunks(services.db, { runId, key, environmentId: env.id }, body.from, body.chunks, body.done ?? false);
+    const { repaired } = await appendStreamChunks(
+      services.db,
+      { runId, key, environmentId: env.id },
+      body.from,
+      body.chunks,
+      body.done ?? false,
+    );
     for (const { seq, reason } of repaired) {
-      await noteOnRun(services.events, { environmentId: env.id, runId }, `stream "${key}": chunk ${seq} could not be stored as sent (${reason}); readers get it with U+FFFD in place of the characters PostgreSQL cannot store`);
+      await noteOnRun(
+        services.events,
+        { environmentId: env.id, runId },
+        `stream "${key}": chunk ${seq} could not be stored as sent (${reason}); readers get it with U+FFFD in place of the characters PostgreSQL cannot store`,
+      );
     }
     return c.json({ ok: true, next: body.from + body.chunks.length });
   });
@@ -73,7 +86,11 @@ export function streamRoutes(app: ApiApp, services: ApiServices): void {
     const key = streamKeyParam(c.req.param("key"));
     await checkOwned(env, runId); // 404 before the stream opens
     const requested = Number(c.req.header("timeout-seconds"));
-    const timeoutMs = 1000 * (Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_SUBSCRIPTION_SECONDS) : MAX_SUBSCRIPTION_SECONDS);
+    const timeoutMs =
+      1000 *
+      (Number.isFinite(requested) && requested > 0
+        ? Math.min(requested, MAX_SUBSCRIPTION_SECONDS)
+        : MAX_SUBSCRIPTION_SECONDS);
     let next = resumeFrom(c.req.header("last-event-id"));
     return streamSSE(
       c,
@@ -84,7 +101,10 @@ export function streamRoutes(app: ApiApp, services: ApiServices): void {
         while (!sse.aborted && Date.now() < deadline) {
           const chunks = await readStreamChunks(services.db, runId, key, next, PAGE);
           for (const chunk of chunks) {
-            await sse.writeSSE({ id: `${new Date(chunk.createdAt).getTime()}-${chunk.seq}`, data: JSON.stringify(chunk.data ?? null) });
+            await sse.writeSSE({
+              id: `${new Date(chunk.createdAt).getTime()}-${chunk.seq}`,
+              data: JSON.stringify(chunk.data ?? null),
+            });
             next = chunk.seq + 1;
           }
           if (chunks.length === PAGE) continue;

@@ -12,14 +12,27 @@ import { acceptRun } from "../../runs/run-outbox-sql.js";
 
 const legacyBatchSchema = z.object({
   items: z
-    .array(z.object({ task: z.string().min(1, "task is required"), payload: z.unknown().optional(), context: z.unknown().optional(), options: wireTriggerOptionsSchema.optional() }))
+    .array(
+      z.object({
+        task: z.string().min(1, "task is required"),
+        payload: z.unknown().optional(),
+        context: z.unknown().optional(),
+        options: wireTriggerOptionsSchema.optional(),
+      }),
+    )
     .min(1, "send at least one item")
     .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch; split larger batches`),
 });
 
 const taskBatchSchema = z.object({
   items: z
-    .array(z.object({ payload: z.unknown().optional(), context: z.unknown().optional(), options: wireTriggerOptionsSchema.optional() }))
+    .array(
+      z.object({
+        payload: z.unknown().optional(),
+        context: z.unknown().optional(),
+        options: wireTriggerOptionsSchema.optional(),
+      }),
+    )
     .min(1, "send at least one item")
     .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per batch; split larger batches`),
 });
@@ -30,7 +43,11 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
     const taskId = taskIdParam(c.req.param("taskId"));
     const body = await parseBody(c, triggerBodySchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
     const headerKey = c.req.header("idempotency-key");
-    const options = { ...body.options, idempotencyKey: body.options?.idempotencyKey ?? headerKey, idempotencyKeyTTL: body.options?.idempotencyKeyTTL ?? c.req.header("idempotency-key-ttl") };
+    const options = {
+      ...body.options,
+      idempotencyKey: body.options?.idempotencyKey ?? headerKey,
+      idempotencyKeyTTL: body.options?.idempotencyKeyTTL ?? c.req.header("idempotency-key-ttl"),
+    };
     let item = toTriggerItem(taskId, body.payload, options);
     const engine = services.engines.for(env);
     let handle: { id: string; isCached?: boolean };
@@ -59,12 +76,17 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
     c.header("x-trigger-jwt", jwt);
     c.header("x-trigger-jwt-claims", JSON.stringify({ sub: env.id, pub: true, scopes: [`read:runs:${handle.id}`] }));
     // Accepted into the outbox either way (nothing is lost), but say so when it cannot start yet.
-    const warning = services.engineHealth.reachable ? undefined : "The run engine (Temporal) is unreachable: the run is accepted and starts when it is back";
+    const warning = services.engineHealth.reachable
+      ? undefined
+      : "The run engine (Temporal) is unreachable: the run is accepted and starts when it is back";
     if (warning) c.header("x-stint-warning", warning);
     return c.json({ id: handle.id, isCached: handle.isCached ?? false, ...(warning ? { warning } : {}) });
   });
 
-  const batch = async (env: Parameters<ApiServices["engines"]["for"]>[0], items: ReturnType<typeof toTriggerItem>[]) => {
+  const batch = async (
+    env: Parameters<ApiServices["engines"]["for"]>[0],
+    items: ReturnType<typeof toTriggerItem>[],
+  ) => {
     const engine = services.engines.for(env);
     // Every item is checked before any starts: a bad item never leaves the batch half started.
     items.forEach((item, index) => {
@@ -76,28 +98,55 @@ export function triggerRoutes(app: ApiApp, services: ApiServices): void {
       }
     });
     const handle = await engine.batchTrigger(items);
-    await recordBatch(services.db, env, handle.batchId, handle.runs.map((r) => r.id), true);
-    await recordTriggeredRuns(services.db, env, handle.runs.map((run, index) => ({ id: run.id, item: items[index]!, batchId: handle.batchId })));
+    await recordBatch(
+      services.db,
+      env,
+      handle.batchId,
+      handle.runs.map((r) => r.id),
+      true,
+    );
+    await recordTriggeredRuns(
+      services.db,
+      env,
+      handle.runs.map((run, index) => ({ id: run.id, item: items[index]!, batchId: handle.batchId })),
+    );
     return handle;
   };
 
   // v1 returns the run ids; v2 the count (the SDK reads batchId/runs from v1 and id/runCount from v2).
   app.post("/api/v1/tasks/batch", async (c) => {
     const body = await parseBody(c, legacyBatchSchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
-    const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`)));
+    const handle = await batch(
+      c.get("env"),
+      body.items.map((item, index) =>
+        toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`),
+      ),
+    );
     return c.json({ batchId: handle.batchId, runs: handle.runs.map((r) => r.id) });
   });
   app.post("/api/v2/tasks/batch", async (c) => {
     const body = await parseBody(c, legacyBatchSchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
-    const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`)));
+    const handle = await batch(
+      c.get("env"),
+      body.items.map((item, index) =>
+        toTriggerItem(taskIdParam(item.task), item.payload, item.options, `items.${index}`),
+      ),
+    );
     const jwt = await signPublicToken(c.get("env").id, c.get("env").jwtSigningSecret, [`read:batch:${handle.batchId}`]);
     c.header("x-trigger-jwt", jwt);
-    return c.json({ id: handle.batchId, runCount: handle.runCount, runs: handle.runs.map((r) => ({ id: r.id, taskIdentifier: r.taskIdentifier, isCached: r.isCached ?? false })) });
+    return c.json({
+      id: handle.batchId,
+      runCount: handle.runCount,
+      runs: handle.runs.map((r) => ({ id: r.id, taskIdentifier: r.taskIdentifier, isCached: r.isCached ?? false })),
+    });
   });
   app.post("/api/v1/tasks/:taskId/batch", async (c) => {
     const taskId = taskIdParam(c.req.param("taskId"));
     const body = await parseBody(c, taskBatchSchema, { maxBytes: MAX_PAYLOAD_BODY_BYTES });
-    const handle = await batch(c.get("env"), body.items.map((item, index) => toTriggerItem(taskId, item.payload, item.options, `items.${index}`)));
+    const handle = await batch(
+      c.get("env"),
+      body.items.map((item, index) => toTriggerItem(taskId, item.payload, item.options, `items.${index}`)),
+    );
     return c.json({ batchId: handle.batchId, runs: handle.runs.map((r) => r.id) });
   });
 

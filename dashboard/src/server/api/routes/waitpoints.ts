@@ -6,7 +6,7 @@ import type { TokenState } from "@stint/sdk/runtime";
 import type { AuthenticatedEnvironment } from "../../auth/authenticate.js";
 import { signPublicToken } from "../../auth/public-tokens.js";
 import { ApiError, notFound } from "../api-error.js";
-import { assertOwnedToken, tokenEnvironment } from "../ownership.js";
+import { assertOwnedToken } from "../ownership.js";
 import { encodePacket } from "../packets.js";
 import type { ApiApp, ApiServices } from "../services.js";
 import { keySchema, tagsSchema } from "../trigger-body.js";
@@ -22,9 +22,22 @@ const createTokenSchema = z.object({
 
 const completeTokenSchema = z.object({ data: z.unknown().optional() });
 
-const csv = z.string().transform((value) => value.split(",").map((v) => v.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
 const listTokensSchema = z.object({
-  "filter[status]": csv.pipe(z.array(z.enum(["WAITING", "COMPLETED", "TIMED_OUT"], { errorMap: () => ({ message: "expected WAITING, COMPLETED or TIMED_OUT" }) }))).optional(),
+  "filter[status]": csv
+    .pipe(
+      z.array(
+        z.enum(["WAITING", "COMPLETED", "TIMED_OUT"], {
+          errorMap: () => ({ message: "expected WAITING, COMPLETED or TIMED_OUT" }),
+        }),
+      ),
+    )
+    .optional(),
   "filter[idempotencyKey]": keySchema.optional(),
   "filter[tags]": csv.optional(),
   "filter[createdAt][period]": z.string().regex(PERIOD, 'expected a period like "1h" or "7d"').optional(),
@@ -44,7 +57,8 @@ export function callbackHash(env: Pick<AuthenticatedEnvironment, "jwtSigningSecr
 }
 
 export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
-  const callbackUrl = (env: AuthenticatedEnvironment, id: string) => `${services.publicUrl()}/api/v1/waitpoints/tokens/${id}/callback/${callbackHash(env, id)}`;
+  const callbackUrl = (env: AuthenticatedEnvironment, id: string) =>
+    `${services.publicUrl()}/api/v1/waitpoints/tokens/${id}/callback/${callbackHash(env, id)}`;
   const presentToken = (env: AuthenticatedEnvironment, state: TokenState) => ({
     id: state.id,
     url: callbackUrl(env, state.id),
@@ -72,7 +86,13 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
       timeout,
       tags: body.tags === undefined ? undefined : [body.tags].flat(),
     });
-    c.header("x-trigger-jwt", await signPublicToken(env.id, env.jwtSigningSecret, [`write:waitpoints:${token.id}`, `read:waitpoints:${token.id}`]));
+    c.header(
+      "x-trigger-jwt",
+      await signPublicToken(env.id, env.jwtSigningSecret, [
+        `write:waitpoints:${token.id}`,
+        `read:waitpoints:${token.id}`,
+      ]),
+    );
     return c.json({ id: token.id, isCached: token.isCached, url: callbackUrl(env, token.id) });
   });
 
@@ -100,7 +120,8 @@ export function waitpointRoutes(app: ApiApp, services: ApiServices): void {
     const tokenId = c.req.param("tokenId");
     await assertOwnedToken(engine, env, tokenId);
     const state = await engine.retrieveToken(tokenId);
-    const output = state.status === "COMPLETED" ? encodePacket(state.output) : state.error ? encodePacket(state.error) : undefined;
+    const output =
+      state.status === "COMPLETED" ? encodePacket(state.output) : state.error ? encodePacket(state.error) : undefined;
     return c.json({
       ...presentToken(env, state),
       output: output?.data,
@@ -125,12 +146,18 @@ export function waitpointCallbackRoute(app: ApiApp, services: ApiServices): void
     const tokenId = c.req.param("tokenId");
     if (!/^waitpoint_[a-z0-9]+$/i.test(tokenId)) throw notFound(`Waitpoint token ${tokenId}`);
     const engine = services.engines.anyEngine();
-    const environmentId = await tokenEnvironment(engine, tokenId);
-    const env = environmentId ? await services.db.runtimeEnvironment.findUnique({ where: { id: environmentId }, select: { jwtSigningSecret: true } }) : null;
+    const environmentId = await engine.tokenEnvironment(tokenId);
+    const env = environmentId
+      ? await services.db.runtimeEnvironment.findUnique({
+          where: { id: environmentId },
+          select: { jwtSigningSecret: true },
+        })
+      : null;
     if (!env) throw notFound(`Waitpoint token ${tokenId}`);
     const expected = Buffer.from(callbackHash(env, tokenId));
     const given = Buffer.from(c.req.param("hash"));
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new ApiError(401, "Invalid callback URL: its hash does not match the token");
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      throw new ApiError(401, "Invalid callback URL: its hash does not match the token");
     // The whole request body becomes the token's output (that is what a webhook sender posts).
     const data = await readJson(c);
     return c.json(await engine.completeToken(tokenId, data));

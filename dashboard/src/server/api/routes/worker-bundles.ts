@@ -10,10 +10,20 @@ import { deployedEnvironment, type WorkerApiEnv } from "./worker-environment.js"
 
 export function workerBundleRoute(worker: Hono<WorkerApiEnv>, services: ApiServices): void {
   worker.get("/deployments/:environmentId/:version/bundle", async (c) => {
-    const env = await deployedEnvironment(services, c.req.param("environmentId"));
+    const env = await deployedEnvironment(services, c.req.param("environmentId"), c.get("workerGroup"));
     const version = c.req.param("version");
     const bundle = await readDeploymentBundle(services, env.id, version);
-    if (!bundle) throw notFound(`Deployment ${version} of environment ${env.id} (or its bundle: the deploy did not finish uploading it)`);
-    return c.json({ version: bundle.version, status: bundle.status, files: bundle.files, entries: bundle.entries, configFile: bundle.configFile, manifest: bundle.manifest });
+    if (!bundle)
+      throw notFound(
+        `Deployment ${version} of environment ${env.id} (or its bundle: the deploy did not finish uploading it)`,
+      );
+    return c.json({
+      version: bundle.version,
+      status: bundle.status,
+      files: bundle.files,
+      entries: bundle.entries,
+      configFile: bundle.configFile,
+      manifest: bundle.manifest,
+    });
   });
 }

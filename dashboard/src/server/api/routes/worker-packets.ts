@@ -22,13 +22,13 @@ function packetPath(c: Context<WorkerApiEnv>): string {
 
 export function workerPacketRoutes(worker: Hono<WorkerApiEnv>, services: ApiServices): void {
   worker.put("/environments/:environmentId/packets/*", async (c) => {
-    const env = await deployedEnvironment(services, c.req.param("environmentId"));
+    const env = await deployedEnvironment(services, c.req.param("environmentId"), c.get("workerGroup"));
     const path = packetPath(c);
     return c.json({ presignedUrl: await services.packets.presign("PUT", env.id, path), storagePath: path });
   });
 
   worker.get("/environments/:environmentId/packets/*", async (c) => {
-    const env = await deployedEnvironment(services, c.req.param("environmentId"));
+    const env = await deployedEnvironment(services, c.req.param("environmentId"), c.get("workerGroup"));
     const path = packetPath(c);
     if (!(await services.packets.exists(env.id, path))) throw notFound(`Packet ${path}`);
     return c.json({ presignedUrl: await services.packets.presign("GET", env.id, path) });

@@ -10,6 +10,8 @@ import { z } from "zod";
 import { newId } from "../../auth/secrets.js";
 import { workerGroupFromAuthorization, type AuthenticatedWorkerGroup } from "../../workers/worker-authenticator.js";
 import { workerGroupTaskQueue } from "../../workers/worker-tokens.js";
+import { isRelayedRequest } from "../../workers/relayed-runs.js";
+import { DEFAULT_WORKER_GROUP } from "../../workers/worker-groups.js";
 import { ApiError, errorResponse, notFound } from "../api-error.js";
 import { ownedRun } from "../ownership.js";
 import type { ApiApp, ApiServices } from "../services.js";
@@ -22,7 +24,12 @@ import { deployedEnvironment, type WorkerApiEnv } from "./worker-environment.js"
 /** How often supervisors heartbeat; the Workers page shows a server Disconnected after missing several. */
 export const WORKER_HEARTBEAT_INTERVAL_MS = 5_000;
 
-const serverNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "name: 1 to 63 letters, digits, dots, dashes or underscores (the server's name, unique in its group)");
+const serverNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    "name: 1 to 63 letters, digits, dots, dashes or underscores (the server's name, unique in its group)",
+  );
 const versionsSchema = z.array(z.string().max(300)).max(1000).default([]);
 
 const registerSchema = z.object({
@@ -58,30 +65,42 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
   const worker = new Hono<WorkerApiEnv>();
   worker.onError((error, c) => errorResponse(error, c));
   worker.use("*", async (c, next) => {
+    // A run's relayed management call acts for its environment, never as the supervisor.
+    if (isRelayedRequest((name) => c.req.header(name)))
+      throw new ApiError(403, "The worker API cannot be called through a run's relay");
     c.set("workerGroup", await workerGroupFromAuthorization(services.db, c.req.header("authorization")));
     await next();
   });
 
-  const settings = (group: AuthenticatedWorkerGroup) => ({
+  const settings = async (group: AuthenticatedWorkerGroup) => ({
     group: { id: group.id, name: group.name },
     taskQueue: workerGroupTaskQueue(group.name),
     temporal,
     heartbeatIntervalMs: WORKER_HEARTBEAT_INTERVAL_MS,
+    deployments: await currentDeployments(services, group),
   });
 
-  worker.get("/settings", (c) => c.json(settings(c.get("workerGroup"))));
+  worker.get("/settings", async (c) => c.json(await settings(c.get("workerGroup"))));
 
   worker.post("/servers", async (c) => {
     const group = c.get("workerGroup");
     const body = await parseBody(c, registerSchema);
     const now = new Date();
-    const data = { capacity: body.capacity, executor: body.executor, versions: body.versions, running: 0, lastHeartbeatAt: now, connectedAt: now, disconnectedAt: null };
+    const data = {
+      capacity: body.capacity,
+      executor: body.executor,
+      versions: body.versions,
+      running: 0,
+      lastHeartbeatAt: now,
+      connectedAt: now,
+      disconnectedAt: null,
+    };
     const server = await services.db.workerServer.upsert({
       where: { groupId_name: { groupId: group.id, name: body.name } },
       create: { id: newId("ws_"), groupId: group.id, name: body.name, ...data },
       update: data,
     });
-    return c.json({ server: { id: server.id, name: server.name }, ...settings(group) });
+    return c.json({ server: { id: server.id, name: server.name }, ...(await settings(group)) });
   });
 
   worker.post("/servers/:name/heartbeat", async (c) => {
@@ -89,22 +108,35 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
     const body = await parseBody(c, heartbeatSchema);
     const updated = await services.db.workerServer.updateMany({
       where: { groupId: group.id, name: c.req.param("name") },
-      data: { running: body.running, versions: body.versions, lastHeartbeatAt: new Date(), disconnectedAt: null, ...(body.capacity ? { capacity: body.capacity } : {}) },
+      data: {
+        running: body.running,
+        versions: body.versions,
+        lastHeartbeatAt: new Date(),
+        disconnectedAt: null,
+        ...(body.capacity ? { capacity: body.capacity } : {}),
+      },
     });
-    if (updated.count === 0) throw notFound(`Worker server ${c.req.param("name")} (register it first: POST /api/v1/worker/servers)`);
-    return c.json(settings(group));
+    if (updated.count === 0)
+      throw notFound(`Worker server ${c.req.param("name")} (register it first: POST /api/v1/worker/servers)`);
+    return c.json(await settings(group));
   });
 
   worker.post("/servers/:name/disconnect", async (c) => {
     const group = c.get("workerGroup");
-    await services.db.workerServer.updateMany({ where: { groupId: group.id, name: c.req.param("name") }, data: { disconnectedAt: new Date(), running: 0 } });
+    await services.db.workerServer.updateMany({
+      where: { groupId: group.id, name: c.req.param("name") },
+      data: { disconnectedAt: new Date(), running: 0 },
+    });
     return c.json({ ok: true });
   });
 
   /** The variables task code of a deployed environment sees (dashboard / `envvars.*`), decrypted for the runner. */
   worker.get("/environments/:environmentId/variables", async (c) => {
-    const env = await deployedEnvironment(services, c.req.param("environmentId"));
-    const rows = await services.db.environmentVariable.findMany({ where: { environmentId: env.id }, orderBy: { key: "asc" } });
+    const env = await deployedEnvironment(services, c.req.param("environmentId"), c.get("workerGroup"));
+    const rows = await services.db.environmentVariable.findMany({
+      where: { environmentId: env.id },
+      orderBy: { key: "asc" },
+    });
     return c.json({ variables: Object.fromEntries(rows.map((row) => [row.key, services.secretBox.open(row.value)])) });
   });
 
@@ -116,11 +148,18 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
     const checked = new Map<string, boolean>();
     for (const line of body.logs) {
       const key = `${line.environmentId}/${line.runId}`;
-      if (!checked.has(key)) checked.set(key, await runOfEnvironment(services, line.environmentId, line.runId).then(() => true, (error) => {
-        if (!(error instanceof ApiError) || error.status !== 404) throw error;
-        skipped.push({ runId: line.runId, error: error.message });
-        return false;
-      }));
+      if (!checked.has(key))
+        checked.set(
+          key,
+          await runOfEnvironment(services, line.environmentId, line.runId, c.get("workerGroup")).then(
+            () => true,
+            (error) => {
+              if (!(error instanceof ApiError) || error.status !== 404) throw error;
+              skipped.push({ runId: line.runId, error: error.message });
+              return false;
+            },
+          ),
+        );
       if (checked.get(key)) accepted.push(line);
     }
     await services.events.append(accepted.map((line) => ({ ...line, kind: "log" as const })));
@@ -136,10 +175,31 @@ export function workerRoutes(app: ApiApp, services: ApiServices, temporal: DevSe
   app.route("/api/v1/worker", worker as unknown as ApiApp);
 }
 
-async function runOfEnvironment(services: ApiServices, environmentId: string, runId: string): Promise<void> {
-  const env = await deployedEnvironment(services, environmentId).catch((error) => {
+/**
+ * The current deployment of each deployed environment whose attempts the group runs (every one is in the default
+ * group for now): its supervisors keep runners of these versions warm.
+ */
+async function currentDeployments(services: ApiServices, group: AuthenticatedWorkerGroup) {
+  if (group.name !== DEFAULT_WORKER_GROUP) return [];
+  const rows = await services.db.currentDeployment.findMany({
+    select: { environmentId: true, deployment: { select: { version: true } } },
+    orderBy: { environmentId: "asc" },
+  });
+  return rows.map((row) => ({ environmentId: row.environmentId, version: row.deployment.version }));
+}
+
+async function runOfEnvironment(
+  services: ApiServices,
+  environmentId: string,
+  runId: string,
+  group: AuthenticatedWorkerGroup,
+): Promise<void> {
+  const env = await deployedEnvironment(services, environmentId, group).catch((error) => {
     throw error instanceof ApiError ? notFound(`Run ${runId}`) : error;
   });
-  const indexed = await services.db.taskRun.findFirst({ where: { id: runId, environmentId: env.id }, select: { id: true } });
+  const indexed = await services.db.taskRun.findFirst({
+    where: { id: runId, environmentId: env.id },
+    select: { id: true },
+  });
   if (!indexed) await ownedRun(services.engines.for(env), env, runId, services.db);
 }

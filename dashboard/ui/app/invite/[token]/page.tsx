@@ -1,7 +1,8 @@
 "use client";
 /** Accepting an invite: as the logged-in user, or by creating an account for the invited email. */
-import { use, useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { uiApi } from "../../lib/api";
+import { useLastPathSegment } from "../../lib/path-segment";
 
 interface Invite {
   email: string;
@@ -10,8 +11,8 @@ interface Invite {
   loggedInAs?: string;
 }
 
-export default function InvitePage({ params }: { params: Promise<{ token: string }> }) {
-  const { token } = use(params);
+export default function InvitePage() {
+  const token = useLastPathSegment();
   const [invite, setInvite] = useState<Invite>();
   const [password, setPassword] = useState("");
   const [name, setName] = useState("");
@@ -19,6 +20,7 @@ export default function InvitePage({ params }: { params: Promise<{ token: string
   const [error, setError] = useState<string>();
 
   useEffect(() => {
+    if (!token) return;
     uiApi<Invite>(`/invites/${token}`).then(setInvite, (e: Error) => setError(e.message));
   }, [token]);
 
@@ -38,7 +40,11 @@ export default function InvitePage({ params }: { params: Promise<{ token: string
   return (
     <main style={{ maxWidth: 420, marginTop: 80 }}>
       <h1>Join {invite?.organization ?? "…"}</h1>
-      {!invite && !error && <p><span className="spinner" /> Loading invite…</p>}
+      {!invite && !error && (
+        <p>
+          <span className="spinner" /> Loading invite…
+        </p>
+      )}
       {invite && (
         <form className="card" onSubmit={accept}>
           <p>
@@ -49,14 +55,37 @@ export default function InvitePage({ params }: { params: Promise<{ token: string
           ) : (
             <>
               <p>
-                <label>Your name<br /><input aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} style={{ width: "100%" }} /></label>
+                <label>
+                  Your name
+                  <br />
+                  <input
+                    aria-label="Name"
+                    value={name}
+                    onChange={(e) => setName(e.target.value)}
+                    style={{ width: "100%" }}
+                  />
+                </label>
               </p>
               <p>
-                <label>Choose a password<br /><input aria-label="New password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} minLength={8} required style={{ width: "100%" }} /></label>
+                <label>
+                  Choose a password
+                  <br />
+                  <input
+                    aria-label="New password"
+                    type="password"
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                    minLength={8}
+                    required
+                    style={{ width: "100%" }}
+                  />
+                </label>
               </p>
             </>
           )}
-          <button type="submit" disabled={busy}>{busy && <span className="spinner" />} Accept invite</button>
+          <button type="submit" disabled={busy}>
+            {busy && <span className="spinner" />} Accept invite
+          </button>
         </form>
       )}
       {error && <p className="error">{error}</p>}

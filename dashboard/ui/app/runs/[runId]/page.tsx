@@ -3,9 +3,11 @@
  * One run: status timeline, attempts, waitpoints, realtime streams, logs, payload and output, metadata, tags; cancel,
  * replay, reschedule.
  */
-import { use, useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Shell, type ShellContext } from "../../lib/shell";
-import { FINAL_STATUSES, uiApi, type RunRecord } from "../../lib/api";
+import { useLastPathSegment } from "../../lib/path-segment";
+import type { WaitpointView as Waitpoint } from "@stint/sdk/runtime";
+import { isFinalStatus, uiApi, type RunRecord } from "../../lib/api";
 
 interface Attempt {
   number: number;
@@ -14,13 +16,7 @@ interface Attempt {
   finishedAt?: string;
   error?: { message: string };
 }
-interface Waitpoint {
-  seq: number;
-  type: string;
-  done: boolean;
-  createdAt: string;
-  completedAt?: string;
-}
+const LOG_LEVELS = ["debug", "log", "info", "warn", "error"] as const;
 interface LogLine {
   level?: string;
   message: string;
@@ -62,7 +58,9 @@ function ValueView({ value, stored, testId }: { value: unknown; stored?: StoredV
 
 /** Text chunks (tokens) read best joined; anything else one JSON value per line. */
 const streamText = (chunks: unknown[]) =>
-  chunks.every((chunk) => typeof chunk === "string") ? chunks.join("") : chunks.map((chunk) => JSON.stringify(chunk)).join("\n");
+  chunks.every((chunk) => typeof chunk === "string")
+    ? chunks.join("")
+    : chunks.map((chunk) => JSON.stringify(chunk)).join("\n");
 
 function RunView({ environment, runId }: ShellContext & { runId: string }) {
   const [detail, setDetail] = useState<RunDetail>();
@@ -70,15 +68,17 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
   const [busy, setBusy] = useState<string>();
   const [delay, setDelay] = useState("1m");
   const [logs, setLogs] = useState<LogLine[]>([]);
+  const [logLevel, setLogLevel] = useState("");
 
   const load = useCallback(async () => {
     try {
       setDetail(await uiApi<RunDetail>(`/environments/${environment.id}/runs/${runId}`));
-      setLogs((await uiApi<{ logs: LogLine[] }>(`/environments/${environment.id}/runs/${runId}/logs`)).logs);
+      const query = logLevel ? `?level=${logLevel}` : "";
+      setLogs((await uiApi<{ logs: LogLine[] }>(`/environments/${environment.id}/runs/${runId}/logs${query}`)).logs);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [environment.id, runId]);
+  }, [environment.id, runId, logLevel]);
 
   useEffect(() => {
     void load();
@@ -90,7 +90,9 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
     setBusy(action);
     setError(undefined);
     try {
-      const result = await uiApi<{ id: string }>(`/environments/${environment.id}/runs/${runId}/${action}`, { body: action === "reschedule" ? { delay } : {} });
+      const result = await uiApi<{ id: string }>(`/environments/${environment.id}/runs/${runId}/${action}`, {
+        body: action === "reschedule" ? { delay } : {},
+      });
       if (action === "replay") window.location.href = `/runs/${result.id}?env=${environment.id}`;
       else await load();
     } catch (e) {
@@ -100,15 +102,24 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
     }
   };
 
-  if (!detail) return error ? <p className="error">{error}</p> : <p><span className="spinner" /> Loading run…</p>;
+  if (!detail)
+    return error ? (
+      <p className="error">{error}</p>
+    ) : (
+      <p>
+        <span className="spinner" /> Loading run…
+      </p>
+    );
   const { run } = detail;
-  const finished = FINAL_STATUSES.includes(run.status);
+  const finished = isFinalStatus(run.status);
   return (
     <>
       <div className="card">
         <div className="row">
           <strong>{run.id}</strong>
-          <span className={`status ${run.status}`} data-testid="run-status">{run.status}</span>
+          <span className={`status ${run.status}`} data-testid="run-status">
+            {run.status}
+          </span>
           <span className="muted">{run.taskIdentifier}</span>
           <span className="spacer" style={{ flex: 1 }} />
           {!finished && (
@@ -124,7 +135,9 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
           {run.status === "DELAYED" && (
             <>
               <input aria-label="Delay" value={delay} onChange={(e) => setDelay(e.target.value)} size={6} />
-              <button className="secondary" onClick={() => act("reschedule")} disabled={!!busy}>Reschedule</button>
+              <button className="secondary" onClick={() => act("reschedule")} disabled={!!busy}>
+                Reschedule
+              </button>
             </>
           )}
           {detail.temporalUrl && (
@@ -144,13 +157,27 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
           <li>Created {new Date(run.createdAt).toLocaleString()}</li>
           {run.delayedUntil && <li>Delayed until {new Date(run.delayedUntil).toLocaleString()}</li>}
           {run.startedAt && <li>Started {new Date(run.startedAt).toLocaleString()}</li>}
-          {run.finishedAt && <li>Finished {new Date(run.finishedAt).toLocaleString()} ({run.durationMs} ms of compute)</li>}
+          {run.finishedAt && (
+            <li>
+              Finished {new Date(run.finishedAt).toLocaleString()} ({run.durationMs} ms of compute)
+            </li>
+          )}
         </ul>
         <p className="muted">
           Tags: {run.tags.join(", ") || "none"}
-          {run.parentRunId && <> · parent <a href={`/runs/${run.parentRunId}?env=${environment.id}`}>{run.parentRunId}</a></>}
+          {run.parentRunId && (
+            <>
+              {" "}
+              · parent <a href={`/runs/${run.parentRunId}?env=${environment.id}`}>{run.parentRunId}</a>
+            </>
+          )}
           {run.batchId && <> · batch {run.batchId}</>}
-          {run.version && <> · version <span data-testid="run-version">{run.version}</span></>}
+          {run.version && (
+            <>
+              {" "}
+              · version <span data-testid="run-version">{run.version}</span>
+            </>
+          )}
         </p>
       </div>
       <div className="card">
@@ -158,28 +185,58 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
         <table>
           <tbody>
             {detail.attempts.map((a) => (
-              <tr key={a.number}>
+              <tr key={a.number} data-attempt={a.number}>
                 <td>#{a.number}</td>
-                <td><span className={`status ${a.status}`}>{a.status}</span></td>
+                <td>
+                  <span className={`status ${a.status}`} data-testid="attempt-status">
+                    {a.status}
+                  </span>
+                </td>
                 <td>{a.startedAt && new Date(a.startedAt).toLocaleTimeString()}</td>
                 <td className="error">{a.error?.message}</td>
               </tr>
             ))}
-            {detail.attempts.length === 0 && <tr><td className="muted">No attempt yet.</td></tr>}
+            {detail.attempts.length === 0 && (
+              <tr>
+                <td className="muted">No attempt yet.</td>
+              </tr>
+            )}
           </tbody>
         </table>
         <h2>Waitpoints</h2>
         <table>
           <tbody>
             {detail.waitpoints.map((w) => (
-              <tr key={w.seq}>
+              <tr key={w.seq} data-waitpoint={w.seq}>
                 <td>#{w.seq}</td>
                 <td>{w.type}</td>
-                <td>{w.done ? `completed ${w.completedAt ? new Date(w.completedAt).toLocaleTimeString() : ""}` : "waiting"}</td>
+                <td>
+                  {w.runIds.map((id) => (
+                    <a key={id} href={`/runs/${id}?env=${environment.id}`} data-testid="waitpoint-run">
+                      {id}{" "}
+                    </a>
+                  ))}
+                  {w.tokenId && (
+                    <span className="key" data-testid="waitpoint-token">
+                      {w.tokenId}
+                    </span>
+                  )}
+                  {w.batchId && <span className="muted"> batch {w.batchId}</span>}
+                  {w.until && <span className="muted">until {new Date(w.until).toLocaleString()}</span>}
+                </td>
+                <td>
+                  {w.done
+                    ? `completed ${w.completedAt ? new Date(w.completedAt).toLocaleTimeString() : ""}`
+                    : "waiting"}
+                </td>
                 <td className="muted">since {new Date(w.createdAt).toLocaleTimeString()}</td>
               </tr>
             ))}
-            {detail.waitpoints.length === 0 && <tr><td className="muted">None.</td></tr>}
+            {detail.waitpoints.length === 0 && (
+              <tr>
+                <td className="muted">None.</td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
@@ -189,7 +246,11 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
           {detail.streams.map((stream) => (
             <div key={stream.key} data-stream={stream.key}>
               <h3>
-                {stream.key} <span className="muted">{stream.completed ? "complete" : "streaming…"}{stream.more ? " · first chunks only" : ""}</span>
+                {stream.key}{" "}
+                <span className="muted">
+                  {stream.completed ? "complete" : "streaming…"}
+                  {stream.more ? " · first chunks only" : ""}
+                </span>
               </h3>
               <pre data-testid="stream-text">{streamText(stream.chunks)}</pre>
             </div>
@@ -197,18 +258,32 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
         </div>
       )}
       <div className="card">
-        <h2>Logs</h2>
+        <div className="row">
+          <h2>Logs</h2>
+          <select aria-label="Log level" value={logLevel} onChange={(e) => setLogLevel(e.target.value)}>
+            <option value="">All levels</option>
+            {LOG_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {level}
+              </option>
+            ))}
+          </select>
+        </div>
         <table data-testid="run-logs">
           <tbody>
             {logs.map((line, i) => (
-              <tr key={i}>
+              <tr key={i} data-log-level={line.level}>
                 <td className="muted">{new Date(line.time).toLocaleTimeString()}</td>
                 <td>{line.level?.toUpperCase()}</td>
                 <td>{line.message}</td>
                 <td className="muted">{line.attributes ? JSON.stringify(line.attributes) : ""}</td>
               </tr>
             ))}
-            {logs.length === 0 && <tr><td className="muted">No logs.</td></tr>}
+            {logs.length === 0 && (
+              <tr>
+                <td className="muted">{logLevel ? `No ${logLevel} logs.` : "No logs."}</td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
@@ -219,7 +294,9 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
         {run.error ? (
           <pre data-testid="run-output">{`${run.error.name}: ${run.error.message}\n${run.error.stack ?? ""}`}</pre>
         ) : !finished ? (
-          <p className="muted" data-testid="run-output-pending">No output yet: the run is {run.status}.</p>
+          <p className="muted" data-testid="run-output-pending">
+            No output yet: the run is {run.status}.
+          </p>
         ) : (
           <ValueView value={run.output} stored={detail.stored?.output} testId="run-output" />
         )}
@@ -230,7 +307,7 @@ function RunView({ environment, runId }: ShellContext & { runId: string }) {
   );
 }
 
-export default function RunPage({ params }: { params: Promise<{ runId: string }> }) {
-  const { runId } = use(params);
-  return <Shell title="Run">{(context) => <RunView {...context} runId={runId} />}</Shell>;
+export default function RunPage() {
+  const runId = useLastPathSegment();
+  return <Shell title="Run">{(context) => (runId ? <RunView {...context} runId={runId} /> : null)}</Shell>;
 }

@@ -1,0 +1,36 @@
+/**
+ * The fair dispatcher's wire types, shared by the run workflow (which asks for admission before each execution),
+ * the engine activities that carry the request and the dispatcher that answers it.
+ */
+
+/** What a run asks the dispatcher for before an execution. */
+export interface AdmissionRequest {
+  runId: string;
+  environmentId: string;
+  /** Trigger's queue name: `task/<taskId>` or a custom queue's name. */
+  queue: string;
+  concurrencyKey?: string;
+  /** Trigger's priority as a time offset: the run is treated as having asked this much earlier. */
+  priorityMs: number;
+  /** When the run asked (workflow time, ms since epoch). */
+  requestedAt: number;
+  /** Counts the run's requests: a grant names the request it answers. */
+  ticket: number;
+  /** The limit the run's code declares for the queue, when a worker sent the run back to it (see AttemptRequeue). */
+  declaredLimit?: number | null;
+}
+
+/**
+ * `granted`: the run holds a lease now; otherwise it waits for the admission signal naming its ticket.
+ * `limited`: the queue had a limit (declared or overridden) when the run asked; a run admitted to a queue without
+ * one is sent back by a worker whose code declares a limit (see checkAdmission).
+ * `forward`: this process does not run the engine's dispatcher; ask the dispatcher's own task queue instead.
+ */
+export type AdmissionAnswer =
+  | { granted: boolean; limited?: boolean; forward?: false }
+  | { granted: false; limited?: undefined; forward: true };
+
+/** Activities on the dispatcher's task queue are polled only by the process that runs the dispatcher (the leader). */
+export function dispatchTaskQueue(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-dispatch`;
+}

@@ -1,0 +1,128 @@
+/**
+ * One execution of the current attempt: on its task queue (a session's, for routed runs), inside a queue slot, and
+ * raced against the run's ttl until its process confirms the start.
+ */
+import * as wf from "@temporalio/workflow";
+import type { AttemptActivityResult, AttemptRequeue } from "../../shared/run-types.js";
+import { resolveAttemptQueue } from "../../shared/run-input.js";
+import { ROUTED_SCHEDULE_TO_START_MS, isSessionRouted } from "../../shared/attempt-routing.js";
+import type { AttemptActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
+import { FAILURE_TYPES } from "../../errors.js";
+import type { ExecutionLiveness } from "./execution-liveness.js";
+import { QueueSlot } from "./queue-slot.js";
+import type { RunContext } from "./run-context.js";
+import { SessionRouting } from "./session-routing.js";
+
+export type ExecutionOutcome = AttemptActivityResult | AttemptRequeue | "expired";
+
+const isScheduleToStartTimeout = (error: unknown) =>
+  error instanceof wf.ActivityFailure &&
+  error.cause instanceof wf.TimeoutFailure &&
+  error.cause.timeoutType === "SCHEDULE_TO_START";
+
+export class AttemptExecution {
+  /** Routed runs (development) learn their queue when an execution starts; others have one queue for good. */
+  private readonly routed: boolean;
+  private readonly fixedAttemptQueue: string | undefined;
+  readonly slot: QueueSlot;
+  private readonly routing: SessionRouting;
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly liveness: ExecutionLiveness,
+  ) {
+    const { input } = run;
+    this.routed = isSessionRouted(input.attemptQueue);
+    this.fixedAttemptQueue = this.routed ? undefined : resolveAttemptQueue(input.attemptQueue, input.item.task);
+    const engine = wf.proxyLocalActivities<EngineActivities>({
+      startToCloseTimeout: "10 seconds",
+      retry: { initialInterval: "500 milliseconds", backoffCoefficient: 2, maximumInterval: "5 seconds" },
+    });
+    this.slot = new QueueSlot(run, engine);
+    this.routing = new SessionRouting(run, engine);
+  }
+
+  /** Runs one execution of the current attempt on its queue, inside a queue slot; 'expired' if the ttl passed first. */
+  async execute(ttlDeadline: number | undefined): Promise<ExecutionOutcome> {
+    for (;;) {
+      const taskQueue = this.fixedAttemptQueue ?? (await this.routing.awaitRoute(ttlDeadline));
+      if (taskQueue === "expired") return "expired";
+      try {
+        return await this.runGated(ttlDeadline, taskQueue);
+      } catch (error) {
+        if (this.routed && isScheduleToStartTimeout(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private attemptsOn(taskQueue: string): AttemptActivities {
+    const { input } = this.run;
+    return wf.proxyActivities<AttemptActivities>({
+      taskQueue,
+      startToCloseTimeout: "24 hours",
+      // A session chosen for an execution that died before polling it never starts it: route it again.
+      ...(this.routed ? { scheduleToStartTimeout: ROUTED_SCHEDULE_TO_START_MS } : {}),
+      heartbeatTimeout: input.settings.heartbeatTimeoutMs,
+      retry: {
+        initialInterval: "1 second",
+        backoffCoefficient: 2,
+        maximumInterval: "30 seconds",
+        maximumAttempts: 20,
+        nonRetryableErrorTypes: [FAILURE_TYPES.taskNotFound, FAILURE_TYPES.nonDeterminism],
+      },
+    });
+  }
+
+  private async runGated(ttlDeadline: number | undefined, taskQueue: string): Promise<ExecutionOutcome> {
+    const { slot } = this;
+    if (!slot.required) return this.runAdmitted(ttlDeadline, taskQueue);
+    let admitted: boolean;
+    try {
+      admitted = await slot.acquire(ttlDeadline);
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    try {
+      return admitted ? await this.runAdmitted(ttlDeadline, taskQueue) : "expired";
+    } finally {
+      slot.release();
+    }
+  }
+
+  private async runAdmitted(ttlDeadline: number | undefined, taskQueue: string): Promise<ExecutionOutcome> {
+    const { run, liveness } = this;
+    const executionId = liveness.newExecution();
+    const confirmStart = ttlDeadline !== undefined && !liveness.attemptStarted;
+    const scope = new wf.CancellationScope();
+    const admission = this.slot.admissionClaim();
+    const running = scope.run(() =>
+      this.attemptsOn(taskQueue).runAttempt({
+        runId: run.input.runId,
+        executionId,
+        confirmStart,
+        info: liveness.startInfo(executionId),
+        admission,
+      }),
+    );
+    if (ttlDeadline !== undefined && !liveness.attemptStarted) {
+      let settled = false;
+      void running.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      const started = await wf.condition(
+        () => liveness.startedThisExecution || settled,
+        Math.max(1, ttlDeadline - Date.now()),
+      );
+      if (!started) {
+        liveness.abandonExecution();
+        scope.cancel();
+        await running.catch(() => undefined);
+        return "expired";
+      }
+    }
+    return running;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The queue slot: each execution holds one of its queue's slots while it runs, so only executing runs count against
+ * the queue's concurrency limit. Runs ask the engine's dispatcher; runs started before it ask their queue's gate
+ * workflow, and older ones nobody.
+ */
+import * as wf from "@temporalio/workflow";
+import type { AttemptRequeue } from "../../shared/run-types.js";
+import { admissionGrantedSignal, releaseSlotSignal, slotGrantedSignal } from "../../shared/messages.js";
+import type { DispatchActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
+import { dispatchTaskQueue, type AdmissionRequest } from "../../shared/dispatch.js";
+import { queueGateId, type QueueGateKey } from "../../shared/queue-gate.js";
+import { nowIso, type RunContext } from "./run-context.js";
+
+/** Past this many requeues of one attempt, its executions run without the worker's admission check. */
+const MAX_REQUEUES_PER_ATTEMPT = 5;
+
+/** What the worker checks before it runs an execution: that the run was admitted under its code's queue. */
+export interface AdmissionClaim {
+  queue: string;
+  gated: boolean;
+  named: boolean;
+}
+
+export class QueueSlot {
+  private gateKey: QueueGateKey;
+  private gateId: string;
+  /** The limit the task's code declares for the run's queue, once a worker sent the run back to that queue's gate. */
+  private codeLimit: number | null | undefined;
+  /** Times the current attempt was sent back: workers that disagree about the task's queue must not loop forever. */
+  private requeues = 0;
+  private readonly dispatched: boolean;
+  private readonly gated: boolean;
+  private slotGranted = false;
+  /** Whether this execution holds a gate slot (queues without limit or pause are admitted without one). */
+  private holdsSlot = false;
+  /** Whether the dispatcher admitted this execution under a limit it knew for the queue. */
+  private admittedUnderLimit = false;
+  private readonly dispatch: DispatchActivities;
+  /** The dispatcher's answer names the request it admits: a late grant for an earlier request is ignored. */
+  private admissionTicket = 0;
+  private admittedTicket = 0;
+  /** The last release sent to the dispatcher: a new request waits for it, so the two cannot cross. */
+  private releasing: Promise<unknown> | undefined;
+
+  /** `engine`: the engine's local activities (a slot request that gets no answer is asked again soon: the gate
+   * treats a repeated request as the same one). */
+  constructor(
+    private readonly run: RunContext,
+    private readonly engine: EngineActivities,
+  ) {
+    this.gateKey = { environmentId: run.input.environment.id, queue: run.state.queue };
+    this.gateId = queueGateId(this.gateKey);
+    this.dispatched = wf.patched("stint-dispatcher");
+    this.gated = wf.patched("stint-queue-gate") && !this.dispatched;
+    wf.setHandler(slotGrantedSignal, ({ gateId: from }) => {
+      if (from === this.gateId) this.slotGranted = true;
+    });
+    // The dispatcher: asked through the engine's local activity, or its own task queue when another process runs it.
+    this.dispatch = wf.proxyActivities<DispatchActivities>({
+      taskQueue: dispatchTaskQueue(wf.workflowInfo().taskQueue),
+      startToCloseTimeout: "30 seconds",
+      retry: { initialInterval: "500 milliseconds", backoffCoefficient: 2, maximumInterval: "5 seconds" },
+    });
+    wf.setHandler(admissionGrantedSignal, ({ ticket }) => {
+      if (ticket === this.admissionTicket) this.admittedTicket = ticket;
+    });
+  }
+
+  /** Whether executions need a slot at all (runs from before the queue gate run without). */
+  get required(): boolean {
+    return this.gated || this.dispatched;
+  }
+
+  /** A new attempt may be sent back to another queue as many times again. */
+  newAttempt(): void {
+    this.requeues = 0;
+  }
+
+  /** What the worker is to check for this execution; none once the attempt was sent back too often. */
+  admissionClaim(): AdmissionClaim | undefined {
+    if (!this.required || this.requeues >= MAX_REQUEUES_PER_ATTEMPT) return undefined;
+    return {
+      queue: this.run.state.queue,
+      gated: this.dispatched ? this.admittedUnderLimit : this.holdsSlot,
+      named: this.run.options.queue !== undefined,
+    };
+  }
+
+  /** Waits for a slot; false if the ttl deadline passed first. */
+  async acquire(deadline: number | undefined): Promise<boolean> {
+    if (this.dispatched) return this.askDispatcher(deadline);
+    const { run } = this;
+    this.slotGranted = false;
+    const request = {
+      runId: run.input.runId,
+      concurrencyKey: run.options.concurrencyKey,
+      priorityMs: (run.options.priority ?? 0) * 1000,
+      declaredLimit: this.codeLimit,
+    };
+    // Until the answer is in, assume a slot may be held: a cancel mid-request still gives it back.
+    this.holdsSlot = true;
+    const { granted, gated: held } = await this.engine.acquireQueueSlot(this.gateKey, request);
+    // Answers recorded before ungated queues existed lack `gated`: those runs always held a slot.
+    this.holdsSlot = held ?? true;
+    if (granted) return true;
+    if (deadline === undefined) {
+      await wf.condition(() => this.slotGranted);
+      return true;
+    }
+    return wf.condition(() => this.slotGranted, Math.max(1, deadline - Date.now()));
+  }
+
+  release(): void {
+    const { run } = this;
+    if (!this.holdsSlot) return;
+    this.holdsSlot = false;
+    if (this.dispatched) {
+      this.releasing = wf.CancellationScope.nonCancellable(async () => {
+        const answer = await this.engine.dispatchReleaseAdmission(run.input.runId);
+        if (answer.forward) await this.dispatch.dispatchReleaseAdmission(run.input.runId);
+      });
+      run.track(this.releasing);
+      return;
+    }
+    const gateId = this.gateId;
+    run.track(
+      wf.CancellationScope.nonCancellable(() =>
+        wf.getExternalWorkflowHandle(gateId).signal(releaseSlotSignal, { runId: run.input.runId }),
+      ),
+    );
+  }
+
+  /** The worker found the run admitted short of its code's queue (triggered before the queue was declared). */
+  moveToQueue(requeue: AttemptRequeue): void {
+    const { run } = this;
+    this.requeues++;
+    this.codeLimit = requeue.declaredLimit;
+    if (requeue.queue === run.state.queue) return;
+    run.state.queue = requeue.queue;
+    run.state.updatedAt = nowIso();
+    this.gateKey = { environmentId: run.input.environment.id, queue: requeue.queue };
+    this.gateId = queueGateId(this.gateKey);
+  }
+
+  /** Waits for the dispatcher to admit this execution; false if the ttl deadline passed first. */
+  private async askDispatcher(deadline: number | undefined): Promise<boolean> {
+    const { run } = this;
+    await this.releasing?.catch(() => undefined);
+    const request: AdmissionRequest = {
+      runId: run.input.runId,
+      environmentId: run.input.environment.id,
+      queue: run.state.queue,
+      concurrencyKey: run.options.concurrencyKey,
+      priorityMs: (run.options.priority ?? 0) * 1000,
+      requestedAt: Date.now(),
+      ticket: ++this.admissionTicket,
+      declaredLimit: this.codeLimit,
+    };
+    // Until the answer is in, assume a lease may be held: a cancel mid-request still gives it back.
+    this.holdsSlot = true;
+    const ask = async () => {
+      const answer = await this.engine.dispatchRequestAdmission(request);
+      return answer.forward ? this.dispatch.dispatchRequestAdmission(request) : answer;
+    };
+    const answer = await ask();
+    this.admittedUnderLimit = answer.limited === true;
+    if (answer.granted) return true;
+    const admitted = () => this.admittedTicket === request.ticket;
+    // Asking again now and then covers a lost signal or a dispatcher that restarted without its state (in memory).
+    for (let retryMs = 30_000; ; retryMs = Math.min(retryMs * 2, 300_000)) {
+      const waitMs = deadline === undefined ? retryMs : Math.min(retryMs, deadline - Date.now());
+      if (await wf.condition(admitted, Math.max(1, waitMs))) return true;
+      if (deadline !== undefined && deadline <= Date.now()) return false;
+      if ((await ask()).granted) return true;
+    }
+  }
+}
