@@ -2,7 +2,6 @@
  * Starts the webapp: database (embedded PGlite by default), migrations, the Temporal client and the engine's
  * workflow worker, first-boot defaults, and the HTTP server for the REST API.
  */
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import {
@@ -28,7 +27,7 @@ import { EngineHealth } from "./engine/engine-health.js";
 import { createApiApp } from "./api/app.js";
 import { createUiApi } from "./ui-api/app.js";
 import { gitHubOAuthFromEnv, type GitHubOAuthConfig } from "./auth/github-oauth.js";
-import { listen } from "./http-server.js";
+import { bindHttpServer, type BoundHttpServer } from "./http-server.js";
 import { adminEmailFrom } from "./auth/email-address.js";
 import { DevSessionRouter } from "./dev-sessions/session-router.js";
 import { dashboardPagesHandler } from "./dashboard-pages.js";
@@ -112,20 +111,18 @@ export interface Webapp {
 /** Where first boot writes the default worker group's token, in the data folder (the "token lost?" path). */
 export const WORKER_TOKEN_FILE = "worker-token";
 
-async function assertPortFree(port: number, host: string): Promise<void> {
-  await new Promise<void>((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error),
-    );
-    probe.listen(port, host, () => probe.close(() => resolvePort()));
-  });
+async function bindPort(port: number, host: string): Promise<BoundHttpServer> {
+  try {
+    return await bindHttpServer(port, host);
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? new PortInUseError(port) : error;
+  }
 }
 
 export async function startWebapp(options: WebappOptions): Promise<Webapp> {
   const host = options.host ?? "127.0.0.1";
-  const port = options.port === 0 ? await freePort() : (options.port ?? 3030);
-  await assertPortFree(port, host);
+  const bound = await bindPort(options.port ?? 3030, host);
+  const port = bound.port;
   const dataDir = resolve(options.dataDir ?? ".stint");
   const adminEmail = adminEmailFrom(options.adminEmail ?? process.env.STINT_ADMIN_EMAIL);
   const log = options.log ?? ((line: string) => console.log(line));
@@ -137,6 +134,11 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // Requests stop first, then the services in the reverse order of their start.
+    await new Promise<void>((resolveClose) => {
+      bound.server.close(() => resolveClose());
+      bound.server.closeAllConnections();
+    });
     for (const fn of stops.reverse()) await fn().catch((error) => console.error("[webapp] shutdown:", error));
   };
 
@@ -285,14 +287,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
       objectStore instanceof FileObjectStore
         ? (request: Request) => objectStore.handleSignedRequest(request)
         : undefined;
-    const server = await listen({ api: api.fetch, uiApi: uiApi.fetch, pages, objects }, port, host);
-    stops.push(
-      () =>
-        new Promise<void>((resolveClose) => {
-          server.close(() => resolveClose());
-          server.closeAllConnections();
-        }),
-    );
+    bound.serve({ api: api.fetch, uiApi: uiApi.fetch, pages, objects });
 
     const apiRoutes = api.routes
       .filter((route) => route.method !== "ALL")
