@@ -18,7 +18,7 @@ import {
   type DevServerEvent,
   type SupervisedDevServer,
 } from "@stint/temporal-workers";
-import { startWebapp, PortInUseError, type Webapp } from "../index.js";
+import { clickhouseUrlSchema, EventStoreUnavailableError, startWebapp, PortInUseError, type Webapp } from "../index.js";
 import { superviseChild, type SupervisedChild } from "./supervised-child.js";
 
 const REPO = fileURLToPath(new URL("../../..", import.meta.url));
@@ -52,6 +52,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "STINT_TEMPORAL_PUBLIC_ADDRESS must be host:port, e.g. stint.example.com:7233")
     .optional(),
+  /** Run logs and events in ClickHouse instead of PostgreSQL: http(s)://user:password@host:port/database. */
+  CLICKHOUSE_URL: z
+    .string()
+    .optional()
+    .transform((url) => url || undefined)
+    .pipe(clickhouseUrlSchema.optional()),
   /** The CLI as bundled JavaScript (scripts/start.sh builds it); without it the session runs the CLI's bin (tsx). */
   STINT_CLI_BUNDLE: z.string().optional(),
 });
@@ -158,10 +164,11 @@ async function main(): Promise<void> {
       temporal: { address: temporal.address, publicAddress: env.STINT_TEMPORAL_PUBLIC_ADDRESS },
       temporalUiUrl: temporal.uiUrl,
       ui: env.STINT_UI === "on",
+      clickhouseUrl: env.CLICKHOUSE_URL ?? null,
     });
   } catch (error) {
     await temporal.stop();
-    if (error instanceof PortInUseError) fail(error.message);
+    if (error instanceof PortInUseError || error instanceof EventStoreUnavailableError) fail(error.message);
     throw error;
   }
   const boot = webapp.bootstrap!;

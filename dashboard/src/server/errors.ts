@@ -28,3 +28,11 @@ export class PortInUseError extends Error {
     this.name = "PortInUseError";
   }
 }
+
+/** The event store (ClickHouse) named by the configuration cannot be reached or refuses to set up: says which and why. */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EventStoreUnavailableError";
+  }
+}

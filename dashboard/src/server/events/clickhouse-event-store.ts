@@ -8,6 +8,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickh
 import { z } from "zod";
 import type { EventStore, RunEventInput, RunEventRecord } from "./event-store.js";
 import { noteOnRun } from "./run-notes.js";
+import { EventStoreUnavailableError } from "../errors.js";
 
 const TABLE = "run_events";
 
@@ -82,7 +83,9 @@ export class ClickHouseEventStore implements EventStore {
       });
     } catch (error) {
       await client.close();
-      throw new Error(`ClickHouse at ${describeClickHouseUrl(url)} refused to set up: ${(error as Error).message}`);
+      throw new EventStoreUnavailableError(
+        `ClickHouse at ${describeClickHouseUrl(url)} refused to set up: ${(error as Error).message}. Check CLICKHOUSE_URL (host, port, user and password) and that the server is running, or unset it to keep logs in PostgreSQL`,
+      );
     }
     return new ClickHouseEventStore(client, `${database}.${TABLE}`);
   }
