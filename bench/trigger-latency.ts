@@ -95,8 +95,10 @@ async function main() {
   // Raw Temporal.
   const rawStarted = new Map<string, number>();
   const rawQueue = `bench-raw-${suffix}`;
+  // Closed at the end: an open native connection keeps the SDK's native runtime, and so the process, alive.
+  const rawConnection = await NativeConnection.connect({ address: server.address });
   const rawWorker = await Worker.create({
-    connection: await NativeConnection.connect({ address: server.address }),
+    connection: rawConnection,
     taskQueue: rawQueue,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL("./raw-workflow.ts", import.meta.url)),
@@ -200,6 +202,7 @@ async function main() {
   rawWorker.shutdown();
   await Promise.all(stintWorkers.map((w) => w.shutdown()));
   await rawRunning;
+  await rawConnection.close();
   await connection.close();
   await server.stop();
 }
