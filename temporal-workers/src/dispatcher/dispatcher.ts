@@ -7,6 +7,11 @@
  * write. A requester admitted in its own round hears "granted" in its answer; runs admitted later are told by one
  * signal naming the request (ticket) it answers. Leases are renewed by a sweeper that checks their workflows are
  * still open and frees those whose workflow closed; a restart rebuilds the memory from the store.
+ *
+ * Settings saved by other processes (a webapp that does not run the dispatcher) are polled about once a second. A
+ * request for a queue this process has not seen yet waits for a poll that started after it arrived, so a run is never
+ * admitted on a queue without the limit declared before the run was triggered. A later change of a queue's settings
+ * (a new limit, a pause) made elsewhere can still take up to one poll interval to apply here.
  */
 import { FairScheduler } from "./fair-scheduler.js";
 import type { Demand } from "./demand.js";
@@ -52,12 +57,23 @@ interface PendingRequest {
   answers: { resolve(granted: boolean): void; reject(error: unknown): void }[];
 }
 
+/** A request waiting for settings: for a poll started after it arrived, or behind one that does (order is kept). */
+interface HeldRequest {
+  request: AdmissionRequest;
+  /** The settings poll it waits for (0: none, it only waits its turn). */
+  poll: number;
+  resolve(granted: boolean): void;
+  reject(error: unknown): void;
+}
+
 interface PendingRelease {
   resolve(): void;
   reject(error: unknown): void;
 }
 
 const NOTIFY_CONCURRENCY = 32;
+
+const queueKeyOf = (key: QueueGateKey) => `${key.environmentId}\u0000${key.queue}`;
 
 export class Dispatcher {
   readonly settings: DispatchSettings;
@@ -77,6 +93,18 @@ export class Dispatcher {
   private readonly leaseTtlMs: number;
   private settingsCursor: number | undefined;
   private pollingSettings: Promise<void> | undefined;
+  /** Settings polls started, the last one finished, the last one that succeeded (ids count from 1). */
+  private pollsStarted = 0;
+  private pollsSettled = 0;
+  private pollsSucceeded = 0;
+  private pollFailure: unknown;
+  /** A request arrived during the current poll and needs another one after it. */
+  private pollAgain = false;
+  /** A poll about to start, for the requests that arrived since the last one (a burst shares it). */
+  private pollSoon: NodeJS.Immediate | undefined;
+  private held: HeldRequest[] = [];
+  /** Queues a poll looked for after a request for them arrived (some never have stored settings). */
+  private readonly checkedQueues = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.settings = new DispatchSettings(options.defaultQueueLimit);
@@ -117,16 +145,29 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+    if (this.pollSoon) clearImmediate(this.pollSoon);
     await this.rounds;
     await this.sweeping;
-    await this.pollingSettings;
+    while (this.pollingSettings) await this.pollingSettings;
+    const held = this.held;
+    this.held = [];
+    for (const { reject } of held) reject(new Error("The dispatcher stopped before this request was admitted"));
   }
 
-  /** Loads the settings other processes saved to the store since the last look (API-only webapps, standbys). */
+  /**
+   * Loads the settings other processes saved to the store since the last look (API-only webapps, standbys). Joins
+   * the poll under way if there is one; then lets through the requests that waited for it.
+   */
   pollSettings(): Promise<void> {
     const store = this.options.store;
     if (!store.settingsChangedSince) return Promise.resolve();
-    this.pollingSettings ??= (async () => {
+    if (this.pollingSettings) return this.pollingSettings;
+    const id = ++this.pollsStarted;
+    // Any poll starting now answers every request held so far.
+    this.pollAgain = false;
+    if (this.pollSoon) clearImmediate(this.pollSoon);
+    this.pollSoon = undefined;
+    this.pollingSettings = (async () => {
       const changes = await store.settingsChangedSince!(this.settingsCursor);
       for (const queue of changes.queues) this.settings.restoreQueue(queue);
       for (const { environmentId, ...limits } of changes.environments)
@@ -136,11 +177,65 @@ export class Dispatcher {
       this.settingsCursor = changes.cursor;
       if (changes.queues.length + changes.environments.length + changes.organizations.length > 0) this.kick();
     })()
-      .catch((error) => this.report(error))
+      .then(
+        () => {
+          this.pollsSucceeded = id;
+        },
+        (error) => {
+          this.pollFailure = error;
+          this.report(error);
+        },
+      )
       .finally(() => {
         this.pollingSettings = undefined;
+        this.pollsSettled = id;
+        this.releaseHeld();
+        if (this.pollAgain && !this.stopped) void this.pollSettings();
       });
     return this.pollingSettings;
+  }
+
+  /**
+   * Whether a request must wait for the settings other processes saved: its queue is not known here, and may have
+   * been declared through another webapp since the last poll (its run was triggered after that declaration).
+   */
+  private needsSettings(key: QueueGateKey): boolean {
+    return (
+      this.options.store.settingsChangedSince !== undefined &&
+      this.settingsCursor !== undefined &&
+      !this.settings.hasQueue(key) &&
+      !this.checkedQueues.has(queueKeyOf(key))
+    );
+  }
+
+  /** Holds a request until a settings poll that starts after now has finished (one poll for a burst of them). */
+  private holdForSettings(request: AdmissionRequest): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const poll = this.needsSettings(request) ? this.pollsStarted + 1 : 0;
+      this.held.push({ request, poll, resolve, reject });
+      if (poll === 0) return;
+      if (this.pollingSettings) this.pollAgain = true;
+      // Started after the events being handled now: requests that arrived with this one share it.
+      else
+        this.pollSoon ??= setImmediate(() => {
+          this.pollSoon = undefined;
+          void this.pollSettings();
+        });
+    });
+  }
+
+  /** Hands the held requests whose poll finished to the rounds, in the order they arrived. */
+  private releaseHeld(): void {
+    while (this.held.length > 0 && this.held[0]!.poll <= this.pollsSettled) {
+      const { request, poll, resolve, reject } = this.held.shift()!;
+      if (poll > this.pollsSucceeded) {
+        // Its settings could not be read: admitting it might ignore its queue's limit. The caller asks again.
+        reject(this.pollFailure);
+        continue;
+      }
+      if (poll > 0) this.checkedQueues.add(queueKeyOf(request));
+      this.enqueue(request).then(resolve, reject);
+    }
   }
 
   get waitingCount(): number {
@@ -186,6 +281,7 @@ export class Dispatcher {
       }
       await described;
     }
+    if (this.held.length > 0 || this.needsSettings(request)) return this.holdForSettings(request);
     return this.enqueue(request);
   }
 
@@ -233,6 +329,13 @@ export class Dispatcher {
 
   /** Gives a run's slot back, or ends its wait (canceled, expired). Releasing what is not held is a no-op. */
   release(runId: string): Promise<void> {
+    const held = this.held.filter((entry) => entry.request.runId === runId);
+    if (held.length > 0) {
+      // Released while its request waited for settings: the request is dropped.
+      this.held = this.held.filter((entry) => entry.request.runId !== runId);
+      for (const { resolve } of held) resolve(false);
+      this.releaseHeld();
+    }
     const pending = this.requests.get(runId);
     if (pending) {
       // Released before its request reached a round (canceled while asking): the request is dropped.
