@@ -96,6 +96,8 @@ describe("stint dev runs each attempt in a child process", () => {
     await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 21_000 - Date.now())));
     expect(stepsOf(id)).toEqual(["started", "on-cancel"]);
     expect(dev.child.exitCode).toBeNull();
+    // The session says so, as `trigger dev` does.
+    expect(dev.output).toMatch(new RegExp(`⊘ canceled slow-side-effect ${id} attempt 1\n`));
   });
 
   it("a task that calls process.exit fails its attempt, and the session runs the next run", async () => {

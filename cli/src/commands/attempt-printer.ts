@@ -60,6 +60,12 @@ export class AttemptPrinter {
     }
   }
 
+  /** An execution that ended without a result: its run was canceled, or Temporal moved the run on without it. */
+  stopped(info: AttemptJob["info"], error: Error): void {
+    if (error.name === "CancelledFailure") return this.write(`[${time()}] ⊘ canceled ${label(info)}`);
+    this.write(`[${time()}] ■ stopped: ${oneLine(error.message)} ${label(info)}`);
+  }
+
   /** The final line for a run `stint dev --trigger` started. */
   runFinished(runId: string, status: string, detail: unknown): void {
     const error = detail as { name?: string; message?: string } | undefined;

@@ -66,7 +66,10 @@ export class DevExecutor implements AttemptExecutor {
       info,
       version && version !== current ? ` on version ${version}, the one it started on` : "",
     );
-    const result = await this.runners.execute(job);
+    const result = await this.runners.execute(job).catch((error: Error) => {
+      this.options.printer.stopped(info, error);
+      throw error;
+    });
     this.options.printer.finished(info, result);
     if (result.kind === "suspended" && !this.suspendedTasks.has(info.item.task)) {
       this.suspendedTasks.add(info.item.task);
