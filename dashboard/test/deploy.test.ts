@@ -4,7 +4,8 @@
  * with its queues and declarative schedules, a build error or a task id clash is refused before anything is uploaded,
  * and an older version can be promoted again. A production run triggered with the real @trigger.dev/sdk 4.8.3 is
  * locked to the current version (or the one it asks for) and its attempt is scheduled on the `workers.default` task
- * queue with that version — checked in the run's Temporal history, since no supervisor polls that queue here.
+ * queue with that version — checked in the run's Temporal history, since no supervisor polls that queue here (a
+ * stand-in registers and heartbeats as one, so the dispatcher admits runs up to its capacity: worker-capacity.test.ts).
  */
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import type { Browser } from "playwright-core";
 import { configure, queues, runs, schedules, tasks } from "trigger-sdk-latest";
 import { readDeploymentBundle } from "../src/server/deployments/index.js";
 import { createAccessToken } from "../src/server/auth/access-tokens.js";
-import { createWorkerGroup } from "../src/server/workers/worker-groups.js";
+import { createWorkerGroup, rotateWorkerToken } from "../src/server/workers/worker-groups.js";
 import { startTestWebapp, useProjectRef, type TestWebapp } from "./harness/index.js";
 import { launchChromium } from "./harness/dashboard-browser.js";
 
@@ -125,6 +126,21 @@ let project: string;
 let token: string;
 let firstVersion: string;
 let secondVersion: string;
+let standInHeartbeats: NodeJS.Timeout | undefined;
+
+/** A supervisor of the default group as far as the webapp knows (it registers and heartbeats, and runs nothing). */
+async function standInSupervisor(): Promise<void> {
+  const group = await t.webapp.db.workerGroup.findUniqueOrThrow({ where: { name: "default" } });
+  const { token } = await rotateWorkerToken(t.webapp.db, group.id);
+  const call = (path: string, body: unknown) =>
+    fetch(`${t.webapp.url}/api/v1/worker/servers${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  expect((await call("", { name: "stand-in", capacity: 100, executor: "process" })).status).toBe(200);
+  standInHeartbeats = setInterval(() => void call("/stand-in/heartbeat", { running: 0 }).catch(() => {}), 2_000);
+}
 
 beforeAll(async () => {
   // The dashboard too (its Deployments page), with first boot's admin, whose organisation the test's project joins.
@@ -133,9 +149,11 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: inject("temporalAddress") });
   temporal = new Client({ connection });
   project = copyFixture();
+  await standInSupervisor();
 }, 120_000);
 
 afterAll(async () => {
+  clearInterval(standInHeartbeats);
   await browser?.close();
   await connection?.close();
   await t?.stop();

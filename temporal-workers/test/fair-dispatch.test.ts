@@ -19,9 +19,10 @@ class Settings {
   queues = new Map<string, QueueSettings>();
   cap: number | undefined = 10;
   organization = (id: string) => this.orgs.get(id) ?? {};
-  environment = (id: string) => this.envs.get(id) ?? {};
+  /** Every environment runs on one pool of workers, of capacity `cap`. */
+  environment = (id: string): EnvironmentSettings => ({ pool: "workers", ...this.envs.get(id) });
   queue = (env: string, queue: string) => this.queues.get(`${env}/${queue}`) ?? {};
-  capacity = () => this.cap;
+  capacity = (_pool: string) => this.cap;
 }
 
 let runSeq = 0;

@@ -22,6 +22,7 @@ import { EnvironmentEngines } from "./engine/environment-engines.js";
 import { PostgresLeaseStore } from "./dispatch/postgres-lease-store.js";
 import { AdvisoryLockLeadership } from "./dispatch/advisory-lock-leadership.js";
 import { applyEnvironmentLimits, describeEnvironment, followEnvironmentLimits } from "./dispatch/environment-limits.js";
+import { applyWorkerCapacity, followWorkerCapacity } from "./dispatch/worker-capacity.js";
 import { DevSessionRetries } from "./engine/dev-session-retries.js";
 import { EngineHealth } from "./engine/engine-health.js";
 import { createApiApp } from "./api/app.js";
@@ -198,6 +199,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     let workers: StintWorkers | undefined;
     if (options.runEngineWorker !== false) {
       let stopFollowingLimits: (() => void) | undefined;
+      let stopFollowingCapacity: (() => void) | undefined;
       workers = await createStintWorkers({
         client,
         address: options.temporal.address,
@@ -213,10 +215,14 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
           async onLeading(dispatcher) {
             await applyEnvironmentLimits(db, dispatcher);
             stopFollowingLimits = followEnvironmentLimits(db, dispatcher);
+            // Deployed runs are admitted up to their worker group's connected capacity (docs/queues.md).
+            await applyWorkerCapacity(db, dispatcher);
+            stopFollowingCapacity = followWorkerCapacity(db, dispatcher);
           },
         },
       });
       stops.push(async () => stopFollowingLimits?.());
+      stops.push(async () => stopFollowingCapacity?.());
       void workers.run();
       stops.push(() => workers!.shutdown());
     }

@@ -25,6 +25,11 @@ export interface LevelSettings {
 export interface EnvironmentSettings extends LevelSettings {
   /** Trigger.dev's burst factor: the environment may run up to floor(limit × burstFactor) at once (default 1). */
   burstFactor?: number;
+  /**
+   * The pool of workers its attempts run on (a worker group's task queue), capped by their connected capacity;
+   * none (development sessions): no capacity cap.
+   */
+  pool?: string;
 }
 
 export interface QueueSettings extends LevelSettings {
@@ -44,6 +49,6 @@ export interface SchedulerSettings {
   organization(organizationId: string): LevelSettings;
   environment(environmentId: string): EnvironmentSettings;
   queue(environmentId: string, queue: string): QueueSettings;
-  /** Runs the connected workers can execute at once (undefined: no cap). */
-  capacity(): number | undefined;
+  /** Runs the connected workers of a pool can execute at once (undefined: no cap, 0: none may start). */
+  capacity(pool: string): number | undefined;
 }

@@ -115,6 +115,7 @@ export class DispatchSettings implements SchedulerSettings {
   private readonly resolved = new Map<string, QueueSettings>();
   private readonly environments = new Map<string, EnvironmentLimits>();
   private readonly organizations = new Map<string, LevelSettings>();
+  private readonly capacities = new Map<string, number>();
 
   constructor(private readonly defaultQueueLimit = DEFAULT_QUEUE_CONCURRENCY_LIMIT) {}
 
@@ -134,8 +135,16 @@ export class DispatchSettings implements SchedulerSettings {
     return this.resolved.get(keyOf(environmentId, queue)) ?? {};
   }
 
-  capacity(): number | undefined {
-    return undefined;
+  capacity(pool: string): number | undefined {
+    return this.capacities.get(pool);
+  }
+
+  /** A pool's connected capacity (undefined: no cap); true if more runs may start than before. */
+  setCapacity(pool: string, capacity: number | undefined): boolean {
+    const before = this.capacities.get(pool);
+    if (capacity === undefined) this.capacities.delete(pool);
+    else this.capacities.set(pool, capacity);
+    return capacity === undefined ? before !== undefined : before !== undefined && capacity > before;
   }
 
   knowsEnvironment(environmentId: string): boolean {

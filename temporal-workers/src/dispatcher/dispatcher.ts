@@ -377,6 +377,19 @@ export class Dispatcher {
     this.kick();
   }
 
+  /**
+   * A worker pool's connected capacity (undefined: no cap). Runs waiting for a pool that was full or had no worker
+   * are admitted at once when it grows.
+   */
+  setCapacity(pool: string, capacity: number | undefined): void {
+    if (this.settings.setCapacity(pool, capacity)) this.kick();
+  }
+
+  /** Runs holding a slot in a worker pool. */
+  runningIn(pool: string): number {
+    return this.scheduler.runningIn(pool);
+  }
+
   setOrganization(organizationId: string, settings: OrganizationLimits): void {
     this.settings.setOrganization(organizationId, settings);
     this.kick();

@@ -7,7 +7,9 @@
  *
  * Every cap is checked at admission, on the whole path: organisation limit, environment limit × burst factor, queue
  * limit (never above the environment's limit) and pause, per-key limit, rate limits per queue and per key (GCRA), and
- * the workers' capacity. A branch that is capped is skipped without earning credit, so it cannot bank a burst.
+ * the connected capacity of the worker pool the environment's attempts run on (checked at the environment, counted
+ * across the environments sharing the pool, so that pool's task queue stays short and the next attempt its workers
+ * take is the fair one). A branch that is capped is skipped without earning credit, so it cannot bank a burst.
  *
  * Pure and in memory (no clock, no I/O): the caller records each admission as a lease and releases it when the
  * execution ends or suspends. Cost per admission: O(depth × siblings skipped), no allocation beyond the lease.
@@ -72,7 +74,10 @@ export interface Admission {
 export class FairScheduler {
   private readonly root = new SchedulerNode("root", "", undefined);
   private readonly waitingRuns = new Map<string, { entry: Waiting; leaf: SchedulerNode }>();
-  private readonly leases = new Map<string, SchedulerNode>();
+  /** Each leased run's leaf and the pool it counts against (as it was when admitted, so release undoes it exactly). */
+  private readonly leases = new Map<string, { leaf: SchedulerNode; pool: string | undefined }>();
+  private readonly poolRunning = new Map<string, number>();
+  private poolBound = false;
   private seq = 0;
 
   constructor(private readonly settings: SchedulerSettings) {}
@@ -85,6 +90,11 @@ export class FairScheduler {
   /** Runs holding a slot. */
   get runningCount(): number {
     return this.root.running;
+  }
+
+  /** Runs holding a slot in a worker pool. */
+  runningIn(pool: string): number {
+    return this.poolRunning.get(pool) ?? 0;
   }
 
   isWaiting(runId: string): boolean {
@@ -133,13 +143,11 @@ export class FairScheduler {
 
   /** The next run to start at `now`, now holding a slot; undefined when every waiting run is capped or limited. */
   next(now: number): Admission | undefined {
-    const capacity = this.settings.capacity();
-    if (capacity !== undefined && this.root.running >= capacity) return undefined;
     const leaf = this.pick(this.root, now);
     if (!leaf) return undefined;
     const entry = leaf.heap!.pop()!;
     this.waitingRuns.delete(entry.demand.runId);
-    this.leases.set(entry.demand.runId, leaf);
+    this.lease(entry.demand, leaf);
     for (let node: SchedulerNode | undefined = leaf; node; node = node.parent) {
       node.waiting--;
       node.running++;
@@ -169,15 +177,27 @@ export class FairScheduler {
       .child(demand.environmentId)
       .child(demand.queue)
       .child(demand.concurrencyKey);
-    this.leases.set(demand.runId, leaf);
+    this.lease(demand, leaf);
     for (let node: SchedulerNode | undefined = leaf; node; node = node.parent) node.running++;
+  }
+
+  private lease(demand: Demand, leaf: SchedulerNode): void {
+    const pool = this.settings.environment(demand.environmentId).pool;
+    this.leases.set(demand.runId, { leaf, pool });
+    if (pool !== undefined) this.poolRunning.set(pool, this.runningIn(pool) + 1);
   }
 
   /** A run gives its slot back (its execution ended or suspended). Releasing twice is once. */
   release(runId: string): boolean {
-    const leaf = this.leases.get(runId);
-    if (!leaf) return false;
+    const lease = this.leases.get(runId);
+    if (!lease) return false;
+    const { leaf, pool } = lease;
     this.leases.delete(runId);
+    if (pool !== undefined) {
+      const running = this.runningIn(pool) - 1;
+      if (running > 0) this.poolRunning.set(pool, running);
+      else this.poolRunning.delete(pool);
+    }
     for (let node: SchedulerNode | undefined = leaf; node; node = node.parent) node.running--;
     this.prune(leaf);
     return true;
@@ -188,8 +208,6 @@ export class FairScheduler {
    * holds it. After `next` returned undefined this must find nothing (the tests' invariant).
    */
   findStarved(now: number): Demand | undefined {
-    const capacity = this.settings.capacity();
-    if (capacity !== undefined && this.root.running >= capacity) return undefined;
     for (const { entry, leaf } of this.waitingRuns.values()) {
       let open = true;
       for (let node: SchedulerNode | undefined = leaf; node && node.parent && open; node = node.parent)
@@ -238,21 +256,33 @@ export class FairScheduler {
       .slice(0, max);
   }
 
-  /** Deficit Round Robin over `node`'s children; returns the leaf whose head run starts, crediting on the way. */
+  /**
+   * Deficit Round Robin over `node`'s children; returns the leaf whose head run starts, crediting on the way. When it
+   * finds nothing, `poolBound` says whether only full worker pools held it back.
+   */
   private pick(node: SchedulerNode, now: number): SchedulerNode | undefined {
+    this.poolBound = false;
     if (node.level === "key") {
       const queue = node.heap!;
       while (queue.length && queue.peek()!.withdrawn) queue.pop();
       return queue.length ? node : undefined;
     }
     const ring = node.ring;
+    let onlyPools = true;
+    const blocked = () => {
+      this.poolBound = onlyPools;
+      return undefined;
+    };
     // Bounded: each pass credits every open child, so fractional weights reach a whole admission within a few passes.
     let skippedInARow = 0;
     let passesWithoutAdmission = 0;
     while (ring.length > 0) {
       if (node.cursor >= ring.length) {
         node.cursor = 0;
-        if (++passesWithoutAdmission > 64) return undefined;
+        if (++passesWithoutAdmission > 64) {
+          this.poolBound = false;
+          return undefined;
+        }
       }
       const child = ring[node.cursor]!;
       if (child.waiting === 0) {
@@ -263,9 +293,16 @@ export class FairScheduler {
         this.prune(child);
         continue;
       }
+      if (this.poolFull(child)) {
+        // Its workers are full: it keeps its credit, as do the others sharing them (nobody gains by the wait).
+        node.cursor++;
+        if (++skippedInARow >= ring.length) return blocked();
+        continue;
+      }
       if (!this.hasRoom(child, now)) {
+        onlyPools = false;
         this.skip(node, child);
-        if (++skippedInARow >= ring.length) return undefined;
+        if (++skippedInARow >= ring.length) return blocked();
         continue;
       }
       if (!child.credited) {
@@ -283,16 +320,29 @@ export class FairScheduler {
           }
           return leaf;
         }
-        // Everything below is capped or limited: no credit is banked while blocked.
-        this.skip(node, child);
-        if (++skippedInARow >= ring.length) return undefined;
+        if (this.poolBound) node.cursor++;
+        else {
+          // Everything below is capped or limited: no credit is banked while blocked.
+          onlyPools = false;
+          this.skip(node, child);
+        }
+        if (++skippedInARow >= ring.length) return blocked();
         continue;
       }
       // A fractional weight: keep the credit for its next turn.
       child.credited = false;
       node.cursor++;
     }
+    this.poolBound = false;
     return undefined;
+  }
+
+  /** Whether an environment's worker pool has no room (its connected workers are all taken, or none is connected). */
+  private poolFull(node: SchedulerNode): boolean {
+    if (node.level !== "environment") return false;
+    const pool = this.settings.environment(node.id).pool;
+    const capacity = pool === undefined ? undefined : this.settings.capacity(pool);
+    return capacity !== undefined && this.runningIn(pool!) >= capacity;
   }
 
   private skip(node: SchedulerNode, child: SchedulerNode): void {
@@ -327,6 +377,8 @@ export class FairScheduler {
         return limit === undefined || node.running < limit;
       }
       case "environment": {
+        // The pool's workers are full (or none is connected): its runs wait here, not in its task queue.
+        if (this.poolFull(node)) return false;
         const env = this.settings.environment(node.id);
         return (
           env.concurrencyLimit === undefined || node.running < Math.floor(env.concurrencyLimit * (env.burstFactor ?? 1))

@@ -20,6 +20,8 @@ import type {
   StoredQueueSettings,
 } from "@stint/temporal-workers";
 import { Prisma, type Database } from "../database/prisma-client.js";
+import type { EnvironmentType } from "../../generated/prisma/index.js";
+import { attemptPoolOf } from "../engine/environment-engines.js";
 
 /**
  * Rows saved up to this long before the last one seen are read again: a process whose clock is behind the leader's
@@ -41,6 +43,7 @@ const json = (value: RateLimitSetting | null | undefined) =>
 /** The columns of an environment's scheduling settings, and their mapping (environment-limits.ts reads them too). */
 export const environmentSelect = {
   id: true,
+  type: true,
   concurrencyLimit: true,
   burstFactor: true,
   dispatchWeight: true,
@@ -49,17 +52,20 @@ export const environmentSelect = {
 
 export function environmentFromRow(row: {
   id: string;
+  type: EnvironmentType;
   concurrencyLimit: number;
   burstFactor: number;
   dispatchWeight: number;
   project: { organizationId: string };
 }): StoredEnvironmentSettings {
+  const pool = attemptPoolOf(row);
   return {
     environmentId: row.id,
     organizationId: row.project.organizationId,
     concurrencyLimit: row.concurrencyLimit,
     burstFactor: row.burstFactor,
     weight: row.dispatchWeight,
+    ...(pool ? { pool } : {}),
   };
 }
 

@@ -26,6 +26,15 @@ export function workerGroupOf(env: Pick<AuthenticatedEnvironment, "type">): stri
   return env.type === "DEVELOPMENT" ? undefined : DEFAULT_WORKER_GROUP;
 }
 
+/**
+ * The worker pool whose connected capacity caps a deployed environment's admissions: its worker group's task queue
+ * (see worker-capacity). Development sessions have none: no capacity cap.
+ */
+export function attemptPoolOf(env: Pick<AuthenticatedEnvironment, "type">): string | undefined {
+  const group = workerGroupOf(env);
+  return group ? workerGroupTaskQueue(group) : undefined;
+}
+
 export function attemptQueueFor(env: Pick<AuthenticatedEnvironment, "id" | "type">): string {
   const group = workerGroupOf(env);
   return group ? workerGroupTaskQueue(group) : SESSION_ROUTED;
