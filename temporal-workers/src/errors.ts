@@ -50,6 +50,12 @@ export class PacketError extends Error {
   }
 }
 
+/** Packet problems as the REST API answers them (a store that cannot be reached is the only 5xx). */
+export function packetErrorAsEngineError(error: unknown): unknown {
+  if (!(error instanceof PacketError) || error.status === 503) return error;
+  return new EngineError(error.status, error.message);
+}
+
 /**
  * The execution could not reach Temporal for longer than the retry window. It ends as an infrastructure failure,
  * which Temporal retries as a new execution of the same attempt (replaying from the journal), never as a task error.

@@ -1,11 +1,7 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
-export {
-  StintEngineClient,
-  DEFAULT_SETTINGS,
-  newRunId,
-  newBatchId,
-  type EngineClientOptions,
-} from "./client/engine-client.js";
+export { StintEngineClient } from "./client/engine-client.js";
+export { DEFAULT_SETTINGS, type EngineClientOptions } from "./client/engine-options.js";
+export { newRunId, newBatchId } from "./client/run-triggers.js";
 export { EngineError, PacketError, TemporalPortInUseError } from "./errors.js";
 export { isEngineUnavailable, toEngineError, type EngineFailure } from "./client/temporal-errors.js";
 export {
