@@ -1,6 +1,6 @@
 /** @stint/temporal-workers — the run engine: Trigger-style runs as Temporal workflows. */
 export { StintEngineClient } from "./client/engine-client.js";
-export { DEFAULT_SETTINGS, type EngineClientOptions } from "./client/engine-options.js";
+export type { EngineClientOptions } from "./client/engine-options.js";
 export { newRunId, newBatchId } from "./client/run-triggers.js";
 export { EngineError, PacketError, TemporalPortInUseError } from "./errors.js";
 export { isEngineUnavailable, toEngineError, type EngineFailure } from "./client/temporal-errors.js";
@@ -17,13 +17,8 @@ export {
   type StintWorkers,
   type StintWorkersOptions,
 } from "./worker/create-workers.js";
-export {
-  engineWorkflowBundle,
-  bundleEngineWorkflows,
-  WORKFLOWS_PATH,
-  PREBUILT_WORKFLOW_BUNDLE,
-} from "./worker/workflow-bundle.js";
-export { InProcessExecutor, parseThreshold, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
+export { bundleEngineWorkflows, PREBUILT_WORKFLOW_BUNDLE } from "./worker/workflow-bundle.js";
+export { InProcessExecutor, type InProcessExecutorOptions } from "./executor/in-process-executor.js";
 // Runner executor: each attempt execution in a runner process of the version its run is locked to (`stint dev`; the
 // supervisor's process executor plugs in its own launcher, store and client runtime).
 export { RunnerExecutor, type RunnerExecutorOptions } from "./executor/runner-executor.js";
@@ -33,7 +28,7 @@ export {
   PREBUILT_RUNNER_MAIN,
   type ChildProcessLauncherOptions,
 } from "./executor/child-process-launcher.js";
-export { BundleStore, VERSION_RETENTION_MS, type StoredVersion } from "./executor/bundle-store.js";
+export { BundleStore, type StoredVersion } from "./executor/bundle-store.js";
 export type {
   RunnerBundle,
   BundleManifest,
@@ -53,21 +48,18 @@ export type {
   RunnerPort,
 } from "./executor/runner-transport.js";
 // Runners that are not forked children (containers): the protocol over a Unix socket the runner connects to.
-export { RunnerSocket, RUNNER_SOCKET_ENV } from "./executor/socket-transport.js";
+export { RunnerSocket } from "./executor/socket-transport.js";
 export type { AttemptExecutor, AttemptJob } from "./executor/executor.js";
 export type { AttemptChannel, LogSink, RunLogEntry } from "./executor/attempt-channel.js";
-export { AttemptRuntime } from "./executor/attempt-runtime.js";
 export { PACKET_REF_KEY, isPacketRef, packetRef, type PacketRef } from "./packets/packet-ref.js";
-export { valueToPacket, packetToValue, packetBytes, type Packet } from "./packets/packet-codec.js";
-export { INLINE_PACKET_BYTES, MAX_PACKET_BYTES, formatSize } from "./packets/packet-limits.js";
+export type { Packet } from "./packets/packet-codec.js";
+export { MAX_PACKET_BYTES } from "./packets/packet-limits.js";
 export { objectPacketStore, type PacketStore, type ObjectStoreLike } from "./packets/packet-store.js";
 export { ApiPacketStore, type ApiPacketStoreOptions } from "./packets/api-packet-store.js";
-export { resolvePacket, checkReference } from "./packets/store-packets.js";
 export {
   startDevServer,
   findTemporalBinary,
   freePort,
-  isPortFree,
   type DevServer,
   type DevServerOptions,
 } from "./dev-server/temporal-dev-server.js";
@@ -77,22 +69,14 @@ export {
   type SupervisedDevServerOptions,
   type DevServerEvent,
 } from "./dev-server/supervised-dev-server.js";
-export { resolveAttemptQueue, TASK_PLACEHOLDER } from "./shared/run-input.js";
 export {
   SESSION_ROUTED,
   sessionAttemptQueue,
-  ROUTED_SCHEDULE_TO_START_MS,
   type AttemptRouter,
   type AttemptRoute,
   type AttemptRouteRequest,
 } from "./shared/attempt-routing.js";
-export {
-  SEARCH_ATTRIBUTE_DEFINITIONS,
-  SA,
-  RUN_WORKFLOW_TYPE,
-  TOKEN_WORKFLOW_TYPE,
-  SCHEDULE_FIRE_WORKFLOW_TYPE,
-} from "./shared/search-attributes.js";
+export { SA, RUN_WORKFLOW_TYPE } from "./shared/search-attributes.js";
 export type {
   RunState,
   EngineSettings,
@@ -102,18 +86,12 @@ export type {
   AttemptStartInfo,
 } from "./shared/run-types.js";
 export { ensureSearchAttributes } from "./client/ensure-search-attributes.js";
-export { runStatusOfExecution } from "./client/list-runs.js";
 export { listRunChanges, type RunChange } from "./client/run-changes.js";
-export { installRuntimeLogger, isConnectionNoise } from "./worker/runtime-logger.js";
+export { installRuntimeLogger } from "./worker/runtime-logger.js";
 export type { ScheduleFireInput } from "./shared/schedule-fire.js";
 export { EngineSchedules, isUnknownTimezoneError, type ScheduleDefinition } from "./client/schedules.js";
-export type { RunPlacement } from "./shared/run-input.js";
-export { scheduleTimes } from "./shared/schedule-times.js";
 export {
-  queueGateId,
   needsGate,
-  periodMs,
-  DEFAULT_QUEUE_CONCURRENCY_LIMIT,
   type QueueSnapshot,
   type QueueConfiguration,
   type QueueGateKey,
@@ -121,13 +99,10 @@ export {
   type RateLimitSetting,
 } from "./shared/queue-gate.js";
 export {
-  QueueSettingsClient,
   environmentSettingsSchema,
   organizationSettingsSchema,
   queueConfigurationSchema,
-  rateLimitSchema,
   type EnvironmentSettingsInput,
   type OrganizationSettingsInput,
 } from "./client/queue-settings.js";
-export { QUEUE_GATE_WORKFLOW_TYPE } from "./client/queue-gates.js";
 export * from "./dispatcher/index.js";
