@@ -12,13 +12,15 @@ import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 let live = 0;
 let peak = 0;
+/** How long a run holds its slot: long enough that every run allowed at once is running together, even under load. */
+let holdMs = 600;
 const tenantsSeen = new Set<string>();
 task({
   id: "ol-work",
   run: async (payload: { tenant: string }) => {
     tenantsSeen.add(payload.tenant);
     peak = Math.max(peak, ++live);
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, holdMs));
     live--;
   },
 });
@@ -58,6 +60,9 @@ describe("organisation concurrency limit", () => {
   });
 
   it("raising the limit lets more run at once; removing it lifts the cap", async () => {
+    // All ten runs of a flood must be running at once to show the cap is gone: at 600 ms each, a loaded machine
+    // finished the first before the last had started (peak 8 of 10).
+    holdMs = 4_000;
     peak = 0;
     await t.engine.configureOrganization("org-limited", { concurrencyLimit: 6 });
     await Promise.all((await flood(5)).map((h) => t.waitForRun(h.id)));
