@@ -60,8 +60,8 @@ describe("organisation concurrency limit", () => {
   });
 
   it("raising the limit lets more run at once; removing it lifts the cap", async () => {
-    // All ten runs of a flood must be running at once to show the cap is gone: at 600 ms each (as they once were), a loaded machine
-    // finished the first before the last had started (peak 8 of 10).
+    // All ten runs of a flood must be running at once to show the cap is gone: at 600 ms each (as they once were), a
+    // loaded machine finished the first before the last had started (peak 8 of 10).
     holdMs = 4_000;
     peak = 0;
     await t.engine.configureOrganization("org-limited", { concurrencyLimit: 6 });
