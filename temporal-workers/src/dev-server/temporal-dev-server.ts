@@ -31,6 +31,8 @@ export interface DevServerOptions {
    * the server in order (and a supervisor never mistakes a Ctrl-C for a crash).
    */
   ownProcessGroup?: boolean;
+  /** Server dynamic config (`--dynamic-config-value name=json`), e.g. `{ "matching.enableFairness": true }`. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface DevServer {
@@ -140,6 +142,8 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   else args.push("--headless");
   if (options.dbFile) args.push("--db-filename", options.dbFile);
   if (namespace !== "default") args.push("--namespace", namespace);
+  for (const [name, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push("--dynamic-config-value", `${name}=${JSON.stringify(value)}`);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS))
     args.push("--search-attribute", `${name}=${type}`);
   const child = spawn(findTemporalBinary(), args, {
