@@ -150,21 +150,29 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.ownProcessGroup ?? false,
   });
-  let log = "";
+  // The server's output for error messages: its start and its end. A failed start prints the cause first and then a
+  // stack trace longer than the tail kept, so the cause is looked for in the start too.
+  let head = "";
+  let tail = "";
+  let total = 0;
   const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-8_000);
+    const text = chunk.toString();
+    total += text.length;
+    if (head.length < 4_000) head += text.slice(0, 4_000 - head.length);
+    tail = (tail + text).slice(-8_000);
     if (options.verbose) process.stderr.write(chunk);
   };
+  const log = () => (total <= tail.length ? tail : `${head}\n…\n${tail}`);
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   // This machine's processes reach a server listening on every address through loopback.
   const localIp = ip === "0.0.0.0" ? "127.0.0.1" : ip;
   const address = `${localIp}:${port}`;
   try {
-    await waitUntilReady(address, child, () => log);
+    await waitUntilReady(address, child, log);
   } catch (error) {
     child.kill("SIGKILL");
-    const taken = /listen tcp [\d.]+:(\d+): bind: address already in use/.exec(log);
+    const taken = /listen tcp [\d.]+:(\d+): bind: address already in use/.exec(`${head}\n${tail}`);
     const requested = [options.port, options.uiPort];
     if (taken && !requested.includes(Number(taken[1])))
       throw new ChosenPortTakenError(
