@@ -126,7 +126,7 @@ describe("dashboard in Chromium", () => {
 
   it("shows a run's realtime stream on its page", async () => {
     await triggerFromTestPage("e2e-streamer", "{}");
-    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 30_000 }).toBe("COMPLETED");
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: 60_000 }).toBe("COMPLETED");
     const story = page.locator('[data-stream="story"]');
     await expect
       .poll(() => story.getByTestId("stream-text").textContent(), { timeout: 10_000 })
