@@ -1,0 +1,187 @@
+/**
+ * A batch of no-op runs through the REST API with a `stint dev` session, against raw Temporal doing the same number of
+ * workflow + one no-op activity round trips (bench/raw-workflow.ts) on the same dev server.
+ *
+ *   npm run bench:batch -- [--runs 1000]
+ *
+ * raw: every workflow started at once; wall time from the first start call to the last result.
+ * Stint: one `POST /api/v1/tasks/batch` (as the SDK's batchTrigger; chunks of 1,000 items if --runs is larger) to a
+ * real webapp (PostgreSQL) with a real `stint dev` session of a one-task project; wall time from the request to the
+ * last run read COMPLETED (GET /api/v3/runs/{id} of the runs not yet seen finished, in order, every 250 ms).
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { Client, Connection } from "@temporalio/client";
+import { NativeConnection, Worker, bundleWorkflowCode } from "@temporalio/worker";
+import { installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
+import { createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
+import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
+import { parseArgs } from "./args.js";
+
+const argsSchema = z.object({
+  runs: z.coerce.number().int().positive().default(1_000),
+});
+
+const CLI = fileURLToPath(new URL("../cli/bin/stint.mjs", import.meta.url));
+const POLL_MS = 250;
+
+async function postgresDatabase(): Promise<string> {
+  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], {
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
+  return createEmptyDatabase(adminUrl, "stint_bench");
+}
+
+/** A project of one no-op task with no queue limit: the batch measures the platform, not a concurrency cap. */
+function writeNoopProject(dir: string, projectRef: string): void {
+  mkdirSync(join(dir, "src/trigger"), { recursive: true });
+  writeFileSync(
+    join(dir, "trigger.config.ts"),
+    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "${projectRef}", maxDuration: 60 });\n`,
+  );
+  writeFileSync(
+    join(dir, "src/trigger/noop.ts"),
+    `import { task } from "@trigger.dev/sdk";\nexport const noop = task({ id: "noop", run: async () => ({ ok: true }) });\n`,
+  );
+}
+
+async function rawBatch(address: string, runs: number): Promise<number> {
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const taskQueue = `bench-raw-batch-${randomUUID().slice(0, 8)}`;
+  // Closed at the end: an open native connection keeps the SDK's native runtime, and so the process, alive.
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: workerConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL("./raw-workflow.ts", import.meta.url)),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+    }),
+    activities: { async noop() {} },
+  });
+  const running = worker.run();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: runs }, async () => {
+      const handle = await client.workflow.start("rawWorkflow", { taskQueue, workflowId: `raw_${randomUUID()}` });
+      await handle.result();
+    }),
+  );
+  const wall = performance.now() - t0;
+  worker.shutdown();
+  await running;
+  await workerConnection.close();
+  await connection.close();
+  return wall;
+}
+
+async function stintBatch(address: string, runs: number): Promise<number> {
+  const webapp = await startWebapp({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), "stint-bench-batch-")),
+    databaseUrl: await postgresDatabase(),
+    temporal: { address },
+    bootstrap: false,
+    ui: false,
+  });
+  const org = await createOrganization(webapp.db, "Bench");
+  const project = await createProject(webapp.db, org.id, "Bench", ["DEVELOPMENT"]);
+  const env = project.environments[0]!;
+  const api = async (path: string, body?: unknown) => {
+    const response = await fetch(`${webapp.url}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { authorization: `Bearer ${env.secretKey}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // 503: the engine is busy (the batch saturates it on a 2-core machine); the poll asks again next round.
+    if (response.status === 503 && body === undefined) return undefined;
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, any> | undefined;
+  };
+
+  const dir = mkdtempSync(join(tmpdir(), "stint-bench-batch-project-"));
+  writeNoopProject(dir, project.ref);
+  let output = "";
+  const { TEMPORAL_ADDRESS: _unused, ...processEnv } = process.env;
+  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...processEnv, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: env.secretKey },
+  });
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const registeredAt = Date.now();
+  while (!output.includes("Registered tasks:")) {
+    if (child.exitCode !== null) throw new Error(`stint dev exited:\n${output}`);
+    if (Date.now() - registeredAt > 300_000) throw new Error(`stint dev did not register in 5 minutes:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // One warm-up run, so the session's first attempt (module load) is not part of the batch.
+  const warm = await api("/api/v1/tasks/noop/trigger", { payload: {} });
+  while (!(await api(`/api/v3/runs/${warm!.id}`))?.isCompleted) await new Promise((r) => setTimeout(r, 100));
+
+  const t0 = performance.now();
+  const chunks = Array.from({ length: Math.ceil(runs / MAX_BATCH_ITEMS) }, (_, c) =>
+    Array.from({ length: Math.min(MAX_BATCH_ITEMS, runs - c * MAX_BATCH_ITEMS) }, (_, i) => ({
+      task: "noop",
+      payload: { n: c * MAX_BATCH_ITEMS + i },
+    })),
+  );
+  const runIds = (
+    await Promise.all(chunks.map(async (items) => (await api("/api/v1/tasks/batch", { items }))!.runs as string[]))
+  ).flat();
+  // runs.retrieve of each run not yet seen finished, one at a time, every POLL_MS: sparse next to the runs themselves.
+  const pending = new Set(runIds);
+  while (pending.size > 0) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    for (const id of [...pending]) {
+      const run = await api(`/api/v3/runs/${id}`);
+      if (!run?.isCompleted) break;
+      if (run.status !== "COMPLETED") throw new Error(`run ${id}: ${run.status}`);
+      pending.delete(id);
+    }
+    if (child.exitCode !== null) throw new Error(`stint dev exited during the batch:\n${output}`);
+  }
+  const wall = performance.now() - t0;
+  if (runIds.length !== runs) throw new Error(`${runIds.length} of ${runs} runs triggered`);
+
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  await webapp.stop();
+  return wall;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(argsSchema, process.argv.slice(2));
+  installRuntimeLogger("ERROR");
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
+  const temporal = await startDevServer({ headless: true });
+  process.stderr.write(`raw Temporal: ${args.runs} workflows…\n`);
+  const raw = await rawBatch(temporal.address, args.runs);
+  process.stderr.write(`Stint: a batch of ${args.runs} through the REST API with a stint dev session…\n`);
+  const stint = await stintBatch(temporal.address, args.runs);
+  await temporal.stop();
+
+  const row = (name: string, wall: number) =>
+    `| ${name} | ${args.runs} | ${(wall / 1000).toFixed(2)} s | ${((args.runs / wall) * 1000).toFixed(1)} | ${(wall / raw).toFixed(2)}× |`;
+  console.log(`\n\`npm run bench:batch -- --runs ${args.runs}\`; load average at start ${load}\n`);
+  console.log("| system | runs | wall time | runs/s | ratio to raw |");
+  console.log("| --- | --- | --- | --- | --- |");
+  console.log(row("raw Temporal (workflow + no-op activity)", raw));
+  console.log(row("Stint (REST batch, `stint dev`)", stint));
+  console.log(`\nStint ${(stint / raw).toFixed(2)}× raw (target ≤ 1.5×) ${stint / raw <= 1.5 ? "PASS" : "MISS"}`);
+  process.exit(0);
+}
+
+await main();
