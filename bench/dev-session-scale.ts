@@ -8,18 +8,17 @@
  * --idle: seconds each session runs idle before the measurement (poller errors showed up continuously when a session
  * ran one worker per queue).
  */
-import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { Connection } from "@temporalio/client";
 import { installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
-import { createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
+import { createOrganization, createProject, startWebapp } from "@stint/dashboard";
 import { generatedTaskId, writeGeneratedProject } from "@stint/cli/testing";
 import { ms, percentile } from "./stats.js";
 import { parseArgs } from "./args.js";
+import { benchDatabase, startDevSession } from "./dev-session.js";
 
 const argsSchema = z.object({
   sizes: z
@@ -32,18 +31,7 @@ const argsSchema = z.object({
   idle: z.coerce.number().nonnegative().default(20),
 });
 
-const CLI = fileURLToPath(new URL("../cli/bin/stint.mjs", import.meta.url));
 const POLLER_TROUBLE = /poller limit|ResourceExhausted|RESOURCE_EXHAUSTED/gi;
-
-async function postgresDatabase(): Promise<string> {
-  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], {
-    encoding: "utf8",
-  })
-    .trim()
-    .split("\n")
-    .pop()!;
-  return createEmptyDatabase(adminUrl, "stint_bench");
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(argsSchema, process.argv.slice(2));
@@ -52,7 +40,7 @@ async function main(): Promise<void> {
   const webapp = await startWebapp({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), "stint-bench-dev-")),
-    databaseUrl: await postgresDatabase(),
+    databaseUrl: await benchDatabase("stint_bench"),
     temporal: { address: temporal.address },
     bootstrap: false,
     ui: false,
@@ -75,21 +63,7 @@ async function main(): Promise<void> {
   for (const size of args.sizes) {
     const dir = mkdtempSync(join(tmpdir(), `stint-bench-project-${size}-`));
     writeGeneratedProject(dir, { tasks: size, projectRef: project.ref });
-    let output = "";
-    const { TEMPORAL_ADDRESS: _unused, ...processEnv } = process.env;
-    const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...processEnv, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: env.secretKey },
-    });
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    const registeredAt = Date.now();
-    while (!output.includes("Registered tasks:")) {
-      if (child.exitCode !== null) throw new Error(`stint dev exited:\n${output}`);
-      if (Date.now() - registeredAt > 300_000) throw new Error(`stint dev did not register in 5 minutes:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const dev = await startDevSession(dir, webapp.url, env.secretKey);
     await new Promise((r) => setTimeout(r, args.idle * 1000));
 
     const session = await webapp.db.devSession.findFirstOrThrow({
@@ -121,12 +95,11 @@ async function main(): Promise<void> {
       if (run.status !== "COMPLETED") throw new Error(`run ${id} of ${task}: ${run.status}`);
       if (i >= args.warmup) started.push((run.output as { startedAt: number }).startedAt - t0);
     }
-    const troubles = output.match(POLLER_TROUBLE)?.length ?? 0;
+    const troubles = dev.output().match(POLLER_TROUBLE)?.length ?? 0;
     rows.push(
       `| ${size} | ${queues} | 1 (\`${session.taskQueue.replace(/session_[a-z0-9]+$/, "<session>")}\`) | ${described.pollers?.length ?? 0} | ${troubles} | ${ms(percentile(started, 50))} | ${ms(percentile(started, 95))} |`,
     );
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await dev.stop();
   }
 
   console.log(

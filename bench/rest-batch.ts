@@ -9,7 +9,6 @@
  * real webapp (PostgreSQL) with a real `stint dev` session of a one-task project; wall time from the request to the
  * last run read COMPLETED (GET /api/v3/runs/{id} of the runs not yet seen finished, in order, every 250 ms).
  */
-import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -19,26 +18,16 @@ import { z } from "zod";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection, Worker, bundleWorkflowCode } from "@temporalio/worker";
 import { installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
-import { createEmptyDatabase, createOrganization, createProject, startWebapp } from "@stint/dashboard";
+import { createOrganization, createProject, startWebapp } from "@stint/dashboard";
 import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
 import { parseArgs } from "./args.js";
+import { benchDatabase, startDevSession } from "./dev-session.js";
 
 const argsSchema = z.object({
   runs: z.coerce.number().int().positive().default(1_000),
 });
 
-const CLI = fileURLToPath(new URL("../cli/bin/stint.mjs", import.meta.url));
 const POLL_MS = 250;
-
-async function postgresDatabase(): Promise<string> {
-  const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], {
-    encoding: "utf8",
-  })
-    .trim()
-    .split("\n")
-    .pop()!;
-  return createEmptyDatabase(adminUrl, "stint_bench");
-}
 
 /** A project of one no-op task with no queue limit: the batch measures the platform, not a concurrency cap. */
 function writeNoopProject(dir: string, projectRef: string): void {
@@ -88,7 +77,7 @@ async function stintBatch(address: string, runs: number): Promise<number> {
   const webapp = await startWebapp({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), "stint-bench-batch-")),
-    databaseUrl: await postgresDatabase(),
+    databaseUrl: await benchDatabase("stint_bench"),
     temporal: { address },
     bootstrap: false,
     ui: false,
@@ -110,21 +99,7 @@ async function stintBatch(address: string, runs: number): Promise<number> {
 
   const dir = mkdtempSync(join(tmpdir(), "stint-bench-batch-project-"));
   writeNoopProject(dir, project.ref);
-  let output = "";
-  const { TEMPORAL_ADDRESS: _unused, ...processEnv } = process.env;
-  const child = spawn(process.execPath, [CLI, "dev", "--no-watch"], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...processEnv, TRIGGER_API_URL: webapp.url, TRIGGER_SECRET_KEY: env.secretKey },
-  });
-  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-  const registeredAt = Date.now();
-  while (!output.includes("Registered tasks:")) {
-    if (child.exitCode !== null) throw new Error(`stint dev exited:\n${output}`);
-    if (Date.now() - registeredAt > 300_000) throw new Error(`stint dev did not register in 5 minutes:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const session = await startDevSession(dir, webapp.url, env.secretKey);
   // One warm-up run, so the session's first attempt (module load) is not part of the batch.
   const warm = await api("/api/v1/tasks/noop/trigger", { payload: {} });
   while (!(await api(`/api/v3/runs/${warm!.id}`))?.isCompleted) await new Promise((r) => setTimeout(r, 100));
@@ -149,13 +124,12 @@ async function stintBatch(address: string, runs: number): Promise<number> {
       if (run.status !== "COMPLETED") throw new Error(`run ${id}: ${run.status}`);
       pending.delete(id);
     }
-    if (child.exitCode !== null) throw new Error(`stint dev exited during the batch:\n${output}`);
+    if (session.child.exitCode !== null) throw new Error(`stint dev exited during the batch:\n${session.output()}`);
   }
   const wall = performance.now() - t0;
   if (runIds.length !== runs) throw new Error(`${runIds.length} of ${runs} runs triggered`);
 
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
+  await session.stop();
   await webapp.stop();
   return wall;
 }
