@@ -4,7 +4,6 @@ import { ZodError } from "zod";
 import { runDev } from "./commands/dev.js";
 import { runInit } from "./commands/init.js";
 import { runStatus } from "./commands/status.js";
-import { tolerateClosedTemporalChannel } from "@stint/temporal-workers";
 import { runDeploy } from "./commands/deploy.js";
 import { runLogin, runLogout, runWhoami } from "./commands/login.js";
 
@@ -68,7 +67,6 @@ program
         return;
       }
       stoppingSince = Date.now();
-      tolerateClosedTemporalChannel();
       // Only a Ctrl-C typed at this session says so: under `npm start` the platform says it once for everyone.
       if (reason === "SIGINT") console.log("\nStopping… (Ctrl-C again to force)");
       await session.stop();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiError, configure, runs, tasks } from "@trigger.dev/sdk";
 import { task } from "@stint/sdk";
 import {
+  connectTemporal,
   InProcessExecutor,
   createStintWorkers,
   freePort,
@@ -18,7 +19,7 @@ import {
   type DevServer,
   type StintWorkers,
 } from "@stint/temporal-workers";
-import { Client, Connection } from "@temporalio/client";
+import { Client, type Connection } from "@temporalio/client";
 import { createOrganization, createProject, startWebapp, type CreatedProject, type Webapp } from "../src/index.js";
 import { createTestDatabase } from "./harness/index.js";
 
@@ -52,7 +53,7 @@ async function serveEcho(): Promise<void> {
     heartbeat = setInterval(() => void sessionApi(`/${session!.id}/heartbeat`, {}).catch(() => undefined), 10_000);
     heartbeat.unref();
   }
-  connection = await Connection.connect({ address: temporal.address });
+  connection = await connectTemporal({ address: temporal.address });
   workers = await createStintWorkers({
     client: new Client({ connection }),
     address: temporal.address,

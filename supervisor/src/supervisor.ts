@@ -8,8 +8,9 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { Client, Connection } from "@temporalio/client";
+import { Client, type Connection } from "@temporalio/client";
 import {
+  connectTemporal,
   ApiPacketStore,
   RECONNECT_CHANNEL_ARGS,
   createStintWorkers,
@@ -124,7 +125,7 @@ export class Supervisor {
       versions: executor.versions(),
     });
 
-    const connection = await Connection.connect({
+    const connection = await connectTemporal({
       address: settings.temporal.address,
       channelArgs: RECONNECT_CHANNEL_ARGS,
     });

@@ -9,7 +9,7 @@ export {
   RECONNECT_CHANNEL_ARGS,
   type TemporalReachabilityOptions,
 } from "./client/temporal-reachability.js";
-export { tolerateClosedTemporalChannel } from "./client/closed-channel-guard.js";
+export { connectTemporal, lazyTemporalConnection, temporalInterceptors } from "./client/temporal-connection.js";
 export { stintDataConverter, PAYLOAD_CONVERTER_PATH } from "./shared/data-converter.js";
 export {
   createStintWorkers,

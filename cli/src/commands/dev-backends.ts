@@ -7,11 +7,12 @@
  *   other sessions in the same environment never take its runs (nor it theirs).
  */
 import { join } from "node:path";
-import { Client, Connection } from "@temporalio/client";
+import { Client } from "@temporalio/client";
 import { isFinalStatus } from "@stint/sdk/core";
 import { setClientRuntime } from "@stint/sdk/runtime";
 import { FileObjectStore } from "@stint/object-store/embedded";
 import {
+  connectTemporal,
   ApiPacketStore,
   MAX_PACKET_BYTES,
   RECONNECT_CHANNEL_ARGS,
@@ -102,7 +103,7 @@ export async function startStandaloneBackend(options: {
       namespace: options.namespace,
     });
   const temporalAddress = address ?? server!.address;
-  const connection = await Connection.connect({ address: temporalAddress, channelArgs: RECONNECT_CHANNEL_ARGS });
+  const connection = await connectTemporal({ address: temporalAddress, channelArgs: RECONNECT_CHANNEL_ARGS });
   // A server this process did not start may lack Stint's search attributes (a dev server it starts gets them as flags):
   // without them no run can start there.
   if (address) {

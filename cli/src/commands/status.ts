@@ -7,7 +7,8 @@
  * the dev session: 1 when there is none, it is gone, or it does not poll its queues.
  */
 import { join, resolve } from "node:path";
-import { Connection } from "@temporalio/client";
+import type { Connection } from "@temporalio/client";
+import { connectTemporal } from "@stint/temporal-workers";
 import { readSession, type PolledQueue } from "../session-file.js";
 import { statusOfProject, type ProjectDeployments, type ProjectStatus } from "./status-deployments.js";
 
@@ -78,7 +79,7 @@ async function sessionStatus(dir: string): Promise<SessionStatus> {
   };
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: session.temporalAddress, connectTimeout: 2_000 });
+    connection = await connectTemporal({ address: session.temporalAddress, connectTimeout: 2_000 });
     const info = await connection.workflowService.getSystemInfo({});
     status.temporal = { ...status.temporal!, reachable: true, serverVersion: info.serverVersion || "dev" };
   } catch (error) {

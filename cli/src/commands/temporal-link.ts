@@ -5,8 +5,9 @@
  * At the same address the SDK reconnects by itself when Temporal comes back; a worker that stopped meanwhile is
  * started again by `poll`. When Temporal moves, the session opens a new link at the new address and closes this one.
  */
-import { Client, Connection } from "@temporalio/client";
+import { Client, type Connection } from "@temporalio/client";
 import {
+  connectTemporal,
   RECONNECT_CHANNEL_ARGS,
   connectWorkers,
   createStintWorkers,
@@ -52,7 +53,7 @@ export class TemporalLink {
 
   /** Connects to `address` (fails if Temporal does not answer there). */
   static async open(address: string, namespace: string, attempts: LinkAttempts): Promise<TemporalLink> {
-    const connection = await Connection.connect({
+    const connection = await connectTemporal({
       address,
       channelArgs: RECONNECT_CHANNEL_ARGS,
       connectTimeout: 5_000,

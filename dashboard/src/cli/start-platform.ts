@@ -14,7 +14,6 @@ import {
   installRuntimeLogger,
   startSupervisedDevServer,
   TemporalPortInUseError,
-  tolerateClosedTemporalChannel,
   type DevServerEvent,
   type SupervisedDevServer,
 } from "@stint/temporal-workers";
@@ -204,7 +203,6 @@ async function main(): Promise<void> {
   const shutdown = async (exitCode: number) => {
     if (stoppingSince !== undefined) return;
     stoppingSince = Date.now();
-    tolerateClosedTemporalChannel();
     // Each step is bounded: with Temporal gone, the engine workers' shutdown would otherwise wait for it forever.
     await withinMs(STOP_STEP_MS, example?.stop());
     await withinMs(STOP_STEP_MS, webapp.stop());

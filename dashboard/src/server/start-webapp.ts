@@ -3,8 +3,9 @@
  * workflow worker, first-boot defaults, and the HTTP server for the REST API.
  */
 import { join, resolve } from "node:path";
-import { Client, Connection } from "@temporalio/client";
+import { Client } from "@temporalio/client";
 import {
+  connectTemporal,
   RECONNECT_CHANNEL_ARGS,
   createStintWorkers,
   ensureSearchAttributes,
@@ -168,7 +169,7 @@ export async function startWebapp(options: WebappOptions): Promise<Webapp> {
     const packets = new EnvironmentPackets(objectStore);
 
     const namespace = options.temporal.namespace ?? "default";
-    const connection = await Connection.connect({
+    const connection = await connectTemporal({
       address: options.temporal.address,
       channelArgs: RECONNECT_CHANNEL_ARGS,
     });

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Connection } from "@temporalio/client";
+import { connectTemporal } from "../client/temporal-connection.js";
 import { TemporalPortInUseError } from "../errors.js";
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from "../shared/search-attributes.js";
 
@@ -92,7 +92,7 @@ async function waitUntilReady(address: string, child: ChildProcess, output: () =
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}:\n${output()}`);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      const connection = await connectTemporal({ address, connectTimeout: 1_000 });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
       return;
