@@ -15,28 +15,50 @@ async function closedLoopbackPort(): Promise<number> {
   return port;
 }
 
+async function withUncaughtRecorded(body: (uncaught: unknown[]) => Promise<void>): Promise<void> {
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.prependListener("uncaughtException", onUncaught);
+  try {
+    await body(uncaught);
+  } finally {
+    process.off("uncaughtException", onUncaught);
+  }
+}
+
 describe("Temporal connection", () => {
-  it("a call retrying when its connection closes fails with the reason, and nothing is thrown from a timer", async () => {
-    const uncaught: unknown[] = [];
-    const onUncaught = (error: unknown) => uncaught.push(error);
-    process.prependListener("uncaughtException", onUncaught);
-    try {
+  it("a call made after its connection closed fails with the reason, and nothing is thrown", () =>
+    withUncaughtRecorded(async (uncaught) => {
       const connection = lazyTemporalConnection({ address: `127.0.0.1:${await closedLoopbackPort()}` });
-      const call = connection.workflowService.getSystemInfo({}).then(
+      await connection.close();
+      const failure = (await connection.workflowService.getSystemInfo({}).then(
         () => undefined,
         (error: unknown) => error,
-      );
-      // The first attempt fails at once (connection refused); its retry waits a backoff, during which the close lands.
-      await new Promise((r) => setTimeout(r, 300));
-      await connection.close();
-      const failure = (await call) as { code?: number; details?: string };
-      expect(failure).toBeDefined();
-      expect(failure.details).toMatch(/Channel has been shut down/);
-      // Any retry still pending would fire within the longest backoff (5 s).
-      await new Promise((r) => setTimeout(r, 6_000));
+      )) as { details?: string } | undefined;
+      expect(failure?.details).toMatch(/Channel has been shut down/);
+      await new Promise((r) => setTimeout(r, 500));
       expect(uncaught).toEqual([]);
-    } finally {
-      process.off("uncaughtException", onUncaught);
-    }
-  }, 30_000);
+    }));
+
+  it(
+    "a call retrying when its connection closes fails with the reason, and nothing is thrown from a timer",
+    () =>
+      withUncaughtRecorded(async (uncaught) => {
+        const connection = lazyTemporalConnection({ address: `127.0.0.1:${await closedLoopbackPort()}` });
+        const call = connection.workflowService.getSystemInfo({}).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        // The first attempt fails at once (connection refused); its retry waits a backoff, during which the close lands.
+        await new Promise((r) => setTimeout(r, 300));
+        await connection.close();
+        const failure = (await call) as { code?: number; details?: string };
+        expect(failure).toBeDefined();
+        expect(failure.details).toMatch(/Channel has been shut down/);
+        // Any retry still pending would fire within the longest backoff (5 s).
+        await new Promise((r) => setTimeout(r, 6_000));
+        expect(uncaught).toEqual([]);
+      }),
+    30_000,
+  );
 });

@@ -11,14 +11,17 @@ type UnderlyingCall = ConstructorParameters<typeof InterceptingCall>[0];
 
 /**
  * A call that never reached the network: it reports `CANCELLED` with the reason as soon as it is started, which the
- * retry interceptor does not retry and the caller receives as the call's failure.
+ * retry interceptor does not retry and the caller receives as the call's failure. Like grpc-js's own unary calls it
+ * reports an empty message first: the retry interceptor passes a failure on through the message callback that
+ * message sets.
  */
 function failedCall(reason: string): UnderlyingCall {
   return {
     start(_metadata, listener) {
-      setImmediate(() =>
-        listener?.onReceiveStatus?.({ code: status.CANCELLED, details: reason, metadata: new Metadata() }),
-      );
+      setImmediate(() => {
+        listener?.onReceiveMessage?.(null);
+        listener?.onReceiveStatus?.({ code: status.CANCELLED, details: reason, metadata: new Metadata() });
+      });
     },
     cancelWithStatus() {},
     getPeer: () => "",
