@@ -29,6 +29,8 @@ export class DevExecutor implements AttemptExecutor {
     this.runners = new RunnerExecutor({
       launcher: childProcessLauncher({ cwd: options.projectDir }),
       poolSize: options.warmRunners,
+      // A project with `processKeepAlive` in its config runs executions one after another in the same runner.
+      keepAlive: true,
       // Versions built before (by this session or an earlier one): runs locked to them resume on their own code.
       store: options.store,
       logSink: (entry) => this.log(entry),

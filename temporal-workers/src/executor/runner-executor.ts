@@ -46,6 +46,11 @@ export interface RunnerExecutorOptions {
    * many per machine preset kept warm (see keepWarm).
    */
   poolSize?: number;
+  /**
+   * Honour the project's `processKeepAlive`: a runner whose execution ended cleanly (a result, not a cancel, a
+   * timeout or a crash) serves the next executions of its version. Off: every execution gets a process of its own.
+   */
+  keepAlive?: boolean;
   /** The machine preset an execution runs on, for launchers whose runners have one (containers): it takes a warm runner of that machine only. */
   machineOf?: (execution: RunnerExecution) => string | undefined;
   logSink?: LogSink;
@@ -161,10 +166,17 @@ export class RunnerExecutor implements AttemptExecutor {
     this.live.get(info.runId)?.stop("a newer execution of its run started");
     const execution = { info, task };
     const runner = this.pool.take(version.bundle, execution, this.options.machineOf?.(execution));
+    runner.executions++;
+    let endedCleanly = false;
     try {
-      return await this.runOn(runner, job, version.manifest, task);
+      const result = await this.runOn(runner, job, version.manifest, task, () => (endedCleanly = true));
+      endedCleanly &&= reusableAfter(result);
+      return result;
     } finally {
-      runner.handle.stop("its execution ended");
+      const keepAlive = this.options.keepAlive ? version.manifest.processKeepAlive : undefined;
+      if (keepAlive && endedCleanly && runner.executions < keepAlive.maxExecutionsPerProcess)
+        this.pool.giveBack(runner, keepAlive.devMaxPoolSize);
+      else runner.handle.stop("its execution ended");
     }
   }
 
@@ -178,6 +190,8 @@ export class RunnerExecutor implements AttemptExecutor {
     job: AttemptJob,
     manifest: BundleManifest,
     task: ManifestTask,
+    /** Told when the runner itself reported the result (its process is alive and between executions). */
+    onResultReported?: () => void,
   ): Promise<AttemptActivityResult> {
     const { info, signal } = job;
     try {
@@ -263,7 +277,10 @@ export class RunnerExecutor implements AttemptExecutor {
           case "log":
             return this.options.logSink?.(message.entry);
           case "result":
-            return finish(() => resolve(message.result as AttemptActivityResult));
+            return finish(() => {
+              onResultReported?.();
+              resolve(message.result as AttemptActivityResult);
+            });
           case "cancel-done":
             return stop("canceled", signal.reason);
         }
@@ -340,6 +357,15 @@ export class RunnerExecutor implements AttemptExecutor {
       throw error;
     }
   }
+}
+
+/**
+ * Whether a process may serve another execution after this result: not after a suspension (the run's code is still
+ * parked in it, waiting) nor after code threw outside run() (the process' state is unknown).
+ */
+function reusableAfter(result: AttemptActivityResult): boolean {
+  if (result.kind === "success") return true;
+  return result.kind === "failure" && result.status === "FAILED" && result.error.name !== "UncaughtExceptionError";
 }
 
 function relayRefusal(status: number, error: string): ApiRelayResponse {

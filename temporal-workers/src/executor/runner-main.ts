@@ -1,10 +1,13 @@
 /**
- * A runner process: loads one bundle version (its task catalog, config and queues), then runs one attempt
- * execution of it with an AttemptRuntime whose channel forwards to the parent. The parent stops the process after
- * the result (or on a cancel, a timeout or a stale execution), so nothing of the run outlives its execution here.
+ * A runner process: loads one bundle version (its task catalog, config and queues), then runs attempt executions of
+ * it, one at a time, with an AttemptRuntime whose channel forwards to the parent. The parent stops the process after
+ * the result (or on a cancel, a timeout or a stale execution), so nothing of the run outlives its execution here —
+ * unless the project's config asks for `processKeepAlive`: then a process that ended its execution cleanly serves
+ * the next one.
  */
 import { pathToFileURL } from "node:url";
 import superjson from "superjson";
+import { z } from "zod";
 import {
   declaredQueues,
   defaultRetryOptions,
@@ -24,6 +27,7 @@ import {
   type BundleManifest,
   type ChannelMethod,
   type ClientMethod,
+  type ProcessKeepAlive,
   type RunnerBundle,
   type ToRunner,
 } from "./runner-protocol.js";
@@ -42,10 +46,12 @@ function ipcPort(): RunnerPort {
 class Runner {
   private nextCallId = 0;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  private readonly cancel = new AbortController();
+  /** The current execution's cancel; each execution gets its own. */
+  private cancel = new AbortController();
   private cancelHooks: Promise<void> | undefined;
   private failUncaught: ((error: Error) => void) | undefined;
   private executing = false;
+  private loaded = false;
 
   constructor(private readonly port: RunnerPort) {}
 
@@ -131,10 +137,14 @@ class Runner {
         error: { ...error, message: loadErrors.map((e) => `${e.file}: ${e.error.message}`).join("; ") },
       });
     }
-    this.port.send({
-      type: "loaded",
-      manifest: { ...manifestOf(bundle.version), ...(loadErrors.length > 0 ? { loadErrors } : {}) },
-    });
+    let manifest: BundleManifest;
+    try {
+      manifest = manifestOf(bundle.version);
+    } catch (error) {
+      return this.port.send({ type: "load-failed", error: serializeError(error) });
+    }
+    this.loaded = true;
+    this.port.send({ type: "loaded", manifest: { ...manifest, ...(loadErrors.length > 0 ? { loadErrors } : {}) } });
   }
 
   private forwardingClient(): ClientRuntime {
@@ -145,6 +155,8 @@ class Runner {
 
   private async execute(info: import("../shared/run-types.js").AttemptStartInfo): Promise<void> {
     this.executing = true;
+    this.cancel = new AbortController();
+    this.cancelHooks = undefined;
     const channel: AttemptChannel = {
       durableCall: (seq, request) =>
         this.call("channel", "durableCall", [seq, request]) as ReturnType<AttemptChannel["durableCall"]>,
@@ -164,6 +176,9 @@ class Runner {
         onCancelHooks: (settled) => (this.cancelHooks = settled),
       },
     );
+    // Ready for the next execution (a process kept alive) before the parent hears of this one's end.
+    this.executing = false;
+    this.failUncaught = undefined;
     try {
       this.port.send({ type: "result", result });
     } catch (error) {
@@ -179,8 +194,11 @@ class Runner {
     if (original.stack)
       error.stack = `UncaughtExceptionError: ${error.message}\n${original.stack.split("\n").slice(1).join("\n")}`;
     if (this.executing && this.failUncaught) return this.failUncaught(error);
-    // While loading (a task file's top-level code) the load fails; after the result nothing is listening.
-    if (!this.executing) this.port.send({ type: "load-failed", error: serializeError(error) });
+    // While loading (a task file's top-level code) the load fails.
+    if (!this.loaded) return this.port.send({ type: "load-failed", error: serializeError(error) });
+    // Between executions (code an earlier run left behind): no run to fail, and this process must not serve another.
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exit(1);
   }
 }
 
@@ -227,9 +245,34 @@ function machinePreset(machine: unknown): string | undefined {
   return typeof preset === "string" ? preset : undefined;
 }
 
+const KEEP_ALIVE_DEFAULTS: ProcessKeepAlive = { maxExecutionsPerProcess: 50, devMaxPoolSize: 25 };
+
+/** The config's `processKeepAlive` (Trigger.dev's option and defaults), checked: a clear load error if it is wrong. */
+function processKeepAliveOf(option: unknown): ProcessKeepAlive | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return KEEP_ALIVE_DEFAULTS;
+  const parsed = processKeepAliveSchema.safeParse(option);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`trigger.config: processKeepAlive.${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (!parsed.data.enabled) return undefined;
+  return {
+    maxExecutionsPerProcess: parsed.data.maxExecutionsPerProcess ?? KEEP_ALIVE_DEFAULTS.maxExecutionsPerProcess,
+    devMaxPoolSize: parsed.data.devMaxPoolSize ?? KEEP_ALIVE_DEFAULTS.devMaxPoolSize,
+  };
+}
+
+const processKeepAliveSchema = z.object({
+  enabled: z.boolean({ message: "true or false" }),
+  maxExecutionsPerProcess: z.number().int("a whole number").min(1, "at least 1").optional(),
+  devMaxPoolSize: z.number().int("a whole number").min(0, "0 or more").optional(),
+});
+
 function manifestOf(version: string): BundleManifest {
   const { catalog, config, taskIdClashes } = sdkGlobals();
   const defaultMachine = machinePreset(config?.machine);
+  const processKeepAlive = processKeepAliveOf(config?.processKeepAlive);
   return {
     version,
     tasks: [...catalog.values()].map((definition) => ({
@@ -246,6 +289,7 @@ function manifestOf(version: string): BundleManifest {
     maxDuration: config?.maxDuration,
     ...(config?.network ? { network: config.network } : {}),
     ...(taskIdClashes?.size ? { taskIdClashes: [...taskIdClashes].map(([id, files]) => ({ id, files })) } : {}),
+    ...(processKeepAlive ? { processKeepAlive } : {}),
   };
 }
 

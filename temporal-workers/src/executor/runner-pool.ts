@@ -11,6 +11,8 @@ export class Runner {
   readonly ready: Promise<BundleManifest>;
   /** Set when it was started ahead of its execution (taken from the pool). */
   warm = false;
+  /** Executions it has served (more than one only for a project that keeps processes alive). */
+  executions = 0;
   private listener: ((message: FromRunner) => void) | undefined;
   private loaded = false;
 
@@ -56,6 +58,11 @@ export class Runner {
     } catch {
       handle.stop("could not be reached");
     }
+  }
+
+  /** Its bundle is loaded: it can take an execution at once. */
+  get isLoaded(): boolean {
+    return this.loaded;
   }
 
   attach(listener: (message: FromRunner) => void): void {
@@ -119,7 +126,10 @@ export class RunnerPool {
    */
   take(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string): Runner {
     const runners = this.warm.get(poolKey(bundle.version, machine));
-    const runner = runners?.values().next().value as Runner | undefined;
+    // A loaded one, the last to join first (a process kept alive that just served an execution is the warmest);
+    // else the one started first, the nearest to loaded.
+    const waiting = runners ? [...runners] : [];
+    const runner = waiting.filter((r) => r.isLoaded).at(-1) ?? waiting[0];
     if (runner) {
       runners!.delete(runner);
       runner.warm = true;
@@ -127,6 +137,22 @@ export class RunnerPool {
     }
     this.fill();
     return runner ?? this.start(bundle, execution, machine);
+  }
+
+  /**
+   * A runner whose execution ended cleanly, offered back for the next one (`processKeepAlive`): kept while it runs
+   * the current version, on a machine the pool keeps, and fewer than `maxIdle` runners wait; stopped otherwise.
+   */
+  giveBack(runner: Runner, maxIdle: number): void {
+    const key = poolKey(runner.bundle.version, runner.machine);
+    const current = this.current && poolKey(this.current.version, runner.machine) === key;
+    const wanted = this.machines.includes(runner.machine);
+    if (this.closed || !current || !wanted || (this.warm.get(key)?.size ?? 0) >= Math.max(maxIdle, this.size)) {
+      runner.handle.stop("its execution ended");
+      return;
+    }
+    runner.attach(() => undefined);
+    this.keep(runner);
   }
 
   /** Replaces the warm runners with new ones (what they were started with is out of date: the environment's variables). */

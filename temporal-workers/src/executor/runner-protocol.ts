@@ -57,6 +57,16 @@ export interface BundleManifest {
   loadErrors?: Array<{ file: string; error: SerializedError }>;
   /** Task ids defined more than once, with the file of each definition (the last one is in `tasks`). */
   taskIdClashes?: Array<{ id: string; files: string[] }>;
+  /**
+   * The config's `processKeepAlive`, when enabled: a runner serves up to `maxExecutionsPerProcess` executions one
+   * after another, and up to `devMaxPoolSize` idle runners are kept for the next ones.
+   */
+  processKeepAlive?: ProcessKeepAlive;
+}
+
+export interface ProcessKeepAlive {
+  maxExecutionsPerProcess: number;
+  devMaxPoolSize: number;
 }
 
 export type ChannelMethod = "durableCall" | "awaitWaitpoint" | "sendMetadata" | "addTags";
@@ -139,6 +149,9 @@ const manifestSchema = z.object({
   network: z.enum(["none", "host"]).optional(),
   loadErrors: z.array(z.object({ file: z.string(), error: serializedError })).optional(),
   taskIdClashes: z.array(z.object({ id: z.string(), files: z.array(z.string()) })).optional(),
+  processKeepAlive: z
+    .object({ maxExecutionsPerProcess: z.number().int().positive(), devMaxPoolSize: z.number().int().nonnegative() })
+    .optional(),
 });
 
 /** Headers of a relayed request the webapp reads; the relay sets the authorization itself. */

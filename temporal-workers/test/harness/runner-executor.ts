@@ -13,7 +13,7 @@ import type { RunnerBundle } from "../../src/executor/runner-protocol.js";
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
-/** Bundles one fixture file as a bundle version. */
+/** Bundles one fixture file as a bundle version (`@trigger.dev/sdk` is Stint's, as `stint dev` aliases it). */
 export function buildFixture(file: string, version: string): RunnerBundle {
   const outfile = join(mkdtempSync(join(tmpdir(), "stint-bundle-")), `${basename(file, ".ts")}.mjs`);
   buildSync({
@@ -24,6 +24,7 @@ export function buildFixture(file: string, version: string): RunnerBundle {
     format: "esm",
     target: "node20",
     sourcemap: "inline",
+    alias: { "@trigger.dev/sdk": "@stint/sdk" },
     logLevel: "silent",
   });
   return { version, entries: [{ file: outfile, source: `test/fixtures/${basename(file)}` }] };
