@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { task } from "@stint/sdk";
-import { StintEngineClient } from "../src/client/engine-client.js";
+import type { StintEngineClient } from "../src/client/engine-client.js";
 import type { Dispatcher } from "../src/dispatcher/dispatcher.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
@@ -31,11 +31,9 @@ let dispatcher: Dispatcher;
 beforeAll(async () => {
   t = await startTestEngine();
   dispatcher = await t.workers.dispatcher!.leading;
-  const first = t.engine.options.environment;
-  second = new StintEngineClient({ ...t.engine.options, environment: { ...first, id: `${first.id}-2` } });
   // Which organisation an environment belongs to comes from the webapp's tables; here it is told directly.
-  for (const engine of [t.engine, second])
-    dispatcher.setEnvironment(engine.options.environment.id, { organizationId: "org-limited" });
+  dispatcher.setEnvironment(t.engine.options.environment.id, { organizationId: "org-limited" });
+  second = await t.tenant("2", { organizationId: "org-limited" });
 });
 afterAll(async () => t?.stop());
 

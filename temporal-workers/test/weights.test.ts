@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { task } from "@stint/sdk";
-import { StintEngineClient } from "../src/client/engine-client.js";
+import type { StintEngineClient } from "../src/client/engine-client.js";
 import type { Dispatcher } from "../src/dispatcher/dispatcher.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
@@ -24,10 +24,8 @@ let dispatcher: Dispatcher;
 beforeAll(async () => {
   t = await startTestEngine();
   dispatcher = await t.workers.dispatcher!.leading;
-  const light = t.engine.options.environment;
-  heavy = new StintEngineClient({ ...t.engine.options, environment: { ...light, id: `${light.id}-heavy` } });
-  for (const engine of [t.engine, heavy])
-    dispatcher.setEnvironment(engine.options.environment.id, { organizationId: "org-weights" });
+  dispatcher.setEnvironment(t.engine.options.environment.id, { organizationId: "org-weights" });
+  heavy = await t.tenant("heavy", { organizationId: "org-weights" });
   expect(await t.engine.configureEnvironment({ weight: 1 })).toEqual({ weight: 1 });
   await heavy.configureEnvironment({ weight: 3 });
 });

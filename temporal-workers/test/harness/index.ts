@@ -28,6 +28,11 @@ export interface TestEngine {
   logs: RunLogEntry[];
   /** The environment's packet store (an embedded object store in a temporary folder), unless turned off. */
   packets?: PacketStore;
+  /**
+   * A client of another environment on the same engine and workers (another tenant), placed in `organizationId`
+   * (and worker `pool`, when given) as the webapp's tables would tell the dispatcher.
+   */
+  tenant(suffix: string, placement: { organizationId: string; pool?: string }): Promise<StintEngineClient>;
   /** Waits until the run reaches a final status (or `until` holds) and returns its state. */
   waitForRun(runId: string, until?: (state: RunState) => boolean, timeoutMs?: number): Promise<RunState>;
   stop(): Promise<void>;
@@ -104,6 +109,12 @@ export async function startTestEngine(
     logs,
     packets,
     waitForRun,
+    async tenant(suffix, placement) {
+      const own = engine.options.environment;
+      const other = new StintEngineClient({ ...engine.options, environment: { ...own, id: `${own.id}-${suffix}` } });
+      (await workers.dispatcher!.leading).setEnvironment(other.options.environment.id, placement);
+      return other;
+    },
     async stop() {
       setClientRuntime(undefined);
       await workers.shutdown();
