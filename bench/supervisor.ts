@@ -5,9 +5,10 @@
  * `--warm-pool 0`) or taken from the warm pool (started ahead with the version loaded, `--warm-pool 1`); against raw
  * Temporal on the same server (a workflow running one no-op activity, started and awaited the same way). One Temporal
  * dev server, the webapp on PostgreSQL, a real Docker engine (scripts/ensure-docker.sh), the supervisor started as an
- * operator starts it; runs one at a time, `--gap-ms` apart (time for the pool to refill).
+ * operator starts it (its bin, with the Node flags the bin's shebang gives; `--node-defaults` runs it as `node bin`
+ * instead, for comparison); runs one at a time, `--gap-ms` apart (time for the pool to refill).
  *
- *   npm run bench:supervisor -- [--runs 20] [--warmup 3] [--idle-seconds 10] [--gap-ms 2000]
+ *   npm run bench:supervisor -- [--runs 20] [--warmup 3] [--idle-seconds 10] [--gap-ms 2000] [--node-defaults]
  */
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -34,8 +35,10 @@ const options = parseArgs(
     warmup: z.coerce.number().int().nonnegative().default(3),
     idleSeconds: z.coerce.number().positive().default(10),
     gapMs: z.coerce.number().int().nonnegative().default(2000),
+    nodeDefaults: z.boolean().default(false),
   }),
   process.argv.slice(2),
+  ["nodeDefaults"],
 );
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -197,10 +200,11 @@ const breakdown: string[] = [];
 }
 
 for (const { executor, warmPool, label } of CONFIGURATIONS) {
+  const bin = join(root, "supervisor/bin/stint-supervisor.mjs");
   const child = spawn(
-    process.execPath,
+    options.nodeDefaults ? process.execPath : bin,
     [
-      join(root, "supervisor/bin/stint-supervisor.mjs"),
+      ...(options.nodeDefaults ? [bin] : []),
       "--api-url",
       webapp.url,
       "--token",
@@ -257,7 +261,7 @@ for (const { executor, warmPool, label } of CONFIGURATIONS) {
 }
 
 console.log(
-  `\n${options.runs} runs each (after ${options.warmup} warm-up), ${options.gapMs} ms apart, Node ${process.version}, supervisor idle ${options.idleSeconds} s before its RSS is read\n`,
+  `\n${options.runs} runs each (after ${options.warmup} warm-up), ${options.gapMs} ms apart, Node ${process.version}, supervisor idle ${options.idleSeconds} s before its RSS is read, started as ${options.nodeDefaults ? "`node bin` (Node's defaults)" : "its bin (`--max-semi-space-size=2`)"}\n`,
 );
 console.log(
   "| executor | supervisor idle RSS | supervisor peak RSS | trigger → run() p50 / p95 | trigger → completed p50 / p95 |",

@@ -57,7 +57,8 @@ export interface SupervisorProcess {
 }
 
 export function startSupervisor(args: string[], env: Record<string, string> = {}): SupervisorProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  // The bin itself, as an operator runs it: its shebang's Node flags apply.
+  const child = spawn(BIN, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
