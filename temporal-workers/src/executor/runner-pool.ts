@@ -13,6 +13,8 @@ export class Runner {
   warm = false;
   /** Executions it has served (more than one only for a project that keeps processes alive). */
   executions = 0;
+  /** The pool's generation when it started: a drain (what runners start with changed) makes it out of date. */
+  generation = 0;
   private listener: ((message: FromRunner) => void) | undefined;
   private loaded = false;
 
@@ -80,6 +82,7 @@ export class RunnerPool {
   private machines: (string | undefined)[] = [undefined];
   private readonly everyRunner = new Set<Runner>();
   private closed = false;
+  private generation = 0;
 
   constructor(
     private readonly launcher: RunnerLauncher,
@@ -89,6 +92,7 @@ export class RunnerPool {
   /** Starts a runner for `bundle` (not pooled: the caller owns it). */
   start(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string): Runner {
     const runner = new Runner(this.launcher.launch({ bundle, execution, machine }), bundle, machine);
+    runner.generation = this.generation;
     this.everyRunner.add(runner);
     void runner.handle.exited.then(() => this.everyRunner.delete(runner));
     return runner;
@@ -141,12 +145,13 @@ export class RunnerPool {
 
   /**
    * A runner whose execution ended cleanly, offered back for the next one (`processKeepAlive`): kept while it runs
-   * the current version, on a machine the pool keeps, and fewer than `maxIdle` runners wait; stopped otherwise.
+   * the current version, on a machine the pool keeps, started since the last drain, and fewer than `maxIdle` runners
+   * wait; stopped otherwise.
    */
   giveBack(runner: Runner, maxIdle: number): void {
     const key = poolKey(runner.bundle.version, runner.machine);
     const current = this.current && poolKey(this.current.version, runner.machine) === key;
-    const wanted = this.machines.includes(runner.machine);
+    const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
     if (this.closed || !current || !wanted || (this.warm.get(key)?.size ?? 0) >= Math.max(maxIdle, this.size)) {
       runner.handle.stop("its execution ended");
       return;
@@ -157,6 +162,7 @@ export class RunnerPool {
 
   /** Replaces the warm runners with new ones (what they were started with is out of date: the environment's variables). */
   drain(reason: string): void {
+    this.generation++;
     for (const runners of this.warm.values()) for (const runner of runners) runner.handle.stop(reason);
     this.warm.clear();
     this.fill();
