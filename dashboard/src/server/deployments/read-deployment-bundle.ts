@@ -1,5 +1,5 @@
 /** A version's code for the worker servers that run it: its bundle's files and its manifest. */
-import type { Database } from "../database/prisma-client.js";
+import { sqlPool, type Database } from "../database/prisma-client.js";
 import type { ObjectStore } from "@stint/object-store";
 import { decodeStoredBundle, type DeploymentBundleFiles } from "./deployment-bundle.js";
 import { deploymentManifestSchema, type DeploymentManifest } from "./deployment-manifest.js";
@@ -43,9 +43,12 @@ export async function currentDeploymentVersion(
   services: { db: Database },
   environmentId: string,
 ): Promise<string | undefined> {
-  const current = await services.db.currentDeployment.findUnique({
-    where: { environmentId },
-    select: { deployment: { select: { version: true } } },
-  });
-  return current?.deployment.version;
+  // Read for every trigger of a deployed environment: on the pool under Prisma (see sqlPool).
+  const pool = sqlPool(services.db);
+  if (!pool) throw new Error("currentDeploymentVersion needs the webapp's database (createDatabase)");
+  const { rows } = await pool.query<{ version: string }>(
+    `SELECT d."version" FROM "CurrentDeployment" c JOIN "Deployment" d ON d."id" = c."deploymentId" WHERE c."environmentId" = $1`,
+    [environmentId],
+  );
+  return rows[0]?.version;
 }

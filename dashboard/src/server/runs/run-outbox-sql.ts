@@ -1,5 +1,5 @@
 /** The hot SQL of the run outbox, in one place. */
-import type { Database } from "../database/prisma-client.js";
+import { sqlPool, type Database } from "../database/prisma-client.js";
 import { decodeOutboxItem, encodeOutboxItem } from "./outbox-item.js";
 
 export interface ClaimedRun {
@@ -96,13 +96,27 @@ export interface AcceptedRun {
   item: unknown;
 }
 
-/** The trigger API's one write: the run's index row and its outbox entry, in one statement (one round trip). */
+/**
+ * The trigger API's one write: the run's index row and its outbox entry, in one statement (one round trip), on the
+ * pool under Prisma (sqlPool): it runs for every trigger.
+ */
 export async function acceptRun(db: Database, run: AcceptedRun): Promise<void> {
-  const item = encodeOutboxItem(run.item);
-  await db.$executeRaw`
-    WITH indexed AS (
-      INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "isTest", "machine", "depth", "createdAt", "updatedAt")
-      VALUES (${run.runId}, ${run.environmentId}, ${run.taskIdentifier}, ${run.status}, ${run.tags}::text[], ${run.isTest}, ${run.machine ?? null}, 0, now(), now()))
-    INSERT INTO "RunOutbox" ("runId", "environmentId", "item", "createdAt")
-    VALUES (${run.runId}, ${run.environmentId}, ${item}::jsonb, now())`;
+  const pool = sqlPool(db);
+  if (!pool) throw new Error("acceptRun needs the webapp's database (createDatabase), not a transaction");
+  await pool.query(
+    `WITH indexed AS (
+       INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "isTest", "machine", "depth", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, $4, $5::text[], $6, $7, 0, now(), now()))
+     INSERT INTO "RunOutbox" ("runId", "environmentId", "item", "createdAt") VALUES ($1, $2, $8::jsonb, now())`,
+    [
+      run.runId,
+      run.environmentId,
+      run.taskIdentifier,
+      run.status,
+      run.tags,
+      run.isTest,
+      run.machine ?? null,
+      encodeOutboxItem(run.item),
+    ],
+  );
 }
