@@ -29,9 +29,9 @@ export function createDatabase(
 }
 
 /**
- * The pool under `db`'s Prisma Client, for the few statements on the hottest paths (the trigger API's write): Prisma
+ * The pool under `db`'s Prisma Client, for the few statements on the hottest paths (what every trigger runs): Prisma
  * spends about a millisecond of CPU per query before the driver sees it, the pool a tenth of that. Undefined for a
- * client this module did not create (a transaction's): use Prisma then.
+ * client this module did not create (a transaction's): those paths refuse one.
  */
 export function sqlPool(db: Database): pg.Pool | undefined {
   return pools.get(db);
