@@ -7,23 +7,16 @@
  * server, the engine's dispatcher in this process, two environments in two organisations sharing one worker pool.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { task } from "@stint/sdk";
 import type { StintEngineClient } from "../src/client/engine-client.js";
 import type { Dispatcher } from "../src/dispatcher/dispatcher.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
+import { tenantWorkTask } from "./harness/tenant-work.js";
 
 const FLOOD = 1_000;
 const CAPACITY = 10;
 const POOL = "flood-pool";
 /** Tenants in the order their runs started. */
-const starts: string[] = [];
-task({
-  id: "tf-work",
-  run: async (payload: { tenant: string }) => {
-    starts.push(payload.tenant);
-    await new Promise((r) => setTimeout(r, 50));
-  },
-});
+const starts = tenantWorkTask("tf-work", 50);
 
 let t: TestEngine;
 let newcomer: StintEngineClient;

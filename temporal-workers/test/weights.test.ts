@@ -4,19 +4,12 @@
  * through the engine API (`configureEnvironment`). Real Temporal dev server, the engine's dispatcher in this process.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { task } from "@stint/sdk";
 import type { StintEngineClient } from "../src/client/engine-client.js";
 import type { Dispatcher } from "../src/dispatcher/dispatcher.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
+import { tenantWorkTask } from "./harness/tenant-work.js";
 
-const starts: string[] = [];
-task({
-  id: "wt-work",
-  run: async (payload: { tenant: string }) => {
-    starts.push(payload.tenant);
-    await new Promise((r) => setTimeout(r, 150));
-  },
-});
+const starts = tenantWorkTask("wt-work", 150);
 
 let t: TestEngine;
 let heavy: StintEngineClient;

@@ -149,10 +149,10 @@ export class RunnerPool {
    * wait; stopped otherwise.
    */
   giveBack(runner: Runner, maxIdle: number): void {
-    const key = poolKey(runner.bundle.version, runner.machine);
-    const current = this.current && poolKey(this.current.version, runner.machine) === key;
+    const current = this.current?.version === runner.bundle.version;
     const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
-    if (this.closed || !current || !wanted || (this.warm.get(key)?.size ?? 0) >= Math.max(maxIdle, this.size)) {
+    const idle = this.warm.get(poolKey(runner.bundle.version, runner.machine))?.size ?? 0;
+    if (this.closed || !current || !wanted || idle >= Math.max(maxIdle, this.size)) {
       runner.handle.stop("its execution ended");
       return;
     }

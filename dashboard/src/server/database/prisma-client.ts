@@ -30,11 +30,13 @@ export function createDatabase(
 
 /**
  * The pool under `db`'s Prisma Client, for the few statements on the hottest paths (what every trigger runs): Prisma
- * spends about a millisecond of CPU per query before the driver sees it, the pool a tenth of that. Undefined for a
- * client this module did not create (a transaction's): those paths refuse one.
+ * spends about a millisecond of CPU per query before the driver sees it, the pool a tenth of that. Throws for a
+ * client this module did not create (a transaction's).
  */
-export function sqlPool(db: Database): pg.Pool | undefined {
-  return pools.get(db);
+export function sqlPool(db: Database): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("this statement runs on the webapp's database pool (createDatabase), not a transaction");
+  return pool;
 }
 
 export { Prisma } from "../../generated/prisma/index.js";

@@ -44,9 +44,7 @@ export async function currentDeploymentVersion(
   environmentId: string,
 ): Promise<string | undefined> {
   // Read for every trigger of a deployed environment: on the pool under Prisma (see sqlPool).
-  const pool = sqlPool(services.db);
-  if (!pool) throw new Error("currentDeploymentVersion needs the webapp's database (createDatabase)");
-  const { rows } = await pool.query<{ version: string }>(
+  const { rows } = await sqlPool(services.db).query<{ version: string }>(
     `SELECT d."version" FROM "CurrentDeployment" c JOIN "Deployment" d ON d."id" = c."deploymentId" WHERE c."environmentId" = $1`,
     [environmentId],
   );

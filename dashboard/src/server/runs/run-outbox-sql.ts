@@ -101,9 +101,7 @@ export interface AcceptedRun {
  * pool under Prisma (sqlPool): it runs for every trigger.
  */
 export async function acceptRun(db: Database, run: AcceptedRun): Promise<void> {
-  const pool = sqlPool(db);
-  if (!pool) throw new Error("acceptRun needs the webapp's database (createDatabase), not a transaction");
-  await pool.query(
+  await sqlPool(db).query(
     `WITH indexed AS (
        INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "isTest", "machine", "depth", "createdAt", "updatedAt")
        VALUES ($1, $2, $3, $4, $5::text[], $6, $7, 0, now(), now()))
