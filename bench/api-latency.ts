@@ -19,9 +19,8 @@
  */
 import { execFileSync, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { mkdtempSync } from "node:fs";
-import { setPriority } from "node:os";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { task } from "@stint/sdk";
@@ -53,6 +52,21 @@ const argsSchema = z.object({
 });
 
 const noop = task({ id: "bench-noop", run: async () => ({ ok: true }) });
+
+/**
+ * Linux applies a priority to one thread, not to a process: the Temporal server's Go threads and Node's worker
+ * threads already running would keep the API's priority. Every current thread gets it; threads started later inherit
+ * it from the thread that starts them.
+ */
+function lowerPriority(pid: number, nice: number): void {
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(thread), nice);
+    } catch {
+      // The thread ended in between.
+    }
+  }
+}
 
 async function postgresDatabase(): Promise<string> {
   const adminUrl = execFileSync("bash", [fileURLToPath(new URL("../scripts/ensure-postgres.sh", import.meta.url))], {
@@ -103,7 +117,7 @@ async function serve(args: z.infer<typeof argsSchema>): Promise<void> {
         )
       : undefined;
   if (workers) await new Promise((resolve) => workers.once("message", resolve));
-  for (const pid of [temporal.process.pid, workers?.pid]) if (pid) setPriority(pid, args.backgroundNice);
+  for (const pid of [temporal.process.pid, workers?.pid]) if (pid) lowerPriority(pid, args.backgroundNice);
   process.send!({ url: webapp.url, key: env.secretKey });
   // The backlog: runs accepted and not finished, and those of them not yet started on Temporal (the outbox).
   process.on("message", (message) => {
