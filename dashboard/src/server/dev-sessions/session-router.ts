@@ -4,7 +4,7 @@
  * With none, the run waits QUEUED and this says why (the run page and runs.retrieve show it).
  */
 import type { AttemptRoute, AttemptRouteRequest, AttemptRouter } from "@stint/temporal-workers";
-import type { Database } from "../database/prisma-client.js";
+import { sqlPool, type Database } from "../database/prisma-client.js";
 
 /** Sessions heartbeat every 10 s: three missed beats and a session gets no more runs. */
 export const SESSION_LIVENESS_MS = 30_000;
@@ -28,12 +28,15 @@ export function noSessionReason(taskIdentifier: string, live: { tasks: string[] 
 export class DevSessionRouter implements AttemptRouter {
   constructor(private readonly db: Database) {}
 
+  /** Asked for every execution of a development run: on the pool under Prisma (see sqlPool). */
   async route(request: AttemptRouteRequest): Promise<AttemptRoute> {
-    const live = await this.db.devSession.findMany({
-      where: liveSessionsOf(request.environmentId),
-      orderBy: { createdAt: "desc" },
-      select: { id: true, tasks: true, taskQueue: true },
-    });
+    const { rows: live } = await sqlPool(this.db).query<{ id: string; tasks: string[]; taskQueue: string }>(
+      `SELECT "id", "tasks", "taskQueue" FROM "DevSession"
+       WHERE "environmentId" = $1 AND "endedAt" IS NULL AND "lastHeartbeat" > ($2::timestamptz AT TIME ZONE 'UTC')
+       ORDER BY "createdAt" DESC`,
+      // Prisma keeps DateTime columns as UTC wall time (timestamp without time zone).
+      [request.environmentId, new Date(Date.now() - SESSION_LIVENESS_MS).toISOString()],
+    );
     const serving = live.find((session) => session.tasks.includes(request.taskIdentifier));
     if (serving) return { taskQueue: serving.taskQueue, sessionId: serving.id };
     return { reason: noSessionReason(request.taskIdentifier, live) };

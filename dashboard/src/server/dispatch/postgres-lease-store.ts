@@ -1,7 +1,7 @@
 /**
  * The engine dispatcher's state in PostgreSQL: waiting runs in QueueDemand, admitted runs in QueueLease, queue
  * settings in QueueSetting, environments' and organisations' limits and weights in their own rows. Each admission
- * round is one transaction (a few statements whatever its size), so the dispatcher commits thousands of admissions a
+ * round is one statement whatever its size (lease-store-sql.ts), so the dispatcher commits thousands of admissions a
  * second instead of one transaction each. Every webapp process of the engine shares it: one that does not run the
  * dispatcher saves settings here and the leader loads what changed (`settingsChangedSince`).
  */
@@ -12,16 +12,15 @@ import type {
   QueueGateKey,
   RateLimitSetting,
   SettingsChanges,
-  StoredDemand,
   StoredEnvironmentSettings,
-  StoredLease,
   StoredOrganizationSettings,
   StoredQueueCounts,
   StoredQueueSettings,
 } from "@stint/temporal-workers";
-import { Prisma, type Database } from "../database/prisma-client.js";
+import { Prisma, sqlPool, type Database } from "../database/prisma-client.js";
 import type { EnvironmentType } from "../../generated/prisma/index.js";
 import { attemptPoolOf } from "../engine/environment-engines.js";
+import { commitDispatchRound } from "./lease-store-sql.js";
 
 /**
  * Rows saved up to this long before the last one seen are read again: a process whose clock is behind the leader's
@@ -79,16 +78,6 @@ export function organizationFromRow(row: {
   return { organizationId: row.id, concurrencyLimit: row.concurrencyLimit, weight: row.dispatchWeight };
 }
 
-const demandRow = (demand: StoredDemand) => ({
-  runId: demand.runId,
-  organizationId: demand.organizationId,
-  environmentId: demand.environmentId,
-  queue: demand.queue,
-  concurrencyKey: demand.concurrencyKey,
-  requestedAt: BigInt(Math.round(demand.requestedAt)),
-  ticket: demand.ticket,
-});
-
 export class PostgresLeaseStore implements LeaseStore {
   constructor(private readonly db: Database) {}
 
@@ -114,32 +103,7 @@ export class PostgresLeaseStore implements LeaseStore {
   }
 
   async commit(change: DispatchCommit): Promise<void> {
-    const statements: Prisma.PrismaPromise<unknown>[] = [];
-    const gone = [...change.released, ...change.waiting.map((d) => d.runId), ...change.admitted.map((l) => l.runId)];
-    if (gone.length > 0) {
-      // A run is in at most one table: whatever it was before this round goes, then its new row is written.
-      statements.push(this.db.queueDemand.deleteMany({ where: { runId: { in: gone } } }));
-      statements.push(this.db.queueLease.deleteMany({ where: { runId: { in: gone } } }));
-    }
-    if (change.waiting.length > 0)
-      statements.push(this.db.queueDemand.createMany({ data: change.waiting.map(demandRow) }));
-    if (change.admitted.length > 0)
-      statements.push(
-        this.db.queueLease.createMany({
-          data: change.admitted.map((lease: StoredLease) => ({
-            ...demandRow(lease),
-            renewedAt: BigInt(Math.round(lease.renewedAt)),
-          })),
-        }),
-      );
-    if (change.renewed?.runIds.length)
-      statements.push(
-        this.db.queueLease.updateMany({
-          where: { runId: { in: change.renewed.runIds } },
-          data: { renewedAt: BigInt(Math.round(change.renewed.at)) },
-        }),
-      );
-    if (statements.length > 0) await this.db.$transaction(statements);
+    await commitDispatchRound(sqlPool(this.db), change);
   }
 
   async saveQueue(settings: StoredQueueSettings): Promise<void> {
