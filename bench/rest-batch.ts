@@ -195,7 +195,8 @@ async function main(): Promise<void> {
 
   const row = (name: string, wall: number) =>
     `| ${name} | ${args.runs} | ${(wall / 1000).toFixed(2)} s | ${((args.runs / wall) * 1000).toFixed(1)} | ${(wall / raw).toFixed(2)}× |`;
-  console.log(`\n\`npm run bench:batch -- ${process.argv.slice(2).join(" ")}\`; load average at start ${load}\n`);
+  const command = ["npm run bench:batch", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])];
+  console.log(`\n\`${command.join(" ")}\`; load average at start ${load}\n`);
   console.log("| system | runs | wall time | runs/s | ratio to raw |");
   console.log("| --- | --- | --- | --- | --- |");
   console.log(row("raw Temporal (workflow + no-op activity)", raw));

@@ -52,7 +52,9 @@ describe("waits", () => {
   });
 
   it("onWait and onResume (task and global) get the wait's type and date", async () => {
-    const until = new Date(Date.now() + 1_500);
+    // Far enough past the first wait (1 s) that a slow start on a loaded machine does not put it in the past, where
+    // wait.until returns at once without waiting (and without its hooks).
+    const until = new Date(Date.now() + 4_000);
     const handle = await sleeper.trigger({ until: until.toISOString() });
     await t.waitForRun(handle.id);
     const calls = hookCalls.filter((c) => c.runId === handle.id);

@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from "@temporalio/common";
 import { localDispatcher } from "../dispatcher/local-dispatchers.js";
+import { askAgainAfterMs } from "../shared/dispatch.js";
 import type { DispatchActivities } from "./attempt-activity-types.js";
 
 /** `required`: on the dispatcher's own task queue a missing dispatcher is an error to retry (leadership moving). */
@@ -19,7 +20,11 @@ export function createDispatchActivities(workflowTaskQueue: string, required: bo
       const found = dispatcher();
       if (!found) return { granted: false, forward: true };
       const granted = await found.request(request);
-      return { granted, limited: found.isLimited(request) };
+      return {
+        granted,
+        limited: found.isLimited(request),
+        ...(granted ? {} : { askAgainMs: askAgainAfterMs(found.waitingCount) }),
+      };
     },
     async dispatchReleaseAdmission(runId) {
       const found = dispatcher();

@@ -7,7 +7,7 @@ import * as wf from "@temporalio/workflow";
 import type { AttemptRequeue } from "../../shared/run-types.js";
 import { admissionGrantedSignal, releaseSlotSignal, slotGrantedSignal } from "../../shared/messages.js";
 import type { DispatchActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
-import { dispatchTaskQueue, type AdmissionRequest } from "../../shared/dispatch.js";
+import { ASK_AGAIN_MAX_MS, dispatchTaskQueue, type AdmissionRequest } from "../../shared/dispatch.js";
 import { queueGateId, type QueueGateKey } from "../../shared/queue-gate.js";
 import { nowIso, type RunContext } from "./run-context.js";
 
@@ -167,11 +167,29 @@ export class QueueSlot {
     if (answer.granted) return true;
     const admitted = () => this.admittedTicket === request.ticket;
     // Asking again now and then covers a lost signal or a dispatcher that restarted without its state (in memory).
-    for (let retryMs = 30_000; ; retryMs = Math.min(retryMs * 2, 300_000)) {
+    // The dispatcher says when (more waiting runs: later), and runs that asked together spread over twice that, so
+    // a backlog's asks stay within what the engine does. (A timer's duration is not part of replay: old histories,
+    // whose answers had no interval, replay with the default one.)
+    let retryMs = spreadOut(answer.askAgainMs ?? ASK_AGAIN_DEFAULT_MS, `${request.runId}:${request.ticket}`);
+    for (;;) {
       const waitMs = deadline === undefined ? retryMs : Math.min(retryMs, deadline - Date.now());
       if (await wf.condition(admitted, Math.max(1, waitMs))) return true;
       if (deadline !== undefined && deadline <= Date.now()) return false;
-      if ((await ask()).granted) return true;
+      const again = await ask();
+      if (again.granted) return true;
+      retryMs = Math.min(retryMs * 2, Math.max(ASK_AGAIN_MAX_MS, again.askAgainMs ?? 0));
     }
   }
+}
+
+const ASK_AGAIN_DEFAULT_MS = 30_000;
+
+/**
+ * `ms` stretched by a factor in [1, 2) that depends only on `seed`: deterministic (no workflow random number, whose
+ * sequence other code in the workflow may rely on), and different for runs that asked at the same moment.
+ */
+function spreadOut(ms: number, seed: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < seed.length; i++) hash = Math.imul(hash ^ seed.charCodeAt(i), 16777619);
+  return Math.round(ms * (1 + (hash >>> 0) / 2 ** 32));
 }
