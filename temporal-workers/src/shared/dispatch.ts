@@ -31,9 +31,10 @@ export type AdmissionAnswer =
   | { granted: boolean; limited?: boolean; forward?: false; askAgainMs?: number }
   | { granted: false; limited?: undefined; forward: true; askAgainMs?: undefined };
 
-/** A waiting run asks again at the latest after this long (doubling from the first interval up to it). */
+/** A waiting run's interval between asks doubles up to this, or up to the dispatcher's interval if that is longer. */
 export const ASK_AGAIN_MAX_MS = 300_000;
-const ASK_AGAIN_MIN_MS = 30_000;
+/** The shortest interval, and the one a run uses when the answer names none (answers recorded before it did). */
+export const ASK_AGAIN_MIN_MS = 30_000;
 /**
  * The whole engine's budget for runs asking again: about ten a second. Each ask is a workflow task and a local
  * activity; with a fixed 30 s interval 5,000 waiting runs asked ~170 times a second, more than the engine does, and

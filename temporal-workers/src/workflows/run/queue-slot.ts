@@ -7,7 +7,12 @@ import * as wf from "@temporalio/workflow";
 import type { AttemptRequeue } from "../../shared/run-types.js";
 import { admissionGrantedSignal, releaseSlotSignal, slotGrantedSignal } from "../../shared/messages.js";
 import type { DispatchActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
-import { ASK_AGAIN_MAX_MS, dispatchTaskQueue, type AdmissionRequest } from "../../shared/dispatch.js";
+import {
+  ASK_AGAIN_MAX_MS,
+  ASK_AGAIN_MIN_MS,
+  dispatchTaskQueue,
+  type AdmissionRequest,
+} from "../../shared/dispatch.js";
 import { queueGateId, type QueueGateKey } from "../../shared/queue-gate.js";
 import { nowIso, type RunContext } from "./run-context.js";
 
@@ -170,7 +175,7 @@ export class QueueSlot {
     // The dispatcher says when (more waiting runs: later), and runs that asked together spread over twice that, so
     // a backlog's asks stay within what the engine does. (A timer's duration is not part of replay: old histories,
     // whose answers had no interval, replay with the default one.)
-    let retryMs = spreadOut(answer.askAgainMs ?? ASK_AGAIN_DEFAULT_MS, `${request.runId}:${request.ticket}`);
+    let retryMs = spreadOut(answer.askAgainMs ?? ASK_AGAIN_MIN_MS, `${request.runId}:${request.ticket}`);
     for (;;) {
       const waitMs = deadline === undefined ? retryMs : Math.min(retryMs, deadline - Date.now());
       if (await wf.condition(admitted, Math.max(1, waitMs))) return true;
@@ -181,8 +186,6 @@ export class QueueSlot {
     }
   }
 }
-
-const ASK_AGAIN_DEFAULT_MS = 30_000;
 
 /**
  * `ms` stretched by a factor in [1, 2) that depends only on `seed`: deterministic (no workflow random number, whose
