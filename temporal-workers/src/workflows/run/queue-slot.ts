@@ -7,12 +7,7 @@ import * as wf from "@temporalio/workflow";
 import type { AttemptRequeue } from "../../shared/run-types.js";
 import { admissionGrantedSignal, releaseSlotSignal, slotGrantedSignal } from "../../shared/messages.js";
 import type { DispatchActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
-import {
-  ASK_AGAIN_MAX_MS,
-  ASK_AGAIN_MIN_MS,
-  dispatchTaskQueue,
-  type AdmissionRequest,
-} from "../../shared/dispatch.js";
+import { ASK_AGAIN_MAX_MS, ASK_AGAIN_MIN_MS, dispatchTaskQueue, type AdmissionRequest } from "../../shared/dispatch.js";
 import { queueGateId, type QueueGateKey } from "../../shared/queue-gate.js";
 import { nowIso, type RunContext } from "./run-context.js";
 
