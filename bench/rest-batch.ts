@@ -2,14 +2,18 @@
  * A batch of no-op runs through the REST API with a `stint dev` session, against raw Temporal doing the same number of
  * workflow + one no-op activity round trips (bench/raw-workflow.ts) on the same dev server.
  *
- *   npm run bench:batch -- [--runs 1000] [--modes plain,keep-alive]
+ *   npm run bench:batch -- [--runs 1000] [--modes plain,keep-alive,shaped] [--env-limit N]
  *
  * raw: every workflow started at once; wall time from the first start call to the last result.
  * Stint: one `POST /api/v1/tasks/batch` (as the SDK's batchTrigger; chunks of 1,000 items if --runs is larger) to a
  * real webapp (PostgreSQL) with a real `stint dev` session of a one-task project; wall time from the request to the
  * last run's end, awaited as raw awaits its workflows (each run's workflow result; a run still in the API's outbox is
  * asked again every 250 ms). After the timing every run must read COMPLETED through `GET /api/v3/runs/{id}`. Twice:
- * the project as `stint init` writes it (a runner process per execution), then with `processKeepAlive: true`.
+ * the project as `stint init` writes it (a runner process per execution), then with `processKeepAlive: true`, in a
+ * new dev environment (concurrency limit 25, burst factor 2: up to 50 runs at once; `--env-limit` sets the limit).
+ * `shaped`: raw Temporal again, shaped like a Stint run for the server (bench/raw-workflow.ts): the share of the
+ * ratio that comes from what a run is (an attempt on the session's queue, searchable, its payloads), not from Stint's
+ * code. Each phase prints one run's history and the server's requests per run.
  */
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -19,8 +23,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { Client, Connection, WorkflowNotFoundError } from "@temporalio/client";
+import proto from "@temporalio/proto";
 import { NativeConnection, Worker, bundleWorkflowCode } from "@temporalio/worker";
-import { installRuntimeLogger, startDevServer } from "@stint/temporal-workers";
+import { installRuntimeLogger, SA, startDevServer, type DevServer } from "@stint/temporal-workers";
+import { shapedWorkflow, type RunShape } from "./raw-workflow.js";
 import { createOrganization, createProject, startWebapp } from "@stint/dashboard";
 import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
 import { parseArgs } from "./args.js";
@@ -28,12 +34,20 @@ import { benchDatabase, startDevSession } from "./dev-session.js";
 
 const argsSchema = z.object({
   runs: z.coerce.number().int().positive().default(1_000),
-  /** Which Stint projects to measure: `plain` (a runner process per execution), `keep-alive` (processKeepAlive). */
+  /**
+   * What to measure besides raw: the Stint project as `stint init` writes it (`plain`: a runner process per
+   * execution) and with processKeepAlive (`keep-alive`); `shaped`: raw Temporal shaped like the last Stint run.
+   */
   modes: z
     .string()
-    .default("plain,keep-alive")
+    .default("plain,keep-alive,shaped")
     .transform((list) => list.split(","))
-    .pipe(z.array(z.enum(["plain", "keep-alive"])).min(1)),
+    .pipe(z.array(z.enum(["plain", "keep-alive", "shaped"])).min(1))
+    .refine((modes) => !modes.includes("shaped") || modes.length > 1, {
+      message: "shaped needs a Stint mode too (it takes a Stint run's payload sizes): add plain or keep-alive",
+    }),
+  /** The dev environment's concurrency limit (default: a new environment's, 25 with burst factor 2). */
+  "env-limit": z.coerce.number().int().positive().optional(),
 });
 
 const POLL_MS = 250;
@@ -51,7 +65,134 @@ function writeNoopProject(dir: string, projectRef: string, keepAlive: boolean): 
   );
 }
 
-async function rawBatch(address: string, runs: number): Promise<number> {
+/** The Temporal server's request counts by operation (its Prometheus endpoint): what a phase asked of it. */
+async function serverRequests(metricsPort: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const counts = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    // What clients and workers asked (the frontend service); its own services count each request again.
+    if (!line.startsWith("service_requests{") || !line.includes('service_name="frontend"')) continue;
+    const operation = /operation="([^"]+)"/.exec(line)?.[1];
+    if (operation) counts.set(operation, (counts.get(operation) ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1)));
+  }
+  return counts;
+}
+
+/** Requests per run by operation between two samples, the most frequent first. */
+function requestsPerRun(before: Map<string, number>, after: Map<string, number>, runs: number): string {
+  return [...after]
+    .map(([operation, count]) => [operation, (count - (before.get(operation) ?? 0)) / runs] as const)
+    .filter(([, perRun]) => perRun >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([operation, perRun]) => `${operation} ${perRun.toFixed(1)}`)
+    .join(", ");
+}
+
+/** What one run costs the Temporal server: its history's events, by type. */
+async function historySummary(client: Client, workflowId: string): Promise<string> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  const byType = new Map<string, number>();
+  for (const event of events ?? []) {
+    const type = proto.temporal.api.enums.v1.EventType[event.eventType ?? 0]!.replace(/^EVENT_TYPE_/, "");
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+  const types = [...byType].map(([type, count]) => `${type}${count > 1 ? ` ×${count}` : ""}`).join(", ");
+  return `one run's history: ${events?.length ?? 0} events (${types})`;
+}
+
+interface PayloadSizes {
+  input: number;
+  activityInput: number;
+  activityResult: number;
+  result: number;
+}
+
+/** The sizes of a run's payloads in its history (bytes): what the shaped baseline sends. */
+async function payloadSizes(client: Client, workflowId: string): Promise<PayloadSizes> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  const bytes = (payloads: { payloads?: { data?: Uint8Array | null }[] | null } | null | undefined) =>
+    (payloads?.payloads ?? []).reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
+  const sizes: PayloadSizes = { input: 0, activityInput: 0, activityResult: 0, result: 0 };
+  for (const event of events ?? []) {
+    sizes.input += bytes(event.workflowExecutionStartedEventAttributes?.input);
+    sizes.activityInput += bytes(event.activityTaskScheduledEventAttributes?.input);
+    sizes.activityResult += bytes(event.activityTaskCompletedEventAttributes?.result);
+    sizes.result += bytes(event.workflowExecutionCompletedEventAttributes?.result);
+  }
+  return sizes;
+}
+
+/**
+ * Raw Temporal shaped like a Stint run for the server (see shapedWorkflow): the attempt's activity on a second
+ * worker's task queue, the run's search attributes and memo at start, one upsert, payloads of the run's sizes.
+ */
+async function shapedBatch(temporal: DevServer, runs: number, sizes: PayloadSizes): Promise<number> {
+  const { address } = temporal;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const taskQueue = `bench-shaped-${randomUUID().slice(0, 8)}`;
+  const activityQueue = `${taskQueue}-attempts`;
+  const workerConnection = await NativeConnection.connect({ address });
+  const workflows = await Worker.create({
+    connection: workerConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL("./raw-workflow.ts", import.meta.url)),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+    }),
+  });
+  const attempts = await Worker.create({
+    connection: workerConnection,
+    taskQueue: activityQueue,
+    activities: {
+      async echo(_input: string, resultBytes: number) {
+        return "r".repeat(resultBytes);
+      },
+    },
+  });
+  const running = Promise.all([workflows.run(), attempts.run()]);
+  const shape: RunShape = {
+    activityQueue,
+    activityInput: "i".repeat(sizes.activityInput),
+    activityResult: sizes.activityResult,
+    result: "o".repeat(sizes.result),
+  };
+  // The start's input is the shape (its strings are about the run's input and result sizes together).
+  const requests = await serverRequests(temporal.metricsPort);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: runs }, async () => {
+      const now = new Date();
+      const handle = await client.workflow.start(shapedWorkflow, {
+        taskQueue,
+        workflowId: `shaped_${randomUUID()}`,
+        args: [shape],
+        typedSearchAttributes: [
+          { key: SA.taskId, value: "noop" },
+          { key: SA.environment, value: "dev" },
+          { key: SA.status, value: "QUEUED" },
+          { key: SA.updatedAt, value: now },
+          { key: SA.batchId, value: "batch_bench" },
+        ],
+        memo: { createdAt: now.toISOString() },
+      });
+      await handle.result();
+    }),
+  );
+  const wall = performance.now() - t0;
+  process.stderr.write(
+    `  Temporal requests per run: ${requestsPerRun(requests, await serverRequests(temporal.metricsPort), runs)}\n`,
+  );
+  workflows.shutdown();
+  attempts.shutdown();
+  await running;
+  await workerConnection.close();
+  await connection.close();
+  return wall;
+}
+
+async function rawBatch(temporal: DevServer, runs: number): Promise<number> {
+  const { address } = temporal;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const taskQueue = `bench-raw-batch-${randomUUID().slice(0, 8)}`;
@@ -67,6 +208,7 @@ async function rawBatch(address: string, runs: number): Promise<number> {
     activities: { async noop() {} },
   });
   const running = worker.run();
+  const requests = await serverRequests(temporal.metricsPort);
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: runs }, async () => {
@@ -75,6 +217,12 @@ async function rawBatch(address: string, runs: number): Promise<number> {
     }),
   );
   const wall = performance.now() - t0;
+  process.stderr.write(
+    `  Temporal requests per run: ${requestsPerRun(requests, await serverRequests(temporal.metricsPort), runs)}\n`,
+  );
+  const one = await client.workflow.start("rawWorkflow", { taskQueue, workflowId: `raw_${randomUUID()}` });
+  await one.result();
+  process.stderr.write(`  ${await historySummary(client, one.workflowId)}\n`);
   worker.shutdown();
   await running;
   await workerConnection.close();
@@ -82,7 +230,13 @@ async function rawBatch(address: string, runs: number): Promise<number> {
   return wall;
 }
 
-async function stintBatch(address: string, runs: number, keepAlive: boolean): Promise<number> {
+async function stintBatch(
+  temporal: DevServer,
+  runs: number,
+  keepAlive: boolean,
+  envLimit: number | undefined,
+): Promise<{ wall: number; shape: PayloadSizes }> {
+  const { address } = temporal;
   const webapp = await startWebapp({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), "stint-bench-batch-")),
@@ -94,6 +248,8 @@ async function stintBatch(address: string, runs: number, keepAlive: boolean): Pr
   const org = await createOrganization(webapp.db, "Bench");
   const project = await createProject(webapp.db, org.id, "Bench", ["DEVELOPMENT"]);
   const env = project.environments[0]!;
+  if (envLimit !== undefined)
+    await webapp.db.runtimeEnvironment.update({ where: { id: env.id }, data: { concurrencyLimit: envLimit } });
   const api = async (path: string, body?: unknown) => {
     const response = await fetch(`${webapp.url}${path}`, {
       method: body === undefined ? "GET" : "POST",
@@ -113,6 +269,7 @@ async function stintBatch(address: string, runs: number, keepAlive: boolean): Pr
   const warm = await api("/api/v1/tasks/noop/trigger", { payload: {} });
   while (!(await api(`/api/v3/runs/${warm!.id}`))?.isCompleted) await new Promise((r) => setTimeout(r, 100));
 
+  const requests = await serverRequests(temporal.metricsPort);
   const t0 = performance.now();
   const chunks = Array.from({ length: Math.ceil(runs / MAX_BATCH_ITEMS) }, (_, c) =>
     Array.from({ length: Math.min(MAX_BATCH_ITEMS, runs - c * MAX_BATCH_ITEMS) }, (_, i) => ({
@@ -149,6 +306,9 @@ async function stintBatch(address: string, runs: number, keepAlive: boolean): Pr
   sessionExit.catch(() => undefined);
   await Promise.race([results, sessionExit]);
   const wall = performance.now() - t0;
+  process.stderr.write(
+    `  Temporal requests per run: ${requestsPerRun(requests, await serverRequests(temporal.metricsPort), runs)}\n`,
+  );
   if (runIds.length !== runs) throw new Error(`${runIds.length} of ${runs} runs triggered`);
   // Outside the timing: every run reads COMPLETED through the REST API, as the SDK's runs.retrieve sees it.
   for (const id of runIds) {
@@ -166,11 +326,13 @@ async function stintBatch(address: string, runs: number, keepAlive: boolean): Pr
       `after the first; closed: half at ${(ends[Math.floor(ends.length / 2)]! / 1000).toFixed(2)} s, ` +
       `last at ${(ends.at(-1)! / 1000).toFixed(2)} s\n`,
   );
+  process.stderr.write(`  ${await historySummary(client, runIds[0]!)}\n`);
+  const shape = await payloadSizes(client, runIds[0]!);
   await connection.close();
 
   await session.stop();
   await webapp.stop();
-  return wall;
+  return { wall, shape };
 }
 
 async function main(): Promise<void> {
@@ -181,15 +343,23 @@ async function main(): Promise<void> {
     .join(", ");
   const temporal = await startDevServer({ headless: true });
   process.stderr.write(`raw Temporal: ${args.runs} workflows…\n`);
-  const raw = await rawBatch(temporal.address, args.runs);
+  const raw = await rawBatch(temporal, args.runs);
   const measured: [name: string, wall: number][] = [];
-  if (args.modes.includes("plain")) {
-    process.stderr.write(`Stint: a batch of ${args.runs} through the REST API with a stint dev session…\n`);
-    measured.push(["Stint (REST batch, `stint dev`)", await stintBatch(temporal.address, args.runs, false)]);
+  let shape: PayloadSizes | undefined;
+  for (const [mode, name, keepAlive] of [
+    ["plain", "Stint (REST batch, `stint dev`)", false],
+    ["keep-alive", "Stint, `processKeepAlive: true`", true],
+  ] as const) {
+    if (!args.modes.includes(mode)) continue;
+    process.stderr.write(`${name}: a batch of ${args.runs} through the REST API…\n`);
+    const stint = await stintBatch(temporal, args.runs, keepAlive, args["env-limit"]);
+    measured.push([name, stint.wall]);
+    shape = stint.shape;
   }
-  if (args.modes.includes("keep-alive")) {
-    process.stderr.write(`Stint: the same with processKeepAlive…\n`);
-    measured.push(["Stint, `processKeepAlive: true`", await stintBatch(temporal.address, args.runs, true)]);
+  let shaped: number | undefined;
+  if (args.modes.includes("shaped") && shape) {
+    process.stderr.write(`raw Temporal shaped like a Stint run (payloads ${JSON.stringify(shape)} bytes)…\n`);
+    shaped = await shapedBatch(temporal, args.runs, shape);
   }
   await temporal.stop();
 
@@ -200,6 +370,8 @@ async function main(): Promise<void> {
   console.log("| system | runs | wall time | runs/s | ratio to raw |");
   console.log("| --- | --- | --- | --- | --- |");
   console.log(row("raw Temporal (workflow + no-op activity)", raw));
+  if (shaped !== undefined)
+    console.log(row("raw Temporal shaped like a Stint run (see bench/raw-workflow.ts)", shaped));
   for (const [name, wall] of measured) console.log(row(name, wall));
   for (const [name, wall] of measured)
     console.log(`\n${name}: ${(wall / raw).toFixed(2)}× raw (target ≤ 1.5×) ${wall / raw <= 1.5 ? "PASS" : "MISS"}`);

@@ -184,7 +184,8 @@ export function defineScenarioTasks(sdk: ScenarioContext["sdk"]): void {
   task({
     id: "replay-stalls-once",
     run: async () => {
-      await sleep(500);
+      // Past the second in which an execution announces its start (only executions the run heard of are counted).
+      await sleep(1_500);
       if (!stalled) {
         stalled = true;
         // The process stops answering (no heartbeats) for longer than the heartbeat timeout, as a hung worker does.

@@ -11,6 +11,7 @@ import { Worker } from "@temporalio/worker";
 import { describe, expect, it } from "vitest";
 import { engineWorkflowBundle } from "../src/worker/workflow-bundle.js";
 import { stintDataConverter } from "../src/shared/data-converter.js";
+import { RUN_WORKFLOW_REVISION } from "../src/shared/run-input.js";
 import {
   MANIFEST_FILE,
   historyFromFixture,
@@ -19,6 +20,10 @@ import {
   type JsonHistory,
   type Manifest,
 } from "./harness/replay-fixtures.js";
+
+interface StartedEvent {
+  workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: string }[] } };
+}
 
 const fixturesDir = fileURLToPath(new URL("./replay-histories", import.meta.url));
 const workflowsDir = fileURLToPath(new URL("../src/workflows", import.meta.url));
@@ -64,6 +69,19 @@ describe("replay of recorded histories", () => {
     }
     for (const file of Object.keys(manifest.fixtures))
       expect(existsSync(join(fixturesDir, file)), `${MANIFEST_FILE} names a missing ${file}`).toBe(true);
+  });
+
+  it("runs of the current revision have fixtures, and so do runs from before revisions", () => {
+    const revisionOf = (history: JsonHistory) => {
+      const started = (history.events[0] as StartedEvent).workflowExecutionStartedEventAttributes;
+      const data = started?.input?.payloads?.[0]?.data;
+      return data
+        ? ((JSON.parse(Buffer.from(data, "base64").toString("utf8")) as { revision?: number }).revision ?? 1)
+        : 1;
+    };
+    const runs = files.filter((file) => manifest.fixtures[file]?.workflowType === "runWorkflow");
+    const revisions = new Set(runs.map((file) => revisionOf(histories.get(file)!)));
+    expect([...revisions].sort()).toEqual([1, RUN_WORKFLOW_REVISION]);
   });
 
   it("every patched() branch of the workflow code has a fixture: one holding its marker, one made before the patch", () => {

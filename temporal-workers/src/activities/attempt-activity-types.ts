@@ -47,6 +47,11 @@ export interface EngineActivities extends DispatchActivities {
   closedRuns(runIds: string[]): Promise<string[]>;
   /** Which live session's queue gets a routed run's next execution (see attempt-routing). */
   routeAttempt(request: AttemptRouteRequest): Promise<AttemptRoute>;
+  /** routeAttempt, then (once a session has the task) dispatchRequestAdmission: one local activity instead of two. */
+  routeAndRequestAdmission(request: {
+    route: AttemptRouteRequest;
+    admission: AdmissionRequest;
+  }): Promise<{ route: AttemptRoute; admission?: AdmissionAnswer }>;
   /** A schedule's previous and next fire times around `at` (cron arithmetic stays out of workflow code). */
   scheduleTimes(cron: string, timezone: string, at: string): Promise<{ lastTimestamp?: string; upcoming: string[] }>;
 }

@@ -19,8 +19,13 @@ import { wasRunCanceled } from "./cancel-reason.js";
 import type { AttemptActivities } from "./attempt-activity-types.js";
 import { checkAdmission } from "./admission-check.js";
 
+/**
+ * Heartbeats start one interval in (the timeout is 10 s by default) and the start is announced after a second:
+ * a short attempt (most are) costs Temporal neither a heartbeat nor a signal and its workflow task. Under load even
+ * a no-op attempt can take a few hundred milliseconds.
+ */
 const HEARTBEAT_INTERVAL_MS = 1_000;
-const ANNOUNCE_AFTER_MS = 250;
+const ANNOUNCE_AFTER_MS = 1_000;
 
 interface HeartbeatDetails {
   version?: string;
@@ -59,13 +64,14 @@ export function createAttemptActivities(
         executor.declaredQueues(lockedVersion, input.info.environment.id),
       );
       if (requeue) return requeue;
-      // Heartbeat from the first instant: right after a crash the startAttempt update can wait several seconds
-      // for a workflow task, and a silent activity would be declared dead and retried meanwhile.
+      // Heartbeats go on while the startAttempt update waits (right after a crash it can wait several seconds for a
+      // workflow task, and a silent activity would be declared dead and retried meanwhile).
       // The details carry the bundle version this execution runs: a crash retry (the next activity attempt) reads
-      // them and runs the same version, with no round trip to a workflow that may be waiting on a dead worker.
+      // them and runs the same version, with no round trip to a workflow that may be waiting on a dead worker. (A
+      // crash within the first second retries on the version current then: it differs only if one was deployed in
+      // that second.)
       const details: HeartbeatDetails = {};
       const heartbeat = setInterval(() => context.heartbeat(details), HEARTBEAT_INTERVAL_MS);
-      context.heartbeat(details);
       try {
         const started = await startExecution(client, input, context.info.attempt, retryWindowMs);
         const { announce } = started;
@@ -87,22 +93,25 @@ export function createAttemptActivities(
         if (context.cancellationSignal.aborted) onCancel();
         else context.cancellationSignal.addEventListener("abort", onCancel, { once: true });
         const version = executor.versionFor?.(info);
-        if (version) {
-          details.version = version;
-          context.heartbeat(details);
-        }
+        if (version) details.version = version;
         const channel = new PacketAttemptChannel(
           new TemporalAttemptChannel(client, runId, info.executionId, info.attemptNumber, retryWindowMs, version),
           packets,
           info,
         );
         // Short attempts finish before anyone could see them EXECUTING: announcing only the longer ones saves a
-        // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile).
-        const startedAt = new Date().toISOString();
-        const announcement = setTimeout(() => announce(startedAt, version), ANNOUNCE_AFTER_MS);
+        // workflow task per run (retrieve derives EXECUTING from the started activity meanwhile). The time counts
+        // from when the code starts: in a burst, executions wait for a runner first.
+        let startedAt = new Date().toISOString();
+        let announcement: NodeJS.Timeout | undefined;
+        const onStart = () => {
+          if (announcement) return;
+          startedAt = new Date().toISOString();
+          announcement = setTimeout(() => announce(startedAt, version), ANNOUNCE_AFTER_MS);
+        };
         try {
           const result = await storeAttemptOutput(
-            await executor.execute({ info, channel, signal: abort.signal, superseded: superseded.signal }),
+            await executor.execute({ info, channel, signal: abort.signal, superseded: superseded.signal, onStart }),
             info,
             packets,
           );

@@ -9,7 +9,7 @@ import { tokenStateQuery } from "../shared/messages.js";
 import type { EngineActivities } from "./attempt-activity-types.js";
 import { scheduleTimes } from "../shared/schedule-times.js";
 import { QueueAdmission } from "../client/queue-gates.js";
-import type { AttemptRouter } from "../shared/attempt-routing.js";
+import type { AttemptRoute, AttemptRouteRequest, AttemptRouter } from "../shared/attempt-routing.js";
 import { createDispatchActivities } from "./dispatch-activities.js";
 import { closedRuns } from "../client/closed-runs.js";
 
@@ -30,19 +30,27 @@ export function createEngineActivities(
     }
   };
   const admission = new QueueAdmission(client, workflowTaskQueue);
+  const dispatch = createDispatchActivities(workflowTaskQueue, false);
+  const routeAttempt = async (request: AttemptRouteRequest): Promise<AttemptRoute> => {
+    if (!router)
+      return {
+        reason:
+          "This engine worker has no attempt router: runs of development environments need the Stint webapp's engine.",
+      };
+    return router.route(request);
+  };
   return {
     readTokenState,
     scheduleTimes: async (cron, timezone, at) => scheduleTimes(cron, timezone, new Date(at)),
-    async routeAttempt(request) {
-      if (!router)
-        return {
-          reason:
-            "This engine worker has no attempt router: runs of development environments need the Stint webapp's engine.",
-        };
-      return router.route(request);
+    routeAttempt,
+    async routeAndRequestAdmission(request) {
+      const route = await routeAttempt(request.route);
+      // No session has the task yet: the run asks for admission once one has, not while it cannot run.
+      if (route.taskQueue === undefined) return { route };
+      return { route, admission: await dispatch.dispatchRequestAdmission(request.admission) };
     },
     acquireQueueSlot: (key, request) => admission.acquire(key, request),
-    ...createDispatchActivities(workflowTaskQueue, false),
+    ...dispatch,
     closedRuns: (runIds) => closedRuns(client, runIds),
     claimIdempotentRun: (run, ttlMs) => claimIdempotentRun(client, workflowTaskQueue, run, ttlMs),
     claimDebouncedRun: (run) => claimDebouncedRun(client, workflowTaskQueue, run),

@@ -14,6 +14,8 @@ export interface AttemptJob {
    * onCancel: the run goes on elsewhere.
    */
   superseded?: AbortSignal;
+  /** Called when the task code starts (a runner took the execution); an executor that cannot tell calls it first. */
+  onStart?: () => void;
 }
 
 export interface AttemptExecutor {

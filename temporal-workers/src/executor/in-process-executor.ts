@@ -27,6 +27,7 @@ export class InProcessExecutor implements AttemptExecutor {
   }
 
   execute(job: AttemptJob): Promise<AttemptActivityResult> {
+    job.onStart?.();
     return executeLocally(job, { logSink: this.options.logSink });
   }
 }

@@ -298,6 +298,7 @@ export class RunnerExecutor implements AttemptExecutor {
           clientRuntime: this.clientRuntime() !== undefined,
           apiRelay: this.options.apiRelay !== undefined,
         });
+        job.onStart?.();
       } catch (error) {
         finish(() =>
           resolve({

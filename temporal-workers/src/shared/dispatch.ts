@@ -3,6 +3,17 @@
  * the engine activities that carry the request and the dispatcher that answers it.
  */
 
+import type { Sinks } from "@temporalio/workflow";
+
+/**
+ * Calls from the run workflow into the engine worker's process that record nothing in history. A run's last release
+ * goes this way (see QueueSlot.release): if it is lost (the process died, the dispatcher moved), the lease expires
+ * unrenewed or the sweeper frees it when it sees the workflow closed.
+ */
+export interface DispatchSinks extends Sinks {
+  dispatcher: { releaseAdmission(runId: string): void };
+}
+
 /** What a run asks the dispatcher for before an execution. */
 export interface AdmissionRequest {
   runId: string;

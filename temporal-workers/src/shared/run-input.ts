@@ -5,6 +5,23 @@ import type { EngineSettings, EnvironmentRef, RunWorkflowInput } from "./run-typ
 import { SA } from "./search-attributes.js";
 import type { SearchAttributePair } from "@temporalio/common";
 
+/**
+ * The run workflow's revision for runs started now. Runs of revision 2 take the new branch of every `patched()` that
+ * existed when it was introduced without recording markers (a marker and the SDK's TemporalChangeVersion upsert each:
+ * six events a run), ask for routing and admission in one local activity, upsert their status once per workflow
+ * task and give their lease back at the end without a local activity. Runs without one replay as recorded.
+ */
+export const RUN_WORKFLOW_REVISION = 2;
+
+/** The patches whose new branch runs of revision 2 and later take without checking (and so without a marker). */
+export const REVISION_2_PATCHES = [
+  "stint-dispatcher",
+  "stint-queue-gate",
+  "stint-updated-at",
+  "stint-canceled-status",
+  "stint-repeated-waitpoint",
+] as const;
+
 /** Stands for the task id in an attempt queue name: `dev.env_1.{task}` gives each task its own queue. */
 export const TASK_PLACEHOLDER = "{task}";
 
@@ -67,6 +84,7 @@ export function buildRunInput(
     triggerFunction: placement.triggerFunction,
     settings: placement.settings,
     replayedFrom: placement.replayedFrom,
+    revision: RUN_WORKFLOW_REVISION,
   };
 }
 

@@ -44,6 +44,8 @@ export interface RunWorkflowInput {
   idempotencyKeyWorkflowId?: string;
   /** Key workflow of this run's debounce key: told when the run leaves DELAYED. */
   debounceKeyWorkflowId?: string;
+  /** Which code path the run workflow takes (see RUN_WORKFLOW_REVISION); runs started before it existed have none. */
+  revision?: number;
 }
 
 export interface EngineSettings {

@@ -3,7 +3,7 @@
  * while there are gates: see gate-worker.ts), and the attempt worker (executes attempts through an executor).
  * `stint dev` runs all; a supervisor runs only attempts.
  */
-import { NativeConnection, Worker } from "@temporalio/worker";
+import { NativeConnection, Worker, type InjectedSinks } from "@temporalio/worker";
 import type { Client } from "@temporalio/client";
 import { createAttemptActivities } from "../activities/attempt-activity.js";
 import { createEngineActivities } from "../activities/engine-activities.js";
@@ -15,6 +15,8 @@ import { gateTaskQueue } from "../shared/queue-gate.js";
 import { stintDataConverter } from "../shared/data-converter.js";
 import type { AttemptRouter } from "../shared/attempt-routing.js";
 import { hostDispatcher, type DispatcherHosting, type HostedDispatcher } from "../dispatcher/dispatcher-host.js";
+import { localDispatcher } from "../dispatcher/local-dispatchers.js";
+import type { DispatchSinks } from "../shared/dispatch.js";
 
 export interface StintWorkersOptions {
   client: Client;
@@ -56,6 +58,21 @@ export function connectWorkers(address: string): Promise<NativeConnection> {
   return NativeConnection.connect({ address });
 }
 
+/** The run workflow's sinks: a run's last release reaches this process's dispatcher with no local activity. */
+function dispatchSinks(workflowTaskQueue: string): InjectedSinks<DispatchSinks> {
+  return {
+    dispatcher: {
+      releaseAdmission: {
+        // Not again when a workflow replays: it was released then (or its lease expires: see DispatchSinks).
+        callDuringReplay: false,
+        async fn(_info, runId) {
+          await localDispatcher(workflowTaskQueue)?.release(runId);
+        },
+      },
+    },
+  };
+}
+
 export async function createStintWorkers(options: StintWorkersOptions): Promise<StintWorkers> {
   const ownConnection = !options.connection;
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.address }));
@@ -84,6 +101,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
         taskQueue: options.workflowTaskQueue,
         dataConverter: stintDataConverter,
         workflowBundle: await engineWorkflowBundle(),
+        sinks: dispatchSinks(options.workflowTaskQueue),
         ...(colocated ? attemptOptions : {}),
         activities: {
           ...createEngineActivities(options.client, options.workflowTaskQueue, options.attemptRouter),

@@ -20,6 +20,19 @@ const isScheduleToStartTimeout = (error: unknown) =>
   error.cause instanceof wf.TimeoutFailure &&
   error.cause.timeoutType === "SCHEDULE_TO_START";
 
+/** Whether a failed attempt is retried: a retry delay, retries enabled, and not a maxDuration timeout. */
+export function retriesAfter(result: AttemptActivityResult & { kind: "failure" }, retriesEnabled: boolean): boolean {
+  return result.status !== "TIMED_OUT" && result.retryDelayMs !== undefined && retriesEnabled;
+}
+
+/** Whether the run finishes with this outcome (no further execution will ask for a slot). */
+function endsRun(outcome: ExecutionOutcome, retriesEnabled: boolean): boolean {
+  if (outcome === "expired") return true;
+  if (outcome.kind === "success") return true;
+  if (outcome.kind === "failure") return !retriesAfter(outcome, retriesEnabled);
+  return false;
+}
+
 export class AttemptExecution {
   /** Routed runs (development) learn their queue when an execution starts; others have one queue for good. */
   private readonly routed: boolean;
@@ -44,8 +57,18 @@ export class AttemptExecution {
 
   /** Runs one execution of the current attempt on its queue, inside a queue slot; 'expired' if the ttl passed first. */
   async execute(ttlDeadline: number | undefined): Promise<ExecutionOutcome> {
+    const { slot } = this;
     for (;;) {
-      const taskQueue = this.fixedAttemptQueue ?? (await this.routing.awaitRoute(ttlDeadline));
+      let taskQueue = this.fixedAttemptQueue;
+      if (taskQueue === undefined) {
+        try {
+          taskQueue = await this.routing.awaitRoute(ttlDeadline, (route) => slot.routeAndAsk(route));
+        } catch (error) {
+          // Canceled while asking: a lease the answer may have granted goes back.
+          slot.release();
+          throw error;
+        }
+      }
       if (taskQueue === "expired") return "expired";
       try {
         return await this.runGated(ttlDeadline, taskQueue);
@@ -84,10 +107,12 @@ export class AttemptExecution {
       slot.release();
       throw error;
     }
+    let outcome: ExecutionOutcome | undefined;
     try {
-      return admitted ? await this.runAdmitted(ttlDeadline, taskQueue) : "expired";
+      outcome = admitted ? await this.runAdmitted(ttlDeadline, taskQueue) : "expired";
+      return outcome;
     } finally {
-      slot.release();
+      slot.release(outcome !== undefined && endsRun(outcome, this.run.input.settings.retriesEnabled));
     }
   }
 

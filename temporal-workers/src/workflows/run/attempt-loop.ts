@@ -5,7 +5,7 @@
 import * as wf from "@temporalio/workflow";
 import type { AttemptActivityResult, AttemptRequeue } from "../../shared/run-types.js";
 import { FAILURE_TYPES } from "../../errors.js";
-import type { AttemptExecution } from "./attempt-execution.js";
+import { retriesAfter, type AttemptExecution } from "./attempt-execution.js";
 import type { ExecutionLiveness } from "./execution-liveness.js";
 import { nowIso, type RunContext } from "./run-context.js";
 import type { WaitpointJournal } from "./waitpoint-journal.js";
@@ -81,14 +81,14 @@ export async function runAttempts(
         run.failRun("TIMED_OUT", result.error);
         return;
       }
-      if (result.retryDelayMs !== undefined && input.settings.retriesEnabled) {
+      if (retriesAfter(result, input.settings.retriesEnabled)) {
         // Out of memory with retry.outOfMemory.machine: the next attempts run on that machine.
         if (result.machine !== undefined) {
           run.setOptions({ ...run.options, machine: result.machine });
           state.machine = result.machine;
         }
         run.setStatus("QUEUED");
-        await wf.sleep(Math.max(1, result.retryDelayMs));
+        await wf.sleep(Math.max(1, result.retryDelayMs ?? 0));
         continue;
       }
       run.failRun("FAILED", result.error);

@@ -7,7 +7,15 @@ import * as wf from "@temporalio/workflow";
 import type { AttemptRequeue } from "../../shared/run-types.js";
 import { admissionGrantedSignal, releaseSlotSignal, slotGrantedSignal } from "../../shared/messages.js";
 import type { DispatchActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
-import { ASK_AGAIN_MAX_MS, ASK_AGAIN_MIN_MS, dispatchTaskQueue, type AdmissionRequest } from "../../shared/dispatch.js";
+import type { AttemptRoute, AttemptRouteRequest } from "../../shared/attempt-routing.js";
+import {
+  ASK_AGAIN_MAX_MS,
+  ASK_AGAIN_MIN_MS,
+  dispatchTaskQueue,
+  type AdmissionAnswer,
+  type AdmissionRequest,
+  type DispatchSinks,
+} from "../../shared/dispatch.js";
 import { queueGateId, type QueueGateKey } from "../../shared/queue-gate.js";
 import { nowIso, type RunContext } from "./run-context.js";
 
@@ -41,6 +49,11 @@ export class QueueSlot {
   private admittedTicket = 0;
   /** The last release sent to the dispatcher: a new request waits for it, so the two cannot cross. */
   private releasing: Promise<unknown> | undefined;
+  /** A request already asked with the execution's route (routeAndAsk), and its answer. */
+  private asked: { request: AdmissionRequest; answer: AdmissionAnswer } | undefined;
+  /** Whether this process's dispatcher answered the last request (a last release may then go through a sink). */
+  private answeredHere = false;
+  private readonly sinks = wf.proxySinks<DispatchSinks>();
 
   /** `engine`: the engine's local activities (a slot request that gets no answer is asked again soon: the gate
    * treats a repeated request as the same one). */
@@ -50,8 +63,8 @@ export class QueueSlot {
   ) {
     this.gateKey = { environmentId: run.input.environment.id, queue: run.state.queue };
     this.gateId = queueGateId(this.gateKey);
-    this.dispatched = wf.patched("stint-dispatcher");
-    this.gated = wf.patched("stint-queue-gate") && !this.dispatched;
+    this.dispatched = run.patched("stint-dispatcher");
+    this.gated = run.patched("stint-queue-gate") && !this.dispatched;
     wf.setHandler(slotGrantedSignal, ({ gateId: from }) => {
       if (from === this.gateId) this.slotGranted = true;
     });
@@ -110,10 +123,18 @@ export class QueueSlot {
     return wf.condition(() => this.slotGranted, Math.max(1, deadline - Date.now()));
   }
 
-  release(): void {
+  /**
+   * Gives the slot back. `endsRun`: the run finishes without another execution; revision 2 then tells a dispatcher
+   * in this process through a sink (no local activity, nothing in history), as nothing waits for the answer.
+   */
+  release(endsRun = false): void {
     const { run } = this;
     if (!this.holdsSlot) return;
     this.holdsSlot = false;
+    if (this.dispatched && endsRun && run.revision >= 2 && this.answeredHere) {
+      this.sinks.dispatcher.releaseAdmission(run.input.runId);
+      return;
+    }
     if (this.dispatched) {
       this.releasing = wf.CancellationScope.nonCancellable(async () => {
         const answer = await this.engine.dispatchReleaseAdmission(run.input.runId);
@@ -142,11 +163,25 @@ export class QueueSlot {
     this.gateId = queueGateId(this.gateKey);
   }
 
-  /** Waits for the dispatcher to admit this execution; false if the ttl deadline passed first. */
-  private async askDispatcher(deadline: number | undefined): Promise<boolean> {
+  /**
+   * Routes a routed run's execution and, once a session has its task, asks for admission in the same local activity
+   * (revision 2): acquire() then starts from that answer.
+   */
+  async routeAndAsk(route: AttemptRouteRequest): Promise<AttemptRoute> {
+    if (!this.dispatched || this.run.revision < 2) return this.engine.routeAttempt(route);
+    const request = await this.nextRequest();
+    // Until the answer is in, assume a lease may be held: a cancel mid-request still gives it back.
+    this.holdsSlot = true;
+    const answer = await this.engine.routeAndRequestAdmission({ route, admission: request });
+    if (answer.admission) this.asked = { request, answer: answer.admission };
+    else this.holdsSlot = false;
+    return answer.route;
+  }
+
+  private async nextRequest(): Promise<AdmissionRequest> {
     const { run } = this;
     await this.releasing?.catch(() => undefined);
-    const request: AdmissionRequest = {
+    return {
       runId: run.input.runId,
       environmentId: run.input.environment.id,
       queue: run.state.queue,
@@ -156,13 +191,21 @@ export class QueueSlot {
       ticket: ++this.admissionTicket,
       declaredLimit: this.codeLimit,
     };
+  }
+
+  /** Waits for the dispatcher to admit this execution; false if the ttl deadline passed first. */
+  private async askDispatcher(deadline: number | undefined): Promise<boolean> {
+    const asked = this.asked;
+    this.asked = undefined;
+    const request = asked?.request ?? (await this.nextRequest());
     // Until the answer is in, assume a lease may be held: a cancel mid-request still gives it back.
     this.holdsSlot = true;
-    const ask = async () => {
-      const answer = await this.engine.dispatchRequestAdmission(request);
+    const forward = (request: AdmissionRequest, answer: AdmissionAnswer) => {
+      this.answeredHere = !answer.forward;
       return answer.forward ? this.dispatch.dispatchRequestAdmission(request) : answer;
     };
-    const answer = await ask();
+    const ask = async () => forward(request, await this.engine.dispatchRequestAdmission(request));
+    const answer = asked ? await forward(request, asked.answer) : await ask();
     this.admittedUnderLimit = answer.limited === true;
     if (answer.granted) return true;
     const admitted = () => this.admittedTicket === request.ticket;

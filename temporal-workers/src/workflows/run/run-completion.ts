@@ -51,7 +51,7 @@ export class RunCompletion {
     if (
       final.status === "CANCELED" &&
       wf.CancellationScope.current().consideredCancelled &&
-      wf.patched("stint-canceled-status")
+      run.patched("stint-canceled-status")
     ) {
       throw new wf.CancelledFailure(final.error?.message ?? "Run was canceled");
     }

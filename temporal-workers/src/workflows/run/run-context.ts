@@ -7,6 +7,7 @@ import type { BatchItemWire } from "@stint/sdk/runtime";
 import type { AttemptRecord, JournalEntry, RunState, RunStatus, RunWorkflowInput } from "../../shared/run-types.js";
 import { debounceReleasedSignal } from "../../shared/messages.js";
 import { SA } from "../../shared/search-attributes.js";
+import type { REVISION_2_PATCHES } from "../../shared/run-input.js";
 
 export const nowIso = (): string => new Date(Date.now()).toISOString();
 
@@ -29,8 +30,13 @@ export class RunContext {
   private versionLocked = false;
   /** Signals this run sends to others: a run must not complete before they are delivered. */
   readonly outgoing = new Set<Promise<unknown>>();
+  /** Revision 2 and later: see RUN_WORKFLOW_REVISION. */
+  readonly revision: number;
+  /** A status upsert is due once the current synchronous step is done (revision 2: one upsert per step). */
+  private statusUpsertDue = false;
 
   constructor(readonly input: RunWorkflowInput) {
+    this.revision = input.revision ?? 1;
     this.item = input.item;
     const options: TriggerOptions = input.item.options ?? {};
     this.options = options;
@@ -85,6 +91,20 @@ export class RunContext {
     }
     state.status = status;
     state.updatedAt = nowIso();
+    if (this.revision >= 2) {
+      // A run that goes EXECUTING → COMPLETED in one workflow task (a short attempt) upserts once, with COMPLETED:
+      // the upsert waits for the microtasks of this step, which run before the workflow task completes.
+      if (this.statusUpsertDue) return;
+      this.statusUpsertDue = true;
+      void Promise.resolve().then(() => {
+        this.statusUpsertDue = false;
+        wf.upsertSearchAttributes([
+          { key: SA.status, value: this.state.status },
+          { key: SA.updatedAt, value: new Date(Date.now()) },
+        ]);
+      });
+      return;
+    }
     // Runs started before StintUpdatedAt existed replay without it (their histories lack that upsert).
     if (wf.patched("stint-updated-at")) {
       wf.upsertSearchAttributes([
@@ -94,6 +114,14 @@ export class RunContext {
     } else {
       wf.upsertSearchAttributes([{ key: SA.status, value: status }]);
     }
+  }
+
+  /**
+   * `wf.patched(id)` for runs of revision 1; runs of revision 2 and later take the new branch of every patch that
+   * existed when revision 2 came, without a marker. A patch added later calls `wf.patched` itself.
+   */
+  patched(id: (typeof REVISION_2_PATCHES)[number]): boolean {
+    return this.revision >= 2 || wf.patched(id);
   }
 
   /** Why a QUEUED run is not executing yet (no session has its task), shown with its status. */

@@ -2,6 +2,7 @@
 import * as wf from "@temporalio/workflow";
 import { attemptRoutesChangedSignal } from "../../shared/messages.js";
 import type { EngineActivities } from "../../activities/attempt-activity-types.js";
+import type { AttemptRoute, AttemptRouteRequest } from "../../shared/attempt-routing.js";
 import type { RunContext } from "./run-context.js";
 
 export class SessionRouting {
@@ -16,17 +17,24 @@ export class SessionRouting {
     });
   }
 
-  /** The queue of the session that gets this execution; while no session has the task, waits QUEUED saying why. */
-  async awaitRoute(deadline: number | undefined): Promise<string | "expired"> {
+  /**
+   * The queue of the session that gets this execution; while no session has the task, waits QUEUED saying why.
+   * `firstAsk`: how to ask the first time (the queue slot asks for admission along with it).
+   */
+  async awaitRoute(
+    deadline: number | undefined,
+    firstAsk: (request: AttemptRouteRequest) => Promise<AttemptRoute> = (request) => this.engine.routeAttempt(request),
+  ): Promise<string | "expired"> {
     const { run } = this;
+    const request: AttemptRouteRequest = {
+      environmentId: run.input.environment.id,
+      taskIdentifier: run.input.item.task,
+      runId: run.input.runId,
+    };
     // The webapp signals when a session registers the task; asking again now and then covers a missed signal.
-    for (let retryMs = 1_000; ; retryMs = Math.min(retryMs * 2, 120_000)) {
+    for (let retryMs = 1_000, first = true; ; retryMs = Math.min(retryMs * 2, 120_000), first = false) {
       this.routesChanged = false;
-      const route = await this.engine.routeAttempt({
-        environmentId: run.input.environment.id,
-        taskIdentifier: run.input.item.task,
-        runId: run.input.runId,
-      });
+      const route = first ? await firstAsk(request) : await this.engine.routeAttempt(request);
       if (route.taskQueue !== undefined) {
         run.setStatusReason(undefined);
         return route.taskQueue;

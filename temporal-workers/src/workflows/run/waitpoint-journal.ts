@@ -80,7 +80,7 @@ export class WaitpointJournal {
           // A repeat while the first request is still being performed (a newer execution replaying after its
           // predecessor lost Temporal mid-call): answer once the first is done, as the first will.
           const first = this.performing.get(seq);
-          if (first && wf.patched("stint-repeated-waitpoint")) await first;
+          if (first && run.patched("stint-repeated-waitpoint")) await first;
           return existing.done
             ? { status: "completed", result: existing.result }
             : { status: "pending", wait: existing.wait! };
