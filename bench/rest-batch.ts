@@ -313,7 +313,11 @@ async function stintBatch(
   // Outside the timing: every run reads COMPLETED through the REST API, as the SDK's runs.retrieve sees it.
   for (const id of runIds) {
     let run = await api(`/api/v3/runs/${id}`);
-    while (!run) run = await api(`/api/v3/runs/${id}`);
+    while (!run) {
+      // 503: the engine is still busy; ask again shortly.
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      run = await api(`/api/v3/runs/${id}`);
+    }
     if (run.status !== "COMPLETED") throw new Error(`run ${id}: ${run.status}`);
   }
   const started = await Promise.all(

@@ -3,7 +3,7 @@
  * and both are told (the register and heartbeat answers, which `stint dev` prints, and the Workers page).
  */
 import type { Database } from "../database/prisma-client.js";
-import { liveSessionsOf } from "./session-router.js";
+import { liveSessions } from "./live-sessions.js";
 
 export interface SessionClash {
   task: string;
@@ -47,20 +47,18 @@ function clashesBetween(session: SessionRow, live: SessionRow[]): SessionClash[]
   return clashes;
 }
 
-const SELECT = { id: true, tasks: true, taskVersions: true, label: true, createdAt: true } as const;
-
 export async function clashesOfSession(
   db: Database,
   environmentId: string,
   sessionId: string,
 ): Promise<SessionClash[]> {
-  const live = await db.devSession.findMany({ where: liveSessionsOf(environmentId), select: SELECT });
+  const live = await liveSessions(db, environmentId);
   const session = live.find((s) => s.id === sessionId);
   return session ? clashesBetween(session, live) : [];
 }
 
 /** Every live session's clashes, for the Workers page. */
 export async function clashesInEnvironment(db: Database, environmentId: string): Promise<Map<string, SessionClash[]>> {
-  const live = await db.devSession.findMany({ where: liveSessionsOf(environmentId), select: SELECT });
+  const live = await liveSessions(db, environmentId);
   return new Map(live.map((session) => [session.id, clashesBetween(session, live)]));
 }

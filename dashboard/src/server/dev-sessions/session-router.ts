@@ -1,17 +1,11 @@
 /**
  * Where the engine sends an execution of a development run: the attempt queue of the newest live `stint dev` session
- * that registered the run's task. A session is live until it ends or misses its heartbeats for SESSION_LIVENESS_MS.
- * With none, the run waits QUEUED and this says why (the run page and runs.retrieve show it).
+ * that registered the run's task (see live-sessions.ts). With none, the run waits QUEUED and this says why (the run
+ * page and runs.retrieve show it).
  */
 import type { AttemptRoute, AttemptRouteRequest, AttemptRouter } from "@stint/temporal-workers";
-import { sqlPool, type Database } from "../database/prisma-client.js";
-
-/** Sessions heartbeat every 10 s: three missed beats and a session gets no more runs. */
-export const SESSION_LIVENESS_MS = 30_000;
-
-export function liveSessionsOf(environmentId: string) {
-  return { environmentId, endedAt: null, lastHeartbeat: { gt: new Date(Date.now() - SESSION_LIVENESS_MS) } };
-}
+import type { Database } from "../database/prisma-client.js";
+import { liveSessions } from "./live-sessions.js";
 
 export function noSessionReason(taskIdentifier: string, live: { tasks: string[] }[]): string {
   const waits = `the run starts when a \`stint dev\` session that registers "${taskIdentifier}" connects`;
@@ -28,15 +22,9 @@ export function noSessionReason(taskIdentifier: string, live: { tasks: string[] 
 export class DevSessionRouter implements AttemptRouter {
   constructor(private readonly db: Database) {}
 
-  /** Asked for every execution of a development run: on the pool under Prisma (see sqlPool). */
+  /** Asked for every execution of a development run. */
   async route(request: AttemptRouteRequest): Promise<AttemptRoute> {
-    const { rows: live } = await sqlPool(this.db).query<{ id: string; tasks: string[]; taskQueue: string }>(
-      `SELECT "id", "tasks", "taskQueue" FROM "DevSession"
-       WHERE "environmentId" = $1 AND "endedAt" IS NULL AND "lastHeartbeat" > ($2::timestamptz AT TIME ZONE 'UTC')
-       ORDER BY "createdAt" DESC`,
-      // Prisma keeps DateTime columns as UTC wall time (timestamp without time zone).
-      [request.environmentId, new Date(Date.now() - SESSION_LIVENESS_MS).toISOString()],
-    );
+    const live = await liveSessions(this.db, request.environmentId);
     const serving = live.find((session) => session.tasks.includes(request.taskIdentifier));
     if (serving) return { taskQueue: serving.taskQueue, sessionId: serving.id };
     return { reason: noSessionReason(request.taskIdentifier, live) };

@@ -6,7 +6,7 @@
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
 import { deploymentManifestSchema } from "../deployments/index.js";
-import { liveSessionsOf } from "../dev-sessions/session-router.js";
+import { liveSessions } from "../dev-sessions/live-sessions.js";
 
 export interface CurrentTask {
   /** The queue its runs go to when a trigger names none: its declared `queue`, else its own `task/<id>`. */
@@ -33,7 +33,7 @@ export async function currentTasks(db: Database, env: AuthenticatedEnvironment):
       orderBy: { createdAt: "desc" },
       select: { tasks: true },
     }),
-    db.devSession.findMany({ where: liveSessionsOf(env.id), select: { tasks: true } }),
+    liveSessions(db, env.id),
     // Runs go to the shared queue a task declares (see SharedQueueDirectory), else to the task's own.
     db.taskQueue.findMany({ where: { environmentId: env.id, type: "custom" }, select: { name: true, tasks: true } }),
   ]);
