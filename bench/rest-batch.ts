@@ -32,23 +32,26 @@ import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
 import { parseArgs } from "./args.js";
 import { benchDatabase, startDevSession } from "./dev-session.js";
 
-const argsSchema = z.object({
-  runs: z.coerce.number().int().positive().default(1_000),
-  /**
-   * What to measure besides raw: the Stint project as `stint init` writes it (`plain`: a runner process per
-   * execution) and with processKeepAlive (`keep-alive`); `shaped`: raw Temporal shaped like the last Stint run.
-   */
-  modes: z
-    .string()
-    .default("plain,keep-alive,shaped")
-    .transform((list) => list.split(","))
-    .pipe(z.array(z.enum(["plain", "keep-alive", "shaped"])).min(1))
-    .refine((modes) => !modes.includes("shaped") || modes.length > 1, {
-      message: "shaped needs a Stint mode too (it takes a Stint run's payload sizes): add plain or keep-alive",
-    }),
-  /** The dev environment's concurrency limit (default: a new environment's, 25 with burst factor 2). */
-  "env-limit": z.coerce.number().int().positive().optional(),
-});
+const argsSchema = z
+  .object({
+    runs: z.coerce.number().int().positive().default(1_000),
+    /**
+     * What to measure besides raw: the Stint project as `stint init` writes it (`plain`: a runner process per
+     * execution) and with processKeepAlive (`keep-alive`); `shaped`: raw Temporal shaped like the last Stint run.
+     */
+    modes: z
+      .string()
+      .default("plain,keep-alive,shaped")
+      .transform((list) => list.split(","))
+      .pipe(z.array(z.enum(["plain", "keep-alive", "shaped"])).min(1))
+      .refine((modes) => !modes.includes("shaped") || modes.length > 1, {
+        message: "shaped needs a Stint mode too (it takes a Stint run's payload sizes): add plain or keep-alive",
+      }),
+    /** The dev environment's concurrency limit (default: a new environment's, 25 with burst factor 2). */
+    envLimit: z.coerce.number().int().positive().optional(),
+  })
+  // A mistyped flag is an error, not a default silently measured.
+  .strict();
 
 const POLL_MS = 250;
 
@@ -356,7 +359,7 @@ async function main(): Promise<void> {
   ] as const) {
     if (!args.modes.includes(mode)) continue;
     process.stderr.write(`${name}: a batch of ${args.runs} through the REST API…\n`);
-    const stint = await stintBatch(temporal, args.runs, keepAlive, args["env-limit"]);
+    const stint = await stintBatch(temporal, args.runs, keepAlive, args.envLimit);
     measured.push([name, stint.wall]);
     shape = stint.shape;
   }
