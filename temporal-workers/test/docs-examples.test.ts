@@ -6,15 +6,11 @@ import { onDocumentEdited } from "../../docs/examples/debounce.js";
 import { sendWelcome, welcome } from "../../docs/examples/welcome-email.js";
 import keepAlive from "../../docs/examples/keep-alive.config.js";
 import networkConfig from "../../docs/examples/network.config.js";
-import { declaredQueues } from "@stint/sdk/runtime";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
 let t: TestEngine;
 beforeAll(async () => {
-  t = await startTestEngine();
-  // What `stint dev` does at start: hand the declared queue limits to the engine.
-  for (const declared of declaredQueues())
-    await t.engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
+  t = await startTestEngine({}, { declareQueues: true });
 });
 afterAll(async () => t?.stop());
 

@@ -52,10 +52,7 @@ const perKey = task({ id: "qc-per-key", queue: { concurrencyLimit: 1 }, run: asy
 
 let t: TestEngine;
 beforeAll(async () => {
-  t = await startTestEngine();
-  // What `stint dev` does at start: tell the engine each declared queue's limit.
-  for (const declared of declaredQueues())
-    await t.engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
+  t = await startTestEngine({}, { declareQueues: true });
 });
 afterAll(async () => t?.stop());
 

@@ -10,7 +10,7 @@ import { FileObjectStore } from "@stint/object-store";
 import { inject } from "vitest";
 import { Client, Connection } from "@temporalio/client";
 import { isFinalStatus } from "@stint/sdk/core";
-import { setClientRuntime } from "@stint/sdk/runtime";
+import { declaredQueues, setClientRuntime } from "@stint/sdk/runtime";
 import { StintEngineClient } from "../../src/client/engine-client.js";
 import { createStintWorkers, type StintWorkers } from "../../src/worker/create-workers.js";
 import type { DispatcherHosting } from "../../src/dispatcher/dispatcher-host.js";
@@ -48,6 +48,8 @@ export async function startTestEngine(
     environmentType?: "DEVELOPMENT" | "STAGING" | "PRODUCTION" | "PREVIEW";
     /** The engine dispatcher's store and tuning (default: in memory, production timings). */
     dispatcher?: DispatcherHosting;
+    /** Hand the engine the queues the test file's tasks declare, with their limits, as `stint dev` does at start. */
+    declareQueues?: boolean;
   } = {},
 ): Promise<TestEngine> {
   const address = inject("temporalAddress");
@@ -101,6 +103,10 @@ export async function startTestEngine(
     }
     throw new Error(`run ${runId} did not reach the expected state in ${timeoutMs} ms; last status ${last?.status}`);
   };
+
+  if (options.declareQueues)
+    for (const declared of declaredQueues())
+      await engine.configureQueue(declared.name, { declaredLimit: declared.concurrencyLimit });
 
   return {
     engine,
