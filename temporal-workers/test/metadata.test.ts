@@ -11,7 +11,8 @@ const progress = task({
     metadata.increment("done", 4).decrement("done", 2).set("temp", true).del("temp");
     await metadata.flush();
     const local = { ...metadata.current() };
-    await wait.for({ seconds: 1 });
+    // Long enough for a test polling the run's state on a loaded machine to see it WAITING.
+    await wait.for({ seconds: 3 });
     metadata.set("status", "finished");
     return { local, status: metadata.get("status") };
   },
