@@ -139,10 +139,7 @@ async function shapedBatch(temporal: DevServer, runs: number, sizes: PayloadSize
   const workflows = await Worker.create({
     connection: workerConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL("./raw-workflow.ts", import.meta.url)),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
-    }),
+    workflowBundle: await rawWorkflowBundle(),
   });
   const attempts = await Worker.create({
     connection: workerConnection,
@@ -194,6 +191,17 @@ async function shapedBatch(temporal: DevServer, runs: number, sizes: PayloadSize
   return wall;
 }
 
+let rawBundle: ReturnType<typeof bundleWorkflowCode> | undefined;
+
+/** bench/raw-workflow.ts bundled once for both raw baselines. */
+function rawWorkflowBundle(): ReturnType<typeof bundleWorkflowCode> {
+  rawBundle ??= bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL("./raw-workflow.ts", import.meta.url)),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
+  return rawBundle;
+}
+
 async function rawBatch(temporal: DevServer, runs: number): Promise<number> {
   const { address } = temporal;
   const connection = await Connection.connect({ address });
@@ -204,10 +212,7 @@ async function rawBatch(temporal: DevServer, runs: number): Promise<number> {
   const worker = await Worker.create({
     connection: workerConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL("./raw-workflow.ts", import.meta.url)),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
-    }),
+    workflowBundle: await rawWorkflowBundle(),
     activities: { async noop() {} },
   });
   const running = worker.run();
