@@ -69,6 +69,11 @@ export function isTemporalUnreachableError(error: unknown): boolean {
   return (error as Error | undefined)?.name === FAILURE_TYPES.infrastructure;
 }
 
+/** The run's workflow refused a call because a newer execution of the attempt replaced this one (or the run ended). */
+export function isStaleExecutionError(error: unknown): boolean {
+  return (error as Error | undefined)?.name === FAILURE_TYPES.staleExecution;
+}
+
 /** A port the caller asked for is taken: `role` says which one, so the caller can name the setting to change. */
 export class TemporalPortInUseError extends Error {
   constructor(

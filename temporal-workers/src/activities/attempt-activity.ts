@@ -10,8 +10,8 @@ import type {
 } from "../shared/run-types.js";
 import type { AttemptExecutor } from "../executor/executor.js";
 import { TemporalAttemptChannel } from "../executor/temporal-attempt-channel.js";
-import { FAILURE_TYPES, isTemporalUnreachableError } from "../errors.js";
-import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, isStaleExecutionError, retryTransient } from "../executor/temporal-retry.js";
+import { FAILURE_TYPES, isStaleExecutionError, isTemporalUnreachableError } from "../errors.js";
+import { DEFAULT_TEMPORAL_RETRY_WINDOW_MS, retryTransient } from "../executor/temporal-retry.js";
 import { PacketAttemptChannel } from "../executor/packet-attempt-channel.js";
 import type { PacketStore } from "../packets/packet-store.js";
 import { resolveAttemptPayload, storeAttemptOutput } from "./attempt-packets.js";

@@ -17,8 +17,7 @@ import type {
 } from "@stint/sdk/runtime";
 import { applyMetadataOperations } from "../shared/apply-metadata.js";
 import type { AttemptChannel, LogSink } from "./attempt-channel.js";
-import { isTemporalUnreachableError } from "../errors.js";
-import { isStaleExecutionError } from "./temporal-retry.js";
+import { isStaleExecutionError, isTemporalUnreachableError } from "../errors.js";
 
 const NEVER = new Promise<never>(() => undefined);
 

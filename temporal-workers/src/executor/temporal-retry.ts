@@ -9,18 +9,13 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from "@temporalio/client";
-import { FAILURE_TYPES, TemporalUnreachableError } from "../errors.js";
+import { TemporalUnreachableError } from "../errors.js";
 
 /** How long a call keeps retrying before the execution gives up as an infrastructure failure. */
 export const DEFAULT_TEMPORAL_RETRY_WINDOW_MS = 120_000;
 
 /** gRPC status codes: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE. */
 const TRANSIENT_CODES = new Set<number>([1, 2, 4, 8, 10, 13, 14]);
-
-/** The run's workflow refused a call because a newer execution of the attempt replaced this one (or the run ended). */
-export function isStaleExecutionError(error: unknown): boolean {
-  return (error as Error | undefined)?.name === FAILURE_TYPES.staleExecution;
-}
 
 export function isTransientTemporalError(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
