@@ -33,11 +33,15 @@ export class RunCompletion {
     state.updatedAt = state.finishedAt;
     state.durationMs = state.computeMs;
     const final = run.snapshot();
-    await wf.CancellationScope.nonCancellable(async () => {
-      await notifySubscribers(this.subscribers, final);
-      await wf.condition(wf.allHandlersFinished);
-      while (run.outgoing.size > 0) await Promise.all([...run.outgoing]);
-    });
+    // Most runs have nothing to wait for here: skipping the scope spares the promises it costs (each one a stack
+    // capture by the SDK's promise hook), and issues no command either way.
+    if (this.subscribers.length > 0 || !wf.allHandlersFinished() || run.outgoing.size > 0) {
+      await wf.CancellationScope.nonCancellable(async () => {
+        await notifySubscribers(this.subscribers, final);
+        await wf.condition(wf.allHandlersFinished);
+        while (run.outgoing.size > 0) await Promise.all([...run.outgoing]);
+      });
+    }
     const failed = final.status !== "COMPLETED" && final.status !== "CANCELED";
     if (failed && input.idempotencyKeyWorkflowId) {
       // Trigger semantics: a failed run clears its idempotency key, so the next trigger with it starts a new run.
