@@ -14,7 +14,7 @@
  * new dev environment (concurrency limit 25, burst factor 2: up to 50 runs at once; `--env-limit` sets the limit).
  * `shaped`: raw Temporal again, shaped like a Stint run for the server (bench/raw-workflow.ts): the share of the
  * ratio that comes from what a run is (an attempt on the session's queue, searchable, its payloads), not from Stint's
- * code. Each phase prints one run's history and the server's requests per run.
+ * code. Each phase prints one run's history, the server's requests per run and the CPU seconds each process used.
  */
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -32,6 +32,7 @@ import { createOrganization, createProject, startWebapp } from "@stint/dashboard
 import { MAX_BATCH_ITEMS } from "@stint/sdk/runtime";
 import { parseArgs } from "./args.js";
 import { benchDatabase, startDevSession } from "./dev-session.js";
+import { formatCpu, sampleProcessCpu, type ProcessClassifier } from "./process-cpu.js";
 
 const argsSchema = z
   .object({
@@ -55,6 +56,18 @@ const argsSchema = z
   .strict();
 
 const POLL_MS = 250;
+
+/** The processes a phase's CPU is split over; `inBench`: what this process hosts in the phase. */
+function classifier(inBench: string, devSessionPid?: number): ProcessClassifier {
+  return (pid, [command = "", ...args]) => {
+    if (pid === process.pid) return inBench;
+    if (command.endsWith("/temporal")) return "Temporal server";
+    if (command.startsWith("postgres")) return "PostgreSQL";
+    if (pid === devSessionPid) return "stint dev";
+    if (args.some((arg) => arg.includes("runner"))) return "runners";
+    return undefined;
+  };
+}
 
 /** A project of one no-op task with no queue limit: the batch measures the platform, not a concurrency cap. */
 function writeNoopProject(dir: string, projectRef: string, keepAlive: boolean): void {
@@ -218,6 +231,7 @@ async function rawBatch(temporal: DevServer, runs: number): Promise<number> {
   });
   const running = worker.run();
   const requests = await serverRequests(temporal.metricsPort);
+  const cpu = sampleProcessCpu(classifier("bench (client + worker)"));
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: runs }, async () => {
@@ -226,6 +240,7 @@ async function rawBatch(temporal: DevServer, runs: number): Promise<number> {
     }),
   );
   const wall = performance.now() - t0;
+  process.stderr.write(`  ${formatCpu(cpu.stop(), wall)}\n`);
   process.stderr.write(
     `  Temporal requests per run: ${requestsPerRun(requests, await serverRequests(temporal.metricsPort), runs)}\n`,
   );
@@ -279,6 +294,7 @@ async function stintBatch(
   while (!(await api(`/api/v3/runs/${warm!.id}`))?.isCompleted) await new Promise((r) => setTimeout(r, 100));
 
   const requests = await serverRequests(temporal.metricsPort);
+  const cpu = sampleProcessCpu(classifier("bench (webapp + engine + client)", session.child.pid));
   const t0 = performance.now();
   const chunks = Array.from({ length: Math.ceil(runs / MAX_BATCH_ITEMS) }, (_, c) =>
     Array.from({ length: Math.min(MAX_BATCH_ITEMS, runs - c * MAX_BATCH_ITEMS) }, (_, i) => ({
@@ -315,6 +331,7 @@ async function stintBatch(
   sessionExit.catch(() => undefined);
   await Promise.race([results, sessionExit]);
   const wall = performance.now() - t0;
+  process.stderr.write(`  ${formatCpu(cpu.stop(), wall)}\n`);
   process.stderr.write(
     `  Temporal requests per run: ${requestsPerRun(requests, await serverRequests(temporal.metricsPort), runs)}\n`,
   );

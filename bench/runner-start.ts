@@ -8,15 +8,14 @@
  *
  *   npm run bench:runner -- [--starts 20] [--runs 50] [--warmup 5]
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 import { z } from "zod";
 import { Client, Connection } from "@temporalio/client";
 import { task } from "@stint/sdk";
+import { buildProjectBundle } from "@stint/cli/testing";
 import {
   InProcessExecutor,
   RunnerExecutor,
@@ -43,27 +42,19 @@ const options = parseArgs(
 
 const TASK_ID = "bench-runner-noop";
 
-/** A one-task project built as `stint dev` builds one: plain JavaScript with Stint's SDK bundled in. */
-function buildBundle(): RunnerBundle {
+/** A one-task project (a config and a task file), built the way `stint dev` builds it: the runner loads both. */
+async function buildBundle(): Promise<RunnerBundle> {
   const dir = mkdtempSync(join(tmpdir(), "stint-bench-runner-"));
-  const source = join(dir, "noop.ts");
   writeFileSync(
-    source,
-    `import { task } from "@stint/sdk";\nexport const noop = task({ id: "${TASK_ID}", run: async () => "ok" });\n`,
+    join(dir, "trigger.config.ts"),
+    `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_bench", maxDuration: 60 });\n`,
   );
-  const outfile = join(dir, "noop.mjs");
-  buildSync({
-    entryPoints: [source],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "silent",
-    // The temporary folder has no node_modules: resolve the SDK from this package's.
-    nodePaths: [fileURLToPath(new URL("./node_modules", import.meta.url))],
-  });
-  return { version: "bench-1", entries: [{ file: outfile, source: "noop.ts" }] };
+  mkdirSync(join(dir, "src", "trigger"), { recursive: true });
+  writeFileSync(
+    join(dir, "src", "trigger", "noop.ts"),
+    `import { task } from "@trigger.dev/sdk";\nexport const noop = task({ id: "${TASK_ID}", run: async () => "ok" });\n`,
+  );
+  return buildProjectBundle(dir);
 }
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
@@ -129,7 +120,7 @@ async function runLatency(
 
 async function main() {
   installRuntimeLogger("ERROR");
-  const bundle = buildBundle();
+  const bundle = await buildBundle();
 
   process.stderr.write(`cold starts: ${options.starts} runners…\n`);
   const cold = await coldStarts(bundle, options.starts);

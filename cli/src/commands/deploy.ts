@@ -98,7 +98,7 @@ export async function runDeploy(
     let bundle: RunnerBundle;
     let files: string[];
     try {
-      ({ bundle, files } = await buildProject(projectDir, loaded.config, loaded.built, store));
+      ({ bundle, files } = await buildProject(projectDir, loaded.config, loaded.file, store));
     } catch (error) {
       throw new DeployRefused(`The build failed, nothing was deployed:\n${(error as Error).message}`);
     }

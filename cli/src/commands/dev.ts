@@ -140,7 +140,7 @@ export async function runDev(rawOptions: DevOptions): Promise<{ stop(): Promise<
     try {
       const loaded = firstConfig ?? (await loadConfig(projectDir, join(buildRoot, "config")));
       firstConfig = undefined;
-      const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.built, store, {
+      const { bundle, skipped } = await buildProject(projectDir, loaded.config, loaded.file, store, {
         isolateFailures: firstBuild,
       });
       firstBuild = false;

@@ -4,7 +4,7 @@
  * disk after the code changes, so runs that started on it resume and retry on the same code.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build, type BuildOptions, type BuildResult, type Message, type Metafile } from "esbuild";
 import type { DeclaredQueue } from "@stint/sdk/runtime";
@@ -49,14 +49,15 @@ export interface BuiltProject {
 let buildNumber = 0;
 
 /**
- * `configBuild` is the config as loadConfig built it: it goes into the version, so its hooks travel with the code.
+ * `configFile`: the project's trigger.config file. It is an entry of the same build, so its hooks travel with the code
+ * and the code it shares with the tasks (the SDK) is one chunk: a runner compiles it once, not once per copy.
  * `isolateFailures`: leave out task files that do not build instead of failing (a first build: the other files' tasks
  * register; a reload keeps the previous version instead, so a typo never drops the task being edited).
  */
 export async function buildProject(
   projectDir: string,
   config: TriggerConfig,
-  configBuild: string,
+  configFile: string,
   store: BundleStore,
   options: { isolateFailures?: boolean } = {},
 ): Promise<BuiltProject> {
@@ -75,8 +76,10 @@ export async function buildProject(
   let entries = files;
   let skipped: SkippedFile[] = [];
   let result: BuildResult;
+  // A config inside the task folders is not a task file.
+  const withConfig = (taskFiles: string[]) => [configFile, ...taskFiles.filter((file) => file !== configFile)];
   try {
-    result = await build(bundleOptions(projectDir, entries, staging));
+    result = await build(bundleOptions(projectDir, withConfig(entries), staging));
   } catch (error) {
     if (!options.isolateFailures) throw error;
     // One file that does not build must not keep the others' tasks from registering: leave out the files that fail.
@@ -86,9 +89,8 @@ export async function buildProject(
     entries = files.filter((file) => !failing.has(file));
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    result = await build(bundleOptions(projectDir, entries, staging));
+    result = await build(bundleOptions(projectDir, withConfig(entries), staging));
   }
-  copyFileSync(configBuild, join(staging, "trigger.config.mjs"));
 
   const outputs = Object.entries((result.metafile as Metafile).outputs).sort(([a], [b]) => a.localeCompare(b));
   const hash = createHash("sha256");
@@ -97,7 +99,6 @@ export async function buildProject(
       .update(`${relative(staging, join(projectDir, output))}\0`)
       .update(readFileSync(join(projectDir, output)))
       .update("\0");
-  hash.update(readFileSync(configBuild));
   const version = hash.digest("hex").slice(0, 12);
 
   const dir = store.dir(version);
@@ -106,15 +107,17 @@ export async function buildProject(
     rmSync(dir, { recursive: true, force: true });
     renameSync(staging, dir);
   }
+  // Metafile paths are relative to absWorkingDir (the project). A module the code imports dynamically has an output
+  // with an entry point too: it is not a task file, and loads only when called.
+  const configSource = relative(projectDir, configFile);
+  const taskSources = new Set(entries.map((file) => relative(projectDir, file)));
+  const built = outputs.flatMap(([output, meta]) =>
+    meta.entryPoint ? [{ file: join(dir, relative(staging, join(projectDir, output))), source: meta.entryPoint }] : [],
+  );
   const bundle: RunnerBundle = {
     version,
-    // Metafile paths are relative to absWorkingDir (the project).
-    entries: outputs.flatMap(([output, meta]) =>
-      meta.entryPoint
-        ? [{ file: join(dir, relative(staging, join(projectDir, output))), source: meta.entryPoint }]
-        : [],
-    ),
-    configFile: join(dir, "trigger.config.mjs"),
+    entries: built.filter((entry) => taskSources.has(entry.source) && entry.source !== configSource),
+    configFile: built.find((entry) => entry.source === configSource)?.file,
   };
   store.saveBundle(bundle);
   return {
@@ -141,6 +144,8 @@ function bundleOptions(
     format: "esm",
     target: "node20",
     sourcemap: "inline",
+    // Stack traces need the mappings only: without the sources' text a runner parses a third of the map at start.
+    sourcesContent: false,
     metafile: true,
     write: true,
     plugins: [sdkAliasPlugin()],

@@ -196,10 +196,8 @@ export const API_RELAY_HEADERS = {
   server: "x-stint-relay-server",
 } as const;
 
-/** Runner → parent, validated: a runner runs user code, so the parent trusts nothing it sends. */
-export const fromRunnerSchema = z.union([
-  z.object({ type: z.literal("loaded"), manifest: manifestSchema }),
-  z.object({ type: z.literal("load-failed"), error: serializedError }),
+/** A runner's call to its parent: the channel's durable calls, the client runtime or the API relay. */
+const callSchema = z.discriminatedUnion("target", [
   z.object({
     type: z.literal("call"),
     id: z.number().int(),
@@ -222,20 +220,32 @@ export const fromRunnerSchema = z.union([
     // Checked with apiRelayRequestSchema when answered: a bad request gets a 400, not a stopped runner.
     args: z.array(z.unknown()),
   }),
-  z.object({
-    type: z.literal("log"),
-    entry: z.object({
-      runId: z.string(),
-      attempt: z.number(),
-      level: z.enum(["debug", "log", "info", "warn", "error"]),
-      message: z.string(),
-      attributes: z.record(z.unknown()).optional(),
-      time: z.string(),
+]);
+
+/**
+ * Runner → parent, validated: a runner runs user code, so the parent trusts nothing it sends. Told apart by `type`
+ * first: a plain union would build an error for every option tried before the one that fits (a result is the last).
+ */
+export const fromRunnerSchema = z.union([
+  z.discriminatedUnion("type", [
+    z.object({ type: z.literal("loaded"), manifest: manifestSchema }),
+    z.object({ type: z.literal("load-failed"), error: serializedError }),
+    z.object({ type: z.literal("result"), result: resultSchema }),
+    z.object({
+      type: z.literal("log"),
+      entry: z.object({
+        runId: z.string(),
+        attempt: z.number(),
+        level: z.enum(["debug", "log", "info", "warn", "error"]),
+        message: z.string(),
+        attributes: z.record(z.unknown()).optional(),
+        time: z.string(),
+      }),
     }),
-  }),
-  z.object({ type: z.literal("result"), result: resultSchema }),
-  /** The onCancel hooks finished after a cancel: the process may be stopped. */
-  z.object({ type: z.literal("cancel-done") }),
+    /** The onCancel hooks finished after a cancel: the process may be stopped. */
+    z.object({ type: z.literal("cancel-done") }),
+  ]),
+  callSchema,
 ]);
 
 export type FromRunner = z.infer<typeof fromRunnerSchema>;
