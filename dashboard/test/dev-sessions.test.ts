@@ -11,6 +11,8 @@ import { Client, Connection } from "@temporalio/client";
 import { DevProcess } from "@stint/cli/testing";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 import { stintDataConverter } from "@stint/temporal-workers";
+import { sqlPool } from "../src/server/database/prisma-client.js";
+import { DevSessionRouter } from "../src/server/dev-sessions/session-router.js";
 
 const CLI = join(import.meta.dirname, "../../cli/bin/stint.mjs");
 /** Starting `stint dev` (bundling, a runner loading the bundle, registering) took over a minute on a loaded 2-core host. */
@@ -105,6 +107,41 @@ describe("dev sessions sharing an environment", () => {
     expect(sessionA.output).not.toContain(echo.id);
     expect(sessionB.output).toContain(echo.id);
     expect(sessionB.output).not.toContain(greet.id);
+  });
+
+  it("a burst of executions shares the reads of the live sessions, and each still finds its session", async () => {
+    const router = new DevSessionRouter(t.webapp.db);
+    const pool = sqlPool(t.webapp.db);
+    const query = pool.query.bind(pool);
+    let reads = 0;
+    // A counter around the real pool's query: the statements still run on PostgreSQL.
+    pool.query = ((...args: Parameters<typeof query>) => {
+      if (String(args[0]).includes('FROM "DevSession"')) reads++;
+      return query(...args);
+    }) as typeof pool.query;
+    try {
+      const routes = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          router.route({
+            environmentId: t.dev.id,
+            taskIdentifier: i % 2 ? "greet" : "echo-b",
+            runId: `run_burst_${i}`,
+          }),
+        ),
+      );
+      const queues = new Set(routes.map((route, i) => `${i % 2}:${"taskQueue" in route ? route.taskQueue : "none"}`));
+      // Two sessions, one queue each: every greet to A's, every echo-b to B's.
+      expect(queues.size).toBe(2);
+      expect([...queues].every((queue) => !queue.endsWith(":none"))).toBe(true);
+      expect(reads).toBeGreaterThanOrEqual(1);
+      expect(reads).toBeLessThanOrEqual(2);
+      // One asked after that burst reads again: it is not answered from an earlier read.
+      await router.route({ environmentId: t.dev.id, taskIdentifier: "greet", runId: "run_after_burst" });
+      expect(reads).toBeLessThanOrEqual(3);
+      expect(reads).toBeGreaterThanOrEqual(2);
+    } finally {
+      pool.query = query;
+    }
   });
 
   it("a run of a task no session registered waits QUEUED, saying why, instead of failing in another session", async () => {

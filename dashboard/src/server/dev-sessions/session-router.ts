@@ -5,7 +5,7 @@
  */
 import type { AttemptRoute, AttemptRouteRequest, AttemptRouter } from "@stint/temporal-workers";
 import type { Database } from "../database/prisma-client.js";
-import { liveSessions } from "./live-sessions.js";
+import { liveSessions, type LiveSession } from "./live-sessions.js";
 
 export function noSessionReason(taskIdentifier: string, live: { tasks: string[] }[]): string {
   const waits = `the run starts when a \`stint dev\` session that registers "${taskIdentifier}" connects`;
@@ -20,13 +20,42 @@ export function noSessionReason(taskIdentifier: string, live: { tasks: string[] 
 }
 
 export class DevSessionRouter implements AttemptRouter {
+  /** Per environment: the read under way, and the one queued behind it for the executions that came since. */
+  private readonly reads = new Map<string, { current?: Promise<LiveSession[]>; next?: Promise<LiveSession[]> }>();
+
   constructor(private readonly db: Database) {}
 
   /** Asked for every execution of a development run. */
   async route(request: AttemptRouteRequest): Promise<AttemptRoute> {
-    const live = await liveSessions(this.db, request.environmentId);
+    const live = await this.liveSessions(request.environmentId);
     const serving = live.find((session) => session.tasks.includes(request.taskIdentifier));
     if (serving) return { taskQueue: serving.taskQueue, sessionId: serving.id };
     return { reason: noSessionReason(request.taskIdentifier, live) };
+  }
+
+  /**
+   * The environment's live sessions, read after this call began (a session that connected just before is seen). A
+   * burst of executions shares reads: those arriving while one is under way share the next one.
+   */
+  private liveSessions(environmentId: string): Promise<LiveSession[]> {
+    let reads = this.reads.get(environmentId);
+    if (!reads) this.reads.set(environmentId, (reads = {}));
+    const state = reads;
+    if (!state.current) {
+      state.current = liveSessions(this.db, environmentId).finally(() => {
+        state.current = undefined;
+      });
+      return state.current;
+    }
+    state.next ??= state.current
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        state.next = undefined;
+        return this.liveSessions(environmentId);
+      });
+    return state.next;
   }
 }
