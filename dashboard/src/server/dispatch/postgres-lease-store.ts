@@ -21,6 +21,7 @@ import { Prisma, sqlPool, type Database } from "../database/prisma-client.js";
 import type { EnvironmentType } from "../../generated/prisma/index.js";
 import { attemptPoolOf } from "../engine/environment-engines.js";
 import { commitDispatchRound } from "./lease-store-sql.js";
+import { readSettingsChangedAfter } from "./settings-changes-sql.js";
 
 /**
  * Rows saved up to this long before the last one seen are read again: a process whose clock is behind the leader's
@@ -30,7 +31,12 @@ const CLOCK_SLACK_MS = 60_000;
 
 type QueueSettingRow = Awaited<ReturnType<Database["queueSetting"]["findMany"]>>[number];
 
-const queueFromRow = ({ settingsUpdatedAt: _, rateLimit, rateLimitPerKey, ...row }: QueueSettingRow) => ({
+const queueFromRow = ({
+  settingsUpdatedAt: _,
+  rateLimit,
+  rateLimitPerKey,
+  ...row
+}: Omit<QueueSettingRow, "rateLimit" | "rateLimitPerKey"> & { rateLimit: unknown; rateLimitPerKey: unknown }) => ({
   ...row,
   rateLimit: (rateLimit as RateLimitSetting | null) ?? null,
   rateLimitPerKey: (rateLimitPerKey as RateLimitSetting | null) ?? null,
@@ -177,19 +183,16 @@ export class PostgresLeaseStore implements LeaseStore {
 
   async settingsChangedSince(since: number | undefined): Promise<SettingsChanges> {
     if (since === undefined) return { queues: [], environments: [], organizations: [], cursor: Date.now() };
-    const where = { settingsUpdatedAt: { gt: new Date(since - CLOCK_SLACK_MS) } };
-    const [queues, environments, organizations] = await Promise.all([
-      this.db.queueSetting.findMany({ where }),
-      this.db.runtimeEnvironment.findMany({ where, select: { ...environmentSelect, settingsUpdatedAt: true } }),
-      this.db.organization.findMany({
-        where,
-        select: { ...organizationSelect, settingsUpdatedAt: true },
-      }),
-    ]);
+    const { queues, environments, organizations } = await readSettingsChangedAfter(
+      sqlPool(this.db),
+      new Date(since - CLOCK_SLACK_MS),
+    );
     const seen = [...queues, ...environments, ...organizations].map((row) => row.settingsUpdatedAt.getTime());
     return {
       queues: queues.map(queueFromRow),
-      environments: environments.map(environmentFromRow),
+      environments: environments.map(({ organizationId, ...row }) =>
+        environmentFromRow({ ...row, project: { organizationId } }),
+      ),
       organizations: organizations.map(organizationFromRow),
       cursor: Math.max(since, ...seen),
     };

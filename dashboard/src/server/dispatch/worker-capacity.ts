@@ -6,30 +6,30 @@
  * every POLL_MS.
  */
 import type { Dispatcher } from "@stint/temporal-workers";
-import type { Database } from "../database/prisma-client.js";
+import { sqlPool, type Database } from "../database/prisma-client.js";
 import { DEFAULT_WORKER_GROUP, workerGroupTaskQueue } from "../engine/environment-engines.js";
 import { CONNECTED_WITHIN_MS } from "../workers/worker-groups.js";
 
 const POLL_MS = 2_000;
 
-/** Each worker group's pool (its task queue) and the summed capacity of its connected servers. */
+/**
+ * Each worker group's pool (its task queue) and the summed capacity of its connected servers. Read every POLL_MS for
+ * as long as this process leads: one statement on the pool under Prisma (see sqlPool), not a compiled Prisma query.
+ */
 export async function connectedCapacity(db: Database, now = Date.now()): Promise<Map<string, number>> {
-  const groups = await db.workerGroup.findMany({
-    select: {
-      name: true,
-      servers: {
-        where: { disconnectedAt: null, lastHeartbeatAt: { gt: new Date(now - CONNECTED_WITHIN_MS) } },
-        select: { capacity: true },
-      },
-    },
+  // Prisma keeps DateTime columns as UTC wall time (timestamp without time zone): compared as UTC.
+  const { rows } = await sqlPool(db).query<{ name: string; capacity: number }>({
+    name: "worker-group-capacity",
+    text: `SELECT g."name", COALESCE(SUM(s."capacity"), 0)::int AS "capacity"
+           FROM "WorkerGroup" g
+           LEFT JOIN "WorkerServer" s ON s."groupId" = g."id" AND s."disconnectedAt" IS NULL
+             AND s."lastHeartbeatAt" > ($1::timestamptz AT TIME ZONE 'UTC')
+           GROUP BY g."name"`,
+    values: [new Date(now - CONNECTED_WITHIN_MS).toISOString()],
   });
   // Deployed environments run on the default group even before it is created (first boot): no worker, no capacity.
   const capacities = new Map([[workerGroupTaskQueue(DEFAULT_WORKER_GROUP), 0]]);
-  for (const group of groups)
-    capacities.set(
-      workerGroupTaskQueue(group.name),
-      group.servers.reduce((sum, server) => sum + server.capacity, 0),
-    );
+  for (const group of rows) capacities.set(workerGroupTaskQueue(group.name), group.capacity);
   return capacities;
 }
 
