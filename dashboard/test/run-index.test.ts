@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configure, tasks, batch as triggerBatch } from "@trigger.dev/sdk";
 import { task, wait } from "@stint/sdk";
+import type { RunChange } from "@stint/temporal-workers";
+import { RunIndexSync } from "../src/server/runs/run-index-sync.js";
 import { startTestWebapp, type TestWebapp } from "./harness/index.js";
 
 const leaf = task({ id: "index-leaf", run: async (payload: { n: number }) => payload.n + 1 });
@@ -60,5 +62,34 @@ describe("run index", () => {
       if (retrieved.status === "COMPLETED") break;
       if (Date.now() > deadline) throw new Error(`batch stayed ${retrieved.status}`);
     }
+  });
+
+  it("a run listed twice in one pass (it changed while visibility was paged through) is indexed once, as its newest snapshot", async () => {
+    const runId = `run_listed_twice_${Date.now()}`;
+    const createdAt = new Date();
+    const snapshot = (status: RunChange["status"], updatedMs: number): RunChange => ({
+      runId,
+      environmentId: t.dev.id,
+      taskIdentifier: "index-leaf",
+      status,
+      tags: [],
+      createdAt,
+      updatedAt: new Date(createdAt.getTime() + updatedMs),
+      ...(status === "COMPLETED" ? { finishedAt: new Date(createdAt.getTime() + updatedMs) } : {}),
+    });
+    // Visibility orders by update time: the run is seen executing on one page, finished on the next, and a stale
+    // replica may still list the executing snapshot after that.
+    const listed = [snapshot("EXECUTING", 10), snapshot("COMPLETED", 20), snapshot("EXECUTING", 10)];
+    const sync = new RunIndexSync(
+      t.webapp.db,
+      async function* () {
+        yield* listed;
+      },
+      t.webapp.events,
+    );
+    await expect(sync.syncOnce()).resolves.toBeGreaterThan(0);
+    const row = await t.webapp.db.taskRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(row.status).toBe("COMPLETED");
+    expect(row.finishedAt?.getTime()).toBe(createdAt.getTime() + 20);
   });
 });

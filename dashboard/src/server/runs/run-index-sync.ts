@@ -38,7 +38,7 @@ export class RunIndexSync {
     const tick = () => {
       const started = Date.now();
       this.pass = (this.engineReachable() ? this.syncOnce() : Promise.resolve())
-        .catch((error: Error) => console.error("[run-index] sync failed; retrying:", error.message))
+        .catch((error: unknown) => console.error("[run-index] sync failed; retrying:", refusalReason(error)))
         .finally(() => {
           // A visibility query costs Temporal more as runs pile up: when passes get slow, space them out so the
           // index takes no more than about a seventh of the server's time (it lags a few seconds under heavy load;
@@ -70,7 +70,9 @@ export class RunIndexSync {
   /** One pass; returns how many runs it indexed. */
   async syncOnce(): Promise<number> {
     const since = new Date(this.watermark.getTime() - OVERLAP_MS);
-    const batch: IndexedRun[] = [];
+    // By run: a run that changes while the pass pages through visibility is listed again on a later page, and one
+    // statement may not upsert the same row twice (PostgreSQL refuses it), so a batch holds its newest snapshot.
+    const batch = new Map<string, IndexedRun>();
     const seen = new Map<string, string>();
     let newest = this.watermark;
     let indexed = 0;
@@ -82,13 +84,20 @@ export class RunIndexSync {
       if (this.written.get(change.runId) === version) continue;
       indexed++;
       const { runId, ...fields } = change;
-      batch.push({ id: runId, ...fields });
-      if (batch.length >= PAGE) await this.write(batch.splice(0));
+      const listed = batch.get(runId);
+      if (listed === undefined || listed.updatedAt <= fields.updatedAt) batch.set(runId, { id: runId, ...fields });
+      if (batch.size >= PAGE) await this.flush(batch);
     }
-    await this.write(batch);
+    await this.flush(batch);
     this.watermark = newest;
     this.written = seen;
     return indexed;
+  }
+
+  private async flush(batch: Map<string, IndexedRun>): Promise<void> {
+    const runs = [...batch.values()];
+    batch.clear();
+    await this.write(runs);
   }
 
   /**
