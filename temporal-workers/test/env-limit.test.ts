@@ -6,25 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { task } from "@stint/sdk";
 import type { Dispatcher } from "../src/dispatcher/dispatcher.js";
+import { ConcurrencyProbe } from "./harness/concurrency-probe.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 
-let live = 0;
-let peak = 0;
-const peakPerQueue = new Map<string, number>();
-const livePerQueue = new Map<string, number>();
-async function occupy(queue: string): Promise<void> {
-  live++;
-  peak = Math.max(peak, live);
-  livePerQueue.set(queue, (livePerQueue.get(queue) ?? 0) + 1);
-  peakPerQueue.set(queue, Math.max(peakPerQueue.get(queue) ?? 0, livePerQueue.get(queue)!));
-  await new Promise((r) => setTimeout(r, 1_200));
-  livePerQueue.set(queue, livePerQueue.get(queue)! - 1);
-  live--;
-}
+const probe = new ConcurrencyProbe();
 
-task({ id: "el-reports", run: async () => occupy("reports") });
-task({ id: "el-emails", run: async () => occupy("emails") });
-task({ id: "el-exports", queue: { concurrencyLimit: 10 }, run: async () => occupy("exports") });
+task({ id: "el-reports", run: async () => probe.occupy("reports", 1_200) });
+task({ id: "el-emails", run: async () => probe.occupy("emails", 1_200) });
+task({ id: "el-exports", queue: { concurrencyLimit: 10 }, run: async () => probe.occupy("exports", 1_200) });
 
 let t: TestEngine;
 let dispatcher: Dispatcher;
@@ -51,19 +40,19 @@ describe("environment concurrency limit", () => {
 
     const states = await Promise.all(handles.map((h) => t.waitForRun(h.id)));
     expect(states.map((s) => s.status)).toEqual(handles.map(() => "COMPLETED"));
-    expect(peak).toBe(3);
+    expect(probe.peak).toBe(3);
     // Every queue got to run: the cap is the environment's, not one queue's.
-    for (const queue of ["reports", "emails", "exports"]) expect(peakPerQueue.get(queue)).toBeGreaterThan(0);
+    for (const queue of ["reports", "emails", "exports"]) expect(probe.peakPerQueue.get(queue)).toBeGreaterThan(0);
     await expect.poll(() => dispatcher.runningCount, { timeout: 10_000 }).toBe(0);
   });
 
   it("raising the limit lets waiting runs start at once", async () => {
-    peak = 0;
+    probe.resetPeaks();
     dispatcher.setEnvironment(t.engine.options.environment.id, { concurrencyLimit: 6, burstFactor: 1 });
     const handles = await Promise.all(
       [1, 2, 3, 4, 5, 6, 7, 8].map(() => t.engine.trigger({ task: "el-reports", payload: {} })),
     );
     await Promise.all(handles.map((h) => t.waitForRun(h.id)));
-    expect(peak).toBe(6);
+    expect(probe.peak).toBe(6);
   });
 });

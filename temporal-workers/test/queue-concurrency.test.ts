@@ -1,12 +1,11 @@
 /**
  * Queues and concurrency: a queue's limit caps how many of its runs execute at once (task queues and shared queues,
- * declared in code or overridden), only executing runs hold a slot (a suspended wait gives it back), a paused queue
- * starts nothing until resumed, each concurrency key gets its own copy of the queue, and priority orders admission.
+ * declared in code or overridden), only executing runs hold a slot (a suspended wait gives it back), and each
+ * concurrency key gets its own copy of the queue. Pausing, priority and the burst factor have files of their own.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queue, task, wait } from "@stint/sdk";
 import { declaredQueues } from "@stint/sdk/runtime";
-import { QUEUE_SETTINGS_TTL_MS } from "../src/client/queue-gates.js";
 import { queueGateId } from "../src/shared/queue-gate.js";
 import { localDispatcher } from "../src/dispatcher/local-dispatchers.js";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
@@ -14,12 +13,10 @@ import { startTestEngine, type TestEngine } from "./harness/index.js";
 /** Executions in progress per queue, and the highest number seen at once. */
 const live = new Map<string, number>();
 const peak = new Map<string, number>();
-const order: string[] = [];
-async function occupy(queueName: string, ms: number, label?: string): Promise<void> {
+async function occupy(queueName: string, ms: number): Promise<void> {
   const now = (live.get(queueName) ?? 0) + 1;
   live.set(queueName, now);
   peak.set(queueName, Math.max(peak.get(queueName) ?? 0, now));
-  if (label) order.push(label);
   await new Promise((r) => setTimeout(r, ms));
   live.set(queueName, live.get(queueName)! - 1);
 }
@@ -40,7 +37,7 @@ const sleeper = task({
 const quick = task({
   id: "qc-quick",
   queue: { name: "qc-single" },
-  run: async (payload: { label: string }) => occupy("single", 50, payload.label),
+  run: async () => occupy("single", 50),
 });
 const undeclared = task({ id: "qc-undeclared", run: async (payload: { n: number }) => payload.n });
 const burst = task({
@@ -90,18 +87,6 @@ describe("queue concurrency", () => {
     await expect.poll(() => handles.some((h) => dispatcher.holdsLease(h.id)), { timeout: 10_000 }).toBe(false);
   });
 
-  it("pausing a queue without a limit holds its new runs (within the settings cache time)", async () => {
-    await t.engine.configureQueue("task/qc-undeclared", { paused: true });
-    await new Promise((r) => setTimeout(r, QUEUE_SETTINGS_TTL_MS + 200));
-    const held = await undeclared.trigger({ n: 5 });
-    await expect
-      .poll(async () => (await t.engine.describeQueue("task/qc-undeclared")).queued, { timeout: 10_000 })
-      .toBe(1);
-    expect((await t.engine.runState(held.id)).status).toBe("QUEUED");
-    await t.engine.configureQueue("task/qc-undeclared", { paused: false });
-    expect((await t.waitForRun(held.id)).output).toBe(5);
-  });
-
   it("a burst of runs larger than the worker's workflow task slots all get through their gate", async () => {
     // Each run's workflow task waits for the gate's answer: gates have their own worker, so they cannot starve.
     const handles = await t.engine.batchTrigger(
@@ -133,28 +118,12 @@ describe("queue concurrency", () => {
   it("a run suspended in a long wait gives its slot back", async () => {
     const sleeping = await sleeper.trigger();
     await t.waitForRun(sleeping.id, (s) => s.status === "WAITING");
-    const other = await quick.trigger({ label: "while-sleeping" });
+    const other = await quick.trigger();
     const otherState = await t.waitForRun(other.id);
     expect(otherState.status).toBe("COMPLETED");
     // The sleeper was still waiting when the other run finished: the slot had been released.
     expect((await t.engine.runState(sleeping.id)).status).toBe("WAITING");
     expect((await t.waitForRun(sleeping.id)).output).toBe("woke");
-  });
-
-  it("a paused queue starts nothing until it is resumed", async () => {
-    const paused = await t.engine.configureQueue("task/qc-limited", { paused: true });
-    expect(paused.paused).toBe(true);
-    const handle = await limited.trigger();
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect((await t.engine.runState(handle.id)).status).toBe("QUEUED");
-    expect(await t.engine.describeQueue("task/qc-limited")).toMatchObject({
-      queued: 1,
-      running: 0,
-      paused: true,
-      limit: 2,
-    });
-    await t.engine.configureQueue("task/qc-limited", { paused: false });
-    expect((await t.waitForRun(handle.id)).status).toBe("COMPLETED");
   });
 
   it("an override replaces the declared limit until it is reset", async () => {
@@ -179,17 +148,6 @@ describe("queue concurrency", () => {
     await finish(handles.map((h) => h.id));
     // Limit 1 per key: the tenants ran side by side, tenant-a's two runs one after the other.
     expect(peak.get("per-key")).toBe(2);
-  });
-
-  it("priority orders the runs waiting for a slot", async () => {
-    await t.engine.configureQueue("qc-single", { paused: true });
-    order.length = 0;
-    const low = await quick.trigger({ label: "low" });
-    const high = await quick.trigger({ label: "high" }, { priority: 60 });
-    await expect.poll(async () => (await t.engine.describeQueue("qc-single")).queued, { timeout: 10_000 }).toBe(2);
-    await t.engine.configureQueue("qc-single", { paused: false });
-    await finish([low.id, high.id]);
-    expect(order).toEqual(["high", "low"]);
   });
 
   it("bad queue settings are refused with the field named", async () => {
