@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEngine, type TestEngine } from "./harness/index.js";
 import { buildFixture, fixture, startRunnerExecutor } from "./harness/runner-executor.js";
 import type { RunnerExecutor } from "../src/executor/runner-executor.js";
+import { childProcessLauncher } from "../src/executor/child-process-launcher.js";
 import type { RunnerBundle } from "../src/executor/runner-protocol.js";
 
 interface Where {
@@ -109,4 +110,54 @@ describe("without processKeepAlive", () => {
       startRunnerExecutor({ bundle: { ...tasks, version: "bad-config", configFile }, keepAlive: true }),
     ).rejects.toThrow(/processKeepAlive\.maxExecutionsPerProcess: at least 1/);
   });
+});
+
+describe("processKeepAlive under a burst of short runs", () => {
+  let burstExecutor: RunnerExecutor | undefined;
+  let burst: TestEngine | undefined;
+  let launches = 0;
+  afterAll(async () => {
+    await burst?.stop();
+    await burstExecutor?.close();
+  });
+
+  it("a burst of short runs waits for the processes at work instead of starting one per run in flight", async () => {
+    // `processKeepAlive: true`: up to 50 executions per process, 25 kept idle.
+    const configDir = mkdtempSync(join(tmpdir(), "stint-keep-alive-"));
+    const configFile = join(configDir, "trigger.config.ts");
+    writeFileSync(
+      configFile,
+      `import { defineConfig } from "@trigger.dev/sdk";\nexport default defineConfig({ project: "proj_burst", processKeepAlive: true });\n`,
+    );
+    const launcher = childProcessLauncher();
+    burstExecutor = await startRunnerExecutor({
+      bundle: {
+        ...tasks,
+        version: "keep-alive-burst",
+        configFile: buildFixture(configFile, "config").entries[0]!.file,
+      },
+      keepAlive: true,
+      launcher: {
+        launch(options) {
+          launches++;
+          return launcher.launch(options);
+        },
+      },
+    });
+    burst = await startTestEngine({}, { executor: burstExecutor });
+    const runOne = async () => {
+      const { id } = await burst!.engine.trigger({ task: "keep-alive-where", payload: null });
+      return burst!.waitForRun(id);
+    };
+    // A few runs one after another: the executor learns what a process takes to load and a run to execute.
+    for (let i = 0; i < 3; i++) expect((await runOne()).status).toBe("COMPLETED");
+
+    const before = launches;
+    const states = await Promise.all(Array.from({ length: 24 }, () => runOne()));
+    expect(states.map((s) => s.status)).toEqual(states.map(() => "COMPLETED"));
+    const pids = new Set(states.map((s) => (s.output as Where).pid));
+    // Served by a few processes, each many times; not one started per run in flight.
+    expect(launches - before).toBeLessThan(8);
+    expect(pids.size).toBeLessThan(8);
+  }, 60_000);
 });

@@ -165,7 +165,12 @@ export class RunnerExecutor implements AttemptExecutor {
     this.options.store?.touch(version.bundle.version);
     this.live.get(info.runId)?.stop("a newer execution of its run started");
     const execution = { info, task };
-    const runner = this.pool.take(version.bundle, execution, this.options.machineOf?.(execution));
+    const machine = this.options.machineOf?.(execution);
+    const keepAlive = this.options.keepAlive ? version.manifest.processKeepAlive : undefined;
+    // Kept alive, a runner at work may serve this execution sooner than a new process would load.
+    const runner = keepAlive
+      ? await this.pool.takeSoon(version.bundle, execution, machine, job.signal)
+      : this.pool.take(version.bundle, execution, machine);
     runner.executions++;
     let endedCleanly = false;
     try {
@@ -173,10 +178,9 @@ export class RunnerExecutor implements AttemptExecutor {
       endedCleanly &&= reusableAfter(result);
       return result;
     } finally {
-      const keepAlive = this.options.keepAlive ? version.manifest.processKeepAlive : undefined;
       if (keepAlive && endedCleanly && runner.executions < keepAlive.maxExecutionsPerProcess)
         this.pool.giveBack(runner, keepAlive.devMaxPoolSize);
-      else runner.handle.stop("its execution ended");
+      else this.pool.retire(runner, "its execution ended");
     }
   }
 

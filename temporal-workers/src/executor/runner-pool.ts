@@ -4,6 +4,7 @@
  */
 import { fromRunnerSchema, type BundleManifest, type FromRunner, type RunnerBundle } from "./runner-protocol.js";
 import type { RunnerExecution, RunnerHandle, RunnerLauncher } from "./runner-transport.js";
+import { RunnerReuseEstimate } from "./runner-reuse-estimate.js";
 
 /** One runner process and the bundle it loads; its messages after loading go to the execution attached to it. */
 export class Runner {
@@ -15,6 +16,8 @@ export class Runner {
   executions = 0;
   /** The pool's generation when it started: a drain (what runners start with changed) makes it out of date. */
   generation = 0;
+  /** When its current execution took it (performance.now()). */
+  takenAt = 0;
   private listener: ((message: FromRunner) => void) | undefined;
   private loaded = false;
 
@@ -76,8 +79,20 @@ export class Runner {
  * Warm runners of the current version, `size` per machine preset (a container's CPU and memory are fixed when it
  * starts, so an execution can only take a runner of its own machine; launchers without machines use one key).
  */
+/** An execution waiting for a busy runner to be given back (see takeSoon). */
+interface Waiter {
+  execution?: RunnerExecution;
+  handOver(runner: Runner): void;
+  refuse(error: Error): void;
+}
+
 export class RunnerPool {
   private readonly warm = new Map<string, Set<Runner>>();
+  /** Runners taken for an execution and not given back yet, per pool key. */
+  private readonly busy = new Map<string, Set<Runner>>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  /** What runners take to load and executions to run: whether waiting for a busy runner beats starting one. */
+  private readonly reuse = new RunnerReuseEstimate();
   private current: RunnerBundle | undefined;
   private machines: (string | undefined)[] = [undefined];
   private readonly everyRunner = new Set<Runner>();
@@ -91,10 +106,18 @@ export class RunnerPool {
 
   /** Starts a runner for `bundle` (not pooled: the caller owns it). */
   start(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string): Runner {
+    const startedAt = performance.now();
     const runner = new Runner(this.launcher.launch({ bundle, execution, machine }), bundle, machine);
     runner.generation = this.generation;
     this.everyRunner.add(runner);
-    void runner.handle.exited.then(() => this.everyRunner.delete(runner));
+    runner.ready.then(
+      () => this.reuse.recordLoad(performance.now() - startedAt),
+      () => undefined,
+    );
+    void runner.handle.exited.then(() => {
+      this.everyRunner.delete(runner);
+      this.busy.get(poolKey(runner.bundle.version, runner.machine))?.delete(runner);
+    });
     return runner;
   }
 
@@ -128,7 +151,7 @@ export class RunnerPool {
    * A runner for `bundle`: a warm one of `machine` when there is one (it serves this execution only), else a new one
    * (loading) started for `execution`.
    */
-  take(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string): Runner {
+  take(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string, refill = true): Runner {
     const runners = this.warm.get(poolKey(bundle.version, machine));
     // A loaded one, the last to join first (a process kept alive that just served an execution is the warmest);
     // else the one started first, the nearest to loaded.
@@ -139,25 +162,101 @@ export class RunnerPool {
       runner.warm = true;
       if (execution) runner.handle.assign?.(execution);
     }
-    this.fill();
-    return runner ?? this.start(bundle, execution, machine);
+    if (refill) this.fill();
+    return this.markBusy(runner ?? this.start(bundle, execution, machine));
   }
 
   /**
-   * A runner whose execution ended cleanly, offered back for the next one (`processKeepAlive`): kept while it runs
-   * the current version, on a machine the pool keeps, started since the last drain, and fewer than `maxIdle` runners
-   * wait; stopped otherwise.
+   * Like take, for runners kept alive between executions: when no warm runner waits but a busy one is expected back
+   * sooner than a new one would load (see RunnerReuseEstimate), waits for it, at most a load's time, then starts one.
+   * Rejects with the signal's reason if it aborts while waiting.
+   */
+  async takeSoon(
+    bundle: RunnerBundle,
+    execution?: RunnerExecution,
+    machine?: string,
+    signal?: AbortSignal,
+  ): Promise<Runner> {
+    const key = poolKey(bundle.version, machine);
+    const line = this.waiters.get(key) ?? [];
+    const holdMs = this.closed ? 0 : this.reuse.holdMs(line.length, this.busy.get(key)?.size ?? 0);
+    // A loaded runner waits: take it. Runners at work coming back soon will stand in for it, so no new one starts.
+    if ([...(this.warm.get(key) ?? [])].some((runner) => runner.isLoaded))
+      return this.take(bundle, execution, machine, holdMs === 0);
+    if (holdMs === 0) return this.take(bundle, execution, machine);
+    const handed = await new Promise<Runner | undefined>((resolve, reject) => {
+      const leave = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        const at = line.indexOf(waiter);
+        if (at >= 0) line.splice(at, 1);
+      };
+      const waiter: Waiter = {
+        execution,
+        handOver: (runner) => {
+          leave();
+          resolve(runner);
+        },
+        refuse: (error) => {
+          leave();
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        leave();
+        resolve(undefined);
+      }, holdMs);
+      const onAbort = () => {
+        leave();
+        reject(signal!.reason);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      line.push(waiter);
+      this.waiters.set(key, line);
+    });
+    return handed ?? this.take(bundle, execution, machine);
+  }
+
+  /**
+   * A runner whose execution ended cleanly, offered back for the next one (`processKeepAlive`): handed to an execution
+   * waiting for one (takeSoon), else kept while it runs the current version, on a machine the pool keeps, started
+   * since the last drain, and fewer than `maxIdle` runners wait; stopped otherwise.
    */
   giveBack(runner: Runner, maxIdle: number): void {
+    const key = poolKey(runner.bundle.version, runner.machine);
+    this.busy.get(key)?.delete(runner);
+    this.reuse.recordExecution(performance.now() - runner.takenAt);
     const current = this.current?.version === runner.bundle.version;
     const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
-    const idle = this.warm.get(poolKey(runner.bundle.version, runner.machine))?.size ?? 0;
+    // An execution of its version waits for a runner: it goes there first (waiters are of the runner's own version).
+    const waiter = !this.closed && wanted ? this.waiters.get(key)?.shift() : undefined;
+    if (waiter) {
+      runner.attach(() => undefined);
+      runner.warm = true;
+      if (waiter.execution) runner.handle.assign?.(waiter.execution);
+      waiter.handOver(this.markBusy(runner));
+      return;
+    }
+    const idle = this.warm.get(key)?.size ?? 0;
     if (this.closed || !current || !wanted || idle >= Math.max(maxIdle, this.size)) {
-      runner.handle.stop("its execution ended");
+      this.retire(runner, "its execution ended");
       return;
     }
     runner.attach(() => undefined);
     this.keep(runner);
+  }
+
+  /**
+   * Stops a runner whose execution ended and that serves no other. An execution waiting for a runner of its version
+   * (see takeSoon) gets a new one at once rather than at the end of its wait.
+   */
+  retire(runner: Runner, reason: string): void {
+    const key = poolKey(runner.bundle.version, runner.machine);
+    this.busy.get(key)?.delete(runner);
+    runner.handle.stop(reason);
+    const waiter = this.closed ? undefined : this.waiters.get(key)?.shift();
+    if (waiter) waiter.handOver(this.markBusy(this.start(runner.bundle, waiter.execution, runner.machine)));
   }
 
   /** Replaces the warm runners with new ones (what they were started with is out of date: the environment's variables). */
@@ -172,6 +271,8 @@ export class RunnerPool {
   close(): Promise<void> {
     this.closed = true;
     this.warm.clear();
+    for (const line of this.waiters.values())
+      for (const waiter of [...line]) waiter.refuse(new Error("the executor closed"));
     const runners = [...this.everyRunner];
     for (const runner of runners) runner.handle.stop("the executor closed");
     return Promise.all(runners.map((runner) => runner.handle.exited)).then(() => undefined);
@@ -184,6 +285,15 @@ export class RunnerPool {
       const runners = this.warm.get(poolKey(bundle.version, machine));
       for (let i = runners?.size ?? 0; i < this.size; i++) this.keep(this.start(bundle, undefined, machine));
     }
+  }
+
+  private markBusy(runner: Runner): Runner {
+    const key = poolKey(runner.bundle.version, runner.machine);
+    let runners = this.busy.get(key);
+    if (!runners) this.busy.set(key, (runners = new Set()));
+    runners.add(runner);
+    runner.takenAt = performance.now();
+    return runner;
   }
 
   private keep(runner: Runner): void {
