@@ -10,7 +10,7 @@ import { EngineError, packetErrorAsEngineError } from "../errors.js";
 import { resolvePacket } from "../packets/store-packets.js";
 import type { RunState } from "../shared/run-types.js";
 import { SA } from "../shared/search-attributes.js";
-import { isNotFound } from "./temporal-errors.js";
+import { isNotFound, unansweredStateQuery } from "./temporal-errors.js";
 import { buildListQuery, decodeCursor, encodeCursor, listPage, recordFromExecution } from "./list-runs.js";
 import { parse, runIdSchema } from "./input-parsing.js";
 import type { EngineClientOptions } from "./engine-options.js";
@@ -40,7 +40,9 @@ export class RunReads {
       throw error;
     }
     if (description.status.name === "RUNNING") {
-      const state = await handle.query(runStateQuery);
+      const state = await handle.query(runStateQuery).catch((error: unknown) => {
+        throw unansweredStateQuery(runId, error);
+      });
       // An attempt announces itself only after a moment; a started attempt activity already means EXECUTING.
       const attemptRunning = description.raw.pendingActivities?.some(
         (a) => a.activityType?.name === "runAttempt" && a.state === ACTIVITY_STARTED,

@@ -2,6 +2,7 @@
  * How a failed Temporal call reads: a workflow that is not there, Temporal unable to answer right now, or — for the
  * REST API — the HTTP status and message it means for the caller (toEngineError).
  */
+import { FAILURE_TYPES } from "../errors.js";
 import {
   QueryRejectedError,
   ScheduleAlreadyRunning,
@@ -37,7 +38,7 @@ export function isEngineUnavailable(error: unknown): boolean {
   ) {
     if (typeof e.code === "number" && UNAVAILABLE_CODES.has(e.code)) return true;
     const name = (e as { name?: unknown }).name;
-    if (name === "TransportError" || name === "ConnectionError") return true;
+    if (name === "TransportError" || name === "ConnectionError" || name === FAILURE_TYPES.infrastructure) return true;
     if (
       typeof e.message === "string" &&
       /No connection established|tcp connect error|Connection refused|Deadline exceeded|ECONNREFUSED|ECONNRESET|socket hang up/i.test(
@@ -47,6 +48,21 @@ export function isEngineUnavailable(error: unknown): boolean {
       return true;
   }
   return false;
+}
+
+/**
+ * A running run's workflow that did not answer its state query for a reason Temporal gives no code for (its worker
+ * reconnecting after Temporal was out of reach, say): the engine unable to answer right now, a read to retry (HTTP
+ * 503), not a fault of the request nor a 500. A run that is not there stays a 404.
+ */
+export function unansweredStateQuery(runId: string, error: unknown): unknown {
+  if (isNotFound(error) || isEngineUnavailable(error) || toEngineError(error)?.status !== 500) return error;
+  const grpc = grpcCode(error);
+  const detail = grpc?.details || (error as Error | undefined)?.message || String(error);
+  return Object.assign(new Error(`Run ${runId}'s workflow did not answer its state query: ${firstLine(detail)}`), {
+    name: FAILURE_TYPES.infrastructure,
+    cause: error,
+  });
 }
 
 /** What a failed engine call means for the caller of an API. */
