@@ -16,8 +16,9 @@ export class Runner {
   executions = 0;
   /** The pool's generation when it started: a drain (what runners start with changed) makes it out of date. */
   generation = 0;
-  /** When its current execution took it (performance.now()). */
+  /** When its current execution took it, and when its bundle finished loading (performance.now()). */
   takenAt = 0;
+  loadedAt = 0;
   private listener: ((message: FromRunner) => void) | undefined;
   private loaded = false;
 
@@ -37,6 +38,7 @@ export class Runner {
         const message = parsed.data;
         if (message.type === "loaded") {
           this.loaded = true;
+          this.loadedAt = performance.now();
           return resolve(message.manifest as BundleManifest);
         }
         if (message.type === "load-failed") {
@@ -75,10 +77,6 @@ export class Runner {
   }
 }
 
-/**
- * Warm runners of the current version, `size` per machine preset (a container's CPU and memory are fixed when it
- * starts, so an execution can only take a runner of its own machine; launchers without machines use one key).
- */
 /** An execution waiting for a busy runner to be given back (see takeSoon). */
 interface Waiter {
   execution?: RunnerExecution;
@@ -86,6 +84,10 @@ interface Waiter {
   refuse(error: Error): void;
 }
 
+/**
+ * Warm runners of the current version, `size` per machine preset (a container's CPU and memory are fixed when it
+ * starts, so an execution can only take a runner of its own machine; launchers without machines use one key).
+ */
 export class RunnerPool {
   private readonly warm = new Map<string, Set<Runner>>();
   /** Runners taken for an execution and not given back yet, per pool key. */
@@ -226,7 +228,8 @@ export class RunnerPool {
   giveBack(runner: Runner, maxIdle: number): void {
     const key = poolKey(runner.bundle.version, runner.machine);
     this.busy.get(key)?.delete(runner);
-    this.reuse.recordExecution(performance.now() - runner.takenAt);
+    // What the execution kept it busy, not the load it may have waited for first.
+    this.reuse.recordExecution(performance.now() - Math.max(runner.takenAt, runner.loadedAt));
     const current = this.current?.version === runner.bundle.version;
     const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
     // An execution of its version waits for a runner: it goes there first (waiters are of the runner's own version).
