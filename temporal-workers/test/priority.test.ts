@@ -24,11 +24,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-/** Holds the queue, triggers `runs` (in order, each `afterMs` after the one before where given), then resumes it and returns the start order. */
+/** Holds the queue, triggers `runs` one after another (`afterMs` after the one before, where given), then resumes it and returns the start order. */
 async function startOrder(runs: { label: string; priority?: number; afterMs?: number }[]): Promise<string[]> {
   await t.engine.configureQueue("priority-single", { paused: true });
   order.length = 0;
   const ids: string[] = [];
+  const queued = () =>
+    expect
+      .poll(async () => (await t.engine.describeQueue("priority-single")).queued, { timeout: 15_000 })
+      .toBe(ids.length);
   for (const run of runs) {
     if (run.afterMs) await new Promise((r) => setTimeout(r, run.afterMs));
     const handle = await single.trigger(
@@ -36,10 +40,9 @@ async function startOrder(runs: { label: string; priority?: number; afterMs?: nu
       run.priority === undefined ? undefined : { priority: run.priority },
     );
     ids.push(handle.id);
+    // Each run has asked for the slot before the next is triggered: the order they asked in is the order above.
+    await queued();
   }
-  await expect
-    .poll(async () => (await t.engine.describeQueue("priority-single")).queued, { timeout: 15_000 })
-    .toBe(runs.length);
   await t.engine.configureQueue("priority-single", { paused: false });
   const states = await Promise.all(ids.map((id) => t.waitForRun(id)));
   expect(states.map((s) => s.status)).toEqual(runs.map(() => "COMPLETED"));
