@@ -29,6 +29,15 @@ describe("engine errors", () => {
     }
   });
 
+  it("so does a query failure the client reports without a gRPC status", () => {
+    const raw = new ServiceError("Failed to query Workflow", { cause: new Error("stream closed by the server") });
+    const error = unansweredStateQuery("run_abc", raw);
+    expect(isEngineUnavailable(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "Run run_abc's workflow did not answer its state query: stream closed by the server",
+    );
+  });
+
   it("a run that is not there stays not found; codes that already mean something keep their meaning", () => {
     const missing = new WorkflowNotFoundError("workflow not found", "run_abc", undefined);
     expect(unansweredStateQuery("run_abc", missing)).toBe(missing);

@@ -7,6 +7,7 @@ import {
   QueryRejectedError,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -56,9 +57,13 @@ export function isEngineUnavailable(error: unknown): boolean {
  * 503), not a fault of the request nor a 500. A run that is not there stays a 404.
  */
 export function unansweredStateQuery(runId: string, error: unknown): unknown {
-  if (isNotFound(error) || isEngineUnavailable(error) || toEngineError(error)?.status !== 500) return error;
+  if (isNotFound(error) || isEngineUnavailable(error)) return error;
+  const meaning = toEngineError(error);
+  // A code that already means something keeps it; an error that is not Temporal's answer (a bug) stays a 500.
+  if (meaning ? meaning.status !== 500 : !(error instanceof ServiceError)) return error;
   const grpc = grpcCode(error);
-  const detail = grpc?.details || (error as Error | undefined)?.message || String(error);
+  const cause = (error as { cause?: { message?: unknown } } | undefined)?.cause?.message;
+  const detail = grpc?.details || (typeof cause === "string" && cause) || (error as Error).message || String(error);
   return Object.assign(new Error(`Run ${runId}'s workflow did not answer its state query: ${firstLine(detail)}`), {
     name: FAILURE_TYPES.infrastructure,
     cause: error,
