@@ -2,8 +2,9 @@
  * Whether an execution that finds no idle runner should wait for a busy one rather than start a process
  * (`processKeepAlive`): starting Node and loading the project costs about a tenth of a second of CPU, so a burst of
  * short runs used to start a process for nearly every run in flight (19 for a burst of 24 no-op runs in
- * process-keep-alive.test.ts), each one held in memory afterwards. When the runners at work are expected to free up sooner than a new one would load, the
- * execution waits for one of them — never longer than a load takes, after which it starts a process as before.
+ * process-keep-alive.test.ts), each one held in memory afterwards. When the runners at work are expected to free up
+ * sooner than a new one would load, the execution waits for one of them — never longer than a load takes, after which
+ * it starts a process as before.
  */
 
 /** How much a new sample moves the running averages. */
