@@ -22,6 +22,7 @@ import { mapLimit, storeIfLarge } from "../packets/store-packets.js";
 import type { EngineSettings } from "../shared/run-types.js";
 import { RUN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { parse, runIdSchema } from "./input-parsing.js";
+import { admitAtStart, releaseAtStart } from "../dispatcher/start-admission.js";
 import type { EngineClientOptions } from "./engine-options.js";
 
 const itemSchema = z.object({
@@ -128,6 +129,8 @@ export class RunTriggers {
       const claim = await claimDebouncedRun(this.client, this.options.workflowTaskQueue, input);
       return { id: claim.runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };
     }
+    const startAdmission = await admitAtStart(this.options.workflowTaskQueue, input);
+    if (startAdmission) input = { ...input, startAdmission };
     try {
       await this.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: runId,
@@ -137,6 +140,8 @@ export class RunTriggers {
         memo: runMemo(input),
       });
     } catch (error) {
+      // The lease was this start's (admitAtStart admits only runs the dispatcher does not know).
+      if (startAdmission) await releaseAtStart(this.options.workflowTaskQueue, runId);
       // Starting a given run id again (a dispatcher retrying after a crash) finds the run already there: done.
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         return { id: runId, taskIdentifier: item.task, isCached: false, publicAccessToken: "" };

@@ -327,6 +327,11 @@ export class Dispatcher {
     return settings.declaredLimit !== null || settings.overrideLimit !== null || settings.paused;
   }
 
+  /** Whether the run holds a lease, waits or has asked: an admission at its start (admitAtStart) is not for it. */
+  knowsRun(runId: string): boolean {
+    return this.runs.has(runId) || this.requests.has(runId) || this.held.some((entry) => entry.request.runId === runId);
+  }
+
   /** Gives a run's slot back, or ends its wait (canceled, expired). Releasing what is not held is a no-op. */
   release(runId: string): Promise<void> {
     const held = this.held.filter((entry) => entry.request.runId === runId);

@@ -31,6 +31,25 @@ export interface AdmissionRequest {
   declaredLimit?: number | null;
 }
 
+/** A run's request for an execution, asked by its workflow or by the process starting it (see admitAtStart). */
+export function admissionRequest(
+  run: { runId: string; environmentId: string; queue: string; concurrencyKey?: string; priority?: number },
+  ticket: number,
+  requestedAt: number,
+  declaredLimit?: number | null,
+): AdmissionRequest {
+  return {
+    runId: run.runId,
+    environmentId: run.environmentId,
+    queue: run.queue,
+    concurrencyKey: run.concurrencyKey,
+    priorityMs: (run.priority ?? 0) * 1000,
+    requestedAt,
+    ticket,
+    declaredLimit,
+  };
+}
+
 /**
  * `granted`: the run holds a lease now; otherwise it waits for the admission signal naming its ticket.
  * `limited`: the queue had a limit (declared or overridden) when the run asked; a run admitted to a queue without

@@ -44,8 +44,21 @@ export interface RunWorkflowInput {
   idempotencyKeyWorkflowId?: string;
   /** Key workflow of this run's debounce key: told when the run leaves DELAYED. */
   debounceKeyWorkflowId?: string;
+  /** The run was routed and admitted before its workflow started (see admitAtStart): its first execution's answer. */
+  startAdmission?: StartAdmission;
   /** Which code path the run workflow takes (see RUN_WORKFLOW_REVISION); runs started before it existed have none. */
   revision?: number;
+}
+
+/** A lease the dispatcher granted before the run's workflow started, and for development runs the session's queue. */
+export interface StartAdmission {
+  /** The request's ticket: the workflow's next request counts on from it. */
+  ticket: number;
+  requestedAt: number;
+  /** The queue had a limit (or a pause) when the run was admitted (see AdmissionAnswer). */
+  limited: boolean;
+  /** The attempt queue of the `stint dev` session chosen for the first execution (routed runs only). */
+  taskQueue?: string;
 }
 
 export interface EngineSettings {

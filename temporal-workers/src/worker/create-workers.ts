@@ -16,6 +16,8 @@ import { stintDataConverter } from "../shared/data-converter.js";
 import type { AttemptRouter } from "../shared/attempt-routing.js";
 import { hostDispatcher, type DispatcherHosting, type HostedDispatcher } from "../dispatcher/dispatcher-host.js";
 import { localDispatcher } from "../dispatcher/local-dispatchers.js";
+import { registerStartAdmission } from "../dispatcher/start-admission.js";
+import { SoleEngineWatch } from "./sole-engine.js";
 import type { DispatchSinks } from "../shared/dispatch.js";
 
 export interface StintWorkersOptions {
@@ -80,6 +82,7 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
   const workers: Worker[] = [];
   let gateWorker: OnDemandGateWorker | undefined;
   let dispatcher: HostedDispatcher | undefined;
+  let unregisterStartAdmission: (() => void) | undefined;
   const attemptOptions = options.attempts && {
     activities: createAttemptActivities(options.client, options.attempts.executor, {
       temporalRetryWindowMs: options.attempts.temporalRetryWindowMs,
@@ -122,6 +125,17 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
       }),
     );
     await gateWorker.startIfGatesOpen();
+    // Runs this process starts are routed and admitted before their workflow starts: see admitAtStart.
+    const soleEngine = new SoleEngineWatch(
+      options.client,
+      namespace,
+      options.workflowTaskQueue,
+      workers[0]!.options.identity,
+    );
+    unregisterStartAdmission = registerStartAdmission(options.workflowTaskQueue, {
+      router: options.attemptRouter,
+      soleEngine: () => soleEngine.isSole(),
+    });
     dispatcher = await hostDispatcher(
       options.client,
       connection,
@@ -155,7 +169,10 @@ export async function createStintWorkers(options: StintWorkersOptions): Promise<
       gates ??= gateWorker?.done ?? Promise.resolve();
       // The dispatcher stops after the workflows that ask it, and before the connection its worker uses closes.
       running ??= Promise.all([others, gates])
-        .then(() => dispatcher?.stop())
+        .then(() => {
+          unregisterStartAdmission?.();
+          return dispatcher?.stop();
+        })
         .then(() => (ownConnection ? connection.close() : undefined));
       return running;
     },

@@ -39,6 +39,8 @@ export class AttemptExecution {
   private readonly fixedAttemptQueue: string | undefined;
   readonly slot: QueueSlot;
   private readonly routing: SessionRouting;
+  /** The session chosen before the workflow started (admitAtStart), for the first execution only. */
+  private routedAtStart: string | undefined;
 
   constructor(
     private readonly run: RunContext,
@@ -53,13 +55,15 @@ export class AttemptExecution {
     });
     this.slot = new QueueSlot(run, engine);
     this.routing = new SessionRouting(run, engine);
+    if (this.routed) this.routedAtStart = input.startAdmission?.taskQueue;
   }
 
   /** Runs one execution of the current attempt on its queue, inside a queue slot; 'expired' if the ttl passed first. */
   async execute(ttlDeadline: number | undefined): Promise<ExecutionOutcome> {
     const { slot } = this;
     for (;;) {
-      let taskQueue = this.fixedAttemptQueue;
+      let taskQueue = this.fixedAttemptQueue ?? this.routedAtStart;
+      this.routedAtStart = undefined;
       if (taskQueue === undefined) {
         try {
           taskQueue = await this.routing.awaitRoute(ttlDeadline, (route) => slot.routeAndAsk(route));

@@ -9,6 +9,7 @@ import { admissionGrantedSignal, releaseSlotSignal, slotGrantedSignal } from "..
 import type { DispatchActivities, EngineActivities } from "../../activities/attempt-activity-types.js";
 import type { AttemptRoute, AttemptRouteRequest } from "../../shared/attempt-routing.js";
 import {
+  admissionRequest,
   ASK_AGAIN_MAX_MS,
   ASK_AGAIN_MIN_MS,
   dispatchTaskQueue,
@@ -77,6 +78,15 @@ export class QueueSlot {
     wf.setHandler(admissionGrantedSignal, ({ ticket }) => {
       if (ticket === this.admissionTicket) this.admittedTicket = ticket;
     });
+    // Admitted before the workflow started (admitAtStart): the first execution starts from that answer.
+    const admittedAtStart = run.input.startAdmission;
+    if (admittedAtStart && this.dispatched) {
+      this.admissionTicket = admittedAtStart.ticket;
+      this.asked = {
+        request: this.request(admittedAtStart.ticket, admittedAtStart.requestedAt),
+        answer: { granted: true, limited: admittedAtStart.limited },
+      };
+    }
   }
 
   /** Whether executions need a slot at all (runs from before the queue gate run without). */
@@ -179,18 +189,24 @@ export class QueueSlot {
   }
 
   private async nextRequest(): Promise<AdmissionRequest> {
-    const { run } = this;
     await this.releasing?.catch(() => undefined);
-    return {
-      runId: run.input.runId,
-      environmentId: run.input.environment.id,
-      queue: run.state.queue,
-      concurrencyKey: run.options.concurrencyKey,
-      priorityMs: (run.options.priority ?? 0) * 1000,
-      requestedAt: Date.now(),
-      ticket: ++this.admissionTicket,
-      declaredLimit: this.codeLimit,
-    };
+    return this.request(++this.admissionTicket, Date.now());
+  }
+
+  private request(ticket: number, requestedAt: number): AdmissionRequest {
+    const { run } = this;
+    return admissionRequest(
+      {
+        runId: run.input.runId,
+        environmentId: run.input.environment.id,
+        queue: run.state.queue,
+        concurrencyKey: run.options.concurrencyKey,
+        priority: run.options.priority,
+      },
+      ticket,
+      requestedAt,
+      this.codeLimit,
+    );
   }
 
   /** Waits for the dispatcher to admit this execution; false if the ttl deadline passed first. */
