@@ -2,6 +2,7 @@
  * The dispatcher's leases cannot leak: a lease older than its time to live is renewed while its run is open and freed
  * once the run's workflow closed without giving it back (terminated, so no release ever comes). A queue of limit 1:
  * a long execution keeps its slot past the lease's time to live; a terminated holder's slot goes to the next run.
+ * A lease granted as a run starts (admitAtStart) goes back at once when its workflow does not start.
  * Real Temporal dev server, the engine's dispatcher with a 1 s lease time to live and a sweep every 300 ms.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,5 +51,18 @@ describe("lease sweeper", () => {
     expect((await t.waitForRun(waiter.id, undefined, 30_000)).status).toBe("COMPLETED");
     expect(dispatcher.holdsLease(holder.id)).toBe(false);
     await expect.poll(() => dispatcher.runningCount, { timeout: 10_000 }).toBe(0);
+  });
+
+  it("gives back at once a lease granted at start when the run's workflow does not start", async () => {
+    // A delayed run's workflow is open without asking the dispatcher for anything; starting its id again (as the
+    // API's outbox does after a crash) is admitted at start, then Temporal refuses the start.
+    const delayed = await t.engine.trigger({ task: "ls-single", payload: { ms: 10 }, options: { delay: "1h" } });
+    expect(dispatcher.knowsRun(delayed.id)).toBe(false);
+    const again = await t.engine.trigger({ task: "ls-single", payload: { ms: 10 } }, { runId: delayed.id });
+    expect(again.id).toBe(delayed.id);
+    // Before the sweeper could (the lease is younger than its time to live): released by the failed start itself.
+    expect(dispatcher.holdsLease(delayed.id)).toBe(false);
+    expect(dispatcher.runningCount).toBe(0);
+    await t.engine.cancelRun(delayed.id);
   });
 });

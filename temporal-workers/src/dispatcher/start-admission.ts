@@ -49,12 +49,11 @@ export async function admitAtStart(
   let taskQueue: string | undefined;
   if (isSessionRouted(input.attemptQueue)) {
     if (!host.router) return undefined;
-    const route = await host.router.route({
-      environmentId: input.environment.id,
-      taskIdentifier: input.item.task,
-      runId: input.runId,
-    });
-    if (route.taskQueue === undefined) return undefined;
+    // A router that cannot answer now (its database) leaves routing to the workflow, which retries it.
+    const route = await host.router
+      .route({ environmentId: input.environment.id, taskIdentifier: input.item.task, runId: input.runId })
+      .catch(() => undefined);
+    if (route?.taskQueue === undefined) return undefined;
     taskQueue = route.taskQueue;
   }
   const options = input.item.options ?? {};

@@ -291,24 +291,27 @@ export class RunnerPool {
   }
 
   private markBusy(runner: Runner): Runner {
-    const key = poolKey(runner.bundle.version, runner.machine);
-    let runners = this.busy.get(key);
-    if (!runners) this.busy.set(key, (runners = new Set()));
-    runners.add(runner);
+    runnersOf(this.busy, runner).add(runner);
     runner.takenAt = performance.now();
     return runner;
   }
 
   private keep(runner: Runner): void {
-    const key = poolKey(runner.bundle.version, runner.machine);
-    let runners = this.warm.get(key);
-    if (!runners) this.warm.set(key, (runners = new Set()));
+    const runners = runnersOf(this.warm, runner);
     runners.add(runner);
     // A warm runner that dies or fails to load leaves the pool (it is not restarted: a broken bundle must not loop).
-    const drop = () => runners!.delete(runner);
+    const drop = () => runners.delete(runner);
     runner.ready.catch(drop);
     void runner.handle.exited.then(drop);
   }
+}
+
+/** The set of `byKey` for the runner's bundle version and machine, created when missing. */
+function runnersOf(byKey: Map<string, Set<Runner>>, runner: Runner): Set<Runner> {
+  const key = poolKey(runner.bundle.version, runner.machine);
+  let runners = byKey.get(key);
+  if (!runners) byKey.set(key, (runners = new Set()));
+  return runners;
 }
 
 function poolKey(version: string, machine: string | undefined): string {
