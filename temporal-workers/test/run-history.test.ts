@@ -11,6 +11,7 @@ import { NativeConnection, Worker } from "@temporalio/worker";
 import { createEngineActivities } from "../src/activities/engine-activities.js";
 import { localDispatcher } from "../src/dispatcher/local-dispatchers.js";
 import { stintDataConverter } from "../src/shared/data-converter.js";
+import { dispatchSinks } from "../src/worker/dispatch-sinks.js";
 import { engineWorkflowBundle } from "../src/worker/workflow-bundle.js";
 import { startTestEngine, type TestEngine } from "../test/harness/index.js";
 
@@ -81,15 +82,7 @@ describe("a run's Temporal history", () => {
       dataConverter: stintDataConverter,
       workflowBundle: await engineWorkflowBundle(),
       activities: createEngineActivities(t.client, queue),
-      // As the engine's own (create-workers.ts): in one test process the dispatcher is this one's.
-      sinks: {
-        dispatcher: {
-          releaseAdmission: {
-            callDuringReplay: false,
-            fn: (_info, runId: string) => localDispatcher(queue)?.release(runId),
-          },
-        },
-      },
+      sinks: dispatchSinks(queue),
     });
     const running = other.run();
     try {

@@ -3,7 +3,7 @@
  * while there are gates: see gate-worker.ts), and the attempt worker (executes attempts through an executor).
  * `stint dev` runs all; a supervisor runs only attempts.
  */
-import { NativeConnection, Worker, type InjectedSinks } from "@temporalio/worker";
+import { NativeConnection, Worker } from "@temporalio/worker";
 import type { Client } from "@temporalio/client";
 import { createAttemptActivities } from "../activities/attempt-activity.js";
 import { createEngineActivities } from "../activities/engine-activities.js";
@@ -15,10 +15,9 @@ import { gateTaskQueue } from "../shared/queue-gate.js";
 import { stintDataConverter } from "../shared/data-converter.js";
 import type { AttemptRouter } from "../shared/attempt-routing.js";
 import { hostDispatcher, type DispatcherHosting, type HostedDispatcher } from "../dispatcher/dispatcher-host.js";
-import { localDispatcher } from "../dispatcher/local-dispatchers.js";
 import { registerStartAdmission } from "../dispatcher/start-admission.js";
 import { SoleEngineWatch } from "./sole-engine.js";
-import type { DispatchSinks } from "../shared/dispatch.js";
+import { dispatchSinks } from "./dispatch-sinks.js";
 
 export interface StintWorkersOptions {
   client: Client;
@@ -58,21 +57,6 @@ export interface StintWorkers {
 /** A worker connection that several sets of workers can share (`StintWorkersOptions.connection`). */
 export function connectWorkers(address: string): Promise<NativeConnection> {
   return NativeConnection.connect({ address });
-}
-
-/** The run workflow's sinks: a run's last release reaches this process's dispatcher with no local activity. */
-function dispatchSinks(workflowTaskQueue: string): InjectedSinks<DispatchSinks> {
-  return {
-    dispatcher: {
-      releaseAdmission: {
-        // Not again when a workflow replays: it was released then (or its lease expires: see DispatchSinks).
-        callDuringReplay: false,
-        async fn(_info, runId) {
-          await localDispatcher(workflowTaskQueue)?.release(runId);
-        },
-      },
-    },
-  };
 }
 
 export async function createStintWorkers(options: StintWorkersOptions): Promise<StintWorkers> {
