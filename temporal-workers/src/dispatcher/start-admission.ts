@@ -9,6 +9,7 @@
 import type { AttemptRouter } from "../shared/attempt-routing.js";
 import { isSessionRouted } from "../shared/attempt-routing.js";
 import { admissionRequest } from "../shared/dispatch.js";
+import { runQueueName } from "../shared/run-input.js";
 import type { RunWorkflowInput, StartAdmission } from "../shared/run-types.js";
 import { localDispatcher } from "./local-dispatchers.js";
 
@@ -62,7 +63,7 @@ export async function admitAtStart(
     {
       runId: input.runId,
       environmentId: input.environment.id,
-      queue: options.queue ?? `task/${input.item.task}`,
+      queue: runQueueName(input.item),
       concurrencyKey: options.concurrencyKey,
       priority: options.priority,
     },

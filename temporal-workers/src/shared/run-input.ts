@@ -25,6 +25,11 @@ export const REVISION_2_PATCHES = [
 /** Stands for the task id in an attempt queue name: `dev.env_1.{task}` gives each task its own queue. */
 export const TASK_PLACEHOLDER = "{task}";
 
+/** A run's Trigger queue: its `queue` option, else its task's own (`task/<id>`). */
+export function runQueueName(item: BatchItemWire): string {
+  return item.options?.queue ?? `task/${item.task}`;
+}
+
 /** The task queue a run's attempts go to: its placement's queue, with the task id put in for `{task}`. */
 export function resolveAttemptQueue(attemptQueue: string, taskIdentifier: string): string {
   return attemptQueue.split(TASK_PLACEHOLDER).join(taskIdentifier);

@@ -7,7 +7,7 @@ import type { BatchItemWire } from "@stint/sdk/runtime";
 import type { AttemptRecord, JournalEntry, RunState, RunStatus, RunWorkflowInput } from "../../shared/run-types.js";
 import { debounceReleasedSignal } from "../../shared/messages.js";
 import { SA } from "../../shared/search-attributes.js";
-import type { REVISION_2_PATCHES } from "../../shared/run-input.js";
+import { runQueueName, type REVISION_2_PATCHES } from "../../shared/run-input.js";
 
 export const nowIso = (): string => new Date(Date.now()).toISOString();
 
@@ -64,7 +64,7 @@ export class RunContext {
       durationMs: 0,
       computeMs: 0,
       version: options.version,
-      queue: options.queue ?? `task/${input.item.task}`,
+      queue: runQueueName(input.item),
       concurrencyKey: options.concurrencyKey,
       machine: options.machine,
       environment: input.environment.slug,
