@@ -9,19 +9,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Dispatcher, MemoryLeaseStore } from "../src/dispatcher/index.js";
 import { registerLocalDispatcher } from "../src/dispatcher/local-dispatchers.js";
 import { createDispatchActivities } from "../src/activities/dispatch-activities.js";
-import { askAgainAfterMs, type AdmissionRequest } from "../src/shared/dispatch.js";
+import { askAgainAfterMs } from "../src/shared/dispatch.js";
+import { admissionRequest } from "./harness/admission-requests.js";
 
 const workflowTaskQueue = "ask-again-engine";
 const key = { environmentId: "env_ask_again", queue: "task/one-at-a-time" };
 
-let runSeq = 0;
-const request = (): AdmissionRequest => ({
-  runId: `run_${runSeq++}`,
-  ...key,
-  priorityMs: 0,
-  requestedAt: Date.now(),
-  ticket: 1,
-});
+const request = () => admissionRequest(key);
 
 let dispatcher: Dispatcher | undefined;
 let unregister: (() => void) | undefined;

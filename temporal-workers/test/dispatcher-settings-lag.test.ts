@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { Dispatcher, MemoryLeaseStore, emptyQueueSettings, type SettingsChanges } from "../src/dispatcher/index.js";
-import type { AdmissionRequest } from "../src/shared/dispatch.js";
+import { admissionRequest } from "./harness/admission-requests.js";
 
 /** A store shared with "another process": it counts polls, can answer them late (read first) or fail them. */
 class SharedStore extends MemoryLeaseStore {
@@ -32,15 +32,7 @@ const limited = { environmentId, queue: "task/limited" };
 const declareElsewhere = (store: SharedStore, limit: number) =>
   store.saveQueue({ ...emptyQueueSettings(limited, 100), declaredLimit: limit });
 
-let runSeq = 0;
-const request = (queue = limited.queue): AdmissionRequest => ({
-  runId: `run_${runSeq++}`,
-  environmentId,
-  queue,
-  priorityMs: 0,
-  requestedAt: Date.now(),
-  ticket: 1,
-});
+const request = (queue = limited.queue) => admissionRequest({ environmentId, queue });
 
 const errors: unknown[] = [];
 let dispatcher: Dispatcher | undefined;

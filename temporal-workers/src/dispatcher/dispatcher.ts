@@ -4,7 +4,8 @@
  *
  * Requests and releases are gathered into admission rounds that run one at a time: a round applies the releases,
  * records the new requests, admits what fits (up to `batchSize`) and commits all of it to the LeaseStore in one
- * write. A requester admitted in its own round hears "granted" in its answer; runs admitted later are told by one
+ * write (while no run waits, a release waits up to IDLE_RELEASE_DELAY_MS for others to share that write). A
+ * requester admitted in its own round hears "granted" in its answer; runs admitted later are told by one
  * signal naming the request (ticket) it answers. Leases are renewed by a sweeper that checks their workflows are
  * still open and frees those whose workflow closed; a restart rebuilds the memory from the store.
  *
@@ -72,6 +73,11 @@ interface PendingRelease {
 }
 
 const NOTIFY_CONCURRENCY = 32;
+/**
+ * While no run waits, a release waits this long for others (or for the next request's round) to share one store
+ * write: nobody needs the slot sooner, and a batch's runs end a few milliseconds apart.
+ */
+const IDLE_RELEASE_DELAY_MS = 50;
 
 const queueKeyOf = (key: QueueGateKey) => `${key.environmentId}\u0000${key.queue}`;
 
@@ -86,6 +92,7 @@ export class Dispatcher {
   private notifying = 0;
   private rounds: Promise<void> | undefined;
   private again = false;
+  private releaseSoon: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -143,7 +150,10 @@ export class Dispatcher {
   }
 
   async stop(): Promise<void> {
+    // Releases still gathering company are written before the rounds stop.
+    if (this.releases.size > 0) this.kick();
     this.stopped = true;
+    if (this.releaseSoon) clearTimeout(this.releaseSoon);
     for (const timer of this.timers) clearInterval(timer);
     if (this.pollSoon) clearImmediate(this.pollSoon);
     await this.rounds;
@@ -352,8 +362,18 @@ export class Dispatcher {
       const list = this.releases.get(runId) ?? [];
       list.push({ resolve, reject });
       this.releases.set(runId, list);
-      this.kick();
+      this.kickForRelease();
     });
+  }
+
+  /** A round now if a run waits for the slot (or a request's round is due anyway), else after IDLE_RELEASE_DELAY_MS. */
+  private kickForRelease(): void {
+    if (this.scheduler.waitingCount > 0 || this.requests.size > 0 || this.held.length > 0) return this.kick();
+    this.releaseSoon ??= setTimeout(() => {
+      this.releaseSoon = undefined;
+      this.kick();
+    }, IDLE_RELEASE_DELAY_MS);
+    this.releaseSoon.unref();
   }
 
   describe(key: QueueGateKey): QueueSnapshot {
@@ -433,10 +453,14 @@ export class Dispatcher {
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.rounds = undefined;
+      // A kick between the loop's last check and here found the rounds still running: its round is due now.
+      if (this.again) this.kick();
     });
   }
 
   private async round(): Promise<void> {
+    if (this.releaseSoon) clearTimeout(this.releaseSoon);
+    this.releaseSoon = undefined;
     const requests = this.requests;
     const releases = this.releases;
     this.requests = new Map();

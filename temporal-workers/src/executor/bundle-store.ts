@@ -21,6 +21,9 @@ export interface StoredVersion {
 }
 
 export class BundleStore {
+  /** When this process last marked each version as used (ms since the epoch). */
+  private readonly touchedAt = new Map<string, number>();
+
   /** The store owns `root`: pruning removes whatever in it is not a version. */
   constructor(
     readonly root: string,
@@ -47,9 +50,15 @@ export class BundleStore {
     writeFileSync(join(this.dir(manifest.version), MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   }
 
-  /** Marks a version as used now (it became current, or a run of it executed). */
-  touch(version: string): void {
+  /**
+   * Marks a version as used now (it became current, or a run of it executed). `unlessWithinMs`: skipped if this
+   * process marked it that recently — an execution's mark only keeps the version from being pruned after days, and a
+   * file-system call per execution showed in a batch's profile.
+   */
+  touch(version: string, unlessWithinMs = 0): void {
     const now = new Date();
+    if (now.getTime() - (this.touchedAt.get(version) ?? Number.NEGATIVE_INFINITY) < unlessWithinMs) return;
+    this.touchedAt.set(version, now.getTime());
     try {
       utimesSync(this.dir(version), now, now);
     } catch {

@@ -38,6 +38,8 @@ import type { RunnerExecution, RunnerExit, RunnerLauncher } from "./runner-trans
 /** The runner's own clock ends a run at its maxDuration; this side steps in only if the runner cannot (a busy loop). */
 const MAX_DURATION_BACKSTOP_MS = 2_000;
 const DEFAULT_CANCEL_GRACE_MS = 5_000;
+/** How often executions mark their version as used on disk (versions are kept for weeks without use). */
+const EXECUTION_TOUCH_INTERVAL_MS = 60_000;
 
 export interface RunnerExecutorOptions {
   launcher: RunnerLauncher;
@@ -162,7 +164,7 @@ export class RunnerExecutor implements AttemptExecutor {
     }
     const task = version.manifest.tasks.find((t) => t.id === info.item.task);
     if (!task) throw new Error(`task ${info.item.task} is not in version ${version.bundle.version}`);
-    this.options.store?.touch(version.bundle.version);
+    this.options.store?.touch(version.bundle.version, EXECUTION_TOUCH_INTERVAL_MS);
     this.live.get(info.runId)?.stop("a newer execution of its run started");
     const execution = { info, task };
     const machine = this.options.machineOf?.(execution);
