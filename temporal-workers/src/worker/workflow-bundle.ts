@@ -31,6 +31,9 @@ export function bundleEngineWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    // Evaluated once per workflow thread and shared, instead of once per workflow (a tenth of a run's module
+    // evaluation in a batch's profile). Safe to share: the payload converter only calls it, nothing registers into it.
+    preloadModules: ["superjson"],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
   });
 }
