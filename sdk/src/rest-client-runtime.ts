@@ -22,6 +22,7 @@ import type {
   TokenWire,
   TriggerOptionsWire,
 } from "./runtime/types.js";
+import { defaultQueueName } from "./core/queue-names.js";
 
 /** A payload as the Trigger.dev wire protocol carries it: superjson when JSON would lose something (a Date, a BigInt). */
 function payloadPacket(value: unknown): { payload: unknown; payloadType?: string } {
@@ -114,7 +115,7 @@ async function toRecord(run: ApiRun): Promise<RunRecord> {
     rootRunId: run.relatedRuns?.root?.id,
     durationMs: run.durationMs ?? 0,
     version: run.version,
-    queue: `task/${run.taskIdentifier}`,
+    queue: defaultQueueName(run.taskIdentifier),
     environment: run.env?.id ?? "",
   };
 }

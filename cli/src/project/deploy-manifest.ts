@@ -6,6 +6,7 @@
  */
 import type { BundleManifest } from "@stint/temporal-workers";
 import type { DeployManifest } from "./deploy-manifest-shape.js";
+import { defaultQueueName } from "@stint/sdk/core";
 
 export type { DeployManifest } from "./deploy-manifest-shape.js";
 
@@ -36,7 +37,7 @@ export function deployManifestOf(
     tasks: [...manifest.tasks]
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((task) => {
-        const queue = task.queue ?? `task/${task.id}`;
+        const queue = task.queue ?? defaultQueueName(task.id);
         return {
           id: task.id,
           filePath: task.filePath,

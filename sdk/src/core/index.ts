@@ -3,6 +3,7 @@ export { parseDebounceDurationMs, parseDurationMs, resolveDate, waitForDurationM
 export { retryDelayMs, defaultRetryOptions, type RetryOptions } from "./retry.js";
 export { serializeError, deserializeError, isNonRetryableError, type SerializedError } from "./errors.js";
 export { toJsonSafe, stringifyJsonSafe } from "./json-safe.js";
+export { defaultQueueName } from "./queue-names.js";
 export {
   FAILED_STATUSES,
   FINAL_STATUSES,

@@ -4,6 +4,7 @@
  */
 import { sdkGlobals } from "./globals.js";
 import type { Queue } from "../misc.js";
+import { defaultQueueName } from "../core/queue-names.js";
 
 export interface DeclaredQueue {
   name: string;
@@ -29,7 +30,7 @@ export function declaredQueues(): DeclaredQueue[] {
     });
   }
   for (const definition of sdkGlobals().catalog.values()) {
-    const name = definition.options.queue?.name ?? `task/${definition.id}`;
+    const name = definition.options.queue?.name ?? defaultQueueName(definition.id);
     const limit = definition.options.queue?.concurrencyLimit ?? null;
     const known = queues.get(name);
     if (known) {

@@ -10,7 +10,7 @@ import {
 } from "@temporalio/common";
 // The default import: @temporalio/proto is CommonJS, whose named exports Node's ESM loader does not see.
 import proto, { type temporal } from "@temporalio/proto";
-import { RUN_STATUSES } from "@stint/sdk/core";
+import { defaultQueueName, RUN_STATUSES } from "@stint/sdk/core";
 import type { ListRunsFilter, RunRecord, RunStatus } from "@stint/sdk/runtime";
 import { RUN_WORKFLOW_TYPE, SA, TOKEN_WORKFLOW_TYPE } from "../shared/search-attributes.js";
 import { EngineError } from "../errors.js";
@@ -212,7 +212,7 @@ export function recordFromExecution(execution: ListedExecution, statusOverride?:
     parentRunId: attributes.get(SA.parentRunId) as string | undefined,
     rootRunId: attributes.get(SA.rootRunId) as string | undefined,
     durationMs: closed ? Date.parse(closed) - Date.parse(startTime) : 0,
-    queue: `task/${String(attributes.get(SA.taskId) ?? "")}`,
+    queue: defaultQueueName(String(attributes.get(SA.taskId) ?? "")),
     environment: String(attributes.get(SA.environment) ?? memo.environment ?? ""),
   };
 }

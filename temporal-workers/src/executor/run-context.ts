@@ -1,6 +1,7 @@
 /** Builds the `ctx` a task sees from what the run workflow tells the attempt. */
 import type { TaskRunContext } from "@stint/sdk/runtime";
 import type { AttemptStartInfo } from "../shared/run-types.js";
+import { defaultQueueName } from "@stint/sdk/core";
 
 const MACHINES: Record<string, { cpu: number; memory: number }> = {
   micro: { cpu: 0.25, memory: 0.25 },
@@ -41,7 +42,7 @@ export function buildRunContext(
       baseCostInCents: 0,
       version: info.version ?? options.version,
     },
-    queue: { name: options.queue ?? `task/${info.item.task}`, id: `queue_${options.queue ?? info.item.task}` },
+    queue: { name: options.queue ?? defaultQueueName(info.item.task), id: `queue_${options.queue ?? info.item.task}` },
     environment: { id: info.environment.id, slug: info.environment.slug, type: info.environment.type },
     organization: { id: "org_default", slug: "default", name: "Default" },
     project: {

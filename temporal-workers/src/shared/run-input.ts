@@ -1,5 +1,5 @@
 /** Builds a run's workflow input and start options from a trigger item (pure: used by client and workflow). */
-import { parseDebounceDurationMs, parseDurationMs, resolveDate } from "@stint/sdk/core";
+import { defaultQueueName, parseDebounceDurationMs, parseDurationMs, resolveDate } from "@stint/sdk/core";
 import type { BatchItemWire, TriggerFunction } from "@stint/sdk/runtime";
 import type { EngineSettings, EnvironmentRef, RunWorkflowInput } from "./run-types.js";
 import { SA } from "./search-attributes.js";
@@ -27,7 +27,7 @@ export const TASK_PLACEHOLDER = "{task}";
 
 /** A run's Trigger queue: its `queue` option, else its task's own (`task/<id>`). */
 export function runQueueName(item: BatchItemWire): string {
-  return item.options?.queue ?? `task/${item.task}`;
+  return item.options?.queue ?? defaultQueueName(item.task);
 }
 
 /** The task queue a run's attempts go to: its placement's queue, with the task id put in for `{task}`. */

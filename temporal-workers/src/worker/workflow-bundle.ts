@@ -38,7 +38,7 @@ export function bundleEngineWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   });
 }
 
-/** Everything the bundle is made of: the engine's sources and the workflow SDK that webpack inlines. */
+/** Everything the bundle is made of: the engine's sources, the SDK's core and the workflow SDK webpack inlines. */
 function sourcesKey(): string {
   const hash = createHash("sha256");
   const walk = (dir: string) => {
@@ -50,6 +50,8 @@ function sourcesKey(): string {
   };
   walk(join(here, ".."));
   const require = createRequire(import.meta.url);
+  // The workflows import the SDK's core helpers too: a change there must make a new bundle.
+  walk(dirname(require.resolve("@stint/sdk/core")));
   for (const pkg of ["@temporalio/workflow/package.json", "@temporalio/worker/package.json"])
     hash.update(readFileSync(require.resolve(pkg)));
   return hash.digest("hex").slice(0, 16);

@@ -5,6 +5,7 @@ import type { StintEngineClient } from "@stint/temporal-workers";
 import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import { notFound } from "./api-error.js";
 import { statusFlags } from "./run-presenter.js";
+import { defaultQueueName } from "@stint/sdk/core";
 
 /** A run of this environment: from Temporal, or — accepted but not started yet — from the outbox and run index. */
 export async function ownedRun(
@@ -58,7 +59,7 @@ async function acceptedRun(
     depth: row.depth,
     triggerFunction: "trigger",
     durationMs: 0,
-    queue: `task/${row.taskIdentifier}`,
+    queue: defaultQueueName(row.taskIdentifier),
     environment: env.id,
     // A deployed environment's run is locked to its version when it is accepted.
     version: item.options?.version,

@@ -12,6 +12,7 @@ import type { Database } from "../database/prisma-client.js";
 import type { EnvironmentEngines } from "../engine/environment-engines.js";
 import type { SharedQueueDirectory } from "./shared-queue-directory.js";
 import { notFound } from "../api/api-error.js";
+import { defaultQueueName } from "@stint/sdk/core";
 
 /** Queues declared at once when a worker registers. */
 const DECLARE_CONCURRENCY = 16;
@@ -145,7 +146,7 @@ export class QueueService {
         ? ref.value.startsWith("queue_")
           ? { id: ref.value, environmentId: env.id }
           : { name: ref.value, environmentId: env.id }
-        : { name: ref.type === "task" ? `task/${ref.value}` : ref.value, environmentId: env.id };
+        : { name: ref.type === "task" ? defaultQueueName(ref.value) : ref.value, environmentId: env.id };
     const row = await this.db.taskQueue.findFirst({ where });
     if (!row) throw notFound(`Queue ${ref.type === "id" ? "" : `${ref.type} `}${ref.value}`);
     return row;

@@ -7,6 +7,7 @@ import type { AuthenticatedEnvironment } from "../auth/authenticate.js";
 import type { Database } from "../database/prisma-client.js";
 import { deploymentManifestSchema } from "../deployments/index.js";
 import { liveSessions } from "../dev-sessions/live-sessions.js";
+import { defaultQueueName } from "@stint/sdk/core";
 
 export interface CurrentTask {
   /** The queue its runs go to when a trigger names none: its declared `queue`, else its own `task/<id>`. */
@@ -40,6 +41,6 @@ export async function currentTasks(db: Database, env: AuthenticatedEnvironment):
   const queueOf = new Map(customQueues.flatMap((queue) => queue.tasks.map((task) => [task, queue.name] as const)));
   const served = new Set(live.flatMap((session) => session.tasks));
   for (const task of [...(newest?.tasks ?? []), ...served])
-    tasks.set(task, { queue: queueOf.get(task) ?? `task/${task}`, served: served.has(task) });
+    tasks.set(task, { queue: queueOf.get(task) ?? defaultQueueName(task), served: served.has(task) });
   return tasks;
 }
