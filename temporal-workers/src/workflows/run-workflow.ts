@@ -40,7 +40,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunState> {
   const execution = new AttemptExecution(run, liveness);
 
   try {
-    await delay.waitOut();
+    const delayed = delay.waitOut();
+    if (delayed) await delayed;
     const ttlDeadline = input.ttlMs === undefined ? undefined : Date.now() + input.ttlMs;
     await runAttempts(run, liveness, journal, execution, ttlDeadline);
   } catch (error) {

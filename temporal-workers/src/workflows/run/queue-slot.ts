@@ -110,8 +110,12 @@ export class QueueSlot {
   }
 
   /** Waits for a slot; false if the ttl deadline passed first. */
-  async acquire(deadline: number | undefined): Promise<boolean> {
-    if (this.dispatched) return this.askDispatcher(deadline);
+  acquire(deadline: number | undefined): Promise<boolean> {
+    return this.dispatched ? this.askDispatcher(deadline) : this.acquireFromGate(deadline);
+  }
+
+  /** A run of a queue gate (runs started before the dispatcher): asks its gate workflow. */
+  private async acquireFromGate(deadline: number | undefined): Promise<boolean> {
     const { run } = this;
     this.slotGranted = false;
     const request = {
@@ -221,7 +225,9 @@ export class QueueSlot {
       return answer.forward ? this.dispatch.dispatchRequestAdmission(request) : answer;
     };
     const ask = async () => forward(request, await this.engine.dispatchRequestAdmission(request));
-    const answer = asked ? await forward(request, asked.answer) : await ask();
+    // An answer already in (admitted at start, or with the route) is used as is: awaiting it would cost promises.
+    const known = asked && forward(request, asked.answer);
+    const answer = known && !(known instanceof Promise) ? known : await (known || ask());
     this.admittedUnderLimit = answer.limited === true;
     if (answer.granted) return true;
     const admitted = () => this.admittedTicket === request.ticket;

@@ -16,12 +16,25 @@ export class RunDelay {
     this.delayUntil = run.input.delayUntil ? Date.parse(run.input.delayUntil) : undefined;
   }
 
-  /** Waits out the delay (moved as often as it is), then queues the run. */
-  async waitOut(): Promise<void> {
+  /**
+   * Waits out the delay (moved as often as it is), then queues the run. Undefined when there is nothing to wait for:
+   * most runs skip the promises an async wait costs (each one a stack capture by the SDK's promise hook).
+   */
+  waitOut(): Promise<void> | undefined {
+    if (this.delayUntil !== undefined && this.delayUntil > Date.now()) return this.waitThenQueue();
+    this.queue();
+    return undefined;
+  }
+
+  private async waitThenQueue(): Promise<void> {
     while (this.delayUntil !== undefined && this.delayUntil > Date.now()) {
       this.delayChanged = false;
       await wf.condition(() => this.delayChanged, this.delayUntil - Date.now());
     }
+    this.queue();
+  }
+
+  private queue(): void {
     if (this.run.state.status === "DELAYED") this.run.setStatus("QUEUED");
   }
 
