@@ -50,8 +50,16 @@ function sourcesKey(): string {
   };
   walk(join(here, ".."));
   const require = createRequire(import.meta.url);
-  // The workflows import the SDK's core helpers too: a change there must make a new bundle.
-  walk(dirname(require.resolve("@stint/sdk/core")));
+  // The workflows import the SDK's core helpers too: a change there must make a new bundle. (A build where the SDK is
+  // not a package of its own inlines it, and ships its prebuilt bundle.)
+  const sdkCore = (() => {
+    try {
+      return require.resolve("@stint/sdk/core");
+    } catch {
+      return undefined;
+    }
+  })();
+  if (sdkCore) walk(dirname(sdkCore));
   for (const pkg of ["@temporalio/workflow/package.json", "@temporalio/worker/package.json"])
     hash.update(readFileSync(require.resolve(pkg)));
   return hash.digest("hex").slice(0, 16);
