@@ -5,6 +5,7 @@
 import { sdkGlobals } from "./globals.js";
 import type { Queue } from "../misc.js";
 import { defaultQueueName } from "../core/queue-names.js";
+import type { TaskDefinition } from "../tasks/definition.js";
 
 export interface DeclaredQueue {
   name: string;
@@ -16,6 +17,11 @@ export interface DeclaredQueue {
 }
 
 const QUEUES = Symbol.for("stint.sdk.queues");
+
+/** The queue a task's runs use: the one its definition names, else its own (`task/<id>`). */
+export function taskQueueName(definition: TaskDefinition): string {
+  return definition.options.queue?.name ?? defaultQueueName(definition.id);
+}
 
 export function declaredQueues(): DeclaredQueue[] {
   const queues = new Map<string, DeclaredQueue>();
@@ -30,7 +36,7 @@ export function declaredQueues(): DeclaredQueue[] {
     });
   }
   for (const definition of sdkGlobals().catalog.values()) {
-    const name = definition.options.queue?.name ?? defaultQueueName(definition.id);
+    const name = taskQueueName(definition);
     const limit = definition.options.queue?.concurrencyLimit ?? null;
     const known = queues.get(name);
     if (known) {

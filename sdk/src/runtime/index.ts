@@ -14,5 +14,5 @@ export { defaultRetryOptions, retryDelayMs } from "../core/retry.js";
 export { schemaParser } from "../tasks/task.js";
 export { triggerOptionsSchema, describeZodError } from "../tasks/trigger-options.js";
 export { MAX_BATCH_ITEMS } from "../tasks/trigger.js";
-export { declaredQueues, type DeclaredQueue } from "./declared-queues.js";
+export { declaredQueues, taskQueueName, type DeclaredQueue } from "./declared-queues.js";
 export { setApiRelay, type ApiRelay, type ApiRelayRequest, type ApiRelayResponse } from "../management-api.js";

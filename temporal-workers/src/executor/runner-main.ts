@@ -10,6 +10,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import {
   declaredQueues,
+  taskQueueName,
   defaultRetryOptions,
   sdkGlobals,
   serializeError,
@@ -33,7 +34,6 @@ import {
 } from "./runner-protocol.js";
 import type { RunnerPort } from "./runner-transport.js";
 import { RUNNER_SOCKET_ENV, socketRunnerPort } from "./socket-transport.js";
-import { defaultQueueName } from "@stint/sdk/core";
 
 function ipcPort(): RunnerPort {
   if (!process.send) throw new Error("runner-main must be started with an IPC channel (by an executor)");
@@ -283,7 +283,7 @@ function manifestOf(version: string): BundleManifest {
       maxDuration: definition.options.maxDuration,
       retry: { ...defaultRetryOptions, ...config?.retries?.default, ...definition.options.retry },
       schedule: definition.schedule,
-      queue: definition.options.queue?.name ?? defaultQueueName(definition.id),
+      queue: taskQueueName(definition),
       machine: machinePreset(definition.options.machine) ?? defaultMachine,
     })),
     queues: declaredQueues(),
