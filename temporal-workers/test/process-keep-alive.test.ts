@@ -18,6 +18,7 @@ import type { RunnerBundle } from "../src/executor/runner-protocol.js";
 interface Where {
   pid: number;
   served: number;
+  at: number;
 }
 
 const docsExample = (name: string) => fileURLToPath(new URL(`../../docs/examples/${name}`, import.meta.url));
@@ -110,6 +111,48 @@ describe("without processKeepAlive", () => {
       startRunnerExecutor({ bundle: { ...tasks, version: "bad-config", configFile }, keepAlive: true }),
     ).rejects.toThrow(/processKeepAlive\.maxExecutionsPerProcess: at least 1/);
   });
+});
+
+describe("processKeepAlive when a process reaches maxExecutionsPerProcess", () => {
+  let successorExecutor: RunnerExecutor | undefined;
+  let successorEngine: TestEngine | undefined;
+  afterAll(async () => {
+    await successorEngine?.stop();
+    await successorExecutor?.close();
+  });
+
+  it("its successor starts loading while it runs its last execution, not after it retires", async () => {
+    const launchedAt: number[] = [];
+    const launcher = childProcessLauncher();
+    // The docs' example config: a process serves up to three executions.
+    successorExecutor = await startRunnerExecutor({
+      bundle: { ...keepAliveBundle, version: "keep-alive-successor" },
+      keepAlive: true,
+      // No warm runner kept beside the one at work, which would stand in for a successor.
+      poolSize: 0,
+      launcher: {
+        launch(options) {
+          launchedAt.push(Date.now());
+          return launcher.launch(options);
+        },
+      },
+    });
+    successorEngine = await startTestEngine({}, { executor: successorExecutor });
+    const outputs: Where[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { id } = await successorEngine.engine.trigger({ task: "keep-alive-where", payload: null });
+      const state = (await successorEngine.waitForRun(id)) as { status: string; output: unknown };
+      expect(state.status).toBe("COMPLETED");
+      outputs.push(state.output as Where);
+    }
+    // Back to back, one process serves the first three runs: the third is its last.
+    const [, second, third, fourth] = outputs as [Where, Where, Where, Where];
+    expect(third.pid).toBe(second.pid);
+    expect(third.served).toBe(3);
+    // A process started after the second run and before the third one ran: the third's successor, taken with it.
+    expect(launchedAt.some((at) => at > second.at && at <= third.at)).toBe(true);
+    expect(fourth.pid).not.toBe(third.pid);
+  }, 60_000);
 });
 
 describe("processKeepAlive under a burst of short runs", () => {

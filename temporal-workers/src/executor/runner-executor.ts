@@ -174,6 +174,7 @@ export class RunnerExecutor implements AttemptExecutor {
       ? await this.pool.takeSoon(version.bundle, execution, machine, job.signal)
       : this.pool.take(version.bundle, execution, machine);
     runner.executions++;
+    if (keepAlive && runner.executions === keepAlive.maxExecutionsPerProcess) this.pool.prepareSuccessor(runner);
     let endedCleanly = false;
     try {
       const result = await this.runOn(runner, job, version.manifest, task, () => (endedCleanly = true));

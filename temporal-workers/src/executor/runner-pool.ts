@@ -154,18 +154,24 @@ export class RunnerPool {
    * (loading) started for `execution`.
    */
   take(bundle: RunnerBundle, execution?: RunnerExecution, machine?: string, refill = true): Runner {
-    const runners = this.warm.get(poolKey(bundle.version, machine));
-    // A loaded one, the last to join first (a process kept alive that just served an execution is the warmest);
-    // else the one started first, the nearest to loaded.
-    const waiting = runners ? [...runners] : [];
-    const runner = waiting.filter((r) => r.isLoaded).at(-1) ?? waiting[0];
-    if (runner) {
-      runners!.delete(runner);
-      runner.warm = true;
-      if (execution) runner.handle.assign?.(execution);
-    }
+    const runner = this.takeWarm(poolKey(bundle.version, machine), execution);
     if (refill) this.fill();
     return this.markBusy(runner ?? this.start(bundle, execution, machine));
+  }
+
+  /**
+   * A warm runner of `key` for `execution`, if one waits: a loaded one, the last to join first (a process kept alive
+   * that just served an execution is the warmest); else the one started first, the nearest to loaded.
+   */
+  private takeWarm(key: string, execution: RunnerExecution | undefined): Runner | undefined {
+    const runners = this.warm.get(key);
+    const waiting = runners ? [...runners] : [];
+    const runner = waiting.filter((r) => r.isLoaded).at(-1) ?? waiting[0];
+    if (!runner) return undefined;
+    runners!.delete(runner);
+    runner.warm = true;
+    if (execution) runner.handle.assign?.(execution);
+    return runner;
   }
 
   /**
@@ -181,11 +187,15 @@ export class RunnerPool {
   ): Promise<Runner> {
     const key = poolKey(bundle.version, machine);
     const line = this.waiters.get(key) ?? [];
-    const holdMs = this.closed ? 0 : this.reuse.holdMs(line.length, this.busy.get(key)?.size ?? 0);
-    // A loaded runner waits: take it. Runners at work coming back soon will stand in for it, so no new one starts.
+    const busy = this.busy.get(key)?.size ?? 0;
+    const holdMs = this.closed ? 0 : this.reuse.holdMs(line.length, busy);
+    // Runners at work come back to the pool when their execution ends and stand in for the runner taken now, so the
+    // pool is refilled only when none is at work: an execution that cannot wait starts one process, for itself.
+    const refill = busy === 0;
+    // A loaded runner waits: take it.
     if ([...(this.warm.get(key) ?? [])].some((runner) => runner.isLoaded))
-      return this.take(bundle, execution, machine, holdMs === 0);
-    if (holdMs === 0) return this.take(bundle, execution, machine);
+      return this.take(bundle, execution, machine, refill);
+    if (holdMs === 0) return this.take(bundle, execution, machine, refill);
     const handed = await new Promise<Runner | undefined>((resolve, reject) => {
       const leave = () => {
         clearTimeout(timer);
@@ -217,7 +227,7 @@ export class RunnerPool {
       line.push(waiter);
       this.waiters.set(key, line);
     });
-    return handed ?? this.take(bundle, execution, machine);
+    return handed ?? this.take(bundle, execution, machine, (this.busy.get(key)?.size ?? 0) === 0);
   }
 
   /**
@@ -251,15 +261,31 @@ export class RunnerPool {
   }
 
   /**
+   * A runner kept alive was taken for its last execution (maxExecutionsPerProcess): its successor starts loading now
+   * and waits in the pool, so that the executions in line when it retires do not all wait for a load. Runners at work
+   * reach their limit together (they share the executions), and waiting for both successors used to outlast the
+   * executions' hold (see takeSoon), each of which then started a process.
+   */
+  prepareSuccessor(runner: Runner): void {
+    const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
+    if (this.closed || !wanted || this.current?.version !== runner.bundle.version) return;
+    // A runner already waiting in the pool stands in for it.
+    if ((this.warm.get(poolKey(runner.bundle.version, runner.machine))?.size ?? 0) > 0) return;
+    this.keep(this.start(runner.bundle, undefined, runner.machine));
+  }
+
+  /**
    * Stops a runner whose execution ended and that serves no other. An execution waiting for a runner of its version
-   * (see takeSoon) gets a new one at once rather than at the end of its wait.
+   * (see takeSoon) gets a warm one (its successor) or a new one at once rather than at the end of its wait.
    */
   retire(runner: Runner, reason: string): void {
     const key = poolKey(runner.bundle.version, runner.machine);
     this.busy.get(key)?.delete(runner);
     runner.handle.stop(reason);
     const waiter = this.closed ? undefined : this.waiters.get(key)?.shift();
-    if (waiter) waiter.handOver(this.markBusy(this.start(runner.bundle, waiter.execution, runner.machine)));
+    if (!waiter) return;
+    const successor = this.takeWarm(key, waiter.execution);
+    waiter.handOver(this.markBusy(successor ?? this.start(runner.bundle, waiter.execution, runner.machine)));
   }
 
   /** Replaces the warm runners with new ones (what they were started with is out of date: the environment's variables). */
