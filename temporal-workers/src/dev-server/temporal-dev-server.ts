@@ -140,7 +140,11 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
   args.push("--http-port", String(httpPort), "--metrics-port", String(metricsPort));
   if (uiPort) args.push("--ui-port", String(uiPort));
   else args.push("--headless");
-  if (options.dbFile) args.push("--db-filename", options.dbFile);
+  // A persistent store in write-ahead-log mode: a commit appends to the log and syncs it once, where SQLite's default
+  // rollback journal rewrites pages and syncs several times per commit. Every workflow task and activity result is
+  // a commit: raw Temporal's batch of 1,000 workflows took 43.4 s on the default journal, 26.9 s in WAL mode and 19.6 s
+  // in memory here. Commits stay synced (durable); see docs/performance.md.
+  if (options.dbFile) args.push("--db-filename", options.dbFile, "--sqlite-pragma", "journal_mode=wal");
   if (namespace !== "default") args.push("--namespace", namespace);
   for (const [name, value] of Object.entries(options.dynamicConfig ?? {}))
     args.push("--dynamic-config-value", `${name}=${JSON.stringify(value)}`);
