@@ -241,7 +241,7 @@ export class RunnerPool {
     // What the execution kept it busy, not the load it may have waited for first.
     this.reuse.recordExecution(performance.now() - Math.max(runner.takenAt, runner.loadedAt));
     const current = this.current?.version === runner.bundle.version;
-    const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
+    const wanted = this.isWanted(runner);
     // An execution of its version waits for a runner: it goes there first (waiters are of the runner's own version).
     const waiter = !this.closed && wanted ? this.waiters.get(key)?.shift() : undefined;
     if (waiter) {
@@ -267,8 +267,7 @@ export class RunnerPool {
    * executions' hold (see takeSoon), each of which then started a process.
    */
   prepareSuccessor(runner: Runner): void {
-    const wanted = this.machines.includes(runner.machine) && runner.generation === this.generation;
-    if (this.closed || !wanted || this.current?.version !== runner.bundle.version) return;
+    if (this.closed || !this.isWanted(runner) || this.current?.version !== runner.bundle.version) return;
     // A runner already waiting in the pool stands in for it.
     if ((this.warm.get(poolKey(runner.bundle.version, runner.machine))?.size ?? 0) > 0) return;
     this.keep(this.start(runner.bundle, undefined, runner.machine));
@@ -305,6 +304,11 @@ export class RunnerPool {
     const runners = [...this.everyRunner];
     for (const runner of runners) runner.handle.stop("the executor closed");
     return Promise.all(runners.map((runner) => runner.handle.exited)).then(() => undefined);
+  }
+
+  /** On a machine the pool keeps, and started since the last drain: fit to serve the pool's next executions. */
+  private isWanted(runner: Runner): boolean {
+    return this.machines.includes(runner.machine) && runner.generation === this.generation;
   }
 
   private fill(): void {
