@@ -10,6 +10,7 @@ results=()
 # checker each keep about one core busy). A failed check fails the run and counts as one failure in the closing line,
 # but the suites still run so that one report shows everything.
 failed_checks=0
+failed_check_names=""
 checks="$(mktemp -d)"
 for check in typecheck lint; do
   (
@@ -22,7 +23,7 @@ wait
 for check in typecheck lint; do
   echo "=== $check"
   cat "$checks/$check.log" "$checks/$check.result" 2>/dev/null || echo "=== $check did not finish"
-  if ! grep -q "$check passed" "$checks/$check.result" 2>/dev/null; then status=1; failed_checks=$((failed_checks + 1)); fi
+  if ! grep -q "$check passed" "$checks/$check.result" 2>/dev/null; then status=1; failed_checks=$((failed_checks + 1)); failed_check_names+=" $check"; fi
 done
 for pkg in sdk cli object-store temporal-workers dashboard supervisor; do
   if [ -f "$pkg/vitest.config.ts" ]; then
@@ -32,13 +33,27 @@ for pkg in sdk cli object-store temporal-workers dashboard supervisor; do
     results+=("$report")
   fi
 done
-# One plain closing line over all packages.
-FAILED_CHECKS=$failed_checks node -e '
+# One plain closing line over all packages, after the name and first error line of each failed test (CI shows
+# the tail of this output, so what failed must be at the end).
+FAILED_CHECKS=$failed_checks FAILED_CHECK_NAMES="$failed_check_names" node -e '
+  const { readFileSync } = require("fs");
+  const { relative } = require("path");
   let passed = 0, failed = Number(process.env.FAILED_CHECKS), skipped = 0;
+  const failures = (process.env.FAILED_CHECK_NAMES ?? "").split(" ").filter(Boolean).map((check) => `FAILED check: ${check} (its output is above, under === ${check})`);
+  const firstLine = (text) => String(text ?? "").split("\n").find((line) => line.trim()) ?? "";
   for (const file of process.argv.slice(1)) {
-    try { const r = JSON.parse(require("fs").readFileSync(file, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests; }
-    catch { failed += 1; }
+    try {
+      const r = JSON.parse(readFileSync(file, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+      for (const suite of r.testResults ?? []) {
+        const where = relative(process.cwd(), suite.name);
+        const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === "failed");
+        for (const t of failedTests) failures.push(`FAILED ${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+        if (suite.status === "failed" && failedTests.length === 0) failures.push(`FAILED ${where}: ${firstLine(suite.message)}`);
+      }
+    } catch { failed += 1; failures.push(`FAILED: no test report in ${file}`); }
   }
+  for (const line of failures) console.log(line.slice(0, 600));
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "${results[@]}"
 exit $status
