@@ -138,8 +138,9 @@ describe("scheduling settings through a webapp that does not dispatch", () => {
     await expect.poll(() => leaderQueue().rateLimit, { timeout: 10_000 }).toEqual({ limit: 2, period: "1s" });
     await triggerAll(5, { key: "rated", holdMs: 0 });
     const times = starts.filter((s) => s.key === "rated").map((s) => s.at);
-    // Two a second: five starts take four intervals of 500 ms.
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1_800);
+    // Two a second: five starts take four intervals of 500 ms. A start trails its admission by a latency that varies
+    // by a few hundred ms under the suite's load, so one interval is slack; runs without a limit span ~200 ms.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(3 * 500);
     // What `stint status` shows: the queue's rate limit and the environment's limits.
     const status = await fetch(`${standby.url}/api/v1/projects/${t.project.ref}/status`, {
       headers: { authorization: `Bearer ${adminToken}` },
