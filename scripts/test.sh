@@ -9,8 +9,7 @@ results=()
 # The house checks first: types, and the lint rules of docs/architecture.md. Both at once (tsc and ESLint's type
 # checker each keep about one core busy). A failed check fails the run and counts as one failure in the closing line,
 # but the suites still run so that one report shows everything.
-failed_checks=0
-failed_check_names=""
+failed_checks=""
 checks="$(mktemp -d)"
 for check in typecheck lint; do
   (
@@ -23,7 +22,7 @@ wait
 for check in typecheck lint; do
   echo "=== $check"
   cat "$checks/$check.log" "$checks/$check.result" 2>/dev/null || echo "=== $check did not finish"
-  if ! grep -q "$check passed" "$checks/$check.result" 2>/dev/null; then status=1; failed_checks=$((failed_checks + 1)); failed_check_names+=" $check"; fi
+  if ! grep -q "$check passed" "$checks/$check.result" 2>/dev/null; then status=1; failed_checks+=" $check"; fi
 done
 for pkg in sdk cli object-store temporal-workers dashboard supervisor; do
   if [ -f "$pkg/vitest.config.ts" ]; then
@@ -35,11 +34,12 @@ for pkg in sdk cli object-store temporal-workers dashboard supervisor; do
 done
 # One plain closing line over all packages, after the name and first error line of each failed test (CI shows
 # the tail of this output, so what failed must be at the end).
-FAILED_CHECKS=$failed_checks FAILED_CHECK_NAMES="$failed_check_names" node -e '
+FAILED_CHECKS="$failed_checks" node -e '
   const { readFileSync } = require("fs");
   const { relative } = require("path");
-  let passed = 0, failed = Number(process.env.FAILED_CHECKS), skipped = 0;
-  const failures = (process.env.FAILED_CHECK_NAMES ?? "").split(" ").filter(Boolean).map((check) => `FAILED check: ${check} (its output is above, under === ${check})`);
+  const failedChecks = (process.env.FAILED_CHECKS ?? "").split(" ").filter(Boolean);
+  let passed = 0, failed = failedChecks.length, skipped = 0;
+  const failures = failedChecks.map((check) => `FAILED check: ${check} (its output is above, under === ${check})`);
   const firstLine = (text) => String(text ?? "").split("\n").find((line) => line.trim()) ?? "";
   for (const file of process.argv.slice(1)) {
     try {
