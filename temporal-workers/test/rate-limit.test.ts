@@ -36,7 +36,8 @@ const span = (times: number[]) => Math.max(...times) - Math.min(...times);
  */
 const expectSpaced = (label: string, intervalMs: number) => {
   const times = starts.get(label)!;
-  const relative = times.map((time) => time - Math.min(...times)).sort((a, b) => a - b);
+  const first = Math.min(...times);
+  const relative = times.map((time) => time - first).sort((a, b) => a - b);
   expect(span(times), `${label}: starts at ${relative.join(", ")} ms`).toBeGreaterThanOrEqual(
     (times.length - 2) * intervalMs,
   );
